@@ -1,0 +1,54 @@
+# Two commands matter: `make run` (set up everything and serve the demo) and `make test`.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install run test demo lint format e2e messages bench clean
+
+install: $(STAMP)
+
+# Re-installs only when the dependency files change.
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip "setuptools<81" wheel
+	# XStatic-Bootstrap is published only as an sdist whose setup.py imports pkg_resources,
+	# which setuptools 81 removed: build it against the setuptools pinned above.
+	$(BIN)/pip install -q --no-build-isolation -c requirements.lock XStatic-Bootstrap
+	$(BIN)/pip install -q -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+test: install
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+e2e: install
+	bash scripts/ensure_browser.sh
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract new strings into the zh_Hans catalogue and compile it (needs GNU gettext).
+messages: install
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
+	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,12 @@
+"""Test runs: the same database and broker settings as the environment gives, fast hashing."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests run tasks inline unless a test starts a real worker itself (marker celery_worker).
+CELERY_TASK_ALWAYS_EAGER = True
+LANGUAGE_CODE = "zh-hans"

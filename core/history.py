@@ -1,0 +1,82 @@
+"""Readable change history (who, when, what) from django-simple-history records.
+
+Differences are computed in memory between consecutive records, and foreign keys are
+resolved with one query per related model, so a long history costs a constant number of
+queries.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    record: object
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def kind(self):
+        return self.record.history_type
+
+
+def _display(model_field, value, related_names):
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        return related_names.get((model_field.related_model, value), str(value))
+    if isinstance(model_field, models.BooleanField):
+        from django.utils.translation import gettext as _
+
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def history_entries(model, history_queryset, excluded=()) -> list[HistoryEntry]:
+    """Newest first; each entry lists the fields that changed from the record before it."""
+    records = list(history_queryset.select_related("history_user").order_by("history_date", "pk"))
+    tracked = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in excluded and f.name != "id" and f.editable
+    ]
+    # Resolve every foreign key value seen in the history with one query per related model.
+    wanted: dict[type, set] = {}
+    for f in tracked:
+        if isinstance(f, models.ForeignKey):
+            ids = {getattr(r, f.attname) for r in records} - {None}
+            if ids:
+                wanted.setdefault(f.related_model, set()).update(ids)
+    related_names = {}
+    for related_model, ids in wanted.items():
+        for obj in related_model._default_manager.filter(pk__in=ids):
+            related_names[(related_model, obj.pk)] = str(obj)
+
+    entries = []
+    previous = None
+    for record in records:
+        entry = HistoryEntry(record)
+        if previous is not None:
+            for f in tracked:
+                old, new = getattr(previous, f.attname), getattr(record, f.attname)
+                if old != new:
+                    entry.changes.append(
+                        Change(
+                            str(f.verbose_name),
+                            _display(f, old, related_names),
+                            _display(f, new, related_names),
+                        )
+                    )
+        entries.append(entry)
+        previous = record
+    entries.reverse()
+    return entries

@@ -1,0 +1,104 @@
+"""The generic view layer every app declares its pages with (after NetBox's generic views).
+
+Every queryset comes from the model's ``visible_to(user)``; a record outside the user's
+unit subtree is simply not found (404). Apps' views only declare model, table, filterset,
+form and template.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+
+class ScopedQuerysetMixin:
+    """The one place a view obtains its rows: ``Model.objects.visible_to(user)``."""
+
+    model = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset
+
+
+class PermissionRequiredMixin:
+    """Refuse (403) users whose role lacks ``permission`` (a boolean property of User)."""
+
+    permission: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.permission and not getattr(request.user, self.permission, False):
+            raise PermissionDenied(_("Your role does not allow this."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    template_name = "core/object_list.html"
+    paginate_by = 25
+    title = ""
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or self.model._meta.verbose_name_plural
+        context["model_meta"] = self.model._meta
+        return context
+
+
+class ObjectDetailView(ScopedQuerysetMixin, DetailView):
+    pass
+
+
+class ObjectEditView(PermissionRequiredMixin, ScopedQuerysetMixin):
+    """Create/update through a service function ``save(user=..., instance)``.
+
+    The form receives the user (to scope its choices); model validation errors raised by
+    the service are put back on the form instead of a 500.
+    """
+
+    permission = "can_edit_registry"
+    template_name = "core/object_form.html"
+    success_message = _("Saved.")
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["model_meta"] = self.model._meta
+        return context
+
+
+class ObjectCreateView(ObjectEditView, CreateView):
+    pass
+
+
+class ObjectUpdateView(ObjectEditView, UpdateView):
+    pass

@@ -1,0 +1,52 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+
+from .models import Institution, LegalForm, Ownership, RegistrationStatus
+
+
+def visible_townships(request):
+    if request is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.visible_to(request.user).townships()
+
+
+class InstitutionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township / street"), queryset=visible_townships
+    )
+    registration_status = django_filters.ChoiceFilter(
+        label=_("Registration status"), choices=RegistrationStatus.choices
+    )
+    ownership = django_filters.ChoiceFilter(label=_("Ownership"), choices=Ownership.choices)
+    legal_form = django_filters.ChoiceFilter(label=_("Legal form"), choices=LegalForm.choices)
+    archived = django_filters.BooleanFilter(
+        label=_("Archived"), method="filter_archived", widget=django_filters.widgets.BooleanWidget
+    )
+
+    class Meta:
+        model = Institution
+        fields = ["q", "township", "registration_status", "ownership", "legal_form", "archived"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # The active registry by default; archived records only when asked for.
+        if not (data or {}).get("archived"):
+            self.queryset = self.queryset.filter(archived_at__isnull=True)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(credit_code__iexact=value)
+            | Q(legal_representative__icontains=value)
+            | Q(actual_address__icontains=value)
+        )
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=not value)

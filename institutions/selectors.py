@@ -1,0 +1,53 @@
+"""Reads of the registry that need thought: completeness and per-township summaries."""
+
+from django.db.models import Count, Q, Sum
+
+from accounts.models import OrgUnit
+
+from .models import Institution, RegistrationStatus
+
+# Fields a screened record must have for the "四看" first look: 信息是否全面准确.
+COMPLETENESS_FIELDS = (
+    "actual_address",
+    "legal_representative",
+    "principal",
+    "contact_phone",
+)
+
+
+def incomplete_q() -> Q:
+    """Rows missing information the screening needs (a registered one also needs its codes)."""
+    missing = Q(beds__isnull=True)
+    for name in COMPLETENESS_FIELDS:
+        missing |= Q(**{name: ""})
+    registered_missing = ~Q(registration_status=RegistrationStatus.UNREGISTERED) & (
+        Q(credit_code="") | Q(legal_form="") | Q(ownership="")
+    )
+    return missing | registered_missing
+
+
+def township_summary(user):
+    """One row per visible township: institutions, venues, beds, residents, incomplete."""
+    active = Q(institutions__archived_at__isnull=True)
+    venue = Q(institutions__registration_status=RegistrationStatus.UNREGISTERED)
+    return (
+        OrgUnit.objects.visible_to(user)
+        .townships()
+        .annotate(
+            n_institutions=Count("institutions", filter=active & ~venue),
+            n_venues=Count("institutions", filter=active & venue),
+            n_beds=Sum("institutions__beds", filter=active),
+            n_residents=Sum("institutions__residents", filter=active),
+        )
+        .order_by("path")
+    )
+
+
+def incomplete_institutions(user, limit=10):
+    return (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(incomplete_q())
+        .select_related("township")
+        .order_by("-updated_at")[:limit]
+    )

@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from core.history import history_entries
+from core.views import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    ObjectUpdateView,
+    PermissionRequiredMixin,
+)
+
+from . import services
+from .filters import InstitutionFilterSet
+from .forms import ArchiveForm, InstitutionForm
+from .models import Institution
+from .tables import InstitutionTable
+
+
+class InstitutionListView(ObjectListView):
+    model = Institution
+    select_related = ("township",)
+    table_class = InstitutionTable
+    filterset_class = InstitutionFilterSet
+    title = _("Institutions and venues")
+    template_name = "institutions/institution_list.html"
+
+
+class InstitutionDetailView(ObjectDetailView):
+    model = Institution
+    select_related = ("township", "village", "created_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = history_entries(
+            Institution, self.object.history.all(), excluded=("scope_path", "updated_at")
+        )
+        context["archive_form"] = ArchiveForm()
+        return context
+
+
+class InstitutionCreateView(ObjectCreateView):
+    model = Institution
+    form_class = InstitutionForm
+
+    def save(self, form):
+        return services.save_institution(user=self.request.user, institution=form.instance)
+
+
+class InstitutionUpdateView(ObjectUpdateView):
+    model = Institution
+    form_class = InstitutionForm
+
+    def save(self, form):
+        return services.save_institution(user=self.request.user, institution=form.instance)
+
+
+class InstitutionArchiveView(PermissionRequiredMixin, View):
+    """POST only: archive (or restore) instead of deleting; the reason goes into history."""
+
+    permission = "can_edit_registry"
+    restore = False
+
+    def post(self, request, pk):
+        institution = get_object_or_404(Institution.objects.visible_to(request.user), pk=pk)
+        if self.restore:
+            if not request.user.can_review:
+                raise PermissionDenied(_("Only the county section restores archived records."))
+            services.restore_institution(user=request.user, institution=institution)
+            messages.success(request, _("Restored."))
+            return redirect(institution)
+        form = ArchiveForm(request.POST)
+        if form.is_valid():
+            services.archive_institution(
+                user=request.user, institution=institution, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Archived. The record and its history are kept."))
+        else:
+            messages.error(request, _("Give a reason for archiving."))
+        return redirect(institution)

@@ -1,0 +1,55 @@
+import pytest
+
+from accounts.models import Role
+from tests.factories import CountyFactory, TownshipFactory, UserFactory
+
+
+@pytest.fixture
+def county():
+    return CountyFactory(name="衡山县")
+
+
+@pytest.fixture
+def township(county):
+    return TownshipFactory(name="开云镇", parent=county)
+
+
+@pytest.fixture
+def other_township(county):
+    return TownshipFactory(name="白果镇", parent=county)
+
+
+@pytest.fixture
+def township_user(township):
+    return UserFactory(username="kaiyun", unit=township, role=Role.TOWNSHIP_STAFF)
+
+
+@pytest.fixture
+def other_township_user(other_township):
+    return UserFactory(username="baiguo", unit=other_township, role=Role.TOWNSHIP_STAFF)
+
+
+@pytest.fixture
+def county_user(county):
+    return UserFactory(username="county", unit=county, role=Role.COUNTY_REVIEWER)
+
+
+@pytest.fixture
+def leader(county):
+    return UserFactory(username="leader", unit=county, role=Role.LEADER)
+
+
+@pytest.fixture
+def administrator(county):
+    return UserFactory(username="admin", unit=county, role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client: ``client_for(user)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
