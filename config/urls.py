@@ -16,6 +16,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutions/", include("institutions.urls")),
+    path("screening/", include("screening.urls")),
+    path("risk/", include("risklists.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 """Writes to the registry. Each function owns its transaction and records who did it."""
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Value
@@ -31,7 +32,10 @@ def save_institution(*, user, institution: Institution, reason: str = "") -> Ins
     institution._history_user = user
     if reason:
         institution._change_reason = reason
+    old_path = institution.scope_path
     institution.save()
+    if old_path and old_path != institution.scope_path:
+        propagate_institution_scope(institution)
     return institution
 
 
@@ -60,8 +64,33 @@ def restore_institution(*, user, institution: Institution) -> Institution:
     return institution
 
 
-def refresh_scope_paths(old_prefix: str, new_prefix: str) -> int:
-    """After a unit moves in the tree, move its institutions' scope paths with it."""
-    return Institution.objects.filter(scope_path__startswith=old_prefix).update(
-        scope_path=Concat(Value(new_prefix), Substr("scope_path", len(old_prefix) + 1))
-    )
+def scoped_models():
+    """Every model scoped by a denormalised ``scope_path`` (institutions and their records)."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(f.name == "scope_path" for f in model._meta.concrete_fields)
+        and not model.__name__.startswith("Historical")
+    ]
+
+
+def refresh_scope_paths(old_prefix: str, new_prefix: str) -> None:
+    """After a unit moves in the tree, move every scoped row below it along."""
+    for model in scoped_models():
+        model._base_manager.filter(scope_path__startswith=old_prefix).update(
+            scope_path=Concat(Value(new_prefix), Substr("scope_path", len(old_prefix) + 1))
+        )
+
+
+def propagate_institution_scope(institution: Institution) -> None:
+    """An institution moved to another township or village: its records follow it."""
+    for model in scoped_models():
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is Institution:
+                model._base_manager.filter(**{f.name: institution}).update(
+                    scope_path=institution.scope_path
+                )
+            elif f.is_relation and f.name == "visit":
+                model._base_manager.filter(visit__institution=institution).update(
+                    scope_path=institution.scope_path
+                )

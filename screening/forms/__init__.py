@@ -1,0 +1,1 @@
+"""Split by area: visits, records, imports, leads, review."""

@@ -1,0 +1,76 @@
+"""What is screened: persons and roles, visits, prepayments, finances, outside records, leads.
+
+Every model here is scoped through the institution it belongs to (``scope_path`` copied
+from the institution, or from the importing unit while an outside record is unmatched).
+"""
+
+from .base import ScopedModel, ScopedQuerySet
+from .imports import ImportBatch, ImportKind, ImportStatus
+from .leads import Lead, LeadChannel, LeadStatus
+from .outside import (
+    BlacklistEntry,
+    BlacklistKind,
+    Complaint,
+    Lawsuit,
+    MatchStatus,
+    SharedListEntry,
+    SharedListSource,
+)
+from .people import Person, PersonRole, PersonRoleKind
+from .records import (
+    Branch,
+    ChangeKind,
+    FinancialSnapshot,
+    PrepaymentKind,
+    PrepaymentRecord,
+    RegistrationChange,
+    RelatedCompany,
+)
+from .visits import (
+    FundUse,
+    OfficialCount,
+    ResidentInterview,
+    ScreeningRound,
+    ScreeningVisit,
+    VisitAttachment,
+    VisitMethod,
+    VisitStatus,
+    YesNoUnknown,
+)
+
+__all__ = [
+    "BlacklistEntry",
+    "BlacklistKind",
+    "Branch",
+    "ChangeKind",
+    "Complaint",
+    "FinancialSnapshot",
+    "FundUse",
+    "ImportBatch",
+    "ImportKind",
+    "ImportStatus",
+    "Lawsuit",
+    "Lead",
+    "LeadChannel",
+    "LeadStatus",
+    "MatchStatus",
+    "OfficialCount",
+    "Person",
+    "PersonRole",
+    "PersonRoleKind",
+    "PrepaymentKind",
+    "PrepaymentRecord",
+    "RegistrationChange",
+    "RelatedCompany",
+    "ResidentInterview",
+    "ScopedModel",
+    "ScopedQuerySet",
+    "ScreeningRound",
+    "ScreeningVisit",
+    "SharedListEntry",
+    "SharedListSource",
+    "VisitAttachment",
+    "VisitMethod",
+    "VisitStatus",
+    "YesNoUnknown",
+]

@@ -1,0 +1,88 @@
+"""Leads (线索) from 12337, 12345 and walk-ins: received → verified → handled → fed back.
+
+区县方案: 对收集到的举报线索进行甄别 … 要及时核实、查办、反馈，并定期向区民政局和属地政法部门
+报送线索办理情况.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import ScopedModel
+
+
+class LeadChannel(models.TextChoices):
+    PLATFORM_12337 = "12337", _("12337 reporting platform")
+    HOTLINE_12345 = "12345", _("12345 illegal-finance reporting")
+    WALK_IN = "walk_in", _("Walk-in or letter")
+    REFERRED = "referred", _("Referred by a higher authority")
+    FOUND = "found", _("Found in screening")
+    OTHER = "other", _("Other")
+
+
+class LeadStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VERIFIED = "verified", _("Verified")
+    HANDLED = "handled", _("Handled")
+    FED_BACK = "fed_back", _("Fed back")
+
+
+class Lead(ScopedModel):
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("township / street"),
+        on_delete=models.PROTECT,
+        related_name="leads",
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=LeadChannel.choices)
+    reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    received_on = models.DateField(_("received on"))
+    reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=32, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    content = models.TextField(_("content"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=LeadStatus.choices,
+        default=LeadStatus.RECEIVED,
+        db_index=True,
+    )
+    is_fraud_related = models.BooleanField(
+        _("elder-care fraud related"),
+        null=True,
+        blank=True,
+        help_text=_("The result of verification."),
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    handled_on = models.DateField(_("handled on"), null=True, blank=True)
+    fed_back_on = models.DateField(_("fed back on"), null=True, blank=True)
+    reported_to_county_on = models.DateField(_("reported to the county on"), null=True, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_leads",
+    )
+    result = models.TextField(_("result"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.subject} ({self.received_on})"
