@@ -23,8 +23,11 @@ class InstitutionFilterSet(django_filters.FilterSet):
     )
     ownership = django_filters.ChoiceFilter(label=_("Ownership"), choices=Ownership.choices)
     legal_form = django_filters.ChoiceFilter(label=_("Legal form"), choices=LegalForm.choices)
-    archived = django_filters.BooleanFilter(
-        label=_("Archived"), method="filter_archived", widget=django_filters.widgets.BooleanWidget
+    archived = django_filters.ChoiceFilter(
+        label=_("Record status"),
+        method="filter_archived",
+        empty_label=_("On the registry"),
+        choices=[("archived", _("Archived")), ("all", _("All, archived included"))],
     )
 
     class Meta:
@@ -49,4 +52,6 @@ class InstitutionFilterSet(django_filters.FilterSet):
         )
 
     def filter_archived(self, queryset, name, value):
-        return queryset.filter(archived_at__isnull=not value)
+        if value == "archived":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset

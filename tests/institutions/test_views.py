@@ -190,7 +190,7 @@ def test_archiving_keeps_the_record_and_needs_a_reason(client_for, township_user
         for r in client.get(reverse("institutions:list")).context["table"].page.object_list
     ]
     assert institution.name not in names
-    archived = client.get(reverse("institutions:list") + "?archived=true").context["table"]
+    archived = client.get(reverse("institutions:list") + "?archived=archived").context["table"]
     assert institution.name in [r.record.name for r in archived.page.object_list]
 
 
