@@ -45,6 +45,13 @@ class InstitutionDetailView(ObjectDetailView):
 class InstitutionCreateView(ObjectCreateView):
     model = Institution
     form_class = InstitutionForm
+    # A candidate from a shared list ("四看" 三看) opens the form pre-filled.
+    prefill = ("name", "credit_code", "actual_address", "township", "registration_status")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        initial.update({k: self.request.GET[k] for k in self.prefill if self.request.GET.get(k)})
+        return initial
 
     def save(self, form):
         return services.save_institution(user=self.request.user, institution=form.instance)

@@ -1,1 +1,260 @@
-urlpatterns = []
+"""The "四看" review page and the lists behind its figures."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from core.views import PermissionRequiredMixin
+from institutions.models import RegistrationStatus
+from institutions.tables import SHORT_STATUS
+
+from .. import four_looks
+from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
+from ..models import OfficialCount, SharedListEntry
+
+PAGE_SIZE = 50
+
+
+class ReviewMixin:
+    """Reads ``since`` (the campaign start) and ``township`` from the query string."""
+
+    def period(self, request):
+        townships = four_looks.visible_townships(request.user)
+        form = ReviewPeriodForm(request.GET or None, townships=townships)
+        since = form.value("since", four_looks.campaign_start())
+        township = form.value("township")
+        return form, since, township, townships
+
+    def page(self, request, queryset):
+        return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def query(self, since, township=None, **extra):
+        params = {"since": since.isoformat()}
+        if township:
+            params["township"] = township
+        params.update(extra)
+        return urlencode(params)
+
+
+class FourLooksView(ReviewMixin, View):
+    def get(self, request):
+        form, since, _township, townships = self.period(request)
+        review = four_looks.township_review(request.user, since, townships)
+        context = {
+            "title": _("Four-looks review"),
+            "form": form,
+            "since": since,
+            "review": review,
+            "query": self.query(since),
+            "default_since": four_looks.campaign_start(),
+        }
+        return render(request, "screening/review/four_looks.html", context)
+
+
+class IncompleteListView(ReviewMixin, View):
+    """一看: screened records missing information, with what is missing."""
+
+    def get(self, request):
+        form, since, township, townships = self.period(request)
+        rows = four_looks.incomplete_screened(request.user, since)
+        if township:
+            rows = rows.filter(township_id=township)
+        page = self.page(request, rows)
+        for institution in page:
+            institution.percent, institution.missing = four_looks.completeness(institution)
+        context = {
+            "title": _("Screened records with missing information"),
+            "form": form,
+            "since": since,
+            "page_obj": page,
+            "query": self.query(since, township),
+        }
+        return render(request, "screening/review/incomplete_list.html", context)
+
+
+class NotScreenedListView(ReviewMixin, View):
+    """四看: institutions and venues with no submitted visit in the campaign, new ones first."""
+
+    def get(self, request):
+        form, since, township, townships = self.period(request)
+        rows = four_looks.not_screened(request.user, since)
+        if township:
+            rows = rows.filter(township_id=township)
+        page = self.page(request, rows)
+        for institution in page:
+            institution.is_new = four_looks.is_new(institution, since)
+            institution.status_label, institution.status_style = SHORT_STATUS[
+                institution.registration_status
+            ]
+        context = {
+            "title": _("Not yet screened in this campaign"),
+            "form": form,
+            "since": since,
+            "page_obj": page,
+            "query": self.query(since, township),
+        }
+        return render(request, "screening/review/not_screened_list.html", context)
+
+
+def create_url(entry: SharedListEntry) -> str:
+    """institutions:create pre-filled from the entry (the registry form reads the GET)."""
+    params = {
+        "name": entry.subject_name,
+        "registration_status": (
+            RegistrationStatus.REGISTERED_NOT_FILED
+            if entry.credit_code
+            else RegistrationStatus.UNREGISTERED
+        ),
+    }
+    if entry.credit_code:
+        params["credit_code"] = entry.credit_code
+    if entry.address:
+        params["actual_address"] = entry.address
+    if entry.business_scope:
+        params["business_scope"] = entry.business_scope
+    if entry.township_id:
+        params["township"] = entry.township_id
+    return reverse("institutions:create") + "?" + urlencode(params)
+
+
+class CandidateListView(ReviewMixin, View):
+    """三看: shared-list entries matched to no institution, to verify."""
+
+    STATES = ("todo", "verified", "all")
+
+    def get(self, request):
+        form, since, township, townships = self.period(request)
+        state = request.GET.get("state", "todo")
+        state = state if state in self.STATES else "todo"
+        rows = four_looks.candidates(request.user)
+        if township:
+            rows = rows.filter(township_id=township)
+        if state == "todo":
+            rows = rows.filter(verified_note="")
+        elif state == "verified":
+            rows = rows.exclude(verified_note="")
+        page = self.page(request, rows)
+        for entry in page:
+            entry.create_url = create_url(entry)
+        context = {
+            "title": _("Candidates to verify"),
+            "form": form,
+            "since": since,
+            "state": state,
+            "states": [
+                ("todo", _("To verify")),
+                ("verified", _("Already verified")),
+                ("all", _("All")),
+            ],
+            "page_obj": page,
+            "query": self.query(since, township, state=state),
+            "verify_form": CandidateVerifyForm(),
+            "next": request.get_full_path(),
+        }
+        return render(request, "screening/review/candidate_list.html", context)
+
+
+class CandidateVerifyView(PermissionRequiredMixin, View):
+    """POST only: what the verification of one candidate found."""
+
+    permission = "can_edit_registry"
+
+    def post(self, request, pk):
+        entry = get_object_or_404(
+            SharedListEntry.objects.visible_to(request.user).filter(four_looks.candidates_q()),
+            pk=pk,
+        )
+        form = CandidateVerifyForm(request.POST)
+        if form.is_valid():
+            try:
+                four_looks.verify_candidate(
+                    user=request.user,
+                    entry=entry,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("Verification recorded for %(name)s.") % {"name": entry}
+                )
+        else:
+            messages.error(request, _("Choose what the verification found."))
+        target = request.POST.get("next", "")
+        if not target.startswith(reverse("screening:candidates")):
+            target = reverse("screening:candidates")
+        return redirect(target)
+
+
+class OfficialCountEditView(PermissionRequiredMixin, View):
+    """二看: the county enters a township's count from the civil-affairs statistics."""
+
+    permission = "can_review"
+    template_name = "screening/review/official_count_form.html"
+
+    def get_township(self, request, pk):
+        townships = {t.pk: t for t in four_looks.visible_townships(request.user)}
+        if pk not in townships:
+            raise Http404
+        return townships[pk]
+
+    def render(self, request, township, form):
+        counts = OfficialCount.objects.visible_to(request.user).filter(unit=township)
+        context = {
+            "title": _("Official count of %(township)s") % {"township": township.name},
+            "township": township,
+            "form": form,
+            "counts": counts.select_related("created_by").order_by("-as_of", "-pk")[:20],
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request, township_pk):
+        township = self.get_township(request, township_pk)
+        latest = OfficialCount.objects.filter(unit=township).order_by("-as_of", "-pk").first()
+        form = OfficialCountForm(initial={"institutions": latest.institutions} if latest else None)
+        return self.render(request, township, form)
+
+    def post(self, request, township_pk):
+        township = self.get_township(request, township_pk)
+        form = OfficialCountForm(request.POST)
+        if form.is_valid():
+            try:
+                four_looks.save_official_count(
+                    user=request.user,
+                    township=township,
+                    as_of=form.cleaned_data["as_of"],
+                    institutions=form.cleaned_data["institutions"],
+                    notes=form.cleaned_data["notes"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("screening:four_looks")
+        return self.render(request, township, form)
+
+
+urlpatterns = [
+    path("review/", FourLooksView.as_view(), name="four_looks"),
+    path("review/incomplete/", IncompleteListView.as_view(), name="review_incomplete"),
+    path("review/not-screened/", NotScreenedListView.as_view(), name="review_not_screened"),
+    path("review/candidates/", CandidateListView.as_view(), name="candidates"),
+    path(
+        "review/candidates/<int:pk>/verify/",
+        CandidateVerifyView.as_view(),
+        name="candidate_verify",
+    ),
+    path(
+        "review/official-counts/<int:township_pk>/",
+        OfficialCountEditView.as_view(),
+        name="official_count_edit",
+    ),
+]

@@ -1,3 +1,5 @@
+import inspect
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -5,8 +7,52 @@ from django.core.management import call_command
 from accounts.models import OrgUnit, Role, UnitLevel, User
 from core.demo import DEMO_PASSWORD
 from institutions.models import Institution
+from institutions.validators import validate_credit_code, validate_id_number
+from screening import four_looks
+from screening.models import (
+    BlacklistEntry,
+    Branch,
+    Complaint,
+    FinancialSnapshot,
+    Lawsuit,
+    Lead,
+    LeadStatus,
+    OfficialCount,
+    Person,
+    PersonRole,
+    PrepaymentRecord,
+    RegistrationChange,
+    RelatedCompany,
+    ResidentInterview,
+    ScreeningRound,
+    ScreeningVisit,
+    SharedListEntry,
+    VisitMethod,
+    VisitStatus,
+)
+from screening.selectors import derived_figures
 
 pytestmark = pytest.mark.django_db
+
+SCREENING_MODELS = [
+    Person,
+    PersonRole,
+    PrepaymentRecord,
+    ScreeningVisit,
+    ResidentInterview,
+    Branch,
+    RegistrationChange,
+    RelatedCompany,
+    FinancialSnapshot,
+    Lawsuit,
+    BlacklistEntry,
+    Complaint,
+    Lead,
+    OfficialCount,
+    SharedListEntry,
+]
+RULE_CODES = {f"Y{n}" for n in range(1, 6)} | {f"O{n}" for n in range(1, 7)}
+RULE_CODES |= {f"R{n}" for n in range(1, 6)}
 
 
 def snapshot():
@@ -15,6 +61,12 @@ def snapshot():
         sorted(User.objects.values_list("username", "role", "unit_id")),
         sorted(Institution.objects.values_list("name", "credit_code", "beds", "township_id")),
         Institution.history.count(),
+        {model.__name__: model.objects.count() for model in SCREENING_MODELS},
+        {
+            model.__name__: model.history.count()
+            for model in SCREENING_MODELS
+            if hasattr(model, "history")
+        },
     )
 
 
@@ -33,7 +85,7 @@ def test_demo_county_is_realistic_and_loading_twice_changes_nothing(capsys):
         "public_private",
         "private",
     }
-    assert {r for r, in User.objects.values_list("role")} == set(Role.values)
+    assert {r for (r,) in User.objects.values_list("role")} == set(Role.values)
     # one township-staff login per township, all with the documented password
     assert User.objects.filter(role=Role.TOWNSHIP_STAFF).count() == townships.count()
     for username in ["admin", "county", "leader", "kaiyun"]:
@@ -45,3 +97,71 @@ def test_demo_credit_codes_are_valid_and_unique():
     call_command("load_demo")
     for institution in Institution.objects.all():
         institution.full_clean()
+
+
+def test_demo_id_numbers_and_credit_codes_of_screening_records_are_valid():
+    call_command("load_demo")
+    numbers = list(Person.objects.values_list("id_number", flat=True))
+    numbers += list(
+        PrepaymentRecord.objects.exclude(payer_id_number="").values_list(
+            "payer_id_number", flat=True
+        )
+    )
+    numbers += list(Lawsuit.objects.exclude(id_number="").values_list("id_number", flat=True))
+    assert len(numbers) > 300
+    for number in numbers:
+        validate_id_number(number)
+    codes = list(RelatedCompany.objects.values_list("credit_code", flat=True))
+    codes += list(
+        SharedListEntry.objects.exclude(credit_code="").values_list("credit_code", flat=True)
+    )
+    for code in codes:
+        validate_credit_code(code)
+
+
+def test_demo_screening_records_cover_every_kind():
+    call_command("load_demo")
+    visits = ScreeningVisit.objects.all()
+    assert {v.round for v in visits} == set(ScreeningRound.values)
+    assert {v.method for v in visits} == set(VisitMethod.values)
+    assert {v.status for v in visits} == set(VisitStatus.values)
+    assert {v.fund_use for v in visits} >= {"", "facility_construction", "operations", "irregular"}
+    assert visits.filter(false_advertising=True, status=VisitStatus.SUBMITTED).exists()
+    assert ResidentInterview.objects.exists()
+    assert set(Lead.objects.values_list("status", flat=True)) == set(LeadStatus.values)
+    assert Lead.objects.filter(institution__isnull=False).exists()
+    # Scoped rows carry their institution's (or unit's) path, bulk inserts included.
+    for model in SCREENING_MODELS:
+        assert not model.objects.filter(scope_path="").exists(), model.__name__
+    for lead in Lead.objects.select_related("institution", "unit"):
+        expected = lead.institution.scope_path if lead.institution else lead.unit.path
+        assert lead.scope_path == expected
+
+
+def test_demo_gives_the_four_looks_review_something_to_find():
+    call_command("load_demo")
+    county = User.objects.get(username="county")
+    review = four_looks.township_review(county, four_looks.campaign_start())
+    assert len(review.rows) == OrgUnit.objects.filter(level=UnitLevel.TOWNSHIP).count()
+    assert all(row.official is not None for row in review.rows)
+    total = review.total
+    assert total.screened > 80
+    assert total.screened_incomplete > 0
+    assert total.candidates_to_verify > 0
+    assert total.not_screened_new > 0
+
+
+def test_every_rule_of_the_rating_fires_for_some_demo_institution():
+    engine = pytest.importorskip("risklists.engine")
+    call_command("load_demo")
+    institutions = list(Institution.objects.all())
+    figures = derived_figures([i.pk for i in institutions])
+    accepted = set(inspect.signature(engine.Facts).parameters)
+    fired = set()
+    for institution in institutions:
+        values = {k: v for k, v in figures[institution.pk].as_dict().items() if k in accepted}
+        facts = engine.Facts(
+            registered=not institution.is_venue, beds=institution.beds or 0, **values
+        )
+        fired |= {hit.code for hit in engine.evaluate(facts, engine.Thresholds()).hits}
+    assert fired >= RULE_CODES, sorted(RULE_CODES - fired)

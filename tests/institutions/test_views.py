@@ -251,3 +251,10 @@ def test_every_page_requires_login(client, township):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_create_form_is_prefilled_from_the_query_string(client_for, township_user, township):
+    url = reverse("institutions:create") + "?name=城南颐养之家&registration_status=unregistered"
+    form = client_for(township_user).get(url).context["form"]
+    assert form.initial["name"] == "城南颐养之家"
+    assert form.initial["registration_status"] == "unregistered"

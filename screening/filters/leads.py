@@ -1,0 +1,50 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from institutions.filters import visible_townships
+
+from ..models import Lead, LeadChannel, LeadStatus
+from ..services.leads import overdue_q
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LeadFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=LeadStatus.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=LeadChannel.choices)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Township / street"), queryset=visible_townships
+    )
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_on", lookup_expr="gte", widget=DATE
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received until"), field_name="received_on", lookup_expr="lte", widget=DATE
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        choices=[("yes", _("Overdue only"))],
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["q", "status", "channel", "unit", "received_from", "received_to", "overdue"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(subject__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(content__icontains=value)
+            | Q(institution__name__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value == "yes" else queryset

@@ -1,0 +1,336 @@
+"""The "四看" review (区县方案·巩固提升阶段 "进行'四看'全面复查"), per township:
+
+一看 已排查的养老服务机构信息是否全面准确 — completeness of each screened record;
+二看 已排查的机构及场所总数与民政统计数据是否一致 — screened against the official count;
+三看 公安、市场监管等部门的共享信息 — shared-list entries matched to no institution, to verify
+     as 未登记 or 登记未备案;
+四看 排查期间新成立的养老服务机构和新运营的场所有没有及时纳入排查范围 — not yet screened in the
+     current campaign, the new ones first.
+
+"Screened" means a SUBMITTED visit dated on or after the campaign start: a draft does not
+count. Every figure of the page comes from a handful of grouped queries, whatever the
+number of townships or institutions.
+
+The review also makes two small writes (the county's official count, the verification of a
+candidate); they are the service functions at the end of this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import OrgUnit, UnitLevel
+from institutions.models import Institution, RegistrationStatus
+from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q
+
+from .models import MatchStatus, OfficialCount, ScreeningVisit, SharedListEntry, VisitStatus
+
+# The campaign start used when the page is not given ``since``. None means the most recent
+# 1 January: the plans run a campaign per year (排查整治 then 巩固提升), so by default the
+# review asks what has been screened this year.
+CAMPAIGN_START: date | None = None
+
+# Entries no institution matched: never matched, or a name match a person rejected.
+# (A pending name match waits for confirmation and is not a candidate yet.)
+CANDIDATE_STATUSES = (MatchStatus.UNMATCHED, MatchStatus.REJECTED)
+
+
+def campaign_start(today: date | None = None) -> date:
+    if CAMPAIGN_START is not None:
+        return CAMPAIGN_START
+    today = today or timezone.localdate()
+    return date(today.year, 1, 1)
+
+
+def screened_since(since: date) -> Exists:
+    """True for an institution with a submitted visit dated on or after ``since``."""
+    return Exists(
+        ScreeningVisit.objects.filter(
+            institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__gte=since
+        )
+    )
+
+
+def new_since_q(since: date) -> Q:
+    """新成立的养老服务机构和新运营的场所: established, or (a venue) found, during the campaign."""
+    return Q(established_on__gte=since) | Q(found_on__gte=since)
+
+
+def candidates_q() -> Q:
+    return Q(institution__isnull=True, match_status__in=CANDIDATE_STATUSES)
+
+
+def visible_townships(user):
+    """The townships the review has rows for; a village user gets their township's row."""
+    # In the order of the administrative division codes, as the statistics list them.
+    townships = list(OrgUnit.objects.visible_to(user).townships().order_by("code", "name"))
+    if not townships and user.unit_id and user.unit.township is not None:
+        townships = [user.unit.township]
+    return townships
+
+
+# --- the per-township figures --------------------------------------------------------------
+
+
+@dataclass
+class TownshipReview:
+    township: OrgUnit | None
+    screened: int = 0
+    screened_venues: int = 0
+    screened_incomplete: int = 0
+    official: OfficialCount | None = None
+    official_total: int | None = None
+    candidates: int = 0
+    candidates_verified: int = 0
+    not_screened: int = 0
+    not_screened_new: int = 0
+
+    @property
+    def screened_complete(self) -> int:
+        return self.screened - self.screened_incomplete
+
+    @property
+    def complete_percent(self) -> int | None:
+        if not self.screened:
+            return None
+        return round(100 * self.screened_complete / self.screened)
+
+    @property
+    def official_count(self) -> int | None:
+        if self.official is not None:
+            return self.official.institutions
+        return self.official_total
+
+    @property
+    def difference(self) -> int | None:
+        """Screened minus the civil-affairs count: negative means some are not screened."""
+        if self.official_count is None:
+            return None
+        return self.screened - self.official_count
+
+    @property
+    def candidates_to_verify(self) -> int:
+        return self.candidates - self.candidates_verified
+
+
+@dataclass
+class Review:
+    since: date
+    rows: list[TownshipReview] = field(default_factory=list)
+    total: TownshipReview = field(default_factory=lambda: TownshipReview(None))
+    # Entries of a shared list whose township is not known (seen by the county only).
+    candidates_without_township: int = 0
+
+
+def township_review(user, since: date, townships=None) -> Review:
+    """One row per visible township with the four looks' figures; constant queries."""
+    if townships is None:
+        townships = visible_townships(user)
+    rows = {t.pk: TownshipReview(t) for t in townships}
+    review = Review(since=since, rows=list(rows.values()))
+
+    screened = screened_since(since)
+    venue = Q(registration_status=RegistrationStatus.UNREGISTERED)
+    per_township = (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(township_id__in=rows)
+        .values("township_id")
+        .annotate(
+            screened=Count("pk", filter=screened),
+            screened_venues=Count("pk", filter=screened & venue),
+            screened_incomplete=Count("pk", filter=screened & incomplete_q()),
+            not_screened=Count("pk", filter=~screened),
+            not_screened_new=Count("pk", filter=~screened & new_since_q(since)),
+        )
+        .order_by()
+    )
+    for figures in per_township:
+        row = rows[figures.pop("township_id")]
+        for name, value in figures.items():
+            setattr(row, name, value)
+
+    # The latest official count of each township (a few rows per township at most).
+    for count in (
+        OfficialCount.objects.visible_to(user)
+        .filter(unit_id__in=rows)
+        .order_by("unit_id", "-as_of", "-pk")
+    ):
+        row = rows[count.unit_id]
+        if row.official is None:
+            row.official = count
+
+    candidates = (
+        SharedListEntry.objects.visible_to(user)
+        .filter(candidates_q())
+        .values("township_id")
+        .annotate(n=Count("pk"), verified=Count("pk", filter=~Q(verified_note="")))
+        .order_by()
+    )
+    for figures in candidates:
+        row = rows.get(figures["township_id"])
+        if row is None:
+            review.candidates_without_township += figures["n"] - figures["verified"]
+            continue
+        row.candidates, row.candidates_verified = figures["n"], figures["verified"]
+
+    total = review.total
+    for row in review.rows:
+        for name in (
+            "screened",
+            "screened_venues",
+            "screened_incomplete",
+            "candidates",
+            "candidates_verified",
+            "not_screened",
+            "not_screened_new",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    counted = [row.official.institutions for row in review.rows if row.official is not None]
+    total.official_total = sum(counted) if counted else None
+    return review
+
+
+# --- the lists behind the figures ----------------------------------------------------------
+
+
+def screened_institutions(user, since: date):
+    return (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(screened_since(since))
+        .select_related("township", "village")
+    )
+
+
+def incomplete_screened(user, since: date):
+    """一看: screened records that miss information the screening needs."""
+    return (
+        screened_institutions(user, since).filter(incomplete_q()).order_by("township__path", "name")
+    )
+
+
+def not_screened(user, since: date):
+    """四看: on the registry, no submitted visit since the campaign start; the new ones first."""
+    return (
+        Institution.objects.visible_to(user)
+        .active()
+        .exclude(screened_since(since))
+        .select_related("township", "village")
+        .annotate(started_on=Coalesce("established_on", "found_on"))
+        .order_by(F("started_on").desc(nulls_last=True), "township__code", "name")
+    )
+
+
+def candidates(user):
+    """三看: shared-list entries matched to no institution, those still to verify first."""
+    return (
+        SharedListEntry.objects.visible_to(user)
+        .filter(candidates_q())
+        .select_related("township")
+        .order_by(F("verified_note").asc(), F("registered_on").desc(nulls_last=True), "pk")
+    )
+
+
+# Labels of the fields counted by the completeness check, for "what is missing".
+REGISTERED_FIELDS = ("credit_code", "legal_form", "ownership")
+
+
+def completeness(institution: Institution) -> tuple[int, list[str]]:
+    """(percent complete, labels of the missing fields) of one record, in memory."""
+    names = [*COMPLETENESS_FIELDS, "beds"]
+    if not institution.is_venue:
+        names += list(REGISTERED_FIELDS)
+    missing = [
+        str(Institution._meta.get_field(name).verbose_name)
+        for name in names
+        if getattr(institution, name) in (None, "")
+    ]
+    return round(100 * (len(names) - len(missing)) / len(names)), missing
+
+
+def is_new(institution: Institution, since: date) -> bool:
+    return bool(
+        (institution.established_on and institution.established_on >= since)
+        or (institution.found_on and institution.found_on >= since)
+    )
+
+
+# --- writes the review makes -----------------------------------------------------------------
+
+
+class CandidateOutcome:
+    """What the township found when it verified a candidate (三看: 补齐未登记、已登记但未备案)."""
+
+    UNREGISTERED = "unregistered"
+    REGISTERED_NOT_FILED = "registered_not_filed"
+    ON_REGISTRY = "on_registry"
+    NOT_ELDER_CARE = "not_elder_care"
+    NOT_FOUND = "not_found"
+
+    choices = [
+        (UNREGISTERED, gettext_lazy("Unregistered venue (未登记): to add to the registry")),
+        (
+            REGISTERED_NOT_FILED,
+            gettext_lazy("Registered, not filed (登记未备案): to add to the registry"),
+        ),
+        (ON_REGISTRY, gettext_lazy("Already on the registry under another name")),
+        (NOT_ELDER_CARE, gettext_lazy("Not an elder-care service")),
+        (NOT_FOUND, gettext_lazy("Not found at the address / closed")),
+    ]
+
+
+NOTE_LENGTH = 255
+
+
+def _require(user, permission: str):
+    if not getattr(user, permission, False):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+@transaction.atomic
+def verify_candidate(*, user, entry: SharedListEntry, outcome: str, note: str = ""):
+    """Record the verification of an unmatched shared-list entry; the history names ``user``."""
+    _require(user, "can_edit_registry")
+    if not SharedListEntry.objects.visible_to(user).filter(pk=entry.pk).exists():
+        raise PermissionDenied(_("This record is outside your unit."))
+    labels = dict(CandidateOutcome.choices)
+    if outcome not in labels:
+        raise ValidationError({"outcome": _("Choose what the verification found.")})
+    text = str(labels[outcome])
+    if note.strip():
+        text = f"{text}：{note.strip()}"
+    entry.verified_note = text[:NOTE_LENGTH]
+    entry._history_user = user
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def save_official_count(*, user, township: OrgUnit, as_of: date, institutions: int, notes=""):
+    """二看: the county enters the civil-affairs statistics' count; one per township and date."""
+    _require(user, "can_review")
+    if township.level != UnitLevel.TOWNSHIP or not (
+        OrgUnit.objects.visible_to(user).filter(pk=township.pk).exists()
+    ):
+        raise PermissionDenied(_("This township is outside your unit."))
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": _("The date cannot be in the future.")})
+    count = OfficialCount.objects.filter(unit=township, as_of=as_of).first() or OfficialCount(
+        unit=township, as_of=as_of, created_by=user
+    )
+    count.institutions = institutions
+    count.notes = notes
+    count._history_user = user
+    count.full_clean()
+    count.save()
+    return count

@@ -1,0 +1,185 @@
+"""Writes to leads (线索): recording them and moving them received → verified → handled →
+fed back.
+
+区县方案·畅通线索举报渠道: 对收集到的举报线索进行甄别 … 要及时核实、查办、反馈，并定期向区民政局和
+属地政法部门报送线索办理情况. Each step records its date and who did it; the history keeps every
+change, so the order of the steps is enforced here rather than trusted to the form.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from institutions.models import Institution
+
+from ..models import Lead, LeadStatus
+
+# A lead still not fed back this many days after it was received is shown as overdue. The
+# plans ask for 及时 handling without a number; two weeks is the section's working rule.
+OVERDUE_DAYS = 15
+
+# The order of the workflow; each step names the date field it fills.
+STEPS = {
+    LeadStatus.RECEIVED: (LeadStatus.VERIFIED, "verified_on"),
+    LeadStatus.VERIFIED: (LeadStatus.HANDLED, "handled_on"),
+    LeadStatus.HANDLED: (LeadStatus.FED_BACK, "fed_back_on"),
+}
+HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+def overdue_q(today: date | None = None) -> Q:
+    """Leads received more than ``OVERDUE_DAYS`` ago and still not fed back."""
+    today = today or timezone.localdate()
+    return Q(received_on__lt=today - timedelta(days=OVERDUE_DAYS)) & ~Q(status=LeadStatus.FED_BACK)
+
+
+def is_overdue(lead: Lead, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return lead.status != LeadStatus.FED_BACK and lead.received_on < today - timedelta(
+        days=OVERDUE_DAYS
+    )
+
+
+def next_status(lead: Lead) -> str | None:
+    step = STEPS.get(lead.status)
+    return step[0] if step else None
+
+
+def _require_editor(user, lead: Lead):
+    if not user.can_edit_registry:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if user.is_superuser:
+        return
+    if user.unit is None or lead.unit_id is None or not lead.unit.path.startswith(user.unit.path):
+        raise PermissionDenied(_("This township is outside your unit."))
+    if lead.institution_id and not (
+        Institution.objects.visible_to(user).filter(pk=lead.institution_id).exists()
+    ):
+        raise PermissionDenied(_("This institution is outside your unit."))
+
+
+def _check_date(value: date | None, field: str, not_before: date | None, label: str):
+    if value is None:
+        raise ValidationError({field: _("Give the date.")})
+    if value > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if not_before and value < not_before:
+        raise ValidationError(
+            {
+                field: _("The date cannot be before %(step)s (%(date)s).")
+                % {"step": label, "date": not_before.isoformat()}
+            }
+        )
+
+
+def _save(lead: Lead, user, reason: str = ""):
+    lead._history_user = user
+    if reason:
+        lead._change_reason = reason[:HISTORY_REASON_LENGTH]
+    lead.save()
+    return lead
+
+
+@transaction.atomic
+def save_lead(*, user, lead: Lead) -> Lead:
+    """Create or edit a lead's record (not its workflow steps); the history names ``user``."""
+    _require_editor(user, lead)
+    if lead.institution_id and lead.unit_id:
+        institution = lead.institution
+        if not institution.scope_path.startswith(lead.unit.path):
+            raise ValidationError(
+                {"institution": _("This institution is not in the lead's township.")}
+            )
+    if lead.received_on and lead.received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date cannot be in the future.")})
+    if lead.reported_to_county_on:
+        _check_date(
+            lead.reported_to_county_on,
+            "reported_to_county_on",
+            lead.received_on,
+            _("the date received"),
+        )
+    if lead.pk is None:
+        lead.created_by = user
+        lead.status = LeadStatus.RECEIVED
+    lead.full_clean(exclude=["scope_path"])
+    return _save(lead, user)
+
+
+@transaction.atomic
+def verify_lead(
+    *,
+    user,
+    lead: Lead,
+    is_fraud_related: bool | None,
+    verified_on: date,
+    institution: Institution | None = None,
+    note: str = "",
+) -> Lead:
+    """甄别核实: is it an elder-care fraud lead? Links the institution once identified."""
+    _require_step(user, lead, LeadStatus.RECEIVED)
+    if is_fraud_related is None:
+        raise ValidationError(
+            {"is_fraud_related": _("Say whether the lead is related to elder-care fraud.")}
+        )
+    _check_date(verified_on, "verified_on", lead.received_on, _("the date received"))
+    if institution is not None:
+        if not Institution.objects.visible_to(user).filter(pk=institution.pk).exists():
+            raise PermissionDenied(_("This institution is outside your unit."))
+        if not institution.scope_path.startswith(lead.unit.path):
+            raise ValidationError(
+                {"institution": _("This institution is not in the lead's township.")}
+            )
+        lead.institution = institution
+    lead.is_fraud_related = is_fraud_related
+    lead.verified_on = verified_on
+    lead.status = LeadStatus.VERIFIED
+    lead.handler = user
+    return _save(lead, user, note or _("Verified"))
+
+
+@transaction.atomic
+def handle_lead(*, user, lead: Lead, result: str, handled_on: date) -> Lead:
+    """查办: what was done, in words; the result is required."""
+    _require_step(user, lead, LeadStatus.VERIFIED)
+    if not (result or "").strip():
+        raise ValidationError({"result": _("Describe the result of the handling.")})
+    _check_date(handled_on, "handled_on", lead.verified_on, _("the verification"))
+    lead.result = result.strip()
+    lead.handled_on = handled_on
+    lead.status = LeadStatus.HANDLED
+    lead.handler = user
+    return _save(lead, user, _("Handled"))
+
+
+@transaction.atomic
+def feed_back_lead(*, user, lead: Lead, fed_back_on: date, note: str = "") -> Lead:
+    """反馈: the reporter (or the referring authority) has been told the result."""
+    _require_step(user, lead, LeadStatus.HANDLED)
+    _check_date(fed_back_on, "fed_back_on", lead.handled_on, _("the handling"))
+    lead.fed_back_on = fed_back_on
+    lead.status = LeadStatus.FED_BACK
+    lead.handler = user
+    return _save(lead, user, note or _("Fed back"))
+
+
+@transaction.atomic
+def report_lead_to_county(*, user, lead: Lead, reported_on: date) -> Lead:
+    """报送: the handling of the lead was reported to the county bureau."""
+    _require_editor(user, lead)
+    _check_date(reported_on, "reported_to_county_on", lead.received_on, _("the date received"))
+    lead.reported_to_county_on = reported_on
+    return _save(lead, user, _("Reported to the county"))
+
+
+def _require_step(user, lead: Lead, expected: str):
+    _require_editor(user, lead)
+    if lead.status != expected:
+        raise ValidationError(
+            _("This step cannot be done now: the lead is %(status)s.")
+            % {"status": lead.get_status_display()}
+        )
