@@ -18,6 +18,7 @@ urlpatterns = [
     path("institutions/", include("institutions.urls")),
     path("screening/", include("screening.urls")),
     path("risk/", include("risklists.urls")),
+    path("disposal/", include("disposal.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 import xstatic.pkg.bootstrap
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +159,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database scheduler copies these into django-celery-beat's tables at start.
+CELERY_BEAT_SCHEDULE = {
+    # 区县方案: 逐一推动化解 — overdue disposal actions are flagged and escalated daily.
+    "disposal-flag-overdue-actions": {
+        "task": "disposal.flag_overdue_actions",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True

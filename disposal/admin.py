@@ -1,0 +1,108 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ActionEvidence,
+    Assistance,
+    DeadlineSetting,
+    DisposalAction,
+    DisposalCase,
+    InstitutionPlan,
+    RefundPlan,
+    RefundRecord,
+    Resettlement,
+    Transfer,
+    ZeroingEntry,
+)
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Rows of the admin's own subtree; nothing is deleted (history stays traceable)."""
+
+    raw_id_fields = ["institution"]
+    readonly_fields = ["scope_path", "created_at", "updated_at", "created_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return self.model._default_manager.visible_to(request.user).select_related("institution")
+
+
+@admin.register(DisposalCase)
+class DisposalCaseAdmin(ScopedAdmin):
+    list_display = ["institution", "level", "level_applied_on", "assessment_id"]
+    list_filter = ["level"]
+
+
+@admin.register(DisposalAction)
+class DisposalActionAdmin(ScopedAdmin):
+    list_display = ["institution", "action_type", "status", "deadline", "overdue_since"]
+    list_filter = ["status", "action_type", "level"]
+    raw_id_fields = ["institution", "case", "responsible_user", "responsible_unit"]
+    search_fields = ["institution__name", "document_number"]
+
+
+@admin.register(ActionEvidence)
+class ActionEvidenceAdmin(ScopedAdmin):
+    list_display = ["original_name", "action", "size", "created_at"]
+    raw_id_fields = ["institution", "action"]
+
+
+@admin.register(ZeroingEntry)
+class ZeroingEntryAdmin(ScopedAdmin):
+    list_display = ["institution", "status", "outcome", "crossed_off_on"]
+    list_filter = ["status", "outcome"]
+    raw_id_fields = ["institution", "responsible_user", "transfer", "crossed_off_by"]
+
+
+@admin.register(RefundPlan)
+class RefundPlanAdmin(ScopedAdmin):
+    list_display = ["institution", "payer_name", "amount_due", "due_by"]
+
+
+@admin.register(RefundRecord)
+class RefundRecordAdmin(ScopedAdmin):
+    list_display = ["plan", "amount", "refunded_on"]
+    raw_id_fields = ["institution", "plan"]
+
+
+@admin.register(Resettlement)
+class ResettlementAdmin(ScopedAdmin):
+    list_display = ["institution", "elder_name", "destination", "resettled_on"]
+
+
+@admin.register(Assistance)
+class AssistanceAdmin(ScopedAdmin):
+    list_display = ["institution", "elder_name", "kind", "granted_on"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ScopedAdmin):
+    list_display = ["institution", "authority", "transferred_on", "document_number"]
+    list_filter = ["authority"]
+
+
+@admin.register(InstitutionPlan)
+class InstitutionPlanAdmin(admin.ModelAdmin):
+    list_display = ["institution", "version", "created_at"]
+    raw_id_fields = ["institution"]
+    readonly_fields = ["scope_path", "created_at", "updated_at", "created_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return InstitutionPlan.objects.visible_to(request.user).select_related("institution")
+
+
+@admin.register(DeadlineSetting)
+class DeadlineSettingAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "action_type", "days"]
+    raw_id_fields = ["unit"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return DeadlineSetting.objects.visible_to(request.user).select_related("unit")

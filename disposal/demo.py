@@ -1,0 +1,342 @@
+"""Disposal in the demo county: actions in every state, refunds, resettlement, assistance,
+transfers and a 清零 ledger partly crossed off, on top of the demo registry.
+
+Idempotent: an institution that already has a disposal case is left as it is, a venue
+already crossed off stays so, and every other row is found by its natural key first. The
+choices depend on the seed and the institutions' names only.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from institutions.models import Institution, LegalForm, RegistrationStatus, VenueNature
+from institutions.validators import CREDIT_CODE_CHARSET, credit_code_check_char
+
+from . import services
+from .levels import DOCUMENTED_TYPES, Level
+from .models import (
+    ActionStatus,
+    Assistance,
+    AssistanceKind,
+    Authority,
+    DestinationKind,
+    DisposalAction,
+    DisposalCase,
+    InstitutionPlan,
+    Outcome,
+    RefundPlan,
+    RefundRecord,
+    Resettlement,
+    TargetOutcome,
+    Transfer,
+    ZeroingEntry,
+    ZeroingStatus,
+    expected_authority,
+)
+from .selectors import screening_signs, target_outcome
+
+SEED = 20220107
+ELDERS = ["王秀英", "李桂兰", "张德明", "刘淑珍", "陈建国", "杨玉兰", "赵春梅", "周国华"]
+PLAN_TEXT = (
+    "一、约谈主要负责人，责令其停止收取预付费并书面承诺。\n"
+    "二、逐一核对预付费老人名单，制定退费计划，每周跟踪退费进度。\n"
+    "三、联合市场监管、公安等部门开展联合检查，必要时依法关停。\n"
+    "四、对需要安置的老年人协调就近养老机构妥善安置，困难老年人及时纳入救助。"
+)
+
+
+@dataclass
+class DisposalDemoSummary:
+    cases: int = 0
+    actions: int = 0
+    crossed_off: int = 0
+
+
+class DisposalDemo:
+    def __init__(self, rng_seed: int = SEED, today: date | None = None):
+        self.seed = rng_seed
+        self.today = today or timezone.localdate()
+        self.summary = DisposalDemoSummary()
+
+    def rng(self, *key) -> random.Random:
+        """A generator per row, so that a choice never depends on what else exists."""
+        return random.Random(f"{self.seed}:" + ":".join(str(k) for k in key))
+
+    # --- the whole ---------------------------------------------------------------
+    @transaction.atomic
+    def build(self, levels: dict[int, str] | None = None) -> DisposalDemoSummary:
+        self.county_user = User.objects.filter(username="county").first()
+        if self.county_user is None:
+            return self.summary  # no demo county
+        self.staff = {
+            u.unit_id: u
+            for u in User.objects.filter(role=Role.TOWNSHIP_STAFF, unit__isnull=False).order_by(
+                "pk"
+            )
+        }
+        registry = list(
+            Institution.objects.filter(archived_at__isnull=True)
+            .select_related("township")
+            .order_by("township__path", "name")
+        )
+        if levels is None:
+            levels = self.choose_levels(registry)
+        by_pk = {i.pk: i for i in registry}
+        for pk, level in sorted(levels.items()):
+            if pk in by_pk:
+                self.rate(by_pk[pk], level)
+        self.lower_one(levels, by_pk)
+        services.flag_overdue_actions(today=self.today)
+        self.people_support(levels, by_pk)
+        self.zeroing(registry)
+        self.summary.actions = DisposalAction.objects.count()
+        return self.summary
+
+    def choose_levels(self, registry) -> dict[int, str]:
+        """A handful per level: registered institutions of every colour, and the venues the
+        rules put on orange (no large prepayment) or red (large prepayments). Ranked by a
+        hash of the name, so a venue registered by the demo does not change the choice."""
+        on_ledger = set(ZeroingEntry.objects.values_list("institution_id", flat=True))
+        venues = [i for i in registry if i.is_venue or i.pk in on_ledger]
+        registered = [i for i in registry if not (i.is_venue or i.pk in on_ledger)]
+        registered.sort(key=lambda i: self.rng("level", i.name).random())
+        plan = [Level.GREEN] * 4 + [Level.YELLOW] * 4 + [Level.ORANGE] * 3 + [Level.RED] * 3
+        levels = {i.pk: level for i, level in zip(registered, plan, strict=False)}
+        venues.sort(key=lambda i: self.rng("venue-level", i.name).random())
+        for venue in venues[:4]:
+            levels[venue.pk] = Level.RED if venue.collects_large_prepayment else Level.ORANGE
+        return levels
+
+    # --- actions -----------------------------------------------------------------
+    def rate(self, institution, level):
+        if DisposalCase.objects.filter(institution=institution).exists():
+            return
+        rng = self.rng("rate", institution.name)
+        approved_on = self.today - timedelta(days=rng.randint(2, 45))
+        services.apply_level(
+            institution,
+            level,
+            user=self.county_user,
+            today=approved_on,
+            illegal_fundraising=level == Level.RED and rng.random() < 0.5,
+            crime_suspected=level == Level.RED and rng.random() < 0.5,
+        )
+        self.summary.cases += 1
+        staff = self.staff.get(institution.township_id)
+        for action in DisposalAction.objects.filter(institution=institution).order_by("pk"):
+            self.follow(action, staff, approved_on)
+
+    def follow(self, action, staff, approved_on):
+        """Move an action on as a township would: some done, some in progress, some open."""
+        rng = self.rng("follow", action.institution.name, action.action_type)
+        draw = rng.random()
+        if rng.random() < 0.85 and staff is not None:
+            action.responsible_user = staff
+        if draw < 0.4:
+            action.status = ActionStatus.DONE
+            carried_out = min(self.today, approved_on + timedelta(days=rng.randint(0, 6)))
+            action.completed_on = carried_out
+            if action.action_type in DOCUMENTED_TYPES:
+                action.carried_out_on = carried_out
+                action.document_number = f"衡民处〔{carried_out.year}〕{rng.randint(1, 99)}号"
+            action.notes = "已按要求落实。"
+        elif draw < 0.7:
+            action.status = ActionStatus.IN_PROGRESS
+            action.notes = "正在落实，已与负责人联系。"
+        services.update_action(
+            user=action.responsible_user or self.county_user, action=action, today=self.today
+        )
+
+    def lower_one(self, levels, by_pk):
+        """One orange institution re-rated yellow: its orange actions wait for a decision."""
+        oranges = [
+            pk
+            for pk, level in sorted(levels.items())
+            if level == Level.ORANGE and pk in by_pk and not by_pk[pk].is_venue
+        ]
+        if not oranges:
+            return
+        institution = by_pk[oranges[0]]
+        case = DisposalCase.objects.get(institution=institution)
+        if case.level != Level.ORANGE:
+            return
+        services.apply_level(
+            institution, Level.YELLOW, user=self.county_user, today=self.today - timedelta(days=1)
+        )
+        services.flag_overdue_actions(today=self.today)
+
+    # --- refunds, resettlement, assistance, transfers, plans ----------------------
+    def people_support(self, levels, by_pk):
+        serious = [
+            by_pk[pk]
+            for pk, level in sorted(levels.items())
+            if level in (Level.RED, Level.ORANGE) and pk in by_pk
+        ]
+        for index, institution in enumerate(serious):
+            self.refunds(institution)
+            if not InstitutionPlan.objects.filter(institution=institution).exists():
+                services.save_plan(user=self.county_user, institution=institution, text=PLAN_TEXT)
+            if levels[institution.pk] == Level.RED and index % 2 == 0:
+                self.resettle(institution)
+        reds = [i for i in serious if levels[i.pk] == Level.RED and not i.is_venue]
+        if reds and not Transfer.objects.filter(institution=reds[0]).exists():
+            services.save_record(
+                user=self.county_user,
+                record=Transfer(
+                    institution=reds[0],
+                    authority=Authority.POLICE,
+                    receiving_unit="衡山县公安局经侦大队",
+                    transferred_on=self.today - timedelta(days=5),
+                    document_number="衡民移〔2026〕1号",
+                    reason="涉嫌以承诺回报方式非法吸收公众存款。",
+                ),
+            )
+
+    def refunds(self, institution):
+        services.prefill_refunds(user=self.county_user, institution=institution)
+        if not RefundPlan.objects.filter(institution=institution).exists():
+            rng = self.rng("refunds", institution.name)
+            for name in rng.sample(ELDERS, 3):
+                plan = RefundPlan(
+                    institution=institution,
+                    payer_name=name,
+                    amount_due=Decimal(rng.choice([8000, 12000, 30000, 50000, 68000])),
+                    due_by=self.today + timedelta(days=30),
+                )
+                services.save_record(user=self.county_user, record=plan)
+        for plan in RefundPlan.objects.filter(institution=institution).order_by("pk"):
+            if RefundRecord.objects.filter(plan=plan).exists():
+                continue
+            rng = self.rng("refund", institution.name, plan.payer_key)
+            share = rng.choice([0, 0, Decimal("0.5"), 1])
+            amount = (plan.amount_due * Decimal(share)).quantize(Decimal("0.01"))
+            if amount > 0:
+                services.record_refund(
+                    user=self.county_user,
+                    record=RefundRecord(
+                        plan=plan, amount=amount, refunded_on=self.today - timedelta(days=3)
+                    ),
+                    today=self.today,
+                )
+
+    def resettle(self, institution):
+        # Every draw is made up front, so that a row already there changes no later choice.
+        rng = self.rng("resettle", institution.name)
+        names = rng.sample(ELDERS, 3)
+        days = [rng.randint(1, 10) for _name in names]
+        kind = rng.choice(list(AssistanceKind))
+        for name, day in zip(names[:2], days, strict=False):
+            if Resettlement.objects.filter(institution=institution, elder_name=name).exists():
+                continue
+            services.save_record(
+                user=self.county_user,
+                record=Resettlement(
+                    institution=institution,
+                    elder_name=name,
+                    destination_kind=DestinationKind.INSTITUTION,
+                    destination=f"{institution.township.name}敬老院",
+                    resettled_on=self.today - timedelta(days=day),
+                ),
+            )
+        if not Assistance.objects.filter(institution=institution, elder_name=names[2]).exists():
+            services.save_record(
+                user=self.county_user,
+                record=Assistance(
+                    institution=institution,
+                    elder_name=names[2],
+                    kind=kind,
+                    granted_on=self.today - timedelta(days=2),
+                    amount=Decimal("1500"),
+                ),
+            )
+
+    # --- 清零 ---------------------------------------------------------------------
+    def zeroing(self, registry):
+        """Most venues get a person in charge; about a third are crossed off."""
+        on_ledger = set(ZeroingEntry.objects.values_list("institution_id", flat=True))
+        venues = [i for i in registry if i.is_venue or i.pk in on_ledger]
+        signs = screening_signs(venues, self.today)
+        entries = {e.institution_id: e for e in ZeroingEntry.objects.filter(institution__in=venues)}
+        for venue in venues:
+            entry = entries.get(venue.pk)
+            if entry is not None and entry.status == ZeroingStatus.CROSSED_OFF:
+                continue
+            rng = self.rng("zeroing", venue.name)
+            assign, cross = rng.random() < 0.75, rng.random() < 0.35
+            staff = self.staff.get(venue.township_id)
+            if entry is None and staff is not None and assign:
+                services.assign_zeroing(
+                    user=self.county_user, institution=venue, responsible_user=staff
+                )
+            if cross:
+                self.cross_off(venue, target_outcome(signs[venue.pk]), rng)
+
+    def cross_off(self, venue, target, rng):
+        user = self.county_user
+        when = self.today - timedelta(days=rng.randint(1, 30))
+        choice = rng.randint(0, 3)
+        if target == TargetOutcome.REGISTER and choice == 0:
+            body = "52430423" + "".join(rng.choices(CREDIT_CODE_CHARSET, k=9))
+            code = body + credit_code_check_char(body)
+            if Institution.objects.filter(credit_code=code).exists():
+                return
+            services.cross_off(
+                user=user,
+                institution=venue,
+                outcome=Outcome.REGISTERED,
+                registration=services.Registration(
+                    credit_code=code,
+                    registration_status=RegistrationStatus.REGISTERED_NOT_FILED,
+                    legal_form=LegalForm.SOCIAL_SERVICE
+                    if venue.venue_nature != VenueNature.ENTERPRISE
+                    else LegalForm.ENTERPRISE,
+                    registration_authority="衡山县民政局",
+                ),
+                today=self.today,
+            )
+        elif choice == 1 and venue.venue_nature in (
+            VenueNature.ENTERPRISE,
+            VenueNature.SOCIAL_SERVICE,
+        ):
+            if not Transfer.objects.filter(institution=venue).exists():
+                authority = expected_authority(venue)
+                services.save_record(
+                    user=user,
+                    record=Transfer(
+                        institution=venue,
+                        authority=authority,
+                        receiving_unit="衡山县市场监督管理局"
+                        if authority == Authority.MARKET_REGULATION
+                        else "衡山县民政局社会组织管理股",
+                        transferred_on=when,
+                        reason="未经登记收住老年人，按场所性质移交处置。",
+                    ),
+                )
+            services.cross_off(
+                user=user, institution=venue, outcome=Outcome.TRANSFERRED, today=self.today
+            )
+        else:
+            outcome = Outcome.BANNED if choice == 2 else Outcome.CLOSED
+            services.cross_off(
+                user=user, institution=venue, outcome=outcome, outcome_on=when, today=self.today
+            )
+        self.summary.crossed_off += 1
+
+
+def build_disposal_demo(
+    rng_seed: int = SEED, *, levels: dict[int, str] | None = None, today: date | None = None
+) -> DisposalDemoSummary:
+    """Disposal rows for the demo county (run after the registry, screening and ratings).
+
+    ``levels`` maps institution ids to the levels the county approved (e.g. from the
+    rating's demo); without it a handful of institutions per level is chosen here.
+    """
+    return DisposalDemo(rng_seed, today).build(levels)

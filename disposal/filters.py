@@ -1,0 +1,112 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from institutions.filters import visible_townships
+from institutions.models import Institution, RegistrationStatus
+
+from .levels import ActionType, Level
+from .models import ActionStatus, DisposalAction, ZeroingStatus
+
+STATES = [
+    ("overdue", _("Overdue")),
+    ("due_this_week", _("Due this week")),
+    ("level_lowered", _("Level lowered: decide")),
+    ("unassigned", _("No one in charge")),
+    ("open", _("Open or in progress")),
+]
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township / street"),
+        queryset=visible_townships,
+        field_name="institution__township",
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Risk level"), choices=Level.choices, field_name="case__level"
+    )
+    action_type = django_filters.ChoiceFilter(
+        label=_("Disposal action"), choices=ActionType.choices
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ActionStatus.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("Needs attention"), choices=STATES, method="by_state"
+    )
+    institution = django_filters.NumberFilter(
+        field_name="institution_id", widget=forms.HiddenInput()
+    )
+
+    class Meta:
+        model = DisposalAction
+        fields = ["q", "township", "level", "action_type", "status", "state", "institution"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(institution__name__icontains=value)
+            | Q(document_number__icontains=value)
+            | Q(responsible_name__icontains=value)
+        )
+
+    def by_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.overdue(today)
+        if value == "due_this_week":
+            return queryset.due_this_week(today)
+        if value == "level_lowered":
+            return queryset.level_lowered()
+        if value == "unassigned":
+            return queryset.unassigned()
+        if value == "open":
+            return queryset.open()
+        return queryset
+
+
+LEDGER_STATUSES = [
+    ("to_do", _("Not crossed off")),
+    ("registered", _("Registered: to cross off")),
+    (ZeroingStatus.CROSSED_OFF, _("Crossed off")),
+]
+
+
+class LedgerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township / street"), queryset=visible_townships
+    )
+    ledger_status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=LEDGER_STATUSES, method="by_status"
+    )
+
+    class Meta:
+        model = Institution
+        fields = ["q", "township", "ledger_status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(operator__icontains=value)
+            | Q(actual_address__icontains=value)
+        )
+
+    def by_status(self, queryset, name, value):
+        crossed = Q(zeroing__status=ZeroingStatus.CROSSED_OFF)
+        if value == ZeroingStatus.CROSSED_OFF:
+            return queryset.filter(crossed)
+        if value == "registered":
+            return queryset.exclude(crossed).exclude(
+                registration_status=RegistrationStatus.UNREGISTERED
+            )
+        if value == "to_do":
+            return queryset.exclude(crossed)
+        return queryset

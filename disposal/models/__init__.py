@@ -1,0 +1,43 @@
+"""Disposal (处置): tracked actions per level, the 清零 ledger, refunds, resettlement,
+assistance, transfers and the "一院一策" plan. Every model is scoped like the screening
+records: ``scope_path`` copied from the institution."""
+
+from ..levels import ActionType, Level
+from .actions import ActionEvidence, ActionStatus, DeadlineSetting, DisposalAction, DisposalCase
+from .support import (
+    Assistance,
+    AssistanceKind,
+    Authority,
+    DestinationKind,
+    InstitutionPlan,
+    RefundPlan,
+    RefundRecord,
+    Resettlement,
+    Transfer,
+    expected_authority,
+)
+from .zeroing import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
+
+__all__ = [
+    "ActionEvidence",
+    "ActionStatus",
+    "ActionType",
+    "Assistance",
+    "AssistanceKind",
+    "Authority",
+    "DeadlineSetting",
+    "DestinationKind",
+    "DisposalAction",
+    "DisposalCase",
+    "InstitutionPlan",
+    "Level",
+    "Outcome",
+    "RefundPlan",
+    "RefundRecord",
+    "Resettlement",
+    "TargetOutcome",
+    "Transfer",
+    "ZeroingEntry",
+    "ZeroingStatus",
+    "expected_authority",
+]

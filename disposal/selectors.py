@@ -1,0 +1,341 @@
+"""Reads of disposal that need thought: what the screening records say about a venue, the
+boards, the 清零 ledger, and the per-institution summary. Each is a constant number of
+set-based queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import OrgUnit
+from institutions.models import Institution, RegistrationStatus
+from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
+
+from .levels import LEVEL_RANK, Level
+from .models import (
+    DisposalAction,
+    InstitutionPlan,
+    RefundPlan,
+    RefundRecord,
+    TargetOutcome,
+    ZeroingEntry,
+    ZeroingStatus,
+)
+from .querysets import OPEN_STATUSES, end_of_week
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+# Without the rating's thresholds: a payer's outstanding amount from which it is "large"
+# (SPEC §3: 50,000 yuan or more where the monthly fee is unknown).
+LARGE_AMOUNT_FALLBACK = Decimal("50000")
+
+
+# --- what the screening records say ------------------------------------------------------
+
+
+@dataclass
+class ScreeningSigns:
+    large_prepayment: bool = False
+    illegal_fundraising: bool = False
+    crime_suspected: bool = False
+
+
+def _derived_figures(ids, today):
+    """The lead's shared figures (screening.selectors) when they can be computed, else None."""
+    try:
+        from screening.selectors import derived_figures
+
+        return derived_figures(ids, today=today)
+    except ImportError:  # the rating's thresholds (risklists.engine) are not there yet
+        return None
+
+
+def screening_signs(institutions, today: date | None = None) -> dict[int, ScreeningSigns]:
+    """Per institution: took large prepayments, signs of illegal fundraising or crime.
+
+    Large prepayments: the venue's own flag (as found on the visit) or its outstanding
+    prepayment records. Illegal fundraising and crime: suspected on the latest submitted
+    visit, or promised returns (炒床位) on a visit or an outstanding prepayment.
+    """
+    today = today or timezone.localdate()
+    rows = {i.pk: i for i in institutions}
+    result = {
+        pk: ScreeningSigns(large_prepayment=inst.collects_large_prepayment)
+        for pk, inst in rows.items()
+    }
+    if not rows:
+        return result
+    figures = _derived_figures(list(rows), today)
+    if figures is not None:
+        for pk, fig in figures.items():
+            signs = result[pk]
+            signs.large_prepayment = signs.large_prepayment or fig.large_prepayment_total > 0
+            signs.illegal_fundraising = fig.suspected_crime or fig.promised_returns
+            signs.crime_suspected = fig.suspected_crime or fig.promised_returns
+        return result
+    _fallback_signs(result, list(rows))
+    return result
+
+
+def _fallback_signs(result, ids):
+    outstanding = F("amount") - F("refunded_amount")
+    payers = (
+        PrepaymentRecord.objects.filter(institution_id__in=ids)
+        .values("institution_id", "payer_key")
+        .annotate(
+            total=Coalesce(Sum(outstanding, output_field=MONEY), Value(ZERO), output_field=MONEY),
+            investment=Count(
+                "pk", filter=Q(kind=PrepaymentKind.INVESTMENT, amount__gt=F("refunded_amount"))
+            ),
+            promised=Count("pk", filter=Q(promised_return=True, amount__gt=F("refunded_amount"))),
+        )
+        .order_by()
+    )
+    for row in payers:
+        signs = result[row["institution_id"]]
+        if row["total"] >= LARGE_AMOUNT_FALLBACK or row["investment"] or row["promised"]:
+            signs.large_prepayment = True
+        if row["promised"]:
+            signs.illegal_fundraising = signs.crime_suspected = True
+    seen = set()
+    for pk, crime, promised in (
+        ScreeningVisit.objects.filter(institution_id__in=ids, status=VisitStatus.SUBMITTED)
+        .order_by("institution_id", "-visited_on", "-pk")
+        .values_list("institution_id", "suspected_crime", "promised_returns")
+    ):
+        if pk in seen:
+            continue
+        seen.add(pk)
+        if crime or promised:
+            result[pk].illegal_fundraising = result[pk].crime_suspected = True
+
+
+def target_outcome(signs: ScreeningSigns) -> str:
+    """区县方案·清零行动: 督促登记 when stable without large prepayments; else 责令退还资金,
+    联合执法, 关停/取缔."""
+    return TargetOutcome.REFUND_AND_CLOSE if signs.large_prepayment else TargetOutcome.REGISTER
+
+
+# --- refunds ----------------------------------------------------------------------------
+
+
+def refunded_subquery():
+    return Coalesce(
+        Subquery(
+            RefundRecord.objects.filter(plan=OuterRef("pk"))
+            .values("plan")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1],
+            output_field=MONEY,
+        ),
+        Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def refund_plans(institution):
+    """An institution's refunds owed, each with ``refunded`` and ``outstanding``."""
+    return (
+        RefundPlan.objects.filter(institution=institution)
+        .annotate(refunded=refunded_subquery())
+        .annotate(outstanding=F("amount_due") - F("refunded"))
+        .order_by("payer_name", "pk")
+    )
+
+
+@dataclass
+class RefundTotals:
+    payers: int = 0
+    due: Decimal = ZERO
+    refunded: Decimal = ZERO
+    payers_settled: int = 0
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.due - self.refunded
+
+
+def refund_totals(institution_ids) -> dict[int, RefundTotals]:
+    """Per institution: total due, total refunded (the sum of refunds paid), payers settled."""
+    result = {pk: RefundTotals() for pk in institution_ids}
+    plans = (
+        RefundPlan.objects.filter(institution_id__in=list(result))
+        .annotate(refunded=refunded_subquery())
+        .values_list("institution_id", "amount_due", "refunded")
+    )
+    for pk, due, refunded in plans:
+        totals = result[pk]
+        totals.payers += 1
+        totals.due += due
+        totals.refunded += refunded
+        totals.payers_settled += refunded >= due
+    return result
+
+
+# --- boards -----------------------------------------------------------------------------
+
+
+@dataclass
+class BoardFigures:
+    open_by_level: dict = field(default_factory=dict)
+    open_total: int = 0
+    overdue: int = 0
+    due_this_week: int = 0
+    level_lowered: int = 0
+    unassigned: int = 0
+    zeroing_total: int = 0
+    zeroing_crossed_off: int = 0
+
+    @property
+    def zeroing_percent(self) -> int:
+        if not self.zeroing_total:
+            return 0
+        return round(100 * self.zeroing_crossed_off / self.zeroing_total)
+
+
+def _action_counts(today):
+    is_open = Q(status__in=OPEN_STATUSES)
+    counts = {
+        f"open_{level}": Count("pk", filter=is_open & Q(case__level=level)) for level in Level
+    }
+    counts.update(
+        open_total=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
+        due_this_week=Count(
+            "pk",
+            filter=is_open & Q(deadline__gte=today, deadline__lte=end_of_week(today)),
+        ),
+        level_lowered=Count("pk", filter=is_open & Q(level_lowered_on__isnull=False)),
+        unassigned=Count(
+            "pk", filter=is_open & Q(responsible_user__isnull=True, responsible_name="")
+        ),
+    )
+    return counts
+
+
+# Boards list the most serious level first.
+LEVELS_DOWN = sorted(Level, key=LEVEL_RANK.get, reverse=True)
+
+
+def _fill(figures: BoardFigures, row: dict):
+    figures.open_by_level = {level: row.get(f"open_{level}", 0) for level in LEVELS_DOWN}
+    for name in ("open_total", "overdue", "due_this_week", "level_lowered", "unassigned"):
+        setattr(figures, name, row.get(name, 0) or 0)
+
+
+def zeroing_ledger(user):
+    """Every venue on the ledger the user sees: unregistered venues on the registry, and
+    every institution that has a ledger entry (a venue crossed off stays on it)."""
+    return Institution.objects.visible_to(user).filter(on_ledger_q())
+
+
+def on_ledger_q() -> Q:
+    """On the ledger: an unregistered venue on the registry, a venue with a ledger entry, or a
+    former venue registered since (it stays until crossed off, 对账销号)."""
+    former_venues = Institution.history.filter(
+        registration_status=RegistrationStatus.UNREGISTERED
+    ).values("id")
+    return (
+        Q(registration_status=RegistrationStatus.UNREGISTERED, archived_at__isnull=True)
+        | Q(zeroing__isnull=False)
+        | (Q(pk__in=former_venues) & ~Q(registration_status=RegistrationStatus.UNREGISTERED))
+    )
+
+
+def board(user, today: date | None = None):
+    """The figures of the user's board, and one row per township below the user's unit."""
+    today = today or timezone.localdate()
+    actions = DisposalAction.objects.visible_to(user)
+    total = BoardFigures()
+    _fill(total, actions.aggregate(**_action_counts(today)))
+
+    per_township = {}
+    townships = list(OrgUnit.objects.visible_to(user).townships().order_by("path"))
+    for unit in townships:
+        per_township[unit.pk] = BoardFigures(open_by_level=dict.fromkeys(LEVELS_DOWN, 0))
+    for row in actions.values("institution__township").annotate(**_action_counts(today)).order_by():
+        if row["institution__township"] in per_township:
+            _fill(per_township[row["institution__township"]], row)
+
+    crossed = Q(zeroing__status=ZeroingStatus.CROSSED_OFF)
+    for row in (
+        zeroing_ledger(user)
+        .values("township")
+        .annotate(n=Count("pk"), crossed=Count("pk", filter=crossed))
+        .order_by()
+    ):
+        total.zeroing_total += row["n"]
+        total.zeroing_crossed_off += row["crossed"]
+        if row["township"] in per_township:
+            per_township[row["township"]].zeroing_total = row["n"]
+            per_township[row["township"]].zeroing_crossed_off = row["crossed"]
+    rows = [(unit, per_township[unit.pk]) for unit in townships]
+    return total, rows
+
+
+def board_lists(user, today: date | None = None, limit: int = 15):
+    """The actions a board lists: overdue, due this week, level lowered (one query each)."""
+    today = today or timezone.localdate()
+    actions = DisposalAction.objects.visible_to(user).for_list()
+    return {
+        "overdue": list(actions.overdue(today).order_by("deadline", "pk")[:limit]),
+        "due_this_week": list(actions.due_this_week(today).order_by("deadline", "pk")[:limit]),
+        "level_lowered": list(actions.level_lowered().order_by("level_lowered_on", "pk")[:limit]),
+    }
+
+
+# --- one institution --------------------------------------------------------------------
+
+
+@dataclass
+class InstitutionSummary:
+    case: object = None
+    actions: list = field(default_factory=list)
+    open_actions: int = 0
+    done_actions: int = 0
+    refunds: RefundTotals = field(default_factory=RefundTotals)
+    plan: object = None
+    zeroing: object = None
+    counts: dict = field(default_factory=dict)
+
+
+def institution_summary(institution, today: date | None = None) -> InstitutionSummary:
+    """What the institution page's disposal panel shows, in a handful of queries."""
+    today = today or timezone.localdate()
+    actions = list(
+        DisposalAction.objects.filter(institution=institution)
+        .select_related("case", "responsible_user")
+        .order_by("deadline", "pk")
+    )
+    summary = InstitutionSummary(
+        case=actions[0].case if actions else None,
+        actions=actions,
+        open_actions=sum(a.is_open for a in actions),
+        done_actions=sum(a.status == "done" for a in actions),
+        refunds=refund_totals([institution.pk])[institution.pk],
+        plan=InstitutionPlan.objects.filter(institution=institution).order_by("-version").first(),
+    )
+    counts = (
+        Institution.objects.filter(pk=institution.pk)
+        .annotate(
+            n_resettled=Count("resettlements", distinct=True),
+            n_assisted=Count("assistance", distinct=True),
+            n_transfers=Count("transfers", distinct=True),
+        )
+        .values("n_resettled", "n_assisted", "n_transfers")
+        .first()
+    )
+    summary.counts = counts or {}
+    summary.zeroing = ZeroingEntry.objects.filter(institution=institution).first()
+    for action in actions:
+        action.overdue_now = action.is_overdue(today)
+    return summary
+
+
+def level_sort_key(level: str) -> int:
+    return -LEVEL_RANK.get(level, -1)

@@ -1,0 +1,84 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.templatetags.core_tags import level_badge
+
+from .models import ActionStatus, DisposalAction
+
+WIDE_ONLY = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d-lg-table-cell"}}
+STATUS_STYLES = {
+    ActionStatus.OPEN: "text-bg-secondary",
+    ActionStatus.IN_PROGRESS: "text-bg-primary",
+    ActionStatus.DONE: "text-bg-success",
+    ActionStatus.NOT_APPLICABLE: "text-bg-light",
+}
+
+
+def status_badge(action, today=None):
+    """The status, with the flags a person must act on (overdue, level lowered)."""
+    today = today or timezone.localdate()
+    html = format_html(
+        '<span class="badge {}">{}</span>',
+        STATUS_STYLES.get(action.status, "text-bg-light"),
+        action.get_status_display(),
+    )
+    if action.is_overdue(today):
+        html += format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
+    if action.is_level_lowered:
+        html += format_html(
+            ' <span class="badge text-bg-warning">{}</span>', _("Level lowered: decide")
+        )
+    return html
+
+
+class ActionTable(tables.Table):
+    institution = tables.Column(
+        linkify=lambda record: record.institution.get_absolute_url(),
+        attrs={"td": {"class": "fw-semibold"}},
+        order_by=("institution__name",),
+    )
+    action_type = tables.Column(
+        linkify=("disposal:action_detail", {"pk": tables.A("pk")}),
+    )
+    level = tables.Column(
+        verbose_name=_("Risk level"), accessor="case__level", order_by=("case__level",)
+    )
+    responsible = tables.Column(
+        verbose_name=_("Responsible person"), empty_values=(), orderable=False
+    )
+    deadline = tables.DateColumn("Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+    status = tables.Column()
+    township = tables.Column(
+        verbose_name=_("Township / street"),
+        accessor="institution__township",
+        order_by=("institution__township__path",),
+        attrs=WIDE_ONLY,
+    )
+
+    class Meta:
+        model = DisposalAction
+        fields = [
+            "institution",
+            "action_type",
+            "level",
+            "responsible",
+            "deadline",
+            "status",
+            "township",
+        ]
+        empty_text = _("No actions match.")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_level(self, record):
+        return level_badge(record.case.level)
+
+    def render_responsible(self, record):
+        name = record.responsible_display
+        if not name:
+            return format_html('<span class="text-danger">{}</span>', _("No one in charge"))
+        return name
+
+    def render_status(self, record):
+        return status_badge(record)

@@ -1,0 +1,77 @@
+"""Factories of disposal rows (actions come from ``apply_level``, as in the product)."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from disposal.models import (
+    Assistance,
+    AssistanceKind,
+    Authority,
+    DestinationKind,
+    RefundPlan,
+    RefundRecord,
+    Resettlement,
+    Transfer,
+)
+from screening.models import PrepaymentKind, PrepaymentRecord
+
+
+class RefundPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = RefundPlan
+
+    payer_name = factory.Sequence(lambda n: f"老人{n}")
+    payer_id_number = ""
+    payer_phone = "13900001111"
+    amount_due = Decimal("10000.00")
+
+
+class RefundRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = RefundRecord
+
+    plan = factory.SubFactory(RefundPlanFactory)
+    institution = factory.SelfAttribute("plan.institution")
+    amount = Decimal("1000.00")
+    refunded_on = date(2026, 3, 1)
+
+
+class ResettlementFactory(DjangoModelFactory):
+    class Meta:
+        model = Resettlement
+
+    elder_name = factory.Sequence(lambda n: f"安置老人{n}")
+    destination_kind = DestinationKind.INSTITUTION
+    destination = "衡山县开云镇敬老院"
+    resettled_on = date(2026, 3, 1)
+
+
+class AssistanceFactory(DjangoModelFactory):
+    class Meta:
+        model = Assistance
+
+    elder_name = factory.Sequence(lambda n: f"救助老人{n}")
+    kind = AssistanceKind.TEMPORARY
+    granted_on = date(2026, 3, 1)
+
+
+class TransferFactory(DjangoModelFactory):
+    class Meta:
+        model = Transfer
+
+    authority = Authority.MARKET_REGULATION
+    receiving_unit = "衡山县市场监督管理局"
+    transferred_on = date(2026, 3, 1)
+
+
+class PrepaymentFactory(DjangoModelFactory):
+    class Meta:
+        model = PrepaymentRecord
+
+    payer_name = factory.Sequence(lambda n: f"缴费老人{n}")
+    kind = PrepaymentKind.MEMBERSHIP
+    amount = Decimal("20000.00")
+    paid_on = date(2025, 6, 1)

@@ -1,0 +1,73 @@
+"""The demo county's disposal: every state on the boards, and loading twice changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from disposal.demo import build_disposal_demo
+from disposal.models import (
+    ActionStatus,
+    Assistance,
+    DisposalAction,
+    DisposalCase,
+    RefundPlan,
+    RefundRecord,
+    Resettlement,
+    Transfer,
+    ZeroingEntry,
+    ZeroingStatus,
+)
+from institutions.models import Institution
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(DisposalCase.objects.values_list("institution_id", "level")),
+        sorted(
+            DisposalAction.objects.values_list(
+                "institution_id",
+                "action_type",
+                "status",
+                "deadline",
+                "overdue_since",
+                "level_lowered_on",
+                "responsible_user_id",
+            )
+        ),
+        DisposalAction.history.count(),
+        sorted(RefundPlan.objects.values_list("institution_id", "payer_key", "amount_due")),
+        sorted(RefundRecord.objects.values_list("plan_id", "amount")),
+        Resettlement.objects.count(),
+        Assistance.objects.count(),
+        Transfer.objects.count(),
+        sorted(ZeroingEntry.objects.values_list("institution_id", "status", "outcome")),
+        sorted(Institution.objects.values_list("pk", "registration_status")),
+    )
+
+
+def test_demo_disposal_has_every_state_and_loading_twice_changes_nothing():
+    call_command("load_demo", stdout=StringIO())
+    build_disposal_demo()
+    first = snapshot()
+    build_disposal_demo()
+    assert snapshot() == first
+
+    actions = DisposalAction.objects.all()
+    assert set(DisposalCase.objects.values_list("level", flat=True)) == {
+        "green",
+        "yellow",
+        "orange",
+        "red",
+    }
+    for status in ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE:
+        assert actions.filter(status=status).exists(), status
+    assert actions.filter(overdue_since__isnull=False, status__in=["open", "in_progress"]).exists()
+    assert actions.filter(level_lowered_on__isnull=False).exists()
+    assert RefundRecord.objects.exists() and Resettlement.objects.exists()
+    assert Assistance.objects.exists() and Transfer.objects.exists()
+    crossed = ZeroingEntry.objects.filter(status=ZeroingStatus.CROSSED_OFF)
+    assert crossed.count() >= 3
+    assert ZeroingEntry.objects.exclude(status=ZeroingStatus.CROSSED_OFF).exists()

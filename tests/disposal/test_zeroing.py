@@ -1,0 +1,269 @@
+"""清零行动: every venue on the ledger, its target outcome, and 销号 only once it is reached."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
+from disposal.selectors import board, screening_signs, target_outcome, zeroing_ledger
+from disposal.services import Registration, assign_zeroing, cross_off
+from institutions.models import Institution, RegistrationStatus
+from institutions.services import save_institution
+from tests.disposal.factories import (
+    PrepaymentFactory,
+    RefundPlanFactory,
+    RefundRecordFactory,
+    TransferFactory,
+)
+from tests.factories import InstitutionFactory, VenueFactory, make_credit_code
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 3, 2)
+
+
+def test_every_unregistered_venue_is_on_the_ledger_and_nothing_else(
+    township, other_township, county_user, township_user
+):
+    mine = VenueFactory(township=township)
+    foreign = VenueFactory(township=other_township)
+    InstitutionFactory(township=township)
+
+    assert set(zeroing_ledger(county_user)) == {mine, foreign}
+    assert set(zeroing_ledger(township_user)) == {mine}
+
+
+def test_target_is_registration_for_a_stable_venue_without_large_prepayment(township):
+    venue = VenueFactory(township=township, collects_large_prepayment=False)
+
+    signs = screening_signs([venue])[venue.pk]
+
+    assert target_outcome(signs) == TargetOutcome.REGISTER
+
+
+def test_target_is_refunds_and_closure_when_the_flag_says_large_prepayments(township):
+    venue = VenueFactory(township=township, collects_large_prepayment=True)
+
+    assert target_outcome(screening_signs([venue])[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE
+
+
+@pytest.fixture(params=["derived figures", "without the rating's thresholds"])
+def figures_source(request, monkeypatch):
+    """Both ways of reading the records: the shared derived figures, and the fallback used
+    while the rating's thresholds cannot be loaded."""
+    if request.param != "derived figures":
+        monkeypatch.setattr("disposal.selectors._derived_figures", lambda ids, today: None)
+    return request.param
+
+
+def test_target_is_refunds_and_closure_when_the_records_show_large_prepayments(
+    township, figures_source
+):
+    venue = VenueFactory(township=township, collects_large_prepayment=False)
+    small = VenueFactory(township=township, collects_large_prepayment=False)
+    PrepaymentFactory(institution=venue, amount=Decimal("80000"), kind="investment")
+    PrepaymentFactory(institution=small, amount=Decimal("3000"), kind="membership")
+    refunded = VenueFactory(township=township, collects_large_prepayment=False)
+    PrepaymentFactory(
+        institution=refunded,
+        amount=Decimal("80000"),
+        refunded_amount=Decimal("80000"),
+        kind="investment",
+    )
+
+    signs = screening_signs([venue, small, refunded])
+
+    assert target_outcome(signs[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE
+    assert target_outcome(signs[small.pk]) == TargetOutcome.REGISTER
+    assert target_outcome(signs[refunded.pk]) == TargetOutcome.REGISTER
+
+
+def test_promised_returns_are_signs_of_illegal_fundraising(township, figures_source):
+    venue = VenueFactory(township=township)
+    PrepaymentFactory(institution=venue, amount=Decimal("2000"), promised_return=True)
+
+    signs = screening_signs([venue])[venue.pk]
+
+    assert signs.illegal_fundraising and signs.crime_suspected and signs.large_prepayment
+
+
+def test_assigning_a_person_puts_the_venue_in_progress(township, township_user):
+    venue = VenueFactory(township=township)
+
+    entry = assign_zeroing(user=township_user, institution=venue, responsible_user=township_user)
+
+    assert entry.status == ZeroingStatus.IN_PROGRESS
+    assert entry.history.get().history_user == township_user
+
+
+def test_cross_off_is_refused_while_the_venue_is_not_registered(township, township_user):
+    venue = VenueFactory(township=township)
+
+    with pytest.raises(ValidationError) as error:
+        cross_off(user=township_user, institution=venue, outcome=Outcome.REGISTERED, today=TODAY)
+
+    assert "credit_code" in error.value.message_dict
+    assert not ZeroingEntry.objects.filter(status=ZeroingStatus.CROSSED_OFF).exists()
+
+
+def test_registering_crosses_off_and_the_venue_becomes_an_institution_with_its_history(
+    township, township_user
+):
+    venue = VenueFactory(township=township, name="开云松鹤颐养之家")
+    code = make_credit_code(9001)
+
+    entry = cross_off(
+        user=township_user,
+        institution=venue,
+        outcome=Outcome.REGISTERED,
+        registration=Registration(
+            credit_code=code, registration_status=RegistrationStatus.REGISTERED_NOT_FILED
+        ),
+        today=TODAY,
+    )
+
+    venue.refresh_from_db()
+    assert venue.pk == entry.institution_id
+    assert venue.registration_status == RegistrationStatus.REGISTERED_NOT_FILED
+    assert venue.credit_code == code
+    statuses = list(
+        venue.history.order_by("history_date").values_list("registration_status", flat=True)
+    )
+    assert statuses == [RegistrationStatus.UNREGISTERED, RegistrationStatus.REGISTERED_NOT_FILED]
+    assert venue.history.first().history_user == township_user
+    assert entry.status == ZeroingStatus.CROSSED_OFF
+    assert entry.outcome == Outcome.REGISTERED
+    assert entry.crossed_off_on == TODAY
+    assert entry.target_outcome == TargetOutcome.REGISTER
+    # crossed off venues stay on the ledger: x of y
+    total, _rows = board(township_user, TODAY)
+    assert (total.zeroing_crossed_off, total.zeroing_total) == (1, 1)
+
+
+def test_a_wrong_credit_code_refuses_the_registration(township, township_user):
+    venue = VenueFactory(township=township)
+
+    with pytest.raises(ValidationError):
+        cross_off(
+            user=township_user,
+            institution=venue,
+            outcome=Outcome.REGISTERED,
+            registration=Registration(credit_code="91350100M000100Y44"),
+            today=TODAY,
+        )
+
+    venue.refresh_from_db()
+    assert venue.registration_status == RegistrationStatus.UNREGISTERED
+
+
+def test_a_venue_registered_on_the_registry_stays_on_the_ledger_until_crossed_off(
+    township, township_user
+):
+    venue = VenueFactory(township=township)
+    venue.registration_status = RegistrationStatus.REGISTERED_FILED
+    venue.credit_code = make_credit_code(9002)
+    save_institution(user=township_user, institution=venue)
+
+    assert venue in set(zeroing_ledger(township_user))
+    entry = cross_off(
+        user=township_user, institution=venue, outcome=Outcome.REGISTERED, today=TODAY
+    )
+    assert entry.is_crossed_off
+
+
+def test_closing_needs_the_date(township, township_user):
+    venue = VenueFactory(township=township)
+
+    with pytest.raises(ValidationError) as error:
+        cross_off(user=township_user, institution=venue, outcome=Outcome.CLOSED, today=TODAY)
+    assert "outcome_on" in error.value.message_dict
+
+    entry = cross_off(
+        user=township_user,
+        institution=venue,
+        outcome=Outcome.BANNED,
+        outcome_on=date(2026, 2, 20),
+        today=TODAY,
+    )
+    assert entry.outcome_on == date(2026, 2, 20)
+    assert entry.is_crossed_off
+
+
+def test_transferred_needs_a_recorded_transfer(township, township_user):
+    venue = VenueFactory(township=township)
+    with pytest.raises(ValidationError):
+        cross_off(user=township_user, institution=venue, outcome=Outcome.TRANSFERRED, today=TODAY)
+
+    transfer = TransferFactory(institution=venue, transferred_on=date(2026, 2, 25))
+    entry = cross_off(
+        user=township_user, institution=venue, outcome=Outcome.TRANSFERRED, today=TODAY
+    )
+
+    assert entry.transfer == transfer
+    assert entry.outcome_on == date(2026, 2, 25)
+
+
+def test_a_venue_with_large_prepayments_is_registered_off_only_once_refunds_are_paid(
+    township, township_user
+):
+    venue = VenueFactory(township=township, collects_large_prepayment=True)
+    plan = RefundPlanFactory(institution=venue, amount_due=Decimal("30000"))
+    RefundRecordFactory(plan=plan, amount=Decimal("10000"))
+    registration = Registration(credit_code=make_credit_code(9003))
+
+    with pytest.raises(ValidationError) as error:
+        cross_off(
+            user=township_user,
+            institution=venue,
+            outcome=Outcome.REGISTERED,
+            registration=registration,
+            today=TODAY,
+        )
+    assert error.value.code == "refunds_outstanding"
+
+    RefundRecordFactory(plan=plan, amount=Decimal("20000"))
+    entry = cross_off(
+        user=township_user,
+        institution=venue,
+        outcome=Outcome.REGISTERED,
+        registration=registration,
+        today=TODAY,
+    )
+    assert entry.target_outcome == TargetOutcome.REFUND_AND_CLOSE
+
+
+def test_a_crossed_off_venue_cannot_be_crossed_off_twice(township, township_user):
+    venue = VenueFactory(township=township)
+    cross_off(
+        user=township_user,
+        institution=venue,
+        outcome=Outcome.CLOSED,
+        outcome_on=date(2026, 3, 1),
+        today=TODAY,
+    )
+
+    with pytest.raises(ValidationError):
+        cross_off(
+            user=township_user,
+            institution=venue,
+            outcome=Outcome.BANNED,
+            outcome_on=date(2026, 3, 1),
+            today=TODAY,
+        )
+
+
+def test_a_registered_institution_is_not_on_the_ledger(township, township_user):
+    institution = InstitutionFactory(township=township)
+
+    with pytest.raises(ValidationError):
+        cross_off(
+            user=township_user,
+            institution=institution,
+            outcome=Outcome.CLOSED,
+            outcome_on=TODAY,
+            today=TODAY,
+        )
+    assert Institution.objects.get(pk=institution.pk).registration_status == (
+        RegistrationStatus.REGISTERED_FILED
+    )
