@@ -260,7 +260,8 @@ def zeroing_context(request, institution, assign_form=None, cross_off_form=None)
     user = request.user
     signs = selectors.screening_signs([institution])[institution.pk]
     entry = (
-        ZeroingEntry.objects.filter(institution=institution)
+        ZeroingEntry.objects.visible_to(user)
+        .filter(institution=institution)
         .select_related("responsible_user", "crossed_off_by", "transfer")
         .first()
     )
@@ -286,7 +287,7 @@ def zeroing_context(request, institution, assign_form=None, cross_off_form=None)
         "institution": institution,
         "entry": entry,
         "row": ledger_row(institution, signs),
-        "transfers": list(Transfer.objects.filter(institution=institution)),
+        "transfers": list(Transfer.objects.visible_to(user).filter(institution=institution)),
         "expected_authority": expected_authority(institution),
         "refunds": selectors.refund_totals([institution.pk])[institution.pk],
         "assign_form": assign_form,

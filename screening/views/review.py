@@ -218,7 +218,12 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
 
     def get(self, request, township_pk):
         township = self.get_township(request, township_pk)
-        latest = OfficialCount.objects.filter(unit=township).order_by("-as_of", "-pk").first()
+        latest = (
+            OfficialCount.objects.visible_to(request.user)
+            .filter(unit=township)
+            .order_by("-as_of", "-pk")
+            .first()
+        )
         form = OfficialCountForm(initial={"institutions": latest.institutions} if latest else None)
         return self.render(request, township, form)
 
