@@ -1,7 +1,32 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class RisklistsConfig(AppConfig):
     name = "risklists"
     verbose_name = _("Risk lists")
+
+    def ready(self):
+        # Re-rate an institution when its registry row or a record behind its facts changes
+        # (on commit, as a Celery task). bulk_create sends no signals: the nightly run and
+        # ``rate_all`` cover bulk imports.
+        from . import signals
+
+        signals.rating_approved.connect(
+            signals.apply_disposal_level, dispatch_uid="risklists-apply-disposal-level"
+        )
+        institution = apps.get_model("institutions", "Institution")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                signals.institution_changed,
+                sender=institution,
+                dispatch_uid=f"risklists-rerate-institution-{signal is post_save}",
+            )
+            for label in signals.WATCHED_MODELS:
+                model = apps.get_model(label)
+                signal.connect(
+                    signals.record_changed,
+                    sender=model,
+                    dispatch_uid=f"risklists-rerate-{label}-{signal is post_save}",
+                )

@@ -1,50 +1,89 @@
 """The four-colour rule engine (区县方案 二(二)二 建立"四色"风险名单; SPEC §3).
 
-Plain Python over a ``Facts`` record: no database, no clock, no I/O, so every rule can be
-tested at and just below its threshold and every rating can be explained by the values
-that made it fire. The rules are a table of data (code, level, plan clause, predicate,
-evidence); the level is the highest level among the hits, green when nothing fires.
+Plain Python over a ``Facts`` record: no Django, no database, no clock, no I/O. That is what
+lets every rule be tested at and just below its threshold, lets a threshold change be
+previewed for a whole county without writing anything, and lets every rating be explained
+by the plain values that made it fire.
 
-The 民发〔2024〕19号 prepayment limits are checked beside the colour rules
-(``compliance_checks``); a county may turn a failed check into a rule of a chosen level
+The rules are a table of data (``RULES``: code, level, the plan's clause, predicate,
+evidence), not a chain of ``if``s: adding or rewording a rule is one entry, and the list
+page, the institution page and the weekly attachment 3 all quote the same clause. The level
+is the highest level among the hits, green when nothing fires.
+
+Beside the colour rules, the national prepayment limits of 民发〔2024〕19号 are checked
+(``compliance_checks``), each passed or failed with its figures. They do not colour an
+institution by themselves; a county may turn a failed check into a rule of a chosen level
 through ``Thresholds.compliance_rules``.
+
+Only the facts builder (``risklists.facts``) turns the database into ``Facts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
+
+# --- levels ---------------------------------------------------------------------------------
 
 GREEN, YELLOW, ORANGE, RED = "green", "yellow", "orange", "red"
-LEVELS = (GREEN, YELLOW, ORANGE, RED)
-LEVEL_LABELS = {RED: "红色", ORANGE: "橙色", YELLOW: "黄色", GREEN: "绿色"}
-ZERO = Decimal("0")
+# Lowest to highest: the order is what "the highest level among the hits" means.
+LEVELS: tuple[str, ...] = (GREEN, YELLOW, ORANGE, RED)
+LEVEL_LABELS: dict[str, str] = {RED: "红色", ORANGE: "橙色", YELLOW: "黄色", GREEN: "绿色"}
+# A rule only ever puts an institution on the list; green is the absence of hits.
+RULE_LEVELS: tuple[str, ...] = (YELLOW, ORANGE, RED)
+
+ZERO = Decimal(0)
 
 
 def level_rank(level: str) -> int:
-    """0 for green up to 3 for red."""
-    return LEVELS.index(level)
+    """0 for green up to 3 for red, so levels can be compared and sorted."""
+    try:
+        return LEVELS.index(level)
+    except ValueError:
+        raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}") from None
 
 
-def highest(levels) -> str:
+def highest(levels: Iterable[str]) -> str:
+    """The highest of the levels given; green when there are none."""
     return max(levels, key=level_rank, default=GREEN)
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+# Declared use of the prepayment funds (区县方案: 预付费资金使用情况); "" = not stated.
+FUND_USE_NOT_STATED = ""
+FUND_USE_FACILITY_CONSTRUCTION = "facility_construction"  # 设施建设 (Y1)
+FUND_USE_OPERATIONS = "operations"  # 日常运营
+FUND_USE_IRREGULAR = "irregular"  # 挪作他用/不规范 (O4)
+FUND_USE_UNKNOWN = "unknown"  # 不明 (O4)
+FUND_USES: tuple[str, ...] = (
+    FUND_USE_NOT_STATED,
+    FUND_USE_FACILITY_CONSTRUCTION,
+    FUND_USE_OPERATIONS,
+    FUND_USE_IRREGULAR,
+    FUND_USE_UNKNOWN,
+)
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What the rules look at, for one institution or venue.
+    """What the rules look at, for one institution or unregistered venue (SPEC §3 table).
 
-    Every field has a neutral default. ``registered`` defaults to True because an
-    unregistered venue is itself a risk fact (O6/R1): ``Facts()`` is a registered
-    institution with nothing found, and rates green.
+    Every field has a neutral default, so ``Facts()`` is "nothing found" and rates green.
+    The neutral default of ``registered`` is True, not False: being unregistered is itself
+    a risk fact (O6, or R1 with a large prepayment), so a default of False would put every
+    record the builder had not filled in on the orange list.
+
+    ``beds`` of 0 means the number of beds is unknown (O5 and C3 then do not judge).
     """
 
     registered: bool = True
     beds: int = 0
     large_prepayment_total: Decimal = ZERO
     large_prepayment_payers: int = 0
-    fund_use: str = ""
+    fund_use: str = FUND_USE_NOT_STATED
     assets: Decimal | None = None
     liabilities: Decimal | None = None
     branches_opened_3y: int = 0
@@ -59,19 +98,32 @@ class Facts:
     suspected_crime: bool = False
     collapsed: bool = False
     public_opinion: bool = False
-    # For the 民发〔2024〕19号 compliance checks only (not read by the colour rules).
+
+    # --- For the 民发〔2024〕19号 compliance checks only; the colour rules never read them.
+    # Longest period covered by prepaid service fees, in months (C1); None = unknown.
     max_prepaid_months: int | None = None
+    # Highest deposit divided by the monthly bed fee (C2); None = unknown.
     max_deposit_ratio: Decimal | None = None
+    # Elders with any outstanding prepayment, of any kind (C3).
     prepayment_payers: int = 0
+    # All prepayments outstanding, of any kind (C4).
     prepayment_total: Decimal = ZERO
+    # Net fixed assets of the latest balance (C4); None = unknown.
     net_fixed_assets: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        # A misspelt fund use would silently keep Y1 and O4 from ever firing.
+        if self.fund_use not in FUND_USES:
+            raise ValueError(f"unknown fund_use {self.fund_use!r}; expected one of {FUND_USES}")
 
     @property
     def large_prepayment(self) -> bool:
+        """Whether any prepayment counts as large under the county's thresholds."""
         return self.large_prepayment_total > 0
 
     @property
     def insolvent(self) -> bool:
+        """资不抵债: judged only when both sides of the balance are known."""
         return (
             self.assets is not None
             and self.liabilities is not None
@@ -80,27 +132,65 @@ class Facts:
 
     @classmethod
     def field_names(cls) -> set[str]:
+        """The names the facts builder may fill in."""
         return {f.name for f in fields(cls)}
+
+
+# --- thresholds -----------------------------------------------------------------------------
+
+# The counting thresholds; below 1 a rule would fire for every institution.
+_COUNT_THRESHOLDS = (
+    "fast_expansion_branches",
+    "frequent_changes",
+    "complaints",
+    "prepaid_fee_months",
+    "deposit_months",
+)
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """County settings. Changed only by the county section, versioned in the database."""
+    """A county's settings (SPEC §3). Changed only by the county section and stored as
+    versioned JSON (``to_dict``/``from_dict``), so every assessment names the version it
+    used. Frozen and hashable so that a batch can group institutions by the thresholds
+    in force for them."""
 
-    fast_expansion_branches: int = 3
-    frequent_changes: int = 2
-    complaints: int = 1
-    # What counts as a large prepayment (read by the facts builder, not by the rules):
-    # prepaid fees above 6× the monthly fee (2022 山东 campaign definition), 50,000 yuan or
-    # more when the monthly fee is unknown; a deposit above 12× the monthly bed fee
-    # (民发〔2024〕19号); any investment-type payment or bed purchase with promised returns.
+    fast_expansion_branches: int = 3  # Y2: branches opened in 36 months
+    frequent_changes: int = 2  # Y3: changes of legal representative or address in 24 months
+    complaints: int = 1  # O2: complaints and reports
+
+    # What counts as a large prepayment. Read by the facts builder, never by the rules,
+    # which only see the resulting large_prepayment_total/payers. A payer's prepaid fees
+    # (membership fees, top-ups, prepaid service fees) above this many monthly fees (the
+    # 2022 山东 campaign definition) ...
     prepaid_fee_months: int = 6
-    large_amount_fee_unknown: Decimal = Decimal("50000")
+    # ... or from this amount when the monthly fee is unknown;
+    large_amount_fee_unknown: Decimal = Decimal(50000)
+    # a deposit above this many monthly bed fees (民发〔2024〕19号); investment-type
+    # payments and bed purchases with promised returns always count.
     deposit_months: int = 12
-    # Failed compliance checks turned into rules: ((check code, level), ...).
+
+    # Failed 民发〔2024〕19号 checks that the county turned into rules: sorted
+    # ((check code, level), ...) pairs. A mapping is accepted and normalised.
     compliance_rules: tuple[tuple[str, str], ...] = ()
 
-    def to_dict(self) -> dict:
+    def __post_init__(self) -> None:
+        for name in _COUNT_THRESHOLDS:
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        amount = Decimal(str(self.large_amount_fee_unknown))
+        if amount < 0:
+            raise ValueError("large_amount_fee_unknown must not be negative")
+        object.__setattr__(self, "large_amount_fee_unknown", amount)
+        object.__setattr__(self, "compliance_rules", _compliance_rules(self.compliance_rules))
+
+    @property
+    def compliance_levels(self) -> dict[str, str]:
+        """``{check code: level}`` of the checks that are rules."""
+        return dict(self.compliance_rules)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: Decimals as strings, the compliance rules as ``{code: level}``."""
         return {
             "fast_expansion_branches": self.fast_expansion_branches,
             "frequent_changes": self.frequent_changes,
@@ -112,110 +202,149 @@ class Thresholds:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> Thresholds:
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Thresholds:
+        """The inverse of ``to_dict``. Missing keys take the defaults (a version saved
+        before a setting existed still loads); unknown keys are ignored; a compliance
+        rule with an empty level means "not a rule"."""
         data = dict(data or {})
         defaults = cls()
-        rules = data.get("compliance_rules") or {}
-        if isinstance(rules, Mapping):
-            rules = rules.items()
+        ints = {
+            name: int(data.get(name, getattr(defaults, name)))
+            for name in (
+                "fast_expansion_branches",
+                "frequent_changes",
+                "complaints",
+                "prepaid_fee_months",
+                "deposit_months",
+            )
+        }
+        amount = data.get("large_amount_fee_unknown", defaults.large_amount_fee_unknown)
         return cls(
-            fast_expansion_branches=int(
-                data.get("fast_expansion_branches", defaults.fast_expansion_branches)
-            ),
-            frequent_changes=int(data.get("frequent_changes", defaults.frequent_changes)),
-            complaints=int(data.get("complaints", defaults.complaints)),
-            prepaid_fee_months=int(data.get("prepaid_fee_months", defaults.prepaid_fee_months)),
-            large_amount_fee_unknown=Decimal(
-                str(data.get("large_amount_fee_unknown", defaults.large_amount_fee_unknown))
-            ),
-            deposit_months=int(data.get("deposit_months", defaults.deposit_months)),
-            compliance_rules=tuple(
-                sorted((str(code), str(level)) for code, level in rules if level in LEVELS)
-            ),
+            **ints,
+            large_amount_fee_unknown=Decimal(str(amount)),
+            compliance_rules=data.get("compliance_rules") or (),
         )
 
-    @property
-    def compliance_levels(self) -> dict[str, str]:
-        return dict(self.compliance_rules)
+
+def _compliance_rules(
+    rules: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+) -> tuple[tuple[str, str], ...]:
+    """Sorted ``((code, level), ...)``, so equal settings compare and hash equal."""
+    pairs = rules.items() if isinstance(rules, Mapping) else (rules or ())
+    result: dict[str, str] = {}
+    for code, level in pairs:
+        if not level:
+            continue
+        if code not in COMPLIANCE_CODES:
+            raise ValueError(f"unknown compliance check {code!r}; expected {COMPLIANCE_CODES}")
+        if level not in RULE_LEVELS:
+            raise ValueError(f"a compliance rule's level must be one of {RULE_LEVELS}")
+        result[str(code)] = str(level)
+    return tuple(sorted(result.items()))
+
+
+# --- results --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Hit:
+    """One rule that fired: the plan's clause and the plain values that made it fire."""
+
     code: str
     level: str
     clause: str
-    evidence: dict
+    evidence: dict[str, Any] = field(default_factory=dict, hash=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "level": self.level,
             "clause": self.clause,
-            "evidence": self.evidence,
+            "evidence": dict(self.evidence),
         }
 
 
 @dataclass
 class Assessment:
+    """The engine's proposal for one institution. ``hits`` are in ``RULES`` order (yellow,
+    orange, red, as the plan lists them), then any compliance rules in check order; the
+    list page sorts by ``level``, not by hit order."""
+
     level: str
     hits: list[Hit] = field(default_factory=list)
 
     @property
     def clauses(self) -> list[str]:
+        """The risk description of attachment 3: the clauses that fired."""
         return [hit.clause for hit in self.hits]
 
     @property
     def codes(self) -> list[str]:
         return [hit.code for hit in self.hits]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"level": self.level, "hits": [hit.to_dict() for hit in self.hits]}
 
 
-def _money(value) -> str | None:
-    return None if value is None else str(value)
-
+# --- the rules ------------------------------------------------------------------------------
 
 Predicate = Callable[[Facts, Thresholds], bool]
-Evidence = Callable[[Facts, Thresholds], dict]
+Evidence = Callable[[Facts, Thresholds], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One row of the rule table. ``evidence`` is called only when ``predicate`` holds and
+    returns JSON-ready plain values (amounts as strings), with the threshold if any."""
+
     code: str
     level: str
     clause: str
     predicate: Predicate
     evidence: Evidence
 
+    def apply(self, facts: Facts, thresholds: Thresholds) -> Hit | None:
+        if not self.predicate(facts, thresholds):
+            return None
+        return Hit(self.code, self.level, self.clause, self.evidence(facts, thresholds))
 
-def _prepayment(f: Facts, t: Thresholds) -> dict:
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _flag(name: str) -> Evidence:
+    return lambda f, t: {name: getattr(f, name)}
+
+
+def _prepayment(f: Facts, t: Thresholds) -> dict[str, Any]:
     return {
         "large_prepayment_total": _money(f.large_prepayment_total),
         "large_prepayment_payers": f.large_prepayment_payers,
     }
 
 
-def _fund_use(f: Facts, t: Thresholds) -> dict:
+def _fund_use(f: Facts, t: Thresholds) -> dict[str, Any]:
     return {**_prepayment(f, t), "fund_use": f.fund_use}
 
 
-def _insolvency(f: Facts, t: Thresholds) -> dict:
-    return {
-        **_prepayment(f, t),
-        "assets": _money(f.assets),
-        "liabilities": _money(f.liabilities),
-    }
+def _unregistered(f: Facts, t: Thresholds) -> dict[str, Any]:
+    return {"registered": f.registered, **_prepayment(f, t)}
 
 
-# The rules, in the order the plan lists them within each colour. Codes are stable; the
-# clause is the plan's wording shown to users (区县方案 二(二)二).
+def _insolvency(f: Facts, t: Thresholds) -> dict[str, Any]:
+    return {**_prepayment(f, t), "assets": _money(f.assets), "liabilities": _money(f.liabilities)}
+
+
+# 区县方案 二(二)二 "四色"风险名单, in the plan's order within each colour. Codes are stable
+# (stored with every assessment); the clause is the plan's wording shown to users.
 RULES: tuple[Rule, ...] = (
+    # 黄色: 存在一定风险隐患
     Rule(
         "Y1",
         YELLOW,
         "收取大额预付费但资金主要用于弥补设施建设资金不足",
-        lambda f, t: f.large_prepayment and f.fund_use == "facility_construction",
+        lambda f, t: f.large_prepayment and f.fund_use == FUND_USE_FACILITY_CONSTRUCTION,
         _fund_use,
     ),
     Rule(
@@ -243,25 +372,22 @@ RULES: tuple[Rule, ...] = (
         },
     ),
     Rule(
-        "Y4",
-        YELLOW,
-        "虚假或夸大宣传",
-        lambda f, t: f.false_advertising,
-        lambda f, t: {"false_advertising": True},
+        "Y4", YELLOW, "虚假或夸大宣传", lambda f, t: f.false_advertising, _flag("false_advertising")
     ),
     Rule(
         "Y5",
         YELLOW,
         "有关联公司且存在关联交易",
         lambda f, t: f.related_party_transactions,
-        lambda f, t: {"related_party_transactions": True},
+        _flag("related_party_transactions"),
     ),
+    # 橙色: 存在较大风险隐患
     Rule(
         "O1",
         ORANGE,
         "投资人、法定代表人或主要负责人因经济犯罪被提起诉讼",
         lambda f, t: f.person_economic_crime_suit,
-        lambda f, t: {"person_economic_crime_suit": True},
+        _flag("person_economic_crime_suit"),
     ),
     Rule(
         "O2",
@@ -275,19 +401,20 @@ RULES: tuple[Rule, ...] = (
         ORANGE,
         "纳入相关黑名单",
         lambda f, t: f.person_blacklisted,
-        lambda f, t: {"person_blacklisted": True},
+        _flag("person_blacklisted"),
     ),
     Rule(
         "O4",
         ORANGE,
         "收取大额预付费且资金使用不规范",
-        lambda f, t: f.large_prepayment and f.fund_use in ("irregular", "unknown"),
+        lambda f, t: f.large_prepayment and f.fund_use in (FUND_USE_IRREGULAR, FUND_USE_UNKNOWN),
         _fund_use,
     ),
     Rule(
         "O5",
         ORANGE,
         "收取大额预付费的对象数量超过床位总数",
+        # Only when the beds are known: 0 beds on record is a gap, not a finding.
         lambda f, t: f.beds > 0 and f.large_prepayment_payers > f.beds,
         lambda f, t: {"large_prepayment_payers": f.large_prepayment_payers, "beds": f.beds},
     ),
@@ -296,14 +423,15 @@ RULES: tuple[Rule, ...] = (
         ORANGE,
         "未经登记开展养老服务活动但没有收取大额预付费",
         lambda f, t: not f.registered and not f.large_prepayment,
-        lambda f, t: {"registered": False, **_prepayment(f, t)},
+        _unregistered,
     ),
+    # 红色: 存在重大风险隐患
     Rule(
         "R1",
         RED,
         "未经登记开展养老服务活动且收取大额预付费",
         lambda f, t: not f.registered and f.large_prepayment,
-        lambda f, t: {"registered": False, **_prepayment(f, t)},
+        _unregistered,
     ),
     Rule(
         "R2",
@@ -319,86 +447,119 @@ RULES: tuple[Rule, ...] = (
         lambda f, t: f.large_prepayment and f.insolvent,
         _insolvency,
     ),
+    Rule("R4", RED, "已经\u201c爆雷\u201d", lambda f, t: f.collapsed, _flag("collapsed")),
     Rule(
-        "R4",
-        RED,
-        "已经\u201c爆雷\u201d",
-        lambda f, t: f.collapsed,
-        lambda f, t: {"collapsed": True},
-    ),
-    Rule(
-        "R5",
-        RED,
-        "引起不良影响或重大舆情",
-        lambda f, t: f.public_opinion,
-        lambda f, t: {"public_opinion": True},
+        "R5", RED, "引起不良影响或重大舆情", lambda f, t: f.public_opinion, _flag("public_opinion")
     ),
 )
-RULES_BY_CODE = {rule.code: rule for rule in RULES}
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+# --- 民发〔2024〕19号 compliance checks -------------------------------------------------------
+
+# National limits, not county settings: the county only decides whether a failure is a rule.
+PREPAID_MONTHS_LIMIT = 12
+DEPOSIT_MONTHS_LIMIT = 12
 
 
 @dataclass(frozen=True)
 class ComplianceCheck:
+    """The outcome of one check: ``passed`` is None when the facts it needs are unknown."""
+
     code: str
     clause: str
-    passed: bool | None  # None: the facts needed are unknown
-    figures: dict
+    passed: bool | None
+    figures: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "clause": self.clause,
+            "passed": self.passed,
+            "figures": dict(self.figures),
+        }
+
+
+@dataclass(frozen=True)
+class ComplianceLimit:
+    """One row of the check table: the limit's clause, its test and its figures."""
+
+    code: str
+    clause: str
+    passed: Callable[[Facts], bool | None]
+    figures: Callable[[Facts], dict[str, Any]]
+
+    def check(self, facts: Facts) -> ComplianceCheck:
+        return ComplianceCheck(self.code, self.clause, self.passed(facts), self.figures(facts))
+
+
+def _within(value: Any, limit: Any) -> bool | None:
+    return None if value is None else value <= limit
+
+
+COMPLIANCE_LIMITS: tuple[ComplianceLimit, ...] = (
+    ComplianceLimit(
+        "C1",
+        "预收服务费用的周期不得超过12个月",
+        lambda f: _within(f.max_prepaid_months, PREPAID_MONTHS_LIMIT),
+        lambda f: {"max_prepaid_months": f.max_prepaid_months, "limit": PREPAID_MONTHS_LIMIT},
+    ),
+    ComplianceLimit(
+        "C2",
+        "押金不得超过月床位费的12倍",
+        lambda f: _within(f.max_deposit_ratio, DEPOSIT_MONTHS_LIMIT),
+        lambda f: {"max_deposit_ratio": _money(f.max_deposit_ratio), "limit": DEPOSIT_MONTHS_LIMIT},
+    ),
+    ComplianceLimit(
+        "C3",
+        "收取预付费的老年人数量不得超过备案床位数",
+        # 0 beds on record means the filed beds are unknown.
+        lambda f: _within(f.prepayment_payers, f.beds) if f.beds > 0 else None,
+        lambda f: {"prepayment_payers": f.prepayment_payers, "beds": f.beds},
+    ),
+    ComplianceLimit(
+        "C4",
+        "预收费用总额不得超过净固定资产",
+        lambda f: None if f.net_fixed_assets is None else f.prepayment_total <= f.net_fixed_assets,
+        lambda f: {
+            "prepayment_total": _money(f.prepayment_total),
+            "net_fixed_assets": _money(f.net_fixed_assets),
+        },
+    ),
+    ComplianceLimit(
+        "C5",
+        "不得承诺还本付息",
+        lambda f: not f.promised_returns,
+        lambda f: {"promised_returns": f.promised_returns},
+    ),
+)
+COMPLIANCE_CODES: tuple[str, ...] = tuple(limit.code for limit in COMPLIANCE_LIMITS)
 
 
 def compliance_checks(facts: Facts) -> list[ComplianceCheck]:
-    """民发〔2024〕19号 prepayment limits, each passed or failed with its figures."""
-    f = facts
-    months, ratio = f.max_prepaid_months, f.max_deposit_ratio
-    return [
-        ComplianceCheck(
-            "C1",
-            "预收服务费用的周期不得超过12个月",
-            None if months is None else months <= 12,
-            {"max_prepaid_months": months, "limit": 12},
-        ),
-        ComplianceCheck(
-            "C2",
-            "押金不得超过月床位费的12倍",
-            None if ratio is None else ratio <= 12,
-            {"max_deposit_ratio": _money(ratio), "limit": 12},
-        ),
-        ComplianceCheck(
-            "C3",
-            "收取预付费的老年人数量不得超过备案床位数",
-            None if not f.beds else f.prepayment_payers <= f.beds,
-            {"prepayment_payers": f.prepayment_payers, "beds": f.beds},
-        ),
-        ComplianceCheck(
-            "C4",
-            "预收费用总额不得超过净固定资产",
-            None if f.net_fixed_assets is None else f.prepayment_total <= f.net_fixed_assets,
-            {
-                "prepayment_total": _money(f.prepayment_total),
-                "net_fixed_assets": _money(f.net_fixed_assets),
-            },
-        ),
-        ComplianceCheck(
-            "C5",
-            "不得承诺还本付息",
-            not f.promised_returns,
-            {"promised_returns": f.promised_returns},
-        ),
-    ]
+    """The 民发〔2024〕19号 prepayment limits, each passed, failed or unknown, with its
+    figures, in C1–C5 order."""
+    return [limit.check(facts) for limit in COMPLIANCE_LIMITS]
+
+
+# --- evaluation -----------------------------------------------------------------------------
 
 
 def evaluate(facts: Facts, thresholds: Thresholds | None = None) -> Assessment:
-    """Every rule that fires, with its evidence; the level is the highest of them."""
-    thresholds = thresholds or Thresholds()
-    hits = [
-        Hit(rule.code, rule.level, rule.clause, rule.evidence(facts, thresholds))
-        for rule in RULES
-        if rule.predicate(facts, thresholds)
-    ]
+    """Every rule that fires, with its evidence; the level is the highest of them.
+
+    All hits are kept, not just the highest, because the list shows every risk found and
+    the disposal measures answer each of them. Hits come in ``RULES`` order, then a hit
+    for each failed compliance check the county made a rule (its level, its clause, its
+    figures as evidence). ``thresholds`` default to ``Thresholds()``.
+    """
+    thresholds = thresholds if thresholds is not None else Thresholds()
+    hits = [hit for rule in RULES if (hit := rule.apply(facts, thresholds)) is not None]
     promoted = thresholds.compliance_levels
     if promoted:
-        for check in compliance_checks(facts):
-            if check.passed is False and check.code in promoted:
-                hits.append(
-                    Hit(check.code, promoted[check.code], check.clause, dict(check.figures))
-                )
+        hits.extend(
+            Hit(check.code, promoted[check.code], check.clause, dict(check.figures))
+            for check in compliance_checks(facts)
+            if check.passed is False and check.code in promoted
+        )
     return Assessment(level=highest(hit.level for hit in hits), hits=hits)

@@ -1,10 +1,142 @@
-"""Panels the risklists app adds to an institution's page (rating, compliance checks)."""
+"""Panels the risklists app adds to an institution's page (rating, compliance checks), and
+the fragments that render a rating's evidence in words rather than field names."""
+
+from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from screening.models import FundUse
+
+from .. import selectors, services
+from ..engine import LEVELS, level_rank
+from ..forms import LevelForm, ReturnForm
+from ..models import Level, ReviewState
+from ..tables import state_badge as _state_badge
 
 register = template.Library()
+
+# What each value in a rule's evidence or a check's figures means (SPEC §3 Facts).
+EVIDENCE_LABELS = {
+    "registered": _("Registered with an authority"),
+    "beds": _("Beds"),
+    "large_prepayment_total": _("Large prepayments outstanding"),
+    "large_prepayment_payers": _("Payers of large prepayments"),
+    "fund_use": _("Use of prepayment funds"),
+    "assets": _("Total assets"),
+    "liabilities": _("Total liabilities"),
+    "branches_opened_3y": _("Branches opened in the last 36 months"),
+    "legal_rep_changes_2y": _("Changes of legal representative in the last 24 months"),
+    "address_changes_2y": _("Changes of registered address in the last 24 months"),
+    "false_advertising": _("False or exaggerated advertising found"),
+    "related_party_transactions": _("Related companies with related-party transactions"),
+    "person_economic_crime_suit": _(
+        "Investor, legal representative or principal sued for an economic crime"
+    ),
+    "complaints": _("Complaints and reports"),
+    "person_blacklisted": _("Institution or its key persons on a relevant blacklist"),
+    "promised_returns": _("Promised investment returns (bed speculation)"),
+    "suspected_crime": _("Suspected illegal fundraising or fraud"),
+    "collapsed": _("Already collapsed (爆雷)"),
+    "public_opinion": _("Bad influence or major public opinion"),
+    "threshold": _("Threshold"),
+    "limit": _("Limit"),
+    "max_prepaid_months": _("Longest prepaid period (months)"),
+    "max_deposit_ratio": _("Largest deposit (times the monthly bed fee)"),
+    "prepayment_payers": _("Elders who prepaid"),
+    "prepayment_total": _("Prepayments outstanding"),
+    "net_fixed_assets": _("Net fixed assets"),
+}
+MONEY_KEYS = {
+    "large_prepayment_total",
+    "assets",
+    "liabilities",
+    "prepayment_total",
+    "net_fixed_assets",
+}
+FUND_USE_LABELS = dict(FundUse.choices)
+
+
+def display_value(key: str, value):
+    if value is None:
+        return _("unknown")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key == "fund_use":
+        return FUND_USE_LABELS.get(value, value) or _("not stated")
+    if key in MONEY_KEYS:
+        try:
+            amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            return value
+        return format_html("{} {}", f"{amount:,.2f}", _("yuan"))
+    return value
+
+
+@register.filter
+def evidence_items(values):
+    """``[(label, value)]`` of a hit's evidence or a check's figures, in words."""
+    return [
+        (EVIDENCE_LABELS.get(key, key), display_value(key, value))
+        for key, value in (values or {}).items()
+    ]
+
+
+@register.simple_tag
+def state_badge(state):
+    return _state_badge(state) if state else ""
+
+
+@register.simple_tag
+def check_badge(passed):
+    if passed is None:
+        return format_html('<span class="badge text-bg-secondary">{}</span>', _("unknown"))
+    if passed:
+        return format_html('<span class="badge text-bg-success">{}</span>', _("passed"))
+    return format_html('<span class="badge text-bg-danger">{}</span>', _("failed"))
+
+
+def _levels_beside(base: str, above: bool):
+    rank = level_rank(base)
+    return [
+        (level, Level(level).label)
+        for level in reversed(LEVELS)
+        if (level_rank(level) > rank if above else level_rank(level) < rank)
+    ]
 
 
 @register.inclusion_tag("risklists/_institution_panel.html", takes_context=True)
 def institution_rating_panel(context, institution):
-    return {"institution": institution, "user": context["user"], "request": context["request"]}
+    """The rating on an institution's page: the current (approved) level and the proposal,
+    the clauses that fired with their evidence, the 民发〔2024〕19号 checks, the history,
+    and the buttons the user's role allows. Three queries."""
+    user = context["user"]
+    panel = selectors.institution_panel(institution)
+    proposal, current = panel.proposal, panel.current
+    base = ""
+    if proposal is not None:
+        base = (panel.state.approved_level if panel.state else "") or proposal.shown_level
+    can_submit = (
+        proposal is not None
+        and services.can_submit(user)
+        and proposal.state in (ReviewState.PROPOSED, ReviewState.RETURNED)
+    )
+    can_decide = proposal is not None and services.can_decide(user)
+    return {
+        "institution": institution,
+        "user": user,
+        "request": context.get("request"),
+        "panel": panel,
+        "current": current,
+        "proposal": proposal,
+        "shown": proposal if proposal is not None else current,
+        "pending": proposal is not None and proposal.is_pending,
+        "can_submit": can_submit,
+        "can_approve": can_decide and proposal.state == ReviewState.SUBMITTED,
+        "can_set_level": can_decide and proposal.state != ReviewState.SUPERSEDED,
+        "levels_above": _levels_beside(base, True) if base else [],
+        "levels_below": _levels_beside(base, False) if base else [],
+        "return_form": ReturnForm(),
+        "lower_form": LevelForm(raising=False),
+    }

@@ -1,1 +1,306 @@
-urlpatterns = []
+"""Screening visits (排查走访): list, record (draft or submit), detail, submit, reopen.
+
+A visit is recorded from the institution's page (``?institution=<pk>``); the institution
+must be visible to the user, else 404. Submitted visits are read only; the county section
+may reopen one with a reason.
+"""
+
+import mimetypes
+import os
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.history import history_entries
+from core.views import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    ObjectUpdateView,
+    PermissionRequiredMixin,
+)
+from institutions.models import Institution
+
+from ..filters.visits import VisitFilterSet
+from ..forms.visits import InterviewFormSet, ReopenForm, ScreeningVisitForm
+from ..models import ScreeningVisit, VisitAttachment, VisitStatus
+from ..services import visits as services
+from ..tables.visits import VisitTable, red_flag_badges, status_badge
+
+HISTORY_EXCLUDED = ("scope_path", "updated_at")
+SUBMIT, DRAFT = "submit", "draft"
+
+
+def put_errors(form, exc: ValidationError):
+    """A service's errors on the form's own fields where it has them, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def visible_institution(request, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(
+        Institution.objects.visible_to(request.user).select_related("township"), pk=pk
+    )
+
+
+class VisitListView(ObjectListView):
+    model = ScreeningVisit
+    select_related = ("institution", "institution__township", "staff")
+    table_class = VisitTable
+    filterset_class = VisitFilterSet
+    title = _("Screening visits")
+    template_name = "screening/visits/visit_list.html"
+
+
+class VisitEditMixin:
+    """The visit form with its interviews formset and uploads, saved by one service call."""
+
+    model = ScreeningVisit
+    form_class = ScreeningVisitForm
+    template_name = "screening/visits/visit_form.html"
+
+    def get_formset(self):
+        kwargs = {"instance": self.object, "prefix": "interviews"}
+        if self.request.method == "POST":
+            kwargs.update(data=self.request.POST, files=self.request.FILES)
+        return InterviewFormSet(**kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        context = super().get_context_data(**kwargs)
+        context["institution"] = self.institution
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_edited_object()
+        form = self.get_form()
+        formset = self.get_formset()
+        submit = request.POST.get("action") == SUBMIT
+        if form.is_valid() and formset.is_valid():
+            try:
+                self.object = services.save_visit(
+                    user=request.user,
+                    visit=form.instance,
+                    interviews=formset.save(commit=False),
+                    attachments=form.uploads(),
+                    submit=submit,
+                )
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                if submit:
+                    messages.success(request, _("The visit has been submitted."))
+                else:
+                    messages.success(
+                        request, _("Saved as a draft. You can finish it later and submit it.")
+                    )
+                return redirect("screening:visit_detail", pk=self.object.pk)
+        messages.error(request, _("The visit was not saved: see the errors below."))
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+
+class VisitCreateView(VisitEditMixin, ObjectCreateView):
+    def get(self, request, *args, **kwargs):
+        if not request.GET.get("institution"):
+            return ChooseInstitutionView.as_view()(request)
+        return super().get(request, *args, **kwargs)
+
+    @cached_property
+    def institution(self):
+        return visible_institution(self.request, self.request.GET.get("institution"))
+
+    def get_edited_object(self):
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = ScreeningVisit(institution=self.institution)
+        return kwargs
+
+    def get_formset(self):
+        if getattr(self, "object", None) is None:
+            self.object = ScreeningVisit(institution=self.institution)
+        return super().get_formset()
+
+
+class VisitUpdateView(VisitEditMixin, ObjectUpdateView):
+    """Only a draft is edited; a submitted visit sends the user back to its page."""
+
+    select_related = ("institution", "institution__township", "staff")
+
+    @cached_property
+    def institution(self):
+        return self.object.institution
+
+    def get_edited_object(self):
+        return self.object
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.status == VisitStatus.SUBMITTED:
+            return self.read_only()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.status == VisitStatus.SUBMITTED:
+            return self.read_only()
+        return super().post(request, *args, **kwargs)
+
+    def read_only(self):
+        messages.warning(
+            self.request,
+            _("This visit has been submitted and is read only; the county section may reopen it."),
+        )
+        return redirect("screening:visit_detail", pk=self.object.pk)
+
+
+class ChooseInstitutionView(PermissionRequiredMixin, TemplateView):
+    """ "Record a visit" without an institution: find it first (by name or address)."""
+
+    permission = "can_edit_registry"
+    template_name = "screening/visits/choose_institution.html"
+    limit = 30
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()
+        institutions = (
+            Institution.objects.visible_to(self.request.user)
+            .active()
+            .select_related("township")
+            .order_by("township__path", "name")
+        )
+        if q:
+            institutions = institutions.filter(
+                Q(name__icontains=q) | Q(actual_address__icontains=q) | Q(credit_code__iexact=q)
+            )
+        context.update(
+            q=q, institutions=list(institutions[: self.limit]), limit=self.limit, title=""
+        )
+        return context
+
+
+class VisitDetailView(ObjectDetailView):
+    model = ScreeningVisit
+    select_related = ("institution", "institution__township", "staff", "created_by")
+    prefetch_related = ("interviews", "attachments")
+    template_name = "screening/visits/visit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visit = self.object
+        history = history_entries(ScreeningVisit, visit.history.all(), excluded=HISTORY_EXCLUDED)
+        user = self.request.user
+        context.update(
+            visit=visit,
+            title=str(visit),
+            history=history,
+            status_badge=status_badge(visit),
+            red_flags=red_flag_badges(visit),
+            submitted_by=submitted_by(history) if visit.status == VisitStatus.SUBMITTED else None,
+            can_edit=user.can_edit_registry and visit.status == VisitStatus.DRAFT,
+            can_reopen=user.can_review and visit.status == VisitStatus.SUBMITTED,
+            reopen_form=kwargs.get("reopen_form") or ReopenForm(),
+        )
+        return context
+
+
+def submitted_by(history):
+    """Who submitted the visit: the oldest record of the latest run of submitted records."""
+    who = None
+    for entry in history:  # newest first
+        if entry.record.status != VisitStatus.SUBMITTED:
+            break
+        who = entry.record.history_user
+    return who
+
+
+class VisitActionView(PermissionRequiredMixin, View):
+    """POST only; another township's visit is not found (404) before anything is read."""
+
+    permission = "can_edit_registry"
+
+    def get_visit(self, request, pk):
+        return get_object_or_404(
+            ScreeningVisit.objects.visible_to(request.user).select_related("institution"), pk=pk
+        )
+
+
+class VisitSubmitView(VisitActionView):
+    def post(self, request, pk):
+        visit = self.get_visit(request, pk)
+        try:
+            services.submit_visit(user=request.user, visit=visit)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            if visit.status == VisitStatus.DRAFT:
+                return redirect("screening:visit_update", pk=visit.pk)
+            return redirect("screening:visit_detail", pk=visit.pk)
+        messages.success(request, _("The visit has been submitted."))
+        return redirect("screening:visit_detail", pk=visit.pk)
+
+
+class VisitReopenView(VisitActionView):
+    permission = "can_review"
+
+    def post(self, request, pk):
+        visit = self.get_visit(request, pk)
+        form = ReopenForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reopen_visit(
+                    user=request.user, visit=visit, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The visit is a draft again and can be corrected."))
+        else:
+            messages.error(request, _("Give the reason for reopening."))
+        return redirect("screening:visit_detail", pk=visit.pk)
+
+
+class VisitAttachmentView(View):
+    """A visit's photo or document, served only to those who see the visit."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(VisitAttachment.objects.visible_to(request.user), pk=pk)
+        name = os.path.basename(attachment.file.name)
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        inline = content_type.startswith("image/") or content_type == "application/pdf"
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(
+            handle, as_attachment=not inline, filename=name, content_type=content_type
+        )
+
+
+urlpatterns = [
+    path("visits/", VisitListView.as_view(), name="visit_list"),
+    path("visits/new/", VisitCreateView.as_view(), name="visit_create"),
+    path("visits/<int:pk>/", VisitDetailView.as_view(), name="visit_detail"),
+    path("visits/<int:pk>/edit/", VisitUpdateView.as_view(), name="visit_update"),
+    path("visits/<int:pk>/submit/", VisitSubmitView.as_view(), name="visit_submit"),
+    path("visits/<int:pk>/reopen/", VisitReopenView.as_view(), name="visit_reopen"),
+    path("visits/files/<int:pk>/", VisitAttachmentView.as_view(), name="visit_attachment"),
+]

@@ -1,0 +1,66 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from institutions.filters import visible_townships
+from institutions.models import Institution, RegistrationStatus
+
+from .models import LIST_LEVELS, Assessment, Level, ReviewState
+
+LIST_LEVEL_CHOICES = [(level.value, level.label) for level in LIST_LEVELS]
+
+
+class RiskListFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township / street"), queryset=visible_townships
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), field_name="rating__list_level", choices=LIST_LEVEL_CHOICES
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Review state"),
+        field_name="rating__proposal__state",
+        choices=[(s.value, s.label) for s in ReviewState if s != ReviewState.SUPERSEDED],
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Registered or venue"),
+        method="filter_kind",
+        choices=[("registered", _("Registered institutions")), ("venue", _("Unregistered venues"))],
+    )
+
+    class Meta:
+        model = Institution
+        fields = ["q", "township", "level", "state", "kind"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value))
+
+    def filter_kind(self, queryset, name, value):
+        if value == "venue":
+            return queryset.filter(registration_status=RegistrationStatus.UNREGISTERED)
+        if value == "registered":
+            return queryset.exclude(registration_status=RegistrationStatus.UNREGISTERED)
+        return queryset
+
+
+class ReviewFilterSet(django_filters.FilterSet):
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township / street"), field_name="institution__township", queryset=visible_townships
+    )
+    level = django_filters.ChoiceFilter(label=_("Proposed level"), choices=Level.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("Review state"),
+        choices=[
+            (ReviewState.PROPOSED.value, ReviewState.PROPOSED.label),
+            (ReviewState.SUBMITTED.value, ReviewState.SUBMITTED.label),
+            (ReviewState.RETURNED.value, ReviewState.RETURNED.label),
+        ],
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["township", "level", "state"]

@@ -1,0 +1,277 @@
+"""Reads of the rating that need thought: the list, the review queue, "changes since last
+week", the threshold preview and an institution's panel. Each is a constant number of
+queries whatever the number of institutions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution
+
+from .engine import LEVELS, Thresholds, level_rank
+from .models import (
+    LIST_LEVELS,
+    Assessment,
+    Level,
+    LevelChange,
+    RatingState,
+    ReviewState,
+)
+from .services import compute
+
+
+def level_rank_expression(field_name: str = "level"):
+    return Case(
+        *[When(**{field_name: level}, then=Value(level_rank(level))) for level in LEVELS],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def risk_list(user):
+    """Institutions on the red/orange/yellow list the user sees, red first.
+
+    The level is the approved one, or the proposal's while nothing is approved yet.
+    """
+    return (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(rating__list_level__in=LIST_LEVELS)
+        .select_related("township", "rating__current", "rating__proposal")
+        .order_by("-rating__list_rank", "township__path", "name", "pk")
+    )
+
+
+def review_queue(user):
+    """Proposals waiting for someone (never a superseded one), most serious first."""
+    return (
+        Assessment.objects.visible_to(user)
+        .filter(
+            state__in=(ReviewState.PROPOSED, ReviewState.SUBMITTED, ReviewState.RETURNED),
+            institution__archived_at__isnull=True,
+        )
+        .select_related(
+            "institution__township",
+            "institution__rating",
+            "submitted_by",
+            "reviewed_by",
+        )
+        .annotate(rank=level_rank_expression())
+        .order_by("-rank", "institution__township__path", "institution__name", "pk")
+    )
+
+
+# --- changes since last week ------------------------------------------------------------------
+
+
+class Movement:
+    NEW = "new"
+    RAISED = "raised"
+    LOWERED = "lowered"
+    BACK_TO_GREEN = "back_to_green"
+    ORDER = (NEW, RAISED, LOWERED, BACK_TO_GREEN)
+    LABELS = {
+        NEW: _("New on the list"),
+        RAISED: _("Raised"),
+        LOWERED: _("Lowered"),
+        BACK_TO_GREEN: _("Back to green"),
+    }
+
+
+def movement(then: str | None, now: str | None) -> str | None:
+    """How an approved level moved: new on the list, raised, lowered, back to green."""
+    on_then = then in LIST_LEVELS
+    on_now = now in LIST_LEVELS
+    if not on_then and on_now:
+        return Movement.NEW
+    if on_then and now == Level.GREEN:
+        return Movement.BACK_TO_GREEN
+    if on_then and on_now and then != now:
+        return Movement.RAISED if level_rank(now) > level_rank(then) else Movement.LOWERED
+    return None
+
+
+@dataclass
+class ChangeRow:
+    institution: Institution
+    then: str | None
+    now: str
+    movement: str
+
+    @property
+    def label(self):
+        return Movement.LABELS[self.movement]
+
+
+@dataclass
+class Changes:
+    since: datetime
+    until: datetime
+    rows: list[ChangeRow] = field(default_factory=list)
+    by_township: dict = field(default_factory=dict)  # township -> Counter of movements
+    totals: Counter = field(default_factory=Counter)
+
+    @property
+    def summary(self) -> list[tuple[str, str, int]]:
+        return [(m, Movement.LABELS[m], self.totals.get(m, 0)) for m in Movement.ORDER]
+
+    @property
+    def township_rows(self) -> list[tuple]:
+        return [
+            (township, [counts.get(m, 0) for m in Movement.ORDER])
+            for township, counts in self.by_township.items()
+        ]
+
+
+def approved_level_at(moment: datetime):
+    """A subquery: an institution's approved level at ``moment`` (None: never approved)."""
+    return Subquery(
+        LevelChange.objects.filter(institution=OuterRef("pk"), changed_at__lte=moment)
+        .order_by("-changed_at", "-pk")
+        .values("level")[:1]
+    )
+
+
+def changes_since(user, since: datetime, until: datetime, township=None) -> Changes:
+    """Each institution whose approved level at ``until`` differs from the one at ``since``."""
+    moved = LevelChange.objects.filter(changed_at__gt=since, changed_at__lte=until).values(
+        "institution_id"
+    )
+    queryset = (
+        Institution.objects.visible_to(user)
+        .filter(pk__in=moved)
+        .select_related("township")
+        .annotate(level_then=approved_level_at(since), level_now=approved_level_at(until))
+        .order_by("township__path", "name", "pk")
+    )
+    if township is not None:
+        queryset = queryset.filter(township=township)
+    result = Changes(since=since, until=until)
+    for institution in queryset:
+        kind = movement(institution.level_then, institution.level_now)
+        if kind is None:
+            continue
+        result.rows.append(
+            ChangeRow(institution, institution.level_then, institution.level_now, kind)
+        )
+        result.by_township.setdefault(institution.township, Counter())[kind] += 1
+        result.totals[kind] += 1
+    result.rows.sort(key=lambda row: (Movement.ORDER.index(row.movement), -level_rank(row.now)))
+    return result
+
+
+# --- the threshold preview ----------------------------------------------------------------------
+
+
+@dataclass
+class PreviewRow:
+    institution: Institution
+    level_now: str
+    level_new: str
+    codes_now: list[str]
+    codes_new: list[str]
+
+
+@dataclass
+class Preview:
+    total: int = 0
+    rows: list[PreviewRow] = field(default_factory=list)
+    counts_now: Counter = field(default_factory=Counter)
+    counts_new: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> int:
+        return len(self.rows)
+
+    @property
+    def raised(self) -> int:
+        return sum(level_rank(r.level_new) > level_rank(r.level_now) for r in self.rows)
+
+    @property
+    def lowered(self) -> int:
+        return sum(level_rank(r.level_new) < level_rank(r.level_now) for r in self.rows)
+
+
+def threshold_preview(user, thresholds: Thresholds, today: date | None = None) -> Preview:
+    """How many institutions, and which, would change level under ``thresholds``.
+
+    Facts builder plus engine, twice (the thresholds in force, the new ones): nothing is
+    written.
+    """
+    institutions = list(
+        Institution.objects.visible_to(user).active().select_related("township").order_by()
+    )
+    now = compute(institutions, today=today)
+    new = compute(institutions, today=today, thresholds=thresholds)
+    preview = Preview(total=len(institutions))
+    for institution in institutions:
+        before, after = now[institution.pk], new[institution.pk]
+        preview.counts_now[before.level] += 1
+        preview.counts_new[after.level] += 1
+        if before.level != after.level:
+            preview.rows.append(
+                PreviewRow(
+                    institution,
+                    before.level,
+                    after.level,
+                    [h["code"] for h in before.hits],
+                    [h["code"] for h in after.hits],
+                )
+            )
+    preview.rows.sort(
+        key=lambda r: (-level_rank(r.level_new), r.institution.township.path, r.institution.name)
+    )
+    return preview
+
+
+# --- an institution's panel ---------------------------------------------------------------------
+
+
+HISTORY_LIMIT = 12
+
+
+@dataclass
+class Panel:
+    state: RatingState | None
+    history: list[Assessment]
+    level_changes: list[LevelChange]
+
+    @property
+    def current(self) -> Assessment | None:
+        return self.state.current if self.state else None
+
+    @property
+    def proposal(self) -> Assessment | None:
+        return self.state.proposal if self.state else None
+
+
+def institution_panel(institution) -> Panel:
+    state = (
+        RatingState.objects.filter(institution=institution)
+        .select_related(
+            "current__threshold_version",
+            "current__reviewed_by",
+            "current__overridden_by",
+            "proposal__threshold_version",
+            "proposal__submitted_by",
+            "proposal__reviewed_by",
+            "proposal__overridden_by",
+        )
+        .first()
+    )
+    history = list(
+        Assessment.objects.filter(institution=institution)
+        .select_related("threshold_version", "submitted_by", "reviewed_by", "overridden_by")
+        .order_by("-computed_at", "-pk")[:HISTORY_LIMIT]
+    )
+    changes = list(
+        LevelChange.objects.filter(institution=institution)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")[:HISTORY_LIMIT]
+    )
+    return Panel(state=state, history=history, level_changes=changes)

@@ -1,0 +1,467 @@
+"""Writes of the rating: computing proposals, the review, the county's levels, thresholds.
+
+区县方案 二(二)二: 对摸排发现的问题隐患进行综合评估，逐一研究确定 … 建立"红橙黄绿"风险管控名单.
+The engine proposes; township staff submit their township's proposals; the county section
+approves or returns them with a reason, and may raise a level, or lower one with a written
+reason (SPEC §3). Each function checks the user's role and unit, owns its transaction and
+names the user in the history.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.models import Role
+from institutions.models import Institution
+
+from .engine import LEVELS, Thresholds, compliance_checks, evaluate, level_rank
+from .facts import build_facts
+from .models import (
+    Assessment,
+    ChangeKind,
+    Level,
+    LevelChange,
+    RatingState,
+    ReviewState,
+    ThresholdVersion,
+)
+from .querysets import in_force
+from .signals import rating_approved
+
+REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+def can_submit(user) -> bool:
+    """Township staff submit their township's proposals (区县方案: 各区镇、街道 … 逐一研究确定)."""
+    return user.is_superuser or user.role == Role.TOWNSHIP_STAFF
+
+
+def can_decide(user) -> bool:
+    """The county section approves, returns, raises and lowers."""
+    return bool(user.can_review)
+
+
+def _in_scope(user, assessment: Assessment) -> bool:
+    if user.is_superuser:
+        return True
+    return user.unit is not None and assessment.scope_path.startswith(user.unit.path)
+
+
+def _require(allowed: bool, user, assessment: Assessment, message: str):
+    if not allowed:
+        raise PermissionDenied(message)
+    if not _in_scope(user, assessment):
+        raise PermissionDenied(_("This record is outside your unit."))
+
+
+def _save(obj, user, reason: str = ""):
+    obj._history_user = user
+    if reason:
+        obj._change_reason = str(reason)[:REASON_LENGTH]
+    obj.save()
+    return obj
+
+
+# --- computing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Rating:
+    """What the engine says about one institution now (nothing stored)."""
+
+    institution_id: int
+    level: str
+    hits: list[dict]
+    compliance: list[dict]
+    version: ThresholdVersion | None
+
+
+@dataclass
+class RateResult:
+    created: list[Assessment] = field(default_factory=list)
+    unchanged: int = 0
+    levels: Counter = field(default_factory=Counter)
+
+    @property
+    def rated(self) -> int:
+        return sum(self.levels.values())
+
+
+def _rows(institutions) -> list[Institution]:
+    """The institutions as rows with what rating needs (one query unless rows are given)."""
+    fields = ("pk", "registration_status", "beds", "scope_path", "township_id")
+    if isinstance(institutions, Institution):
+        return [institutions]
+    if not hasattr(institutions, "query"):
+        items = list(institutions)
+        if all(isinstance(item, Institution) for item in items):
+            return items
+        institutions = Institution.objects.filter(pk__in=[getattr(i, "pk", i) for i in items])
+    return list(institutions.select_related(None).prefetch_related(None).only(*fields).order_by())
+
+
+def compute(institutions, today: date | None = None, thresholds: Thresholds | None = None):
+    """``{id: Rating}``: facts builder plus engine for every institution given.
+
+    Each institution is rated with the thresholds in force for its unit (the latest
+    version of its county, or of the nearest ancestor), unless ``thresholds`` are given
+    (the thresholds page's preview). A constant number of queries per threshold version.
+    """
+    rows = _rows(institutions)
+    groups: dict[int | None, list[Institution]] = defaultdict(list)
+    versions: dict[int | None, ThresholdVersion | None] = {None: None}
+    if thresholds is None:
+        latest = ThresholdVersion.objects.latest_by_unit()
+        for row in rows:
+            version = in_force(latest, row.scope_path)
+            key = version.pk if version else None
+            versions[key] = version
+            groups[key].append(row)
+    else:
+        groups[None] = rows
+    result = {}
+    for key, members in groups.items():
+        version = versions.get(key)
+        in_use = thresholds or (version.thresholds if version else Thresholds())
+        for pk, facts in build_facts(members, in_use, today).items():
+            assessment = evaluate(facts, in_use)
+            result[pk] = Rating(
+                institution_id=pk,
+                level=assessment.level,
+                hits=[hit.to_dict() for hit in assessment.hits],
+                compliance=[
+                    {
+                        "code": check.code,
+                        "clause": check.clause,
+                        "passed": check.passed,
+                        "figures": check.figures,
+                    }
+                    for check in compliance_checks(facts)
+                ],
+                version=version,
+            )
+    return result
+
+
+def _same_result(assessment: Assessment, rating: Rating) -> bool:
+    return (
+        assessment.level == rating.level
+        and assessment.hits == rating.hits
+        and assessment.threshold_version_id == (rating.version.pk if rating.version else None)
+    )
+
+
+def rate(
+    institutions, user=None, today: date | None = None, now: datetime | None = None
+) -> RateResult:
+    """Re-rate institutions; store a new proposal only where the result changed.
+
+    Idempotent: rating twice with the same data creates nothing the second time. A new
+    proposal supersedes a proposal still waiting for review; the approved (current)
+    rating stays until the county approves the new one. Changes of the compliance checks
+    alone (no change of level, rules fired or thresholds) update the latest assessment.
+    """
+    now = now or timezone.now()
+    rows = {row.pk: row for row in _rows(institutions)}
+    ratings = compute(list(rows.values()), today=today)
+    result = RateResult()
+    with transaction.atomic():
+        states = {
+            state.institution_id: state
+            for state in RatingState.objects.select_for_update(of=("self",))
+            .select_related("proposal", "current")
+            .filter(institution_id__in=list(ratings))
+        }
+        new, superseded, refreshed = [], [], []
+        for pk, rating in ratings.items():
+            result.levels[rating.level] += 1
+            state = states.get(pk)
+            latest = state.proposal if state else None
+            if latest is not None and _same_result(latest, rating):
+                if latest.compliance != rating.compliance:
+                    latest.compliance = rating.compliance
+                    refreshed.append(latest)
+                result.unchanged += 1
+                continue
+            if latest is not None and latest.is_pending:
+                latest.state = ReviewState.SUPERSEDED
+                superseded.append(latest)
+            new.append(
+                Assessment(
+                    institution_id=pk,
+                    scope_path=rows[pk].scope_path,
+                    level=rating.level,
+                    hits=rating.hits,
+                    compliance=rating.compliance,
+                    threshold_version=rating.version,
+                    computed_at=now,
+                    created_by=user,
+                )
+            )
+        reason = _("Superseded by a newer rating")
+        if superseded:
+            bulk_update_with_history(
+                superseded,
+                Assessment,
+                ["state"],
+                default_user=user,
+                default_change_reason=reason,
+                default_date=now,
+            )
+        if refreshed:
+            bulk_update_with_history(
+                refreshed,
+                Assessment,
+                ["compliance"],
+                default_user=user,
+                default_change_reason=_("Compliance checks recomputed"),
+                default_date=now,
+            )
+        if new:
+            created = bulk_create_with_history(
+                new,
+                Assessment,
+                default_user=user,
+                default_change_reason=_("Computed"),
+                default_date=now,
+            )
+            result.created = created
+            _point_states(states, created)
+    return result
+
+
+def _point_states(states: dict, created: list[Assessment]) -> None:
+    to_create, to_update = [], []
+    for assessment in created:
+        state = states.get(assessment.institution_id)
+        if state is None:
+            state = RatingState(institution_id=assessment.institution_id)
+            to_create.append(state)
+        else:
+            to_update.append(state)
+        state.proposal = assessment
+        state.refresh_levels()
+    RatingState.objects.bulk_create(to_create)
+    RatingState.objects.bulk_update(
+        to_update, ["proposal", "approved_level", "list_level", "list_rank"]
+    )
+
+
+# --- the review -----------------------------------------------------------------------------
+
+
+def _latest_for_update(assessment: Assessment) -> tuple[Assessment, RatingState]:
+    """Lock the institution's rating; refuse to act on anything but its latest proposal."""
+    state = (
+        RatingState.objects.select_for_update()
+        .filter(institution_id=assessment.institution_id)
+        .first()
+    )
+    if state is None or state.proposal_id != assessment.pk:
+        raise ValidationError(
+            _("A newer rating of this institution exists; act on the latest one.")
+        )
+    fresh = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    state.proposal = fresh
+    return fresh, state
+
+
+@transaction.atomic
+def submit(*, user, assessment: Assessment, now: datetime | None = None) -> Assessment:
+    """Township staff send a proposal to the county section."""
+    _require(
+        can_submit(user), user, assessment, _("Only township staff submit ratings for review.")
+    )
+    assessment, _state = _latest_for_update(assessment)
+    if assessment.state not in (ReviewState.PROPOSED, ReviewState.RETURNED):
+        raise ValidationError(_("Only a proposed or returned rating can be submitted."))
+    assessment.state = ReviewState.SUBMITTED
+    assessment.submitted_by = user
+    assessment.submitted_at = now or timezone.now()
+    return _save(assessment, user, _("Submitted"))
+
+
+def _set_approved(
+    state: RatingState,
+    assessment: Assessment,
+    *,
+    user,
+    kind: str,
+    reason: str,
+    now: datetime,
+) -> None:
+    previous = state.approved_level
+    state.current = assessment
+    state.refresh_levels()
+    state.save(update_fields=["current", "approved_level", "list_level", "list_rank"])
+    LevelChange.objects.create(
+        institution_id=assessment.institution_id,
+        assessment=assessment,
+        level=assessment.shown_level,
+        previous_level=previous,
+        kind=kind,
+        reason=reason,
+        changed_at=now,
+        changed_by=user,
+    )
+    rating_approved.send(
+        sender=Assessment,
+        institution=assessment.institution,
+        level=assessment.shown_level,
+        assessment=assessment,
+        user=user,
+        changed_at=now,
+    )
+
+
+@transaction.atomic
+def approve(*, user, assessment: Assessment, now: datetime | None = None) -> Assessment:
+    """The county section approves a submitted proposal: it becomes the current rating."""
+    _require(can_decide(user), user, assessment, _("Only the county section approves ratings."))
+    assessment, state = _latest_for_update(assessment)
+    if assessment.state != ReviewState.SUBMITTED:
+        raise ValidationError(_("Only a submitted rating can be approved."))
+    now = now or timezone.now()
+    assessment.state = ReviewState.APPROVED
+    assessment.reviewed_by = user
+    assessment.reviewed_at = now
+    assessment.return_reason = ""
+    _save(assessment, user, _("Approved"))
+    _set_approved(state, assessment, user=user, kind=ChangeKind.APPROVED, reason="", now=now)
+    return assessment
+
+
+@transaction.atomic
+def return_for_revision(
+    *, user, assessment: Assessment, reason: str, now: datetime | None = None
+) -> Assessment:
+    """The county section sends a submitted proposal back, saying why."""
+    _require(can_decide(user), user, assessment, _("Only the county section returns ratings."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the rating is returned.")})
+    assessment, _state = _latest_for_update(assessment)
+    if assessment.state != ReviewState.SUBMITTED:
+        raise ValidationError(_("Only a submitted rating can be returned."))
+    assessment.state = ReviewState.RETURNED
+    assessment.reviewed_by = user
+    assessment.reviewed_at = now or timezone.now()
+    assessment.return_reason = reason
+    return _save(assessment, user, _("Returned: %(reason)s") % {"reason": reason})
+
+
+def _set_level(
+    *, user, assessment: Assessment, level: str, reason: str, now: datetime | None, raising: bool
+) -> Assessment:
+    if level not in LEVELS:
+        raise ValidationError({"level": _("Choose a level.")})
+    reason = (reason or "").strip()
+    assessment, state = _latest_for_update(assessment)
+    if assessment.state == ReviewState.SUPERSEDED:
+        raise ValidationError(_("A newer rating of this institution exists."))
+    # Relative to what the county has approved; a first decision is relative to the engine.
+    base = state.approved_level or assessment.shown_level
+    if raising and level_rank(level) <= level_rank(base):
+        raise ValidationError({"level": _("Choose a level above the present one.")})
+    if not raising:
+        if level_rank(level) >= level_rank(base):
+            raise ValidationError({"level": _("Choose a level below the present one.")})
+        if not reason:
+            raise ValidationError({"reason": _("A written reason is required to lower a level.")})
+    now = now or timezone.now()
+    assessment.override_level = "" if level == assessment.level else level
+    assessment.override_reason = reason
+    assessment.overridden_by = user
+    assessment.overridden_at = now
+    if assessment.state != ReviewState.APPROVED:
+        assessment.state = ReviewState.APPROVED
+        assessment.reviewed_by = user
+        assessment.reviewed_at = now
+        assessment.return_reason = ""
+    label = Level(level).label
+    if raising:
+        history_reason = _("Raised to %(level)s") % {"level": label}
+    else:
+        history_reason = _("Lowered to %(level)s: %(reason)s") % {"level": label, "reason": reason}
+    _save(assessment, user, history_reason)
+    _set_approved(
+        state,
+        assessment,
+        user=user,
+        kind=ChangeKind.RAISED if raising else ChangeKind.LOWERED,
+        reason=reason,
+        now=now,
+    )
+    return assessment
+
+
+@transaction.atomic
+def raise_level(
+    *, user, assessment: Assessment, level: str, reason: str = "", now: datetime | None = None
+) -> Assessment:
+    """The county sets a higher level than the present one; the rating is approved at it."""
+    _require(can_decide(user), user, assessment, _("Only the county section raises a level."))
+    return _set_level(
+        user=user, assessment=assessment, level=level, reason=reason, now=now, raising=True
+    )
+
+
+@transaction.atomic
+def lower_level(
+    *, user, assessment: Assessment, level: str, reason: str, now: datetime | None = None
+) -> Assessment:
+    """The county sets a lower level, only with a written reason (SPEC §3)."""
+    _require(can_decide(user), user, assessment, _("Only the county section lowers a level."))
+    return _set_level(
+        user=user, assessment=assessment, level=level, reason=reason, now=now, raising=False
+    )
+
+
+# --- thresholds -----------------------------------------------------------------------------
+
+
+def thresholds_in_force(unit) -> ThresholdVersion | None:
+    """The latest version of ``unit`` or of its nearest ancestor; None: the defaults."""
+    if unit is None:
+        return None
+    return ThresholdVersion.objects.in_force_for_path(unit.path)
+
+
+@transaction.atomic
+def save_thresholds(*, user, thresholds: Thresholds, note: str = "") -> ThresholdVersion:
+    """A new version of the user's unit's thresholds; everything below it is re-rated on
+    commit (Celery)."""
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section changes the thresholds."))
+    if user.unit is None:
+        raise PermissionDenied(_("Your account has no unit."))
+    unit = user.unit
+    last = (
+        ThresholdVersion.objects.select_for_update()
+        .filter(unit=unit)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    version = ThresholdVersion.objects.create(
+        unit=unit,
+        number=(last or 0) + 1,
+        values=thresholds.to_dict(),
+        note=note.strip(),
+        created_by=user,
+    )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.rate_unit.delay(unit.pk))
+    return version

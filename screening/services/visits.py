@@ -1,0 +1,136 @@
+"""Writes to screening visits (排查走访): save a draft, submit it, and the county's reopening.
+
+衡山县方案: 采用"四不两直"的方式逐一上门排查，特别是要询问入住的老年人或者其代理人. A visit
+is recorded on a phone at the door, often in several sittings, so a draft can be saved and
+finished later; only a submitted visit counts for the rating, and once submitted it is read
+only until the county section reopens it (with a reason, kept in the history).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import ScreeningVisit, VisitAttachment, VisitStatus, YesNoUnknown
+
+HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+def in_scope(user, institution) -> bool:
+    """The institution lies in the user's unit subtree (no query: paths are denormalised)."""
+    if user.is_superuser:
+        return True
+    return user.unit_id is not None and institution.scope_path.startswith(user.unit.path)
+
+
+def require_editor(user, institution):
+    if not user.can_edit_registry:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if not in_scope(user, institution):
+        raise PermissionDenied(_("This institution is outside your unit."))
+
+
+def stored_status(visit: ScreeningVisit) -> str | None:
+    """The status in the database, not what a form may have put on the instance."""
+    if visit.pk is None:
+        return None
+    return ScreeningVisit.objects.filter(pk=visit.pk).values_list("status", flat=True).first()
+
+
+def check_submittable(visit: ScreeningVisit) -> None:
+    """What a submitted visit must say (the plans' key items that the rating reads)."""
+    errors = {}
+    if visit.large_prepayment_found == YesNoUnknown.YES and not visit.fund_use:
+        errors["fund_use"] = _(
+            "Large prepayments were found: state how the prepayment funds are used "
+            "before submitting."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _mark_submitted(visit: ScreeningVisit):
+    visit.status = VisitStatus.SUBMITTED
+    visit.submitted_at = timezone.now()
+    visit._change_reason = _("Submitted")
+
+
+@transaction.atomic
+def save_visit(
+    *,
+    user,
+    visit: ScreeningVisit,
+    interviews=(),
+    attachments=(),
+    submit: bool = False,
+) -> ScreeningVisit:
+    """Create or update a draft visit with its interviews and new attachments; optionally
+    submit it in the same step.
+
+    ``interviews`` are unsaved or changed ``ResidentInterview`` instances; ``attachments``
+    are ``(uploaded_file, caption)`` pairs already checked for size and type.
+    """
+    require_editor(user, visit.institution)
+    if stored_status(visit) == VisitStatus.SUBMITTED:
+        raise ValidationError(
+            _("A submitted visit cannot be changed; the county section may reopen it.")
+        )
+    # Everything is checked before anything is written, so that a refused save leaves the
+    # instance as the user left it (a new visit stays new, a draft stays a draft).
+    if submit:
+        check_submittable(visit)
+    visit.full_clean(exclude=["status", "submitted_at"])
+    for interview in interviews:
+        interview.full_clean(exclude=["visit"])
+    if visit.pk is None:
+        visit.created_by = user
+    if submit:
+        _mark_submitted(visit)
+    else:
+        visit.status = VisitStatus.DRAFT
+    visit._history_user = user
+    visit.save()
+    for interview in interviews:
+        interview.visit = visit
+        if interview.pk is None:
+            interview.created_by = user
+        interview.save()
+    for upload, caption in attachments:
+        VisitAttachment.objects.create(
+            visit=visit, file=upload, caption=caption or "", created_by=user
+        )
+    return visit
+
+
+@transaction.atomic
+def submit_visit(*, user, visit: ScreeningVisit) -> ScreeningVisit:
+    """Submit a draft as it stands; it then counts for the rating and becomes read only."""
+    require_editor(user, visit.institution)
+    if stored_status(visit) == VisitStatus.SUBMITTED:
+        raise ValidationError(_("This visit has already been submitted."))
+    check_submittable(visit)
+    visit.full_clean()
+    _mark_submitted(visit)
+    visit._history_user = user
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def reopen_visit(*, user, visit: ScreeningVisit, reason: str) -> ScreeningVisit:
+    """The county section sends a submitted visit back to draft; the reason is audited."""
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section reopens a submitted visit."))
+    if not in_scope(user, visit.institution):
+        raise PermissionDenied(_("This institution is outside your unit."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    if stored_status(visit) != VisitStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted visit can be reopened."))
+    visit.status = VisitStatus.DRAFT
+    visit.submitted_at = None
+    visit._history_user = user
+    visit._change_reason = (_("Reopened: %(reason)s") % {"reason": reason})[:HISTORY_REASON_LENGTH]
+    visit.save()
+    return visit
