@@ -33,6 +33,7 @@ def apply_disposal_level(sender, institution, level, assessment, user, changed_a
         today=timezone.localdate(changed_at),
     )
 
+
 # Screening models whose rows feed the facts builder (screening.selectors).
 WATCHED_MODELS = (
     "screening.PrepaymentRecord",
