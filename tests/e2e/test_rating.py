@@ -4,7 +4,7 @@ approves it, in a browser."""
 import pytest
 
 from risklists import services
-from risklists.models import Assessment, RatingState, ReviewState
+from risklists.models import Assessment, RatingState, ReviewState, ThresholdVersion
 from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
 from tests.factories import InstitutionFactory, VenueFactory
 
@@ -83,7 +83,26 @@ def test_county_reviewer_approves_an_orange_institution_from_the_list(
 
 def test_risk_list_and_review_fit_a_phone(phone_page, login, screenshot, county_user, orange):
     login(phone_page, "county")
-    for url, name in (("/risk/", "rating-list-phone"), ("/risk/review/", "rating-review-phone")):
+    pages = (
+        ("/risk/", "rating-list-phone"),
+        ("/risk/review/", "rating-review-phone"),
+        ("/risk/changes/", "rating-changes-phone"),
+        ("/risk/thresholds/", "rating-thresholds-phone"),
+    )
+    for url, name in pages:
         phone_page.goto(url)
         assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
         screenshot(phone_page, name)
+
+
+def test_county_previews_a_threshold_change_before_saving(
+    page, login, screenshot, county_user, orange
+):
+    login(page, "county")
+    page.goto("/risk/thresholds/")
+    page.select_option("select[name=rule_C4]", "red")  # prepayments above net fixed assets
+    page.click("#preview-thresholds")
+    preview = page.locator("#threshold-preview")
+    assert preview.is_visible()
+    screenshot(page, "rating-thresholds-preview")
+    assert not ThresholdVersion.objects.exists()
