@@ -3,6 +3,7 @@ approves it, in a browser."""
 
 import pytest
 
+from disposal.models import DisposalAction
 from risklists import services
 from risklists.models import Assessment, RatingState, ReviewState, ThresholdVersion
 from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
@@ -79,6 +80,10 @@ def test_county_reviewer_approves_an_orange_institution_from_the_list(
     assessment = Assessment.objects.get(institution=orange, state=ReviewState.APPROVED)
     assert assessment.reviewed_by == county_user
     assert RatingState.objects.get(institution=orange).current == assessment
+    # The approved level decides the disposal actions (四级分类处置).
+    assert DisposalAction.objects.filter(
+        institution=orange, action_type="warning_talk", assessment_id=assessment.pk
+    ).exists()
 
 
 def test_risk_list_and_review_fit_a_phone(phone_page, login, screenshot, county_user, orange):
