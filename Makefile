@@ -45,10 +45,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Extract new strings into the zh_Hans catalogue and compile it (needs GNU gettext).
+# Extract new strings into the zh_Hans catalogue and compile it (needs GNU gettext);
+# `.venv/bin/python scripts/translate.py FILE.json` also fills in translations from FILE.
 messages: install
-	$(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests
-	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
+	$(BIN)/python scripts/translate.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -19,6 +19,7 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("risk/", include("risklists.urls")),
     path("disposal/", include("disposal.urls")),
+    path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,6 +4,13 @@ from accounts.models import Role
 from tests.factories import CountyFactory, TownshipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and generated files of a test go to its own folder, never to media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def county():
     return CountyFactory(name="衡山县")

@@ -1,0 +1,121 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit, UnitLevel
+from institutions.models import Institution
+
+from .figures import RESULT_FIGURES, TYPED_RESULT_FIELDS
+from .models import SUMMARY_MAX_CHARS, PublicityActivity, WeeklyReport, person_count
+
+
+def count_input():
+    return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
+
+
+class PublicityActivityForm(forms.ModelForm):
+    class Meta:
+        model = PublicityActivity
+        fields = [
+            "township",
+            "held_on",
+            "place_type",
+            "place_name",
+            "institution",
+            "posters",
+            "banners",
+            "leaflets",
+            "videos",
+            "participants",
+            "notes",
+            "photo",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "posters": count_input(),
+            "banners": count_input(),
+            "leaflets": count_input(),
+            "videos": count_input(),
+            "participants": count_input(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["township"].queryset = OrgUnit.objects.visible_to(user).filter(
+            level=UnitLevel.TOWNSHIP
+        )
+        self.fields["institution"].queryset = (
+            Institution.objects.visible_to(user).active().select_related("township")
+        )
+        self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if self.instance.pk is None:
+            township = user.unit.township if user.unit_id else None
+            if township is not None:
+                self.fields["township"].initial = township.pk
+            self.fields["held_on"].initial = timezone.localdate()
+        two = "col-12 col-md-6"
+        four = "col-6 col-md-3"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Where and when"),
+                Row(Column("township", css_class=two), Column("held_on", css_class=two)),
+                Row(Column("place_type", css_class=two), Column("place_name", css_class=two)),
+                "institution",
+            ),
+            Fieldset(
+                _("Four seen"),
+                Row(
+                    Column("posters", css_class=four),
+                    Column("banners", css_class=four),
+                    Column("leaflets", css_class=four),
+                    Column("videos", css_class=four),
+                ),
+                "participants",
+            ),
+            Fieldset(_("Notes"), "notes", "photo"),
+            Submit("save", _("Save"), css_class="btn-primary w-100 w-md-auto"),
+        )
+
+
+class WeeklyReportForm(forms.ModelForm):
+    """The township's weekly report: the summary (≤ 300 characters) and the typed results."""
+
+    class Meta:
+        model = WeeklyReport
+        fields = ["summary", *TYPED_RESULT_FIELDS]
+        widgets = {
+            "summary": forms.Textarea(
+                attrs={"rows": 6, "data-max-chars": SUMMARY_MAX_CHARS, "data-char-counter": ""}
+            ),
+            **{name: count_input() for name in TYPED_RESULT_FIELDS if name != "funds_refunded"},
+            "funds_refunded": forms.NumberInput(
+                attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for figure in RESULT_FIGURES:
+            if figure.key in self.fields:
+                self.fields[figure.key].label = figure.label
+
+    def clean_summary(self):
+        summary = self.cleaned_data.get("summary", "")
+        count = person_count(summary)
+        if count > SUMMARY_MAX_CHARS:
+            raise forms.ValidationError(
+                _("At most %(max)d characters; this text has %(count)d."),
+                params={"max": SUMMARY_MAX_CHARS, "count": count},
+                code="too_long",
+            )
+        return summary
+
+    @property
+    def results(self) -> dict:
+        return {name: self.cleaned_data[name] for name in TYPED_RESULT_FIELDS}

@@ -1,0 +1,272 @@
+"""Publicity, the Tuesday weekly report and the working group (区县方案 附件1, 附件5, 周报送).
+
+Every row is scoped by a unit's materialised path (``scope_path``, see
+``screening.models.ScopedModel``): a township's records are seen by that township and the
+units above it, and by nobody else.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import UnitLevel
+from screening.models import ScopedModel
+from screening.models.records import not_in_future
+
+from .periods import ReportingWeek
+from .querysets import PublicityActivityQuerySet, WeeklyReportQuerySet, WorkingGroupMemberQuerySet
+
+SUMMARY_MAX_CHARS = 300
+
+
+def person_count(text: str) -> int:
+    """Characters as a person counts them: NFC-normalised, ends stripped.
+
+    A Chinese character, a full-width punctuation mark, a letter or an emoji each count one;
+    a letter typed with a combining accent (e + ◌́) counts one once normalised.
+    """
+    return len(unicodedata.normalize("NFC", text or "").strip())
+
+
+class GroupRole(models.TextChoices):
+    # 区县方案·加强组织领导: 组长、副组长、成员, 并安排专人负责工作联络.
+    LEADER = "leader", _("Group leader")
+    DEPUTY = "deputy", _("Deputy group leader")
+    MEMBER = "member", _("Group member")
+    LIAISON = "liaison", _("Liaison officer")
+
+    @classmethod
+    def order_expression(cls):
+        return Case(
+            *[When(role=value, then=Value(i)) for i, value in enumerate(cls.values)],
+            default=Value(len(cls.values)),
+            output_field=models.IntegerField(),
+        )
+
+
+class WorkingGroupMember(ScopedModel):
+    """One member of a unit's working group for the campaign (附件1).
+
+    The phone is an office phone published on the group list, not personal data: it is
+    shown to every role that sees the list.
+    """
+
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="working_group_members",
+    )
+    role = models.CharField(_("role in the group"), max_length=16, choices=GroupRole.choices)
+    name = models.CharField(_("name"), max_length=50)
+    unit_name = models.CharField(
+        _("work unit"), max_length=100, help_text=_("Department or office, as printed.")
+    )
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    objects = WorkingGroupMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("working group member")
+        verbose_name_plural = _("working group members")
+        ordering = ["unit__path", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
+
+    def scope_source(self):
+        return self.unit.path
+
+
+class PlaceType(models.TextChoices):
+    # "三进": 进村、进社区、进养老服务机构.
+    VILLAGE = "village", _("Into a village")
+    COMMUNITY = "community", _("Into a community")
+    INSTITUTION = "institution", _("Into an elder-care institution")
+
+
+def publicity_upload_to(instance, filename):
+    return f"publicity/{instance.township_id}/{filename}"
+
+
+class PublicityActivity(ScopedModel):
+    """A publicity activity ("三进", "四见" counts) of a township; 附件5 sums them."""
+
+    township = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("township / street"),
+        on_delete=models.PROTECT,
+        related_name="publicity_activities",
+        limit_choices_to={"level": UnitLevel.TOWNSHIP},
+    )
+    held_on = models.DateField(_("date"), validators=[not_in_future])
+    place_type = models.CharField(_("place type"), max_length=16, choices=PlaceType.choices)
+    place_name = models.CharField(_("place"), max_length=200)
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="publicity_activities",
+        null=True,
+        blank=True,
+    )
+    # "四见": 见海报张贴、宣传横幅、宣传资料、公益视频.
+    posters = models.PositiveIntegerField(_("posters put up"), default=0)
+    banners = models.PositiveIntegerField(_("banners"), default=0)
+    leaflets = models.PositiveIntegerField(_("leaflets handed out"), default=0)
+    videos = models.PositiveIntegerField(_("public-service video showings"), default=0)
+    participants = models.PositiveIntegerField(_("people reached"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    photo = models.FileField(_("photo"), upload_to=publicity_upload_to, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    objects = PublicityActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publicity activity")
+        verbose_name_plural = _("publicity activities")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["township", "held_on"])]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.get_place_type_display()} · {self.place_name}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:publicity_detail", args=[self.pk])
+
+    def scope_source(self):
+        return self.township.path
+
+    def clean(self):
+        if self.township_id and self.township.level != UnitLevel.TOWNSHIP:
+            raise ValidationError({"township": _("Choose a township or street.")})
+        if (
+            self.institution_id
+            and self.township_id
+            and self.institution.township_id != self.township_id
+        ):
+            raise ValidationError({"institution": _("The institution is not in this township.")})
+
+
+class WeeklyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class WeeklyReport(ScopedModel):
+    """A township's report of one week (区县方案: 每周二下午17时前报送本周工作情况).
+
+    The week is the ISO week (year, week) containing the deadline, Tuesday 17:00
+    Asia/Shanghai; it covers Wednesday 00:00 of the week before to that Tuesday (see
+    ``reporting.periods``). A report submitted after the deadline is late; a week whose
+    deadline passed with no submitted report is missing.
+
+    The publicity figures (附件5) come from the township's publicity records of the week:
+    live while the report is a draft, frozen into ``publicity_figures`` when it is
+    submitted, so later edits of the records do not change what was reported. The results
+    (战果, 附件6) that only the township knows are typed; ``reporting.figures`` lists every
+    figure with its source, so a figure the system can count later (from the rating or
+    disposal) changes its source there, not here.
+    """
+
+    township = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("township / street"),
+        on_delete=models.PROTECT,
+        related_name="weekly_reports",
+        limit_choices_to={"level": UnitLevel.TOWNSHIP},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    week = models.PositiveSmallIntegerField(_("week"))
+    summary = models.TextField(
+        _("this week's work"),
+        blank=True,
+        help_text=_("At most 300 characters."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=WeeklyStatus.choices,
+        default=WeeklyStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    publicity_figures = models.JSONField(
+        _("publicity figures as submitted"), default=dict, blank=True, editable=False
+    )
+
+    # 战果 the township types (附件6).
+    rectified = models.PositiveIntegerField(_("rectified"), default=0)
+    closed_or_banned = models.PositiveIntegerField(_("closed or banned"), default=0)
+    transferred = models.PositiveIntegerField(_("transferred to other authorities"), default=0)
+    cases_filed = models.PositiveIntegerField(_("cases filed"), default=0)
+    funds_refunded = models.DecimalField(
+        _("funds refunded (10,000 yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    elders_resettled = models.PositiveIntegerField(_("elders resettled"), default=0)
+    elders_assisted = models.PositiveIntegerField(_("elders assisted"), default=0)
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    objects = WeeklyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("weekly report")
+        verbose_name_plural = _("weekly reports")
+        ordering = ["-year", "-week", "township__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "year", "week"], name="one_weekly_report_per_township_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.township} · {self.period.label}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:weekly_detail", args=[self.pk])
+
+    def scope_source(self):
+        return self.township.path
+
+    @property
+    def period(self) -> ReportingWeek:
+        return ReportingWeek(self.year, self.week)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == WeeklyStatus.SUBMITTED
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.submitted_at and self.submitted_at > self.period.deadline)
+
+    def clean(self):
+        if person_count(self.summary) > SUMMARY_MAX_CHARS:
+            raise ValidationError(
+                {
+                    "summary": _("At most %(max)d characters; this text has %(count)d.")
+                    % {"max": SUMMARY_MAX_CHARS, "count": person_count(self.summary)}
+                }
+            )

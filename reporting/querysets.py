@@ -1,0 +1,26 @@
+"""Reads of the reporting records. ``visible_to`` is the only way a user's rows are selected."""
+
+from screening.models import ScopedQuerySet
+
+
+class WorkingGroupMemberQuerySet(ScopedQuerySet):
+    def in_group_order(self):
+        """As the 附件1 list prints them: 组长, 副组长, 成员, 联络员, then the given order."""
+        from .models import GroupRole
+
+        return self.select_related("unit").order_by(
+            "unit__path", GroupRole.order_expression(), "order", "pk"
+        )
+
+
+class PublicityActivityQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("township", "institution")
+
+    def between(self, date_from, date_to):
+        return self.filter(held_on__gte=date_from, held_on__lte=date_to)
+
+
+class WeeklyReportQuerySet(ScopedQuerySet):
+    def for_week(self, year: int, week: int):
+        return self.filter(year=year, week=week)

@@ -1,0 +1,242 @@
+"""The figures behind the attachment tables and the weekly report, per township.
+
+Each function answers for a list of townships with a constant number of grouped queries,
+whatever the number of townships, institutions or activities. Screening figures reuse the
+"四看" review's definitions (``screening.four_looks``): "screened" is a SUBMITTED visit dated
+on or after the campaign start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+
+from accounts.models import OrgUnit
+from institutions.models import Institution
+from screening.four_looks import new_since_q, township_review, visible_townships
+from screening.models import FundUse, ScreeningVisit, VisitStatus, YesNoUnknown
+
+from .models import PlaceType, PublicityActivity, WorkingGroupMember
+
+# --- 附件5 publicity -------------------------------------------------------------------------
+
+
+@dataclass
+class PublicityFigures:
+    township: OrgUnit | None
+    activities: int = 0
+    in_villages: int = 0
+    in_communities: int = 0
+    in_institutions: int = 0
+    posters: int = 0
+    banners: int = 0
+    leaflets: int = 0
+    videos: int = 0
+    participants: int = 0
+    institutions: int = 0
+    three_musts_complete: int = 0
+
+    SUMMED = (
+        "activities",
+        "in_villages",
+        "in_communities",
+        "in_institutions",
+        "posters",
+        "banners",
+        "leaflets",
+        "videos",
+        "participants",
+        "institutions",
+        "three_musts_complete",
+    )
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.SUMMED}
+
+    @classmethod
+    def from_dict(cls, township, values: dict) -> PublicityFigures:
+        known = {f.name for f in fields(cls)}
+        return cls(township, **{k: int(v) for k, v in values.items() if k in known})
+
+
+@dataclass
+class PublicityTable:
+    date_from: date
+    date_to: date
+    rows: list[PublicityFigures] = field(default_factory=list)
+    total: PublicityFigures = field(default_factory=lambda: PublicityFigures(None))
+
+
+def latest_visit_three_musts(date_to: date) -> Subquery:
+    """True when the institution's latest submitted visit up to ``date_to`` found all of
+    "三必须" (poster displayed, notice to every resident, commitment letter signed)."""
+    complete = ExpressionWrapper(
+        Q(poster_displayed=True, notice_to_every_resident=True, commitment_letter_signed=True),
+        output_field=BooleanField(),
+    )
+    latest = (
+        ScreeningVisit.objects.filter(
+            institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__lte=date_to
+        )
+        .order_by("-visited_on", "-pk")
+        .annotate(complete=complete)
+        .values("complete")[:1]
+    )
+    return Subquery(latest, output_field=BooleanField())
+
+
+def publicity_table(user, date_from: date, date_to: date, townships=None) -> PublicityTable:
+    """附件5 figures per township for the activities held from ``date_from`` to ``date_to``."""
+    if townships is None:
+        townships = visible_townships(user)
+    rows = {t.pk: PublicityFigures(t) for t in townships}
+    table = PublicityTable(date_from, date_to, rows=list(rows.values()))
+
+    activities = (
+        PublicityActivity.objects.visible_to(user)
+        .between(date_from, date_to)
+        .filter(township_id__in=rows)
+        .values("township_id")
+        .annotate(
+            activities=Count("pk"),
+            in_villages=Count("pk", filter=Q(place_type=PlaceType.VILLAGE)),
+            in_communities=Count("pk", filter=Q(place_type=PlaceType.COMMUNITY)),
+            in_institutions=Count("pk", filter=Q(place_type=PlaceType.INSTITUTION)),
+            posters=Sum("posters"),
+            banners=Sum("banners"),
+            leaflets=Sum("leaflets"),
+            videos=Sum("videos"),
+            participants=Sum("participants"),
+        )
+        .order_by()
+    )
+    for figures in activities:
+        row = rows[figures.pop("township_id")]
+        for name, value in figures.items():
+            setattr(row, name, value or 0)
+
+    institutions = (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(township_id__in=rows)
+        .annotate(three_musts=latest_visit_three_musts(date_to))
+        .values("township_id")
+        .annotate(
+            institutions=Count("pk"),
+            three_musts_complete=Count("pk", filter=Q(three_musts=True)),
+        )
+        .order_by()
+    )
+    for figures in institutions:
+        row = rows[figures["township_id"]]
+        row.institutions = figures["institutions"]
+        row.three_musts_complete = figures["three_musts_complete"]
+
+    for row in table.rows:
+        for name in PublicityFigures.SUMMED:
+            setattr(table.total, name, getattr(table.total, name) + getattr(row, name))
+    return table
+
+
+# --- 附件2 screening progress ------------------------------------------------------------------
+
+
+def risk_found_q() -> Q:
+    """A visit that found a risk: large prepayments or any of the red-list findings."""
+    return (
+        Q(large_prepayment_found=YesNoUnknown.YES)
+        | Q(fund_use=FundUse.IRREGULAR)
+        | Q(promised_returns=True)
+        | Q(false_advertising=True)
+        | Q(suspected_crime=True)
+        | Q(collapsed=True)
+        | Q(public_opinion=True)
+    )
+
+
+@dataclass
+class ProgressRow:
+    township: OrgUnit | None
+    to_screen: int | None = None  # the civil-affairs statistics' count, when entered
+    screened: int = 0
+    screened_venues: int = 0
+    newly_found: int = 0
+    risks_found: int = 0
+    incomplete: int = 0
+    difference: int | None = None
+    candidates_to_verify: int = 0
+    new_not_screened: int = 0
+
+
+def progress_table(user, since: date, townships=None) -> tuple[list[ProgressRow], ProgressRow]:
+    """附件2 figures per township: the "四看" review's figures plus newly found and risks."""
+    if townships is None:
+        townships = visible_townships(user)
+    review = township_review(user, since, townships=townships)
+    rows = {}
+    for r in review.rows:
+        rows[r.township.pk] = ProgressRow(
+            r.township,
+            to_screen=r.official_count,
+            screened=r.screened,
+            screened_venues=r.screened_venues,
+            incomplete=r.screened_incomplete,
+            difference=r.difference,
+            candidates_to_verify=r.candidates_to_verify,
+            new_not_screened=r.not_screened_new,
+        )
+    risky = Exists(
+        ScreeningVisit.objects.filter(
+            institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__gte=since
+        ).filter(risk_found_q())
+    )
+    extra = (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(township_id__in=rows)
+        .values("township_id")
+        .annotate(
+            newly_found=Count("pk", filter=new_since_q(since)),
+            risks_found=Count("pk", filter=risky),
+        )
+        .order_by()
+    )
+    for figures in extra:
+        row = rows[figures["township_id"]]
+        row.newly_found, row.risks_found = figures["newly_found"], figures["risks_found"]
+
+    total = ProgressRow(None, to_screen=review.total.official_count)
+    for row in rows.values():
+        for name in (
+            "screened",
+            "screened_venues",
+            "newly_found",
+            "risks_found",
+            "incomplete",
+            "candidates_to_verify",
+            "new_not_screened",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    if total.to_screen is not None:
+        total.difference = total.screened - total.to_screen
+    return list(rows.values()), total
+
+
+# --- 附件1 working group -----------------------------------------------------------------------
+
+
+def working_group(user, unit: OrgUnit | None = None):
+    """The members of ``unit``'s working group (the user's own unit by default)."""
+    unit = unit or user.unit
+    return WorkingGroupMember.objects.visible_to(user).filter(unit=unit).in_group_order()

@@ -1,0 +1,240 @@
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from core.history import history_entries
+from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+
+from . import clock, services
+from .figures import publicity_values, result_values
+from .filters import PublicityActivityFilterSet
+from .forms import PublicityActivityForm, WeeklyReportForm
+from .models import SUMMARY_MAX_CHARS, PublicityActivity, WeeklyReport
+from .periods import ReportingWeek, current_week
+from .selectors import PublicityFigures, publicity_table
+from .tables import PublicityActivityTable
+from .xlsx import workbook_bytes
+from .xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HISTORY_EXCLUDED = ("scope_path", "updated_at")
+
+# --- publicity ---------------------------------------------------------------------------------
+
+
+class PublicityListView(ObjectListView):
+    model = PublicityActivity
+    select_related = ("township", "institution")
+    table_class = PublicityActivityTable
+    filterset_class = PublicityActivityFilterSet
+    title = _("Publicity activities")
+    template_name = "reporting/publicity_list.html"
+
+
+class PublicityDetailView(ObjectDetailView):
+    model = PublicityActivity
+    select_related = ("township", "institution", "created_by")
+    template_name = "reporting/publicity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = history_entries(
+            PublicityActivity, self.object.history.all(), excluded=HISTORY_EXCLUDED
+        )
+        return context
+
+
+class PublicityCreateView(ObjectCreateView):
+    model = PublicityActivity
+    form_class = PublicityActivityForm
+
+    def save(self, form):
+        return services.save_publicity(user=self.request.user, activity=form.instance)
+
+
+class PublicityUpdateView(ObjectUpdateView):
+    model = PublicityActivity
+    form_class = PublicityActivityForm
+
+    def save(self, form):
+        return services.save_publicity(user=self.request.user, activity=form.instance)
+
+
+# --- the weekly report -------------------------------------------------------------------------
+
+
+def _week_from(value, now):
+    if not value:
+        return current_week(now)
+    try:
+        return ReportingWeek.parse(value)
+    except ValueError as exc:
+        raise Http404(_("No such week.")) from exc
+
+
+class WeeklyListView(View):
+    """The county: every township's state for one week. A township: its own recent weeks."""
+
+    def get(self, request):
+        now = clock.now()
+        township = services.reporting_township(request.user)
+        context = {
+            "now": now,
+            "current": current_week(now),
+            "reminder": services.reminder_week(request.user, now),
+        }
+        if township is not None:
+            context.update(
+                township=township,
+                statuses=services.township_weeks(request.user, township, now),
+                can_write=request.user.can_edit_registry,
+            )
+        else:
+            week = _week_from(request.GET.get("week"), now)
+            statuses = services.week_statuses(request.user, week, now)
+            counts = {}
+            for status in statuses:
+                counts[status.state] = counts.get(status.state, 0) + 1
+            context.update(
+                week=week,
+                statuses=statuses,
+                counts=[
+                    (state, counts.get(state, 0), services.STATE_STYLES[state])
+                    for state in services.SubmissionState
+                ],
+                previous_week=week.previous(),
+                next_week=week.next(),
+            )
+        return render(request, "reporting/weekly_list.html", context)
+
+
+class WeeklyEditView(View):
+    """Township staff write the week's report as a draft and submit it before Tuesday 17:00."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.can_edit_registry:
+            raise PermissionDenied(_("Your role does not allow this."))
+        self.township = services.reporting_township(request.user)
+        if self.township is None:
+            raise PermissionDenied(_("Only a township or street submits the weekly report."))
+        try:
+            self.week = ReportingWeek(kwargs["year"], kwargs["week"])
+        except ValueError as exc:
+            raise Http404(_("No such week.")) from exc
+        self.now = clock.now()
+        if not self.week.has_started(self.now):
+            raise Http404(_("This week has not started yet."))
+        self.report = (
+            WeeklyReport.objects.visible_to(request.user)
+            .filter(township=self.township, year=self.week.year, week=self.week.week)
+            .first()
+        )
+        if self.report is not None and self.report.is_submitted:
+            messages.info(request, _("This week's report has already been submitted."))
+            return redirect(self.report)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None):
+        return WeeklyReportForm(data, instance=self.report or WeeklyReport(township=self.township))
+
+    def get(self, request, year, week):
+        return self.page(request, self.form())
+
+    def post(self, request, year, week):
+        form = self.form(request.POST)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                report = services.save_weekly_report(
+                    user=request.user,
+                    week=self.week,
+                    summary=form.cleaned_data["summary"],
+                    results=form.results,
+                    submit=submit,
+                    now=self.now,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if submit:
+                    messages.success(request, _("Submitted."))
+                    return redirect(report)
+                messages.success(request, _("Draft saved."))
+                return redirect("reporting:weekly_edit", year=self.week.year, week=self.week.week)
+        return self.page(request, form, status=200)
+
+    def page(self, request, form, status=200):
+        figures = publicity_table(
+            request.user, self.week.first_day, self.week.last_day, townships=[self.township]
+        ).rows[0]
+        context = {
+            "form": form,
+            "week": self.week,
+            "township": self.township,
+            "report": self.report,
+            "publicity": publicity_values(figures),
+            "max_chars": SUMMARY_MAX_CHARS,
+            "is_late": self.week.is_due(self.now),
+            "reminder": services.reminder_week(request.user, self.now),
+        }
+        return render(request, "reporting/weekly_form.html", context, status=status)
+
+
+class WeeklyDetailView(ObjectDetailView):
+    model = WeeklyReport
+    select_related = ("township", "submitted_by")
+    template_name = "reporting/weekly_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        week = report.period
+        now = clock.now()
+        if report.is_submitted and report.publicity_figures:
+            figures = PublicityFigures.from_dict(report.township, report.publicity_figures)
+        else:
+            figures = publicity_table(
+                self.request.user, week.first_day, week.last_day, townships=[report.township]
+            ).rows[0]
+        state = services.submission_state(report, week, now)
+        context.update(
+            week=week,
+            publicity=publicity_values(figures),
+            frozen=report.is_submitted and bool(report.publicity_figures),
+            results=result_values(report),
+            state=services.SubmissionState(state),
+            state_style=services.STATE_STYLES[state],
+            can_write=(
+                not report.is_submitted
+                and self.request.user.can_edit_registry
+                and services.reporting_township(self.request.user) == report.township
+            ),
+            history=history_entries(WeeklyReport, report.history.all(), HISTORY_EXCLUDED),
+        )
+        return context
+
+
+# --- the attachment tables ---------------------------------------------------------------------
+
+
+class AttachmentDownloadView(View):
+    """One attachment table of the district plan as .xlsx, for the user's unit and a week."""
+
+    def get(self, request, number):
+        if number not in DISTRICT_ATTACHMENTS or request.user.unit_id is None:
+            raise Http404(_("No such table."))
+        week = _week_from(request.GET.get("week"), clock.now())
+        context = ReportContext.for_user(request.user, week)
+        attachment = DISTRICT_ATTACHMENTS[number]
+        content = workbook_bytes(build_attachment(number, context))
+        response = HttpResponse(content, content_type=XLSX)
+        filename = attachment.filename
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"district_{number}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+        )
+        return response

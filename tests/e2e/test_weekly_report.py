@@ -1,0 +1,67 @@
+"""A township writes its weekly report (300 characters at most, counted live) and submits it."""
+
+import pytest
+from django.urls import clear_url_caches
+
+from reporting.models import WeeklyReport, WeeklyStatus
+from reporting.periods import current_week
+from tests.reporting.factories import PublicityActivityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE_WIDTH = 375
+
+
+@pytest.fixture(autouse=True)
+def reporting_urls(settings):
+    """Reach reporting's pages whether or not config/urls.py includes them yet."""
+    settings.ROOT_URLCONF = "tests.reporting.urls"
+    clear_url_caches()
+    yield
+    clear_url_caches()
+
+
+def test_township_writes_and_submits_the_weekly_report(
+    page, login, screenshot, township_user, township
+):
+    week = current_week()
+    PublicityActivityFactory(township=township, held_on=week.first_day, leaflets=120)
+    login(page, "kaiyun")
+
+    page.goto("/reporting/weekly/")
+    page.click(f"a[href='/reporting/weekly/{week.year}/{week.week}/edit/']")
+    page.wait_for_url(f"**/reporting/weekly/{week.year}/{week.week}/edit/")
+    assert page.inner_text("[data-figure=leaflets]") == "120"
+
+    summary = "本周开展“三进”宣传2场，排查走访养老机构3家，发现风险隐患1处，已督促整改。"
+    page.fill("#id_summary", summary)
+    assert page.inner_text("[data-char-count]") == str(len(summary))
+    page.fill("#id_summary", "排" * 301)
+    assert page.inner_text("[data-char-count]") == "301"
+    assert "is-invalid" in page.get_attribute("#id_summary", "class")
+    page.fill("#id_summary", summary)
+    page.fill("#id_rectified", "1")
+    screenshot(page, "weekly-report-form")
+
+    page.click("button[name=action][value=submit]")
+    page.wait_for_url("**/reporting/weekly/*/")
+
+    assert "已报送" in page.locator(".alert").first.inner_text()
+    assert summary in page.content()
+    screenshot(page, "weekly-report-detail")
+    report = WeeklyReport.objects.get(township=township)
+    assert report.status == WeeklyStatus.SUBMITTED
+    assert report.summary == summary
+    assert report.rectified == 1
+    assert report.publicity_figures["leaflets"] == 120
+
+
+def test_the_weekly_report_form_fits_a_phone(phone_page, login, township_user):
+    week = current_week()
+    login(phone_page, "kaiyun")
+
+    phone_page.goto(f"/reporting/weekly/{week.year}/{week.week}/edit/")
+    phone_page.fill("#id_summary", "本周工作")
+
+    assert phone_page.inner_text("[data-char-count]") == "4"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
