@@ -19,12 +19,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
+from disposal.demo import build_disposal_demo
 from institutions.models import Institution, LegalForm, RegistrationStatus, VenueNature
 from institutions.validators import (
     CREDIT_CODE_CHARSET,
     credit_code_check_char,
     id_number_check_char,
 )
+from risklists.demo import build_rating_demo
 from screening.four_looks import campaign_start
 from screening.models import (
     BlacklistEntry,
@@ -132,6 +134,7 @@ class DemoSummary:
     users: int = 0
     institutions: int = 0
     screening_rows: int = 0
+    approved_ratings: int = 0
 
 
 class DemoBuilder:
@@ -215,6 +218,11 @@ class DemoBuilder:
         self.summary.screening_rows = ScreeningDemo(
             self, county, townships, staff, county_user
         ).build()
+        # The rating, then disposal, are made as a county makes them: the engine rates, the
+        # townships submit, the county approves (which creates the disposal actions).
+        ratings = build_rating_demo(today=self.today)
+        self.summary.approved_ratings = ratings.approved
+        build_disposal_demo(levels=ratings.levels, today=self.today)
         return self.summary
 
     def admin_group(self):

@@ -73,6 +73,9 @@ class DisposalDemo:
     # --- the whole ---------------------------------------------------------------
     @transaction.atomic
     def build(self, levels: dict[int, str] | None = None) -> DisposalDemoSummary:
+        """``levels``: the levels the county approved (the rating demo's); the approvals
+        already applied them, so only the follow-up is added here. Without it, a handful of
+        institutions per level is chosen and applied directly."""
         self.county_user = User.objects.filter(username="county").first()
         if self.county_user is None:
             return self.summary  # no demo county
@@ -87,13 +90,15 @@ class DisposalDemo:
             .select_related("township")
             .order_by("township__path", "name")
         )
+        from_ratings = levels is not None
         if levels is None:
             levels = self.choose_levels(registry)
         by_pk = {i.pk: i for i in registry}
         for pk, level in sorted(levels.items()):
             if pk in by_pk:
                 self.rate(by_pk[pk], level)
-        self.lower_one(levels, by_pk)
+        if not from_ratings:
+            self.lower_one(levels, by_pk)
         services.flag_overdue_actions(today=self.today)
         self.people_support(levels, by_pk)
         self.zeroing(registry)
@@ -117,22 +122,32 @@ class DisposalDemo:
 
     # --- actions -----------------------------------------------------------------
     def rate(self, institution, level):
-        if DisposalCase.objects.filter(institution=institution).exists():
-            return
-        rng = self.rng("rate", institution.name)
-        approved_on = self.today - timedelta(days=rng.randint(2, 45))
-        services.apply_level(
-            institution,
-            level,
-            user=self.county_user,
-            today=approved_on,
-            illegal_fundraising=level == Level.RED and rng.random() < 0.5,
-            crime_suspected=level == Level.RED and rng.random() < 0.5,
-        )
-        self.summary.cases += 1
+        case = DisposalCase.objects.filter(institution=institution).first()
+        if case is None:
+            rng = self.rng("rate", institution.name)
+            approved_on = self.today - timedelta(days=rng.randint(2, 45))
+            services.apply_level(
+                institution,
+                level,
+                user=self.county_user,
+                today=approved_on,
+                illegal_fundraising=level == Level.RED and rng.random() < 0.5,
+                crime_suspected=level == Level.RED and rng.random() < 0.5,
+            )
+            self.summary.cases += 1
+        else:
+            approved_on = case.level_applied_on
         staff = self.staff.get(institution.township_id)
+        # Only actions nobody has touched since the approval created them: a second run
+        # (or a user's own follow-up) is left as it is.
+        touched = set(
+            DisposalAction.history.filter(institution_id=institution.pk, history_type="~")
+            .values_list("id", flat=True)
+            .distinct()
+        )
         for action in DisposalAction.objects.filter(institution=institution).order_by("pk"):
-            self.follow(action, staff, approved_on)
+            if action.pk not in touched:
+                self.follow(action, staff, approved_on)
 
     def follow(self, action, staff, approved_on):
         """Move an action on as a township would: some done, some in progress, some open."""

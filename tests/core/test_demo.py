@@ -1,8 +1,10 @@
 import inspect
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
 from core.demo import DEMO_PASSWORD
@@ -165,3 +167,24 @@ def test_every_rule_of_the_rating_fires_for_some_demo_institution():
         )
         fired |= {hit.code for hit in engine.evaluate(facts, engine.Thresholds()).hits}
     assert fired >= RULE_CODES, sorted(RULE_CODES - fired)
+
+
+def test_demo_ratings_go_through_the_review_like_a_county_makes_them():
+    from risklists.models import Assessment, LevelChange, RatingState, ReviewState
+
+    call_command("load_demo")
+    states = set(Assessment.objects.values_list("state", flat=True))
+    assert states >= {
+        ReviewState.PROPOSED,
+        ReviewState.SUBMITTED,
+        ReviewState.APPROVED,
+        ReviewState.RETURNED,
+    }
+    approved = set(RatingState.objects.exclude(approved_level="").values_list("approved_level"))
+    assert {level for (level,) in approved} == {"red", "orange", "yellow", "green"}
+    # The county lowered one level with a written reason; some approvals are recent, so the
+    # list's "changes since last week" has something to say.
+    lowered = LevelChange.objects.filter(kind="lowered")
+    assert lowered.count() == 1 and lowered.get().reason
+    week_ago = timezone.now() - timedelta(days=7)
+    assert LevelChange.objects.filter(changed_at__gte=week_ago).exists()

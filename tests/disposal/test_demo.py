@@ -19,6 +19,7 @@ from disposal.models import (
     ZeroingStatus,
 )
 from institutions.models import Institution
+from risklists.models import RatingState
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,8 @@ def snapshot():
 
 def test_demo_disposal_has_every_state_and_loading_twice_changes_nothing():
     call_command("load_demo", stdout=StringIO())
-    build_disposal_demo()
     first = snapshot()
-    build_disposal_demo()
+    call_command("load_demo", stdout=StringIO())
     assert snapshot() == first
 
     actions = DisposalAction.objects.all()
@@ -71,3 +71,32 @@ def test_demo_disposal_has_every_state_and_loading_twice_changes_nothing():
     crossed = ZeroingEntry.objects.filter(status=ZeroingStatus.CROSSED_OFF)
     assert crossed.count() >= 3
     assert ZeroingEntry.objects.exclude(status=ZeroingStatus.CROSSED_OFF).exists()
+
+
+def test_demo_disposal_follows_the_levels_the_county_approved():
+    call_command("load_demo", stdout=StringIO())
+    approved = dict(
+        RatingState.objects.filter(current__isnull=False).values_list(
+            "institution_id", "approved_level"
+        )
+    )
+    cases = dict(DisposalCase.objects.values_list("institution_id", "level"))
+    assert cases == approved
+    # Every case's actions are those its level requires, created by the approval itself.
+    assert not DisposalCase.objects.filter(actions__isnull=True).exists()
+
+
+def test_disposal_demo_alone_chooses_levels_when_there_are_no_ratings():
+    call_command("load_demo", stdout=StringIO())
+    DisposalAction.history.all().delete()
+    DisposalAction.objects.all().delete()
+    DisposalCase.history.all().delete()
+    DisposalCase.objects.all().delete()
+    summary = build_disposal_demo()
+    assert summary.cases > 0
+    assert set(DisposalCase.objects.values_list("level", flat=True)) == {
+        "green",
+        "yellow",
+        "orange",
+        "red",
+    }

@@ -1,41 +1,66 @@
-"""An orange institution, from the county's approval to all its actions done, in a browser."""
-
 import pytest
-from django.urls import clear_url_caches
 from django.utils import timezone
 
 from disposal.models import ActionEvidence, ActionStatus, DisposalAction
 from disposal.services import apply_level
+from risklists import services as rating
+from risklists.models import RatingState
+from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
 
 
-@pytest.fixture(autouse=True)
-def disposal_urls(settings, tmp_path):
-    """Disposal's pages whether or not config/urls.py includes them yet; uploads to tmp."""
-    settings.ROOT_URLCONF = "tests.disposal.urls"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    clear_url_caches()
-    yield
-    clear_url_caches()
+@pytest.fixture
+def submitted_orange(township, township_user):
+    """Large prepayments used irregularly (O4): rated orange, submitted by the township."""
+    institution = InstitutionFactory(township=township, name="开云镇夕阳红老年公寓", beds=50)
+    PrepaymentRecord.objects.create(
+        institution=institution,
+        payer_name="王秀英",
+        kind=PrepaymentKind.MEMBERSHIP,
+        amount="80000",
+        paid_on="2026-01-05",
+    )
+    ScreeningVisit.objects.create(
+        institution=institution,
+        visited_on="2026-06-01",
+        staff=township_user,
+        status=VisitStatus.SUBMITTED,
+        fund_use="irregular",
+    )
+    proposal = RatingState.objects.get(institution=institution).proposal
+    assert proposal.level == "orange"
+    rating.submit(user=township_user, assessment=proposal)
+    return institution
 
 
 @pytest.fixture
 def orange(township, county_user):
     institution = InstitutionFactory(township=township, name="开云镇夕阳红老年公寓")
-    # The county section approves an orange rating: the rating calls apply_level.
     apply_level(institution, "orange", user=county_user, illegal_fundraising=False)
     return institution
 
 
 def test_township_walks_an_orange_institution_to_all_actions_done(
-    page, login, screenshot, township_user, orange, tmp_path
+    page, login, screenshot, township_user, county_user, submitted_orange, tmp_path
 ):
+    orange = submitted_orange
     evidence = tmp_path / "约谈笔录.pdf"
     evidence.write_bytes(PDF)
     today = timezone.localdate().isoformat()
+
+    # The county section approves the orange rating: its actions are created (四级分类处置).
+    assert not DisposalAction.objects.exists()
+    login(page, "county")
+    page.goto(f"/institutions/{orange.pk}/")
+    page.locator("#rating-panel #approve-rating").click()
+    page.wait_for_url(f"**/institutions/{orange.pk}/**")
+    assert "已审定" in page.locator(".alert").first.inner_text()
+    page.click("button:has-text('退出')")
+    page.wait_for_url("**/login/**")
+
     login(page, "kaiyun")
 
     page.goto("/disposal/")

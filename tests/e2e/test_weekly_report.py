@@ -1,7 +1,6 @@
 """A township writes its weekly report (300 characters at most, counted live) and submits it."""
 
 import pytest
-from django.urls import clear_url_caches
 
 from reporting.models import WeeklyReport, WeeklyStatus
 from reporting.periods import current_week
@@ -10,15 +9,6 @@ from tests.reporting.factories import PublicityActivityFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE_WIDTH = 375
-
-
-@pytest.fixture(autouse=True)
-def reporting_urls(settings):
-    """Reach reporting's pages whether or not config/urls.py includes them yet."""
-    settings.ROOT_URLCONF = "tests.reporting.urls"
-    clear_url_caches()
-    yield
-    clear_url_caches()
 
 
 def test_township_writes_and_submits_the_weekly_report(
