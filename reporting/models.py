@@ -21,7 +21,12 @@ from screening.models import ScopedModel
 from screening.models.records import not_in_future
 
 from .periods import ReportingWeek
-from .querysets import PublicityActivityQuerySet, WeeklyReportQuerySet, WorkingGroupMemberQuerySet
+from .querysets import (
+    PublicityActivityQuerySet,
+    ReportRunQuerySet,
+    WeeklyReportQuerySet,
+    WorkingGroupMemberQuerySet,
+)
 
 SUMMARY_MAX_CHARS = 300
 
@@ -270,3 +275,104 @@ class WeeklyReport(ScopedModel):
                     % {"max": SUMMARY_MAX_CHARS, "count": person_count(self.summary)}
                 }
             )
+
+
+class ReportSet(models.TextChoices):
+    """The sets of spreadsheets the product produces, each from its plan's attachments."""
+
+    # 区县方案·加强信息报送: 周报送 — attachment tables 1–6 of the district plan.
+    DISTRICT_WEEKLY = "district_weekly", _("Weekly pack (district plan, attachments 1–6)")
+    # 山民发〔2022〕1号: 附件1–5 of the 衡山县 baseline screening.
+    BASELINE = "baseline", _("Baseline screening pack (衡山县 plan, attachments 1–5)")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def report_run_upload_to(instance, filename):
+    return f"reports/{instance.unit_id}/{instance.report_set}/{instance.period.label}/{filename}"
+
+
+class ReportRun(ScopedModel):
+    """One pack of spreadsheets for one unit, one set and one reporting week.
+
+    There is at most one run per (unit, set, week): building the same period again replaces
+    its files (a re-run, a retry or a redelivered task never makes a second pack). Every
+    attempt writes its files under its own folder; ``files`` and ``zip_file`` point at the
+    attempt that completed, so a pack is either whole or not there. ``heartbeat_at`` moves
+    while a worker builds it; a run whose heartbeat stops (a worker killed) is requeued.
+    """
+
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+    )
+    report_set = models.CharField(_("report set"), max_length=32, choices=ReportSet.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    week = models.PositiveSmallIntegerField(_("week"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("current step"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the schedule built it."),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # [{"number": 1, "title": "…", "name": "reports/…/附件1_….xlsx", "size": 1234}, …]
+    files = models.JSONField(_("files"), default=list, blank=True)
+    zip_file = models.FileField(_("zip of all files"), upload_to=report_run_upload_to, blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["scope_path", "updated_at", "progress", "step", "heartbeat_at"]
+    )
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-year", "-week", "unit__path", "report_set"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "report_set", "year", "week"], name="one_report_run_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_report_set_display()} · {self.period.label}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:run_detail", args=[self.pk])
+
+    def scope_source(self):
+        return self.unit.path
+
+    @property
+    def period(self) -> ReportingWeek:
+        return ReportingWeek(self.year, self.week)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == RunStatus.DONE
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

@@ -24,3 +24,14 @@ class PublicityActivityQuerySet(ScopedQuerySet):
 class WeeklyReportQuerySet(ScopedQuerySet):
     def for_week(self, year: int, week: int):
         return self.filter(year=year, week=week)
+
+
+class ReportRunQuerySet(ScopedQuerySet):
+    def for_list(self):
+        return self.select_related("unit", "requested_by")
+
+    def latest_done(self):
+        """The newest finished pack of each set first (for the leaders' downloads)."""
+        from .models import RunStatus
+
+        return self.filter(status=RunStatus.DONE).order_by("-year", "-week", "report_set")
