@@ -1,80 +1,20 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from core.history import history_entries
-from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from core.views import ObjectDetailView
 
-from . import clock, services
-from .figures import publicity_values, result_values
-from .filters import PublicityActivityFilterSet
-from .forms import PublicityActivityForm, WeeklyReportForm
-from .models import SUMMARY_MAX_CHARS, PublicityActivity, WeeklyReport
-from .periods import ReportingWeek, current_week
-from .selectors import PublicityFigures, publicity_table
-from .tables import PublicityActivityTable
-from .xlsx import workbook_bytes
-from .xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HISTORY_EXCLUDED = ("scope_path", "updated_at")
-
-# --- publicity ---------------------------------------------------------------------------------
-
-
-class PublicityListView(ObjectListView):
-    model = PublicityActivity
-    select_related = ("township", "institution")
-    table_class = PublicityActivityTable
-    filterset_class = PublicityActivityFilterSet
-    title = _("Publicity activities")
-    template_name = "reporting/publicity_list.html"
-
-
-class PublicityDetailView(ObjectDetailView):
-    model = PublicityActivity
-    select_related = ("township", "institution", "created_by")
-    template_name = "reporting/publicity_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["history"] = history_entries(
-            PublicityActivity, self.object.history.all(), excluded=HISTORY_EXCLUDED
-        )
-        return context
-
-
-class PublicityCreateView(ObjectCreateView):
-    model = PublicityActivity
-    form_class = PublicityActivityForm
-
-    def save(self, form):
-        return services.save_publicity(user=self.request.user, activity=form.instance)
-
-
-class PublicityUpdateView(ObjectUpdateView):
-    model = PublicityActivity
-    form_class = PublicityActivityForm
-
-    def save(self, form):
-        return services.save_publicity(user=self.request.user, activity=form.instance)
-
-
-# --- the weekly report -------------------------------------------------------------------------
-
-
-def _week_from(value, now):
-    if not value:
-        return current_week(now)
-    try:
-        return ReportingWeek.parse(value)
-    except ValueError as exc:
-        raise Http404(_("No such week.")) from exc
+from .. import clock, services
+from ..figures import publicity_values, result_values
+from ..forms import WeeklyReportForm
+from ..models import SUMMARY_MAX_CHARS, WeeklyReport
+from ..periods import ReportingWeek, current_week
+from ..selectors import PublicityFigures, publicity_table
+from .common import HISTORY_EXCLUDED, week_from_param
 
 
 class WeeklyListView(View):
@@ -95,7 +35,7 @@ class WeeklyListView(View):
                 can_write=request.user.can_edit_registry,
             )
         else:
-            week = _week_from(request.GET.get("week"), now)
+            week = week_from_param(request.GET.get("week"), now)
             statuses = services.week_statuses(request.user, week, now)
             counts = {}
             for status in statuses:
@@ -217,24 +157,3 @@ class WeeklyDetailView(ObjectDetailView):
             history=history_entries(WeeklyReport, report.history.all(), HISTORY_EXCLUDED),
         )
         return context
-
-
-# --- the attachment tables ---------------------------------------------------------------------
-
-
-class AttachmentDownloadView(View):
-    """One attachment table of the district plan as .xlsx, for the user's unit and a week."""
-
-    def get(self, request, number):
-        if number not in DISTRICT_ATTACHMENTS or request.user.unit_id is None:
-            raise Http404(_("No such table."))
-        week = _week_from(request.GET.get("week"), clock.now())
-        context = ReportContext.for_user(request.user, week)
-        attachment = DISTRICT_ATTACHMENTS[number]
-        content = workbook_bytes(build_attachment(number, context))
-        response = HttpResponse(content, content_type=XLSX)
-        filename = attachment.filename
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"district_{number}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-        )
-        return response
