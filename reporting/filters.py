@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.filters import visible_townships
 
-from .models import PlaceType, PublicityActivity
+from .models import PlaceType, PublicityActivity, ReportRun, ReportSet, RunStatus
 
 
 class PublicityActivityFilterSet(django_filters.FilterSet):
@@ -28,3 +28,12 @@ class PublicityActivityFilterSet(django_filters.FilterSet):
     class Meta:
         model = PublicityActivity
         fields = ["township", "place_type", "held_from", "held_to"]
+
+
+class ReportRunFilterSet(django_filters.FilterSet):
+    report_set = django_filters.ChoiceFilter(label=_("Report set"), choices=ReportSet.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RunStatus.choices)
+
+    class Meta:
+        model = ReportRun
+        fields = ["report_set", "status"]

@@ -12,6 +12,17 @@ urlpatterns = [
     path("weekly/", views.WeeklyListView.as_view(), name="weekly_list"),
     path("weekly/<int:year>/<int:week>/edit/", views.WeeklyEditView.as_view(), name="weekly_edit"),
     path("weekly/<int:pk>/", views.WeeklyDetailView.as_view(), name="weekly_detail"),
+    path("packs/", views.RunListView.as_view(), name="run_list"),
+    path("packs/request/", views.RunRequestView.as_view(), name="run_request"),
+    path("packs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),
+    path("packs/<int:pk>/status/", views.RunStatusView.as_view(), name="run_status"),
+    path("packs/<int:pk>/retry/", views.RunRetryView.as_view(), name="run_retry"),
+    path("packs/<int:pk>/download/", views.RunDownloadView.as_view(), name="run_download"),
+    path(
+        "packs/<int:pk>/download/<int:number>/",
+        views.RunDownloadView.as_view(),
+        name="run_file",
+    ),
     path(
         "attachments/<int:number>.xlsx",
         views.AttachmentDownloadView.as_view(),

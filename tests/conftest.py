@@ -60,3 +60,24 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def real_worker(settings):
+    """A real Celery worker on its own queue, against the real Redis and the test database
+    (PostgreSQL); skipped on the embedded SQLite pass. Yields the ``WorkerProcess``."""
+    from config.celery_app import app
+    from tests.workers import WorkerProcess, new_queue, real_services_reason
+
+    reason = real_services_reason()
+    if reason:
+        pytest.skip(reason)
+    queue = new_queue()
+    saved = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    worker = WorkerProcess(queue).start()
+    yield worker
+    worker.stop()
+    app.conf.task_always_eager, app.conf.task_default_queue = saved

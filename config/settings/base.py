@@ -184,3 +184,27 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Elder-care fraud risk screening")
+    # 区县方案·加强信息报送: 每周二下午17时前报送 — the county's weekly pack after the deadline.
+    "reporting-build-weekly-packs": {
+        "task": "reporting.build_weekly_packs",
+        "schedule": crontab(day_of_week="tue", hour=17, minute=5),
+    },
+    # A pack whose worker died, or that never reached one, is sent again.
+    "reporting-requeue-stale-runs": {
+        "task": "reporting.requeue_stale_runs",
+        "schedule": 60.0,
+    },
+# A message a killed worker had taken comes back to the queue after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600")),
+    "socket_connect_timeout": 2,
+}
+# Asking for a pack while the queue is down answers in about a second, not after minutes.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+# A report run without a sign of life for this long is taken over by another attempt.
+REPORT_RUN_STALE_SECONDS = int(os.environ.get("REPORT_RUN_STALE_SECONDS", "120"))

@@ -10,6 +10,14 @@ from .publicity import (
 )
 from .weekly import WeeklyDetailView, WeeklyEditView, WeeklyListView
 
+from .runs import (
+    RunDetailView,
+    RunDownloadView,
+    RunListView,
+    RunRequestView,
+    RunRetryView,
+    RunStatusView,
+)
 __all__ = [
     "AttachmentDownloadView",
     "PublicityCreateView",
@@ -18,5 +26,11 @@ __all__ = [
     "PublicityUpdateView",
     "WeeklyDetailView",
     "WeeklyEditView",
+    "RunDetailView",
+    "RunDownloadView",
+    "RunListView",
+    "RunRequestView",
+    "RunRetryView",
+    "RunStatusView",
     "WeeklyListView",
 ]

@@ -1,0 +1,157 @@
+"""Packs of spreadsheets: which attachment tables a set has, and writing a whole pack.
+
+A pack is built for a unit and a reporting week, with the unit's view of the data — never
+with the view of whoever asked for it — so the same period always gives the same pack,
+whether the county section asked from a page, Celery beat built it on Tuesday after the
+deadline or someone ran ``manage.py weekly_report``. Each attachment is written to its own
+.xlsx file, then all of them into one zip.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import OrgUnit, Role
+from screening.four_looks import campaign_start
+
+from .models import ReportSet
+from .periods import ReportingWeek
+from .xlsx.district import Attachment, ReportContext
+
+# progress(done_steps, total_steps, label): called before each step and at the end.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class UnitViewer:
+    """Reads data the way a unit's leader does: its subtree, personal data masked.
+
+    Packs are built as the unit, not as a person: a pack must not depend on who asked for it
+    and the beat has nobody to ask. It answers what ``visible_to`` and the masking ask of a
+    user, and may do nothing else.
+    """
+
+    unit: OrgUnit
+    role: str = Role.LEADER
+    is_authenticated: bool = True
+    is_superuser: bool = False
+    is_staff: bool = False
+    is_active: bool = True
+    pk: None = None
+    id: None = None
+    can_edit_registry: bool = False
+    can_review: bool = False
+    sees_personal_data: bool = False
+
+    @property
+    def unit_id(self) -> int:
+        return self.unit.pk
+
+    @property
+    def is_county_level(self) -> bool:
+        return self.unit.level in ("province", "city", "county")
+
+    def __str__(self):
+        return self.unit.name
+
+
+def attachments_of(report_set: str) -> dict[int, Attachment]:
+    """The attachment tables of a set, by number."""
+    if report_set == ReportSet.DISTRICT_WEEKLY:
+        from .xlsx.district import DISTRICT_ATTACHMENTS
+
+        return DISTRICT_ATTACHMENTS
+    if report_set == ReportSet.BASELINE:
+        from .xlsx.baseline import BASELINE_ATTACHMENTS
+
+        return BASELINE_ATTACHMENTS
+    raise KeyError(report_set)
+
+
+def context_for(unit: OrgUnit, week: ReportingWeek) -> ReportContext:
+    return ReportContext(UnitViewer(unit), unit, week, campaign_start(week.last_day))
+
+
+ZIP_STEMS = {
+    ReportSet.DISTRICT_WEEKLY: gettext_lazy("weekly report attachments"),
+    ReportSet.BASELINE: gettext_lazy("baseline screening attachments"),
+}
+
+
+def zip_name(unit: OrgUnit, report_set: str, week: ReportingWeek) -> str:
+    """E.g. 衡山县_2026-W48_周报附件.zip"""
+    name = f"{unit.name}_{week.label}_{ZIP_STEMS[report_set]}.zip"
+    return name.replace("/", "_").replace(" ", "_")
+
+
+def write_attachment(attachment: Attachment, context: ReportContext, target: Path) -> None:
+    """Write one attachment table to ``target`` (an .xlsx path)."""
+    from .xlsx import district
+
+    writer = getattr(district, "write_attachment", None)
+    if writer is not None:
+        writer(attachment, context, target)
+        return
+    workbook = district.render_table(
+        attachment.table,
+        attachment.rows(context),
+        unit_name=context.unit.name,
+        report_date=context.report_date,
+    )
+    workbook.save(target)
+
+
+@dataclass(frozen=True)
+class PackFile:
+    number: int | None  # None: the zip of all
+    title: str
+    path: Path
+
+
+def write_pack(
+    report_set: str,
+    unit: OrgUnit,
+    week: ReportingWeek,
+    directory: Path,
+    progress: Progress | None = None,
+) -> tuple[list[PackFile], PackFile]:
+    """Write every attachment of ``report_set`` for ``unit`` and ``week`` into ``directory``,
+    then the zip of them all. Returns the attachment files and the zip."""
+    directory.mkdir(parents=True, exist_ok=True)
+    attachments = attachments_of(report_set)
+    context = context_for(unit, week)
+    total = len(attachments) + 1
+    files: list[PackFile] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for done, (number, attachment) in enumerate(sorted(attachments.items())):
+            title = str(attachment.table.title)
+            if progress:
+                progress(
+                    done,
+                    total,
+                    _("Writing attachment %(number)d: %(title)s")
+                    % {
+                        "number": number,
+                        "title": title,
+                    },
+                )
+            path = directory / attachment.filename
+            write_attachment(attachment, context, path)
+            files.append(PackFile(number, title, path))
+        if progress:
+            progress(total - 1, total, _("Packing the zip file"))
+        archive = directory / zip_name(unit, report_set, week)
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for file in files:
+                bundle.write(file.path, arcname=file.path.name)
+        if progress:
+            progress(total, total, _("Ready"))
+        return files, PackFile(None, ReportSet(report_set).label, archive)

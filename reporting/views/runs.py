@@ -1,0 +1,170 @@
+"""Report packs: ask for one, watch it being built, download it, retry a failed one."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from core.history import history_entries
+from core.views import ObjectDetailView, ObjectListView, ScopedQuerysetMixin
+
+from .. import clock, runs
+from ..filters import ReportRunFilterSet
+from ..models import ReportRun, ReportSet
+from ..periods import ReportingWeek, recent_weeks
+from ..tables import ReportRunTable
+from .common import HISTORY_EXCLUDED, XLSX
+
+
+class RunRequestForm(forms.Form):
+    report_set = forms.ChoiceField(label=_("Report set"), choices=ReportSet.choices)
+    week = forms.ChoiceField(label=_("Reporting week"))
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The week just due first: on Tuesday evening that is the one people want.
+        weeks = recent_weeks(now, 12)
+        due = [w for w in weeks if w.is_due(now)]
+        self.fields["week"].choices = [(w.label, week_label(w)) for w in due + weeks[:1]]
+        if due:
+            self.fields["week"].initial = due[0].label
+
+    def clean_week(self):
+        try:
+            return ReportingWeek.parse(self.cleaned_data["week"])
+        except ValueError as exc:
+            raise forms.ValidationError(_("No such week.")) from exc
+
+
+def week_label(week: ReportingWeek) -> str:
+    return _("%(label)s (%(first)s – %(last)s, due %(due)s 17:00)") % {
+        "label": week.label,
+        "first": week.first_day.strftime("%m-%d"),
+        "last": week.last_day.strftime("%m-%d"),
+        "due": week.due_day.strftime("%m-%d"),
+    }
+
+
+class RunListView(ObjectListView):
+    model = ReportRun
+    select_related = ("unit", "requested_by")
+    table_class = ReportRunTable
+    filterset_class = ReportRunFilterSet
+    title = _("Report packs")
+    template_name = "reporting/run_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if runs.can_request(self.request.user):
+            context["request_form"] = RunRequestForm(now=clock.now())
+        return context
+
+
+class RunRequestView(View):
+    """POST: queue (or re-run) the pack of the user's unit for a set and a week."""
+
+    def post(self, request):
+        if not runs.can_request(request.user):
+            raise PermissionDenied(_("Your role does not allow this."))
+        form = RunRequestForm(request.POST, now=clock.now())
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("reporting:run_list")
+        return _queue(request, form.cleaned_data["report_set"], form.cleaned_data["week"])
+
+
+class RunRetryView(ScopedQuerysetMixin, View):
+    """POST: build a run's period again (a failed run, or fresh figures for a done one)."""
+
+    model = ReportRun
+
+    def post(self, request, pk):
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        if not runs.can_request(request.user) or run.unit_id != request.user.unit_id:
+            raise PermissionDenied(_("Only the unit's own staff build its packs again."))
+        return _queue(request, run.report_set, run.period)
+
+
+def _queue(request, report_set, week):
+    try:
+        result = runs.request_run(user=request.user, report_set=report_set, week=week)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("reporting:run_list")
+    if result.queue_unavailable:
+        messages.warning(request, result.run.error)
+    elif not result.queued:
+        messages.info(request, _("This pack is already being built."))
+    else:
+        messages.success(request, _("The pack has been requested."))
+    return redirect(result.run)
+
+
+class RunDetailView(ObjectDetailView):
+    model = ReportRun
+    select_related = ("unit", "requested_by")
+    template_name = "reporting/run_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        run = self.object
+        context.update(
+            can_retry=runs.can_request(self.request.user)
+            and run.unit_id == self.request.user.unit_id
+            and not run.is_active,
+            history=history_entries(ReportRun, run.history.all(), HISTORY_EXCLUDED),
+        )
+        return context
+
+
+class RunStatusView(ScopedQuerysetMixin, View):
+    """The run's progress as JSON, for the progress bar."""
+
+    model = ReportRun
+
+    def get(self, request, pk):
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        return JsonResponse(
+            {
+                "status": run.status,
+                "status_label": str(run.get_status_display()),
+                "progress": run.progress,
+                "step": run.step,
+                "error": run.error,
+                "active": run.is_active,
+            }
+        )
+
+
+class RunDownloadView(ScopedQuerysetMixin, View):
+    """The zip of the whole pack, or one attachment (``number``) of a finished run."""
+
+    model = ReportRun
+
+    def get(self, request, pk, number=None):
+        run = get_object_or_404(self.get_queryset().filter(status="done"), pk=pk)
+        if number is None:
+            name, filename, content_type = run.zip_file.name, None, "application/zip"
+        else:
+            entry = next((f for f in run.files if f.get("number") == number), None)
+            if entry is None:
+                raise Http404(_("No such table."))
+            name, filename, content_type = entry["name"], entry["filename"], XLSX
+        if not name or not default_storage.exists(name):
+            raise Http404(_("The file is no longer there; build the pack again."))
+        filename = filename or name.rsplit("/", 1)[-1]
+        response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+        ascii_name = f"report-{run.pk}-{number or 'all'}.{filename.rsplit('.', 1)[-1]}"
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+        )
+        return response
