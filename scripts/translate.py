@@ -71,6 +71,7 @@ def main(paths: list[str]) -> int:
                     entry.msgstr_plural = {0: ""} if entry.msgid_plural else {}
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgid_plural = None
                 entry.previous_msgctxt = None
         catalogue.save()
         run("compilemessages", "-l", "zh_Hans", "--ignore=.venv")
