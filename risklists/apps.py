@@ -9,9 +9,12 @@ class RisklistsConfig(AppConfig):
 
     def ready(self):
         # Re-rate an institution when its registry row or a record behind its facts changes
-        # (on commit, as a Celery task). bulk_create sends no signals: the nightly run and
-        # ``rate_all`` cover bulk imports.
+        # (on commit, as a Celery task). Imports write in bulk and send ``import_applied``.
+        from screening.services.importing.service import import_applied
+
         from . import signals
+
+        import_applied.connect(signals.import_applied, dispatch_uid="risklists-rerate-import")
 
         signals.rating_approved.connect(
             signals.apply_disposal_level, dispatch_uid="risklists-apply-disposal-level"

@@ -96,3 +96,13 @@ def record_changed(sender, instance, raw=False, **kwargs):
     person_id = getattr(instance, "person_id", None)
     if person_id is not None and sender._meta.model_name != "personrole":
         queue_rerate("person", person_id)
+
+
+def import_applied(sender, batch, **kwargs):
+    """An import wrote records in bulk (no save signals): once it has committed, re-rate
+    everything under the importing unit. Rating is idempotent and set-based, so the
+    institutions the import did not touch cost a little time and change nothing."""
+    from . import tasks
+
+    unit_id = batch.unit_id
+    transaction.on_commit(lambda: tasks.rate_unit.delay(unit_id))

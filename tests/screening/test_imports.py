@@ -995,3 +995,25 @@ def test_a_file_with_only_known_rows_offers_nothing_to_apply(client_for, county_
     content = page.content.decode()
     assert "没有新数据需要导入" in content
     assert 'name="apply"' not in content
+
+
+def test_an_applied_import_rerates_its_unit_once_it_commits(
+    county_user, township, django_capture_on_commit_callbacks
+):
+    """A bulk import sends no save signals; the rating hears of it all the same (SPEC §3)."""
+    from risklists.models import RatingState
+
+    venue = InstitutionFactory(
+        township=township,
+        registration_status=RegistrationStatus.UNREGISTERED,
+        credit_code="",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        stage_and_apply(
+            county_user,
+            "prepayments",
+            ["机构名称", "缴费人", "预付费类型", "金额（元）", "缴费日期"],
+            [[venue.name, "刘奶奶", "认购床位", 80000, "2024-01-02"]],
+        )
+    proposal = RatingState.objects.get(institution=venue).proposal
+    assert proposal.level == "red" and "R1" in proposal.codes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,10 @@ from .columns import CellError, cell_text, is_blank
 from .kinds import SPECS
 from .reader import find_table, max_rows, open_workbook
 from .spec import SKIP, ImportContext, ImportSpec, Row
+
+# Sent inside the applying transaction with ``batch`` (its ``unit`` is the importing unit).
+# Imports write in bulk, which sends no save signals: the rating listens to this instead.
+import_applied = Signal()
 
 # The preview shows this many rows; the payload keeps their text as displayed.
 PREVIEW_ROWS = 50
@@ -250,6 +255,7 @@ def apply_batch(*, user, batch: ImportBatch) -> ImportBatch:
             written = spec.write(rows, ctx)
             batch.rows_applied = written
             batch.save(update_fields=["rows_applied"])
+            import_applied.send(sender=ImportBatch, batch=batch)
     except IntegrityError:
         raise ValidationError(
             _(
