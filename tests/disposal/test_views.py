@@ -18,6 +18,7 @@ from disposal.levels import ActionType
 from disposal.models import (
     ActionEvidence,
     ActionStatus,
+    Assistance,
     DeadlineSetting,
     DisposalAction,
     InstitutionPlan,
@@ -516,3 +517,110 @@ def test_admin_lists_disposal_actions_of_the_admins_subtree(client_for, administ
     response = client_for(administrator).get("/admin/disposal/disposalaction/")
     assert response.status_code == 200
     assert mine["institution"].name in response.content.decode()
+
+
+# --- the plans' measures, recorded through the pages --------------------------------------
+
+
+def test_recording_resettlement_and_each_kind_of_assistance_through_the_pages(
+    client_for, township_user, township
+):
+    """区县方案 §二(二)五: 协助妥善安置老年人; 纳入城乡低保、特困供养范围或者给予临时救助."""
+    institution = InstitutionFactory(township=township)
+    client = client_for(township_user)
+    day = today().isoformat()
+
+    response = client.post(
+        reverse("disposal:resettlement_create", args=[institution.pk]),
+        {
+            "elder_name": "王秀英",
+            "destination_kind": "institution",
+            "destination": "开云镇敬老院",
+            "resettled_on": day,
+        },
+    )
+    assert response.status_code == 302
+    resettled = Resettlement.objects.get(institution=institution)
+    assert (resettled.elder_name, resettled.destination) == ("王秀英", "开云镇敬老院")
+    assert resettled.history.get().history_user == township_user
+
+    for kind in ("subsistence", "extreme_poverty", "temporary"):
+        response = client.post(
+            reverse("disposal:assistance_create", args=[institution.pk]),
+            {"elder_name": "王秀英", "kind": kind, "granted_on": day, "amount": "800"},
+        )
+        assert response.status_code == 302
+    assert sorted(
+        Assistance.objects.filter(institution=institution).values_list("kind", flat=True)
+    ) == ["extreme_poverty", "subsistence", "temporary"]
+
+    page = client.get(reverse("disposal:assistance_list", args=[institution.pk])).content.decode()
+    for label in ("城乡低保", "特困供养", "临时救助"):
+        assert label in page
+    page = client.get(reverse("disposal:resettlement_list", args=[institution.pk]))
+    assert "开云镇敬老院" in page.content.decode()
+
+
+def test_recording_a_transfer_to_the_police_with_the_case_filing(
+    client_for, township_user, township
+):
+    """区县方案: 对涉嫌犯罪的，移送司法机关依法处理; 衡山县方案: 直接移交公安机关依法查处."""
+    institution = InstitutionFactory(township=township)
+    day = today().isoformat()
+
+    response = client_for(township_user).post(
+        reverse("disposal:transfer_create", args=[institution.pk]),
+        {
+            "authority": "police",
+            "receiving_unit": "衡山县公安局",
+            "transferred_on": day,
+            "document_number": "衡民移〔2026〕1号",
+            "case_filed_on": day,
+            "reason": "涉嫌非法吸收公众存款",
+        },
+    )
+
+    assert response.status_code == 302
+    transfer = Transfer.objects.get(institution=institution)
+    assert (transfer.authority, transfer.receiving_unit) == ("police", "衡山县公安局")
+    assert transfer.case_filed_on == today()
+    page = client_for(township_user).get(reverse("disposal:transfer_list", args=[institution.pk]))
+    content = page.content.decode()
+    assert "公安机关" in content and "衡民移〔2026〕1号" in content
+
+
+@pytest.mark.parametrize("nature", ["enterprise", "individual"])
+def test_transfer_form_proposes_market_regulation_for_enterprise_and_individual_venues(
+    client_for, township_user, mine, nature
+):
+    """衡山县方案 §一.三: 属企业性质的移交市场监管部门; an individual's venue goes there
+    too (gap G8)."""
+    venue = mine["venue"]
+    venue.venue_nature = nature
+    venue.save()
+    response = client_for(township_user).get(reverse("disposal:transfer_create", args=[venue.pk]))
+    assert response.context["form"].fields["authority"].initial == "market_regulation"
+
+
+def test_a_warning_talk_records_whom_it_was_held_with(client_for, township_user, mine):
+    """衡山县方案 §一.三: 对养老服务机构和主要负责人进行警示约谈 — the action says with whom."""
+    talk = DisposalAction.objects.get(
+        institution=mine["institution"], action_type=ActionType.WARNING_TALK
+    )
+    client = client_for(township_user)
+
+    response = client.post(
+        reverse("disposal:action_update", args=[talk.pk]),
+        {
+            "status": "done",
+            "carried_out_on": today().isoformat(),
+            "document_number": "开民约〔2026〕5号",
+            "counterpart": "机构法定代表人张建国、主要负责人李秀英",
+        },
+    )
+
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert talk.counterpart == "机构法定代表人张建国、主要负责人李秀英"
+    detail = client.get(reverse("disposal:action_detail", args=[talk.pk])).content.decode()
+    assert "机构法定代表人张建国、主要负责人李秀英" in detail

@@ -587,3 +587,14 @@ def test_compliance_rules_add_hits_only_for_failed_checks(facts, level):
 @given(thresholds_strategy)
 def test_any_thresholds_round_trip_through_json(thresholds):
     assert Thresholds.from_dict(json.loads(json.dumps(thresholds.to_dict()))) == thresholds
+
+
+def test_irregular_use_is_orange_while_assets_cover_debts_and_red_once_insolvent():
+    """衡山县方案 §一.三: 资金使用不规范，但资可抵债运营比较平稳的，纳入橙色名单;
+    资不抵债 makes it red (R3)."""
+    irregular = Facts(large_prepayment_total=LARGE, fund_use="irregular")
+    solvent = replace(irregular, assets=Decimal(500000), liabilities=Decimal(500000))
+    insolvent = replace(irregular, assets=Decimal(500000), liabilities=Decimal("500000.01"))
+    assert (evaluate(solvent).level, evaluate(solvent).codes) == (ORANGE, ["O4"])
+    assert evaluate(insolvent).level == RED
+    assert evaluate(insolvent).codes == ["O4", "R3"]

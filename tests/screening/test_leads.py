@@ -371,3 +371,33 @@ def test_lead_list_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("screening:lead_list"))
     assert response.status_code == 200
+
+
+# --- lead sources named by the plans ----------------------------------------------------
+
+
+def test_leads_referred_from_above_and_petition_letters_are_recorded_and_filtered(
+    client_for, township_user, county_user, township
+):
+    """区县方案 §一 通过上级转办一批; 衡山县方案 §二.四 认真对待信访中的问题线索."""
+    client = client_for(township_user)
+    for channel, subject in [
+        (LeadChannel.REFERRED, "市局转办：某养老院收取会员费"),
+        (LeadChannel.WALK_IN, "群众来信反映某颐养之家承诺返利"),
+    ]:
+        response = client.post(
+            reverse("screening:lead_create"),
+            lead_form(township, channel=channel, subject=subject, reference=""),
+        )
+        assert response.status_code == 302
+    referred = Lead.objects.get(channel=LeadChannel.REFERRED)
+    petition = Lead.objects.get(channel=LeadChannel.WALK_IN)
+    assert referred.status == petition.status == LeadStatus.RECEIVED
+
+    county = client_for(county_user)
+    page = county.get(reverse("screening:lead_list") + "?channel=referred")
+    assert [r.record for r in page.context["table"].page.object_list] == [referred]
+    assert "上级转办" in page.content.decode()
+    page = county.get(reverse("screening:lead_list") + "?channel=walk_in")
+    assert [r.record for r in page.context["table"].page.object_list] == [petition]
+    assert "来访来信" in page.content.decode()

@@ -640,3 +640,43 @@ def test_visit_list_queries_do_not_grow_with_the_number_of_visits(
     assert ScreeningVisit.objects.count() == 50
     assert count_queries() == small
     assert small <= 12
+
+
+def test_a_submitted_visit_keeps_every_key_item_and_shows_it(
+    client_for, township_user, county_user, institution
+):
+    """Both plans' 重点排查 items: 运营主体、营销方式、收费方式、关联公司, the prepayments and
+    their use, 承诺投资回报"炒床位", and the residents' answers (衡山县方案 §一.二 第四)."""
+    client_for(township_user).post(
+        create_url(institution),
+        visit_data(township_user, action="submit", interviews=[ONE_INTERVIEW]),
+    )
+    visit = ScreeningVisit.objects.get()
+    assert (
+        visit.operating_entity,
+        visit.marketing_methods,
+        visit.charging_methods,
+        visit.related_companies_found,
+    ) == (
+        "衡山康乐养老服务有限公司",
+        "免费体检、赠送礼品",
+        "按月收费，另售会员卡",
+        "康乐健康管理有限公司",
+    )
+    assert visit.large_prepayment_found == YesNoUnknown.YES
+    assert visit.prepayment_payers_reported == 12
+    assert visit.fund_use == FundUse.IRREGULAR
+    assert visit.promised_returns is True
+    assert visit.method == VisitMethod.UNANNOUNCED
+
+    html = client_for(county_user).get(reverse("screening:visit_detail", args=[visit.pk]))
+    content = html.content.decode()
+    for text in (
+        "衡山康乐养老服务有限公司",
+        "免费体检、赠送礼品",
+        "按月收费，另售会员卡",
+        "康乐健康管理有限公司",
+        "刘奶奶",
+        "办了三万元的会员卡",
+    ):
+        assert text in content
