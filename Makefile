@@ -50,5 +50,12 @@ format: install
 messages: install
 	$(BIN)/python scripts/translate.py
 
+# Benchmarks at province size (docs/performance.md): on DATABASE_URL, else a SQLite file in
+# var/; BENCH_INSTITUTIONS institutions (default 50000), generated when the database has none.
+bench: install
+	mkdir -p var
+	export DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-$${BENCH_INSTITUTIONS:-50000}.sqlite3}" DEBUG=0 \
+	&& $(MANAGE) migrate --noinput -v0 && $(MANAGE) bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

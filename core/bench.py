@@ -1,0 +1,499 @@
+"""Benchmarks against the floor (issue #7): each measures a piece of work the product does
+at province size, and the same work done the plainest possible way in the same run.
+
+- ``rate_all``: the nightly rating of every institution (facts builder, engine, storing what
+  changed) against one SQL aggregate query computing the same facts.
+- ``weekly_pack``: building the weekly pack against a bare openpyxl write-only loop writing
+  the same cells.
+- ``institution_list_page``, ``risk_list_page``: the first page filtered to one township, as
+  a county user, through the test client, against the page's main query run raw.
+- ``load``: locust against gunicorn (``scripts/bench_locustfile.py``), driven by the
+  ``bench`` command itself.
+
+Each benchmark runs in a process of its own (``manage.py bench --run NAME``) so that its
+peak memory (the process's maximum resident set) is its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core import synthetic
+
+PAGE_REPEATS = 7
+
+
+@dataclass
+class Result:
+    name: str
+    n: int
+    seconds: float
+    baseline_seconds: float | None
+    queries: int | None
+    peak_mb: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline_seconds:
+            return None
+        return self.seconds / self.baseline_seconds
+
+    def line(self) -> str:
+        def show(value, digits=3):
+            if value is None:
+                return "na"
+            return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+        def secs(value):
+            return "na" if value is None else f"{value:.5f}"
+
+        parts = [
+            f"name={self.name}",
+            f"n={self.n}",
+            f"seconds={secs(self.seconds)}",
+            f"baseline_seconds={secs(self.baseline_seconds)}",
+            f"ratio={show(self.ratio, 2)}",
+            f"peak_mb={show(self.peak_mb, 0)}",
+            f"queries={show(self.queries)}",
+        ]
+        parts += [f"{key}={show(value)}" for key, value in self.extra.items()]
+        return "BENCH " + " ".join(parts)
+
+
+def peak_mb() -> float:
+    """This process's peak resident set so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class QueryCounter:
+    """Counts queries without keeping their SQL (CaptureQueriesContext keeps every
+    statement, which would weigh on the peak memory of a batch job)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._context = connection.execute_wrapper(self)
+        self._context.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+
+def timed(function: Callable, repeat: int = 1) -> tuple[float, object]:
+    """The median wall time of ``repeat`` calls, and the last call's result."""
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+# --- rate_all ---------------------------------------------------------------------------------
+
+FEE_KINDS = "('membership', 'top_up', 'prepaid_bed_fee')"
+COUNTED = "('matched', 'confirmed')"
+
+# The facts of SPEC §3 for every active institution in one statement: per payer, then per
+# institution, the latest visit and balance, the dated counts and the outside records.
+FACTS_SQL = f"""
+WITH payer AS (
+    SELECT institution_id, payer_key,
+        SUM(CASE WHEN kind IN {FEE_KINDS} THEN amount - refunded_amount ELSE 0 END) AS fees,
+        MAX(CASE WHEN kind IN {FEE_KINDS} THEN monthly_fee END) AS fee_monthly,
+        SUM(CASE WHEN kind = 'deposit' THEN amount - refunded_amount ELSE 0 END) AS deposits,
+        MAX(CASE WHEN kind = 'deposit' THEN monthly_fee END) AS deposit_monthly,
+        SUM(CASE WHEN kind = 'investment' THEN amount - refunded_amount ELSE 0 END)
+            AS investments,
+        SUM(CASE WHEN kind IN {FEE_KINDS} AND promised_return
+            THEN amount - refunded_amount ELSE 0 END) AS promised_fees,
+        SUM(CASE WHEN kind = 'deposit' AND promised_return
+            THEN amount - refunded_amount ELSE 0 END) AS promised_deposits,
+        MAX(CASE WHEN promised_return THEN 1 ELSE 0 END) AS promised_any
+    FROM screening_prepaymentrecord
+    GROUP BY institution_id, payer_key
+), payer_large AS (
+    SELECT institution_id, fees + deposits + investments AS total, promised_any,
+        investments
+        + CASE WHEN fees > 0 AND ((fee_monthly > 0 AND fees > %s * fee_monthly)
+            OR (COALESCE(fee_monthly, 0) = 0 AND fees >= %s)) THEN fees ELSE promised_fees END
+        + CASE WHEN deposits > 0 AND ((deposit_monthly > 0 AND deposits > %s * deposit_monthly)
+            OR (COALESCE(deposit_monthly, 0) = 0 AND deposits >= %s))
+            THEN deposits ELSE promised_deposits END AS large
+    FROM payer
+), prepay AS (
+    SELECT institution_id,
+        SUM(CASE WHEN total > 0 THEN total ELSE 0 END) AS prepayment_total,
+        SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END) AS prepayment_payers,
+        SUM(CASE WHEN large > 0 THEN large ELSE 0 END) AS large_total,
+        SUM(CASE WHEN large > 0 THEN 1 ELSE 0 END) AS large_payers,
+        MAX(promised_any) AS promised
+    FROM payer_large GROUP BY institution_id
+), visit AS (
+    SELECT institution_id, fund_use, false_advertising, promised_returns, suspected_crime,
+        collapsed, public_opinion,
+        ROW_NUMBER() OVER (PARTITION BY institution_id ORDER BY visited_on DESC, id DESC) AS rn
+    FROM screening_screeningvisit WHERE status = 'submitted'
+), finance AS (
+    SELECT institution_id, total_assets, total_liabilities, net_fixed_assets,
+        ROW_NUMBER() OVER (PARTITION BY institution_id ORDER BY as_of DESC, id DESC) AS rn
+    FROM screening_financialsnapshot
+), branches AS (
+    SELECT institution_id, COUNT(*) AS n FROM screening_branch
+    WHERE opened_on > %s AND opened_on <= %s GROUP BY institution_id
+), changes AS (
+    SELECT institution_id,
+        SUM(CASE WHEN kind = 'legal_representative' THEN 1 ELSE 0 END) AS rep,
+        SUM(CASE WHEN kind = 'registered_address' THEN 1 ELSE 0 END) AS address
+    FROM screening_registrationchange
+    WHERE changed_on > %s AND changed_on <= %s GROUP BY institution_id
+), related AS (
+    SELECT DISTINCT institution_id FROM screening_relatedcompany WHERE has_transactions
+), roles AS (
+    SELECT DISTINCT institution_id, person_id FROM screening_personrole WHERE ended_on IS NULL
+), suits AS (
+    SELECT DISTINCT r.institution_id FROM roles r
+    JOIN screening_lawsuit s ON s.person_id = r.person_id
+    WHERE s.economic_crime AND s.match_status IN {COUNTED}
+), listed AS (
+    SELECT r.institution_id FROM roles r
+    JOIN screening_blacklistentry b ON b.person_id = r.person_id
+    WHERE b.match_status IN {COUNTED} AND b.removed_on IS NULL
+    UNION
+    SELECT institution_id FROM screening_blacklistentry
+    WHERE institution_id IS NOT NULL AND match_status IN {COUNTED} AND removed_on IS NULL
+), complaints AS (
+    SELECT institution_id, COUNT(*) AS n FROM (
+        SELECT institution_id FROM screening_complaint
+        WHERE institution_id IS NOT NULL AND match_status IN {COUNTED}
+        UNION ALL
+        SELECT r.institution_id FROM screening_complaint c
+        JOIN roles r ON r.person_id = c.person_id
+        WHERE c.match_status IN {COUNTED}
+            AND (c.institution_id IS NULL OR c.institution_id <> r.institution_id)
+        UNION ALL
+        SELECT institution_id FROM screening_lead
+        WHERE institution_id IS NOT NULL AND (is_fraud_related IS NULL OR is_fraud_related)
+    ) AS subjects GROUP BY institution_id
+)
+SELECT i.id, i.registration_status, i.beds,
+    p.large_total, p.large_payers, p.prepayment_total, p.prepayment_payers, p.promised,
+    v.fund_use, v.false_advertising, v.promised_returns, v.suspected_crime, v.collapsed,
+    v.public_opinion, f.total_assets, f.total_liabilities, f.net_fixed_assets,
+    b.n, c.rep, c.address, rc.institution_id, s.institution_id, l.institution_id, co.n
+FROM institutions_institution i
+LEFT JOIN prepay p ON p.institution_id = i.id
+LEFT JOIN visit v ON v.institution_id = i.id AND v.rn = 1
+LEFT JOIN finance f ON f.institution_id = i.id AND f.rn = 1
+LEFT JOIN branches b ON b.institution_id = i.id
+LEFT JOIN changes c ON c.institution_id = i.id
+LEFT JOIN related rc ON rc.institution_id = i.id
+LEFT JOIN suits s ON s.institution_id = i.id
+LEFT JOIN (SELECT DISTINCT institution_id FROM listed) l ON l.institution_id = i.id
+LEFT JOIN complaints co ON co.institution_id = i.id
+WHERE i.archived_at IS NULL
+"""  # noqa: S608 (only constants are formatted in; the values are parameters)
+
+
+def facts_floor(today=None) -> int:
+    """Run ``FACTS_SQL`` for the default thresholds; the number of institutions."""
+    from risklists.engine import Thresholds
+    from screening.selectors import DEPOSIT_FALLBACK, months_before
+
+    today = today or timezone.localdate()
+    t = Thresholds()
+    params = [
+        Decimal(t.prepaid_fee_months),
+        Decimal(t.large_amount_fee_unknown),
+        Decimal(t.deposit_months),
+        DEPOSIT_FALLBACK,
+        months_before(today, 36),
+        today,
+        months_before(today, 24),
+        today,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(FACTS_SQL, params)
+        return len(cursor.fetchall())
+
+
+def bench_rate_all() -> Result:
+    from risklists.tasks import rate_all
+
+    baseline, n_floor = timed(facts_floor)
+    with QueryCounter() as counter:
+        seconds, outcome = timed(rate_all)
+    return Result(
+        "rate_all",
+        n=outcome["rated"],
+        seconds=seconds,
+        baseline_seconds=baseline,
+        queries=counter.count,
+        extra={"created": outcome["created"]},
+    )
+
+
+# --- list pages -------------------------------------------------------------------------------
+
+
+def county_user_and_township():
+    from accounts.models import OrgUnit, User
+
+    user = User.objects.select_related("unit").get(username=synthetic.username("c", 0))
+    # The county's busiest township: the filter a county user would try first.
+    township = OrgUnit.objects.filter(parent=user.unit, level="township").order_by("code").first()
+    return user, township
+
+
+def _page(name: str, url: str, filterset_class, queryset_for, per_page: int) -> Result:
+    """Time ``url`` through the test client, and the page's main query raw."""
+    from django.test import Client, RequestFactory
+
+    user, township = county_user_and_township()
+    client = Client()
+    client.force_login(user)
+    data = {"township": str(township.pk)}
+    response = client.get(url, data)  # warm: templates, translations, connection
+    assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, data)
+    seconds, response = timed(lambda: client.get(url, data), PAGE_REPEATS)
+
+    request = RequestFactory().get(url, data)
+    request.user = user
+    filterset = filterset_class(data, queryset=queryset_for(user), request=request)
+    rows = filterset.qs
+    sql, params = rows[:per_page].query.sql_with_params()
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    baseline, _ = timed(raw, PAGE_REPEATS)
+    return Result(
+        name,
+        n=rows.count(),
+        seconds=seconds,
+        baseline_seconds=baseline,
+        queries=len(captured.captured_queries),
+    )
+
+
+def bench_institution_list_page() -> Result:
+    from institutions.filters import InstitutionFilterSet
+    from institutions.models import Institution
+    from institutions.views import InstitutionListView
+
+    def queryset_for(user):
+        return Institution.objects.visible_to(user).select_related("township")
+
+    return _page(
+        "institution_list_page",
+        "/institutions/",
+        InstitutionFilterSet,
+        queryset_for,
+        InstitutionListView.paginate_by,
+    )
+
+
+def bench_risk_list_page() -> Result:
+    from risklists import selectors
+    from risklists.filters import RiskListFilterSet
+    from risklists.views import RiskListView
+
+    return _page(
+        "risk_list_page",
+        "/risk/",
+        RiskListFilterSet,
+        selectors.risk_list,
+        RiskListView.paginate_by,
+    )
+
+
+# --- weekly pack ------------------------------------------------------------------------------
+
+
+def bench_weekly_pack() -> Result | None:
+    """Not measured until the reporting app builds a pack (see docs/performance.md)."""
+    return None
+
+
+BENCHMARKS: dict[str, Callable[[], Result | None]] = {
+    "rate_all": bench_rate_all,
+    "weekly_pack": bench_weekly_pack,
+    "risk_list_page": bench_risk_list_page,
+    "institution_list_page": bench_institution_list_page,
+}
+
+
+def run(name: str) -> Result | None:
+    from django.test.utils import setup_test_environment
+
+    # The test client's host ("testserver"), as in tests; already set up inside the suite.
+    with contextlib.suppress(RuntimeError):
+        setup_test_environment()
+    result = BENCHMARKS[name]()
+    if result is not None:
+        result.peak_mb = peak_mb()
+    return result
+
+
+def load_users(count: int) -> list[dict]:
+    """Township staff of the synthetic province with a few of their institutions each."""
+    from accounts.models import User
+    from institutions.models import Institution
+
+    users = list(
+        User.objects.filter(username__startswith="syn_t")
+        .select_related("unit")
+        .order_by("pk")[:count]
+    )
+    people = []
+    for user in users:
+        ids = list(
+            Institution.objects.filter(township=user.unit, archived_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:20]
+        )
+        people.append({"username": user.username, "institutions": ids})
+    return people
+
+
+def _gunicorn_rss(master) -> float:
+    try:
+        processes = [master, *master.children(recursive=True)]
+        return sum(p.memory_info().rss for p in processes) / 2**20
+    except Exception:  # a worker restarting between the two calls
+        return 0.0
+
+
+def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: int = 4) -> Result:
+    """Locust's township staff against gunicorn on ``port``; the line adds errors and p95."""
+    import csv
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import threading
+    import urllib.request
+    from pathlib import Path
+
+    import psutil
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    bin_dir = Path(sys.executable).parent
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    accounts = work / "users.json"
+    accounts.write_text(json.dumps(load_users(users)), encoding="utf-8")
+    connection.close()  # the workers open their own
+
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        BENCH_LOAD_USERS=str(accounts),
+    )
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 (our own executables)
+        [
+            str(bin_dir / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=base,
+        env=env,
+    )
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310 (local)
+                break
+            except OSError:
+                time.sleep(0.5)
+        master = psutil.Process(server.pid)
+        peak = [0.0]
+        running = threading.Event()
+        running.set()
+
+        def sample():
+            while running.is_set():
+                peak[0] = max(peak[0], _gunicorn_rss(master))
+                time.sleep(1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        prefix = work / "locust"
+        subprocess.run(  # noqa: S603 (our own executables)
+            [
+                str(bin_dir / "locust"),
+                "-f",
+                str(base / "scripts" / "bench_locustfile.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(max(1, users // 5)),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                url,
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=base,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        running.clear()
+        sampler.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+    return Result(
+        "load",
+        n=int(total["Request Count"]),
+        seconds=float(seconds),
+        baseline_seconds=None,
+        queries=None,
+        peak_mb=peak[0],
+        extra={
+            "errors": int(total["Failure Count"]),
+            "p95_ms": int(float(total["95%"])),
+            "median_ms": int(float(total["50%"])),
+            "rps": round(float(total["Requests/s"]), 1),
+        },
+    )

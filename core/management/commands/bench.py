@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from core import bench, synthetic
+
+ORDER = ["rate_all", "risk_list_page", "institution_list_page", "load", "weekly_pack"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the benchmarks on this database at the size of BENCH_INSTITUTIONS (generating the "
+        "synthetic province first when the database has none) and print one BENCH line each."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--institutions", type=int, default=int(os.environ.get("BENCH_INSTITUTIONS", 50000))
+        )
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--only", nargs="+", choices=ORDER, default=None)
+        parser.add_argument("--skip", nargs="+", choices=ORDER, default=())
+        parser.add_argument("--load-users", type=int, default=50)
+        parser.add_argument("--load-seconds", type=int, default=60)
+        parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8101)))
+        parser.add_argument(
+            "--in-process",
+            action="store_true",
+            help="Run every benchmark in this process (peak memory is then the largest so far).",
+        )
+        # Internal: run one benchmark in this process (the parent measures each apart).
+        parser.add_argument("--run", choices=ORDER, help="(internal)")
+
+    def handle(self, *args, **options):
+        if options["run"]:
+            result = bench.run(options["run"])
+            if result is None:
+                self.stdout.write(f"# {options['run']}: not measured (see docs/performance.md)")
+            else:
+                self.stdout.write(result.line())
+            return
+        self.ensure_data(options["institutions"], options["seed"])
+        names = [n for n in (options["only"] or ORDER) if n not in options["skip"]]
+        for name in names:
+            if name == "load":
+                if connection.vendor != "postgresql":
+                    self.stdout.write("# load: not measured (it needs PostgreSQL)")
+                    continue
+                result = bench.bench_load(
+                    users=options["load_users"],
+                    seconds=options["load_seconds"],
+                    port=options["port"],
+                )
+                self.stdout.write(result.line())
+            elif options["in_process"]:
+                result = bench.run(name)
+                self.stdout.write(result.line() if result else f"# {name}: not measured")
+            else:
+                self.run_apart(name)
+
+    def ensure_data(self, size: int, seed: int):
+        existing = synthetic.existing_size()
+        if existing == size:
+            return
+        if existing is not None:
+            raise CommandError(
+                f"This database holds a synthetic province of {existing} institutions, not "
+                f"{size}: point DATABASE_URL at a fresh database (or set BENCH_INSTITUTIONS)."
+            )
+        self.stdout.write(f"# generating {size} institutions (seed {seed}) …")
+        call_command("generate_synthetic", institutions=size, seed=seed, stdout=self.stdout)
+
+    def run_apart(self, name: str):
+        """One benchmark in a fresh process, so that its peak memory is its own."""
+        manage = Path(settings.BASE_DIR) / "manage.py"
+        connection.close()
+        completed = subprocess.run(  # noqa: S603 (this very command)
+            [sys.executable, str(manage), "bench", "--run", name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines = [line for line in completed.stdout.splitlines() if line.startswith(("BENCH", "#"))]
+        for line in lines:
+            self.stdout.write(line)
+        if completed.returncode != 0:
+            raise CommandError(f"{name} failed:\n{completed.stderr[-3000:]}")
