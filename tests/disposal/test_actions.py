@@ -203,3 +203,19 @@ def test_management_command_flags_overdue_actions(orange):
     call_command("flag_overdue_actions", today=(TODAY + timedelta(days=10)).isoformat(), stdout=out)
     assert out.getvalue().startswith("2 ")
     assert DisposalAction.objects.filter(overdue_since__isnull=False).count() == 2
+
+
+def test_overdue_actions_are_flagged_every_day_by_the_scheduler(settings):
+    """区县方案 §三(四) 动真碰硬督查督办: overdue actions are flagged every day, unasked."""
+    from config.celery_app import app
+
+    [entry] = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "disposal.flag_overdue_actions"
+    ]
+    schedule = entry["schedule"]
+    assert schedule.day_of_week == set(range(7))
+    assert schedule.day_of_month == set(range(1, 32))
+    assert len(schedule.hour) == 1 and len(schedule.minute) == 1
+    assert "disposal.flag_overdue_actions" in app.tasks
