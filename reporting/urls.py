@@ -28,4 +28,8 @@ urlpatterns = [
         views.AttachmentDownloadView.as_view(),
         name="attachment",
     ),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("three-musts/", views.ThreeMustsListView.as_view(), name="three_musts"),
+    path("institutions/<int:pk>/notice/", views.NoticeView.as_view(), name="notice"),
+    path("institutions/<int:pk>/commitment/", views.CommitmentView.as_view(), name="commitment"),
 ]

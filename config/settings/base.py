@@ -4,6 +4,7 @@ Without configuration the product runs embedded: SQLite, Celery in eager mode, l
 memory cache. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -143,7 +144,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Bootstrap comes from the XStatic-Bootstrap package on PyPI, served under /static/bootstrap/.
-STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+    # plotly.js (the dashboard's charts) ships in the plotly package: /static/plotly/plotly.min.js.
+    ("plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

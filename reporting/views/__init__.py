@@ -2,14 +2,14 @@
 report runs (packs), the leaders' dashboard and the printable "三必须" documents."""
 
 from .attachments import AttachmentDownloadView
+from .dashboard import DashboardView
+from .documents import CommitmentView, NoticeView, ThreeMustsListView
 from .publicity import (
     PublicityCreateView,
     PublicityDetailView,
     PublicityListView,
     PublicityUpdateView,
 )
-from .weekly import WeeklyDetailView, WeeklyEditView, WeeklyListView
-
 from .runs import (
     RunDetailView,
     RunDownloadView,
@@ -18,19 +18,25 @@ from .runs import (
     RunRetryView,
     RunStatusView,
 )
+from .weekly import WeeklyDetailView, WeeklyEditView, WeeklyListView
+
 __all__ = [
     "AttachmentDownloadView",
     "PublicityCreateView",
     "PublicityDetailView",
     "PublicityListView",
     "PublicityUpdateView",
-    "WeeklyDetailView",
-    "WeeklyEditView",
     "RunDetailView",
     "RunDownloadView",
     "RunListView",
     "RunRequestView",
     "RunRetryView",
     "RunStatusView",
+    "WeeklyDetailView",
+    "WeeklyEditView",
     "WeeklyListView",
+    "DashboardView",
+    "ThreeMustsListView",
+    "NoticeView",
+    "CommitmentView",
 ]

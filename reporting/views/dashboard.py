@@ -1,0 +1,62 @@
+"""The leaders' dashboard (区县方案·三(一) 主要负责同志直接抓; 三(四) 加强调度).
+
+Leaders and the county section read it for their unit's subtree; township staff read their
+own township's version (the same page, scoped by ``visible_to``). Read only: it changes
+nothing, so every role that can log in may open it.
+"""
+
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from .. import clock
+from ..dashboard import dashboard
+
+
+def pack_links(runs) -> list[tuple]:
+    """(run, its page, its zip) for each pack; the zip link only once that page exists."""
+    links = []
+    for run in runs:
+        try:
+            page = run.get_absolute_url()
+        except NoReverseMatch:
+            page = None
+        try:
+            download = reverse("reporting:run_download", args=[run.pk])
+        except NoReverseMatch:
+            download = None
+        links.append((run, page, download))
+    return links
+
+
+def chart_labels() -> dict:
+    """The words static/js/dashboard.js puts on the charts, in the user's language."""
+    return {
+        "institutions": str(_("Institutions")),
+        "actions": str(_("Actions")),
+        "not_approved": str(_("Not yet approved")),
+        "screened": str(_("Screened")),
+        "not_screened": str(_("Not yet screened")),
+        "official": str(_("Official count (civil-affairs statistics)")),
+        "overdue": str(_("Overdue")),
+        "on_time": str(_("Open, within the deadline")),
+        "done": str(_("Completed")),
+        "crossed_off": str(_("Crossed off")),
+        "remaining": str(_("Still to cross off")),
+        "week": str(_("Reporting week")),
+        "empty": str(_("Nothing to show yet.")),
+    }
+
+
+class DashboardView(View):
+    def get(self, request):
+        board = dashboard(request.user, now=clock.now())
+        context = {
+            "title": _("Campaign dashboard"),
+            "board": board,
+            "chart_data": {**board.chart_data(), "labels": chart_labels()},
+            "packs": pack_links(board.packs),
+            "single_township": len(board.townships) == 1,
+        }
+        return render(request, "reporting/dashboard.html", context)
