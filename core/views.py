@@ -13,6 +13,8 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from .concurrency import OptimisticLockMixin
+
 
 class ScopedQuerysetMixin:
     """The one place a view obtains its rows: ``Model.objects.visible_to(user)``."""
@@ -100,5 +102,5 @@ class ObjectCreateView(ObjectEditView, CreateView):
     pass
 
 
-class ObjectUpdateView(ObjectEditView, UpdateView):
-    pass
+class ObjectUpdateView(OptimisticLockMixin, ObjectEditView, UpdateView):
+    """Edits carry the record's version: a save over someone else's is refused."""

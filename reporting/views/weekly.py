@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.concurrency import add_version_field
 from core.history import history_entries
 from core.views import ObjectDetailView
 
@@ -83,10 +85,12 @@ class WeeklyEditView(View):
         return WeeklyReportForm(data, instance=self.report or WeeklyReport(township=self.township))
 
     def get(self, request, year, week):
-        return self.page(request, self.form())
+        return self.page(request, add_version_field(self.form()))
 
+    # One transaction: the draft's version is checked (optimistic lock) and the report saved.
+    @transaction.atomic
     def post(self, request, year, week):
-        form = self.form(request.POST)
+        form = add_version_field(self.form(request.POST))
         submit = request.POST.get("action") == "submit"
         if form.is_valid():
             try:
