@@ -1,24 +1,33 @@
 """Every figure of the weekly report with where it comes from.
 
-The publicity statistics (附件5) are counted from the records; the results (战果, 附件6)
-that only the township knows are typed into the report. A figure the system can count
-later (from the rating or disposal) becomes a ``Figure`` with that source and a ``count``
-function; the page and the spreadsheet then show the counted value and its source instead
-of the typed one, without a change to the report's model.
+The publicity statistics (附件5) are counted from the records. The results (战果, 附件6) are
+counted from the rating, disposal, the 清零 ledger, leads, refunds, resettlement and
+assistance (``reporting.selectors.results``, the same function that fills 附件6), so the
+page and the spreadsheet agree; only what the system cannot know stays typed by the
+township (cases filed: the police open cases on leads that never pass through a transfer
+recorded here). A ``Figure`` with a ``count`` function is counted: the page shows its value
+and its source, and the weekly form shows it read-only. The report keeps its typed columns
+for every result figure; a figure that is counted simply stops being typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import PublicityFigures
-from .xlsx.district import PUBLICITY
+from screening.four_looks import campaign_start
+
+from .periods import ReportingWeek
+from .selectors import PublicityFigures, ResultFigures, results_table
+from .selectors.common import UnitScope
+from .xlsx.district import PUBLICITY, RESULTS
 
 
 class Source(models.TextChoices):
@@ -27,6 +36,16 @@ class Source(models.TextChoices):
         "visits",
         _("Counted from each institution's latest submitted screening visit"),
     )
+    CAMPAIGN_VISITS = (
+        "campaign_visits",
+        _("Counted from the submitted screening visits since the campaign start"),
+    )
+    RATINGS = "ratings", _("Counted from the approved ratings")
+    DISPOSAL = "disposal", _("Counted from the disposal actions and the zeroing ledger")
+    TRANSFERS = "transfers", _("Counted from the recorded transfers")
+    LEADS = "leads", _("Counted from the leads")
+    REFUNDS = "refunds", _("Counted from the refunds paid to elders")
+    ELDERS = "elders", _("Counted from the resettlement and assistance records")
     TYPED = "typed", _("Typed by the township")
 
 
@@ -35,8 +54,9 @@ class Figure:
     key: str
     label: str
     source: Source
-    # For a counted result figure: (township, week) -> value. None: typed or publicity.
-    count: Callable[[Any, Any], Any] | None = None
+    # For a counted result figure: the township's counted 附件6 row -> value. None: typed
+    # (or, for publicity, read from the publicity figures).
+    count: Callable[[ResultFigures], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,8 +73,12 @@ class FigureValue:
         return self.figure.source
 
 
+def _label(column):
+    # The labels are the spreadsheet's column headers, so the page and the table agree.
+    return format_lazy(" · ".join(["{}"] * len(column.header)), *column.header)
+
+
 def _publicity_figures() -> tuple[Figure, ...]:
-    # The labels are 附件5's column headers, so the page and the spreadsheet agree.
     figures = []
     for column in PUBLICITY.columns:
         if column.key not in PublicityFigures.SUMMED:
@@ -64,38 +88,72 @@ def _publicity_figures() -> tuple[Figure, ...]:
             if column.key in ("institutions", "three_musts_complete")
             else Source.PUBLICITY_RECORDS
         )
-        label = format_lazy(" · ".join(["{}"] * len(column.header)), *column.header)
-        figures.append(Figure(column.key, label, source))
+        figures.append(Figure(column.key, _label(column), source))
     return tuple(figures)
 
 
 PUBLICITY_FIGURES = _publicity_figures()
 
-# 战果 of 附件6 that the township types. (Screened, rated and listed institutions, leads
-# received and closed come from the rating and disposal with 附件6 itself.)
-RESULT_FIGURES = (
-    Figure("rectified", _("Rectified"), Source.TYPED),
-    Figure("closed_or_banned", _("Closed or banned"), Source.TYPED),
-    Figure("transferred", _("Transferred to other authorities"), Source.TYPED),
-    Figure("cases_filed", _("Cases filed"), Source.TYPED),
-    Figure("funds_refunded", _("Funds refunded (10,000 yuan)"), Source.TYPED),
-    Figure("elders_resettled", _("Elders resettled"), Source.TYPED),
-    Figure("elders_assisted", _("Elders assisted"), Source.TYPED),
-)
 
-TYPED_RESULT_FIELDS = tuple(f.key for f in RESULT_FIGURES if f.source == Source.TYPED)
+def _in_ten_thousand(row: ResultFigures) -> Decimal:
+    return row.funds_refunded.quantize(Decimal("0.01"))
+
+
+# Where each 附件6 figure comes from (see ``reporting.selectors.results`` for the rules).
+RESULT_SOURCES = {
+    "screened": Source.CAMPAIGN_VISITS,
+    "screened_venues": Source.CAMPAIGN_VISITS,
+    "red": Source.RATINGS,
+    "orange": Source.RATINGS,
+    "yellow": Source.RATINGS,
+    "rectified": Source.DISPOSAL,
+    "closed_or_banned": Source.DISPOSAL,
+    "transferred": Source.TRANSFERS,
+    "cases_filed": Source.TYPED,
+    "leads_received": Source.LEADS,
+    "leads_closed": Source.LEADS,
+    "funds_refunded": Source.REFUNDS,
+    "elders_resettled": Source.ELDERS,
+    "elders_assisted": Source.ELDERS,
+}
+COUNTERS = {"funds_refunded": _in_ten_thousand}
+
+
+def _result_figures() -> tuple[Figure, ...]:
+    figures = []
+    for column in RESULTS.columns:
+        source = RESULT_SOURCES.get(column.key)
+        if source is None:
+            continue
+        count = None if source == Source.TYPED else COUNTERS.get(column.key, attrgetter(column.key))
+        figures.append(Figure(column.key, _label(column), source, count))
+    return tuple(figures)
+
+
+RESULT_FIGURES = _result_figures()
+
+TYPED_RESULT_FIELDS = tuple(f.key for f in RESULT_FIGURES if f.count is None)
+COUNTED_RESULT_FIGURES = tuple(f for f in RESULT_FIGURES if f.count is not None)
 
 
 def publicity_values(figures: PublicityFigures) -> list[FigureValue]:
     return [FigureValue(f, getattr(figures, f.key)) for f in PUBLICITY_FIGURES]
 
 
-def result_values(report) -> list[FigureValue]:
+def counted_results(township, week: ReportingWeek, user=None) -> ResultFigures:
+    """The township's 附件6 row for ``week``: from the campaign start to the week's end, as
+    the weekly pack counts it. ``user`` scopes the queries; by default the township's own
+    view. A constant number of queries."""
+    viewer = user if user is not None else UnitScope(township)
+    table = results_table(viewer, campaign_start(week.last_day), week, townships=[township])
+    return table.rows[0]
+
+
+def result_values(report, user=None) -> list[FigureValue]:
+    """Every 附件6 figure of ``report``: counted ones from the records, typed ones from it."""
+    row = counted_results(report.township, report.period, user)
     values = []
     for figure in RESULT_FIGURES:
-        if figure.count is not None:
-            value = figure.count(report.township, report.period)
-        else:
-            value = getattr(report, figure.key)
+        value = figure.count(row) if figure.count is not None else getattr(report, figure.key)
         values.append(FigureValue(figure, value))
     return values

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit, UnitLevel
 from institutions.models import Institution
 
-from .figures import RESULT_FIGURES, TYPED_RESULT_FIELDS
+from .figures import (
+    COUNTED_RESULT_FIGURES,
+    RESULT_FIGURES,
+    TYPED_RESULT_FIELDS,
+    counted_results,
+)
 from .models import SUMMARY_MAX_CHARS, PublicityActivity, WeeklyReport, person_count
 
 
@@ -84,7 +89,12 @@ class PublicityActivityForm(forms.ModelForm):
 
 
 class WeeklyReportForm(forms.ModelForm):
-    """The township's weekly report: the summary (≤ 300 characters) and the typed results."""
+    """The township's weekly report: the summary (≤ 300 characters) and the typed results.
+
+    The results the system counts (``reporting.figures``) are shown read-only beside the
+    typed ones, with their source, for the report's township and week: they are never
+    posted nor saved (a disabled field ignores what is posted).
+    """
 
     class Meta:
         model = WeeklyReport
@@ -99,11 +109,25 @@ class WeeklyReportForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         for figure in RESULT_FIGURES:
             if figure.key in self.fields:
                 self.fields[figure.key].label = figure.label
+                self.fields[figure.key].help_text = figure.source.label
+        report = self.instance
+        if report.township_id and report.year and report.week:
+            self._add_counted(counted_results(report.township, report.period, user))
+
+    def _add_counted(self, row):
+        for figure in COUNTED_RESULT_FIGURES:
+            self.fields[figure.key] = forms.CharField(
+                label=figure.label,
+                help_text=figure.source.label,
+                required=False,
+                disabled=True,
+            )
+            self.initial[figure.key] = figure.count(row)
 
     def clean_summary(self):
         summary = self.cleaned_data.get("summary", "")

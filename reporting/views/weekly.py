@@ -82,7 +82,9 @@ class WeeklyEditView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def form(self, data=None):
-        return WeeklyReportForm(data, instance=self.report or WeeklyReport(township=self.township))
+        # The week too: the form shows the results counted for this township and week.
+        new = WeeklyReport(township=self.township, year=self.week.year, week=self.week.week)
+        return WeeklyReportForm(data, instance=self.report or new, user=self.request.user)
 
     def get(self, request, year, week):
         return self.page(request, add_version_field(self.form()))
@@ -150,7 +152,7 @@ class WeeklyDetailView(ObjectDetailView):
             week=week,
             publicity=publicity_values(figures),
             frozen=report.is_submitted and bool(report.publicity_figures),
-            results=result_values(report),
+            results=result_values(report, self.request.user),
             state=services.SubmissionState(state),
             state_style=services.STATE_STYLES[state],
             can_write=(

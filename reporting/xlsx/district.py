@@ -2,63 +2,50 @@
 
 Titles are the published template pack's; the columns are SPEC §5's reading of the plan.
 A table is an ``Attachment``: its declaration (``Table``) and the function that yields its
-rows for a ``ReportContext``. Tables 3, 4 and 6 (the 红橙黄 list, the disposal progress and
-the results) are declared the same way once the rating and disposal provide their rows.
+rows for a ``ReportContext``. Per-township tables (附件2, 5, 6) are short lists; the
+per-institution tables (附件3 the 红橙黄 list, 附件4 the disposal progress) stream their
+rows from the database, a constant number of queries whatever their length.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from accounts.models import OrgUnit
-from screening.four_looks import campaign_start
-
-from ..periods import ReportingWeek, current_week
-from ..selectors import progress_table, publicity_table, working_group
+from ..selectors import (
+    disposal_progress_rows,
+    progress_table,
+    publicity_table,
+    results_table,
+    risk_list_rows,
+    working_group,
+)
+from .attachments import (
+    Attachment,
+    ReportContext,
+    render_attachment,
+    township_name,
+    write_attachment,
+)
 from .spec import Column, ColumnType, Table, ratio, serial_column
 from .writer import render_table
 
-INT, PERCENT, TEXT = ColumnType.INT, ColumnType.PERCENT, ColumnType.TEXT
+INT, MONEY, PERCENT, TEXT, DATE = (
+    ColumnType.INT,
+    ColumnType.MONEY,
+    ColumnType.PERCENT,
+    ColumnType.TEXT,
+    ColumnType.DATE,
+)
 
-
-@dataclass(frozen=True)
-class ReportContext:
-    """What a pack is built for: whose data (the user's scope, the unit) and which week."""
-
-    user: object
-    unit: OrgUnit
-    week: ReportingWeek
-    since: date  # the campaign start: "screened" counts visits from this day
-
-    @classmethod
-    def for_user(cls, user, week: ReportingWeek | None = None, since: date | None = None):
-        week = week or current_week()
-        return cls(user, user.unit, week, since or campaign_start(week.last_day))
-
-    @property
-    def report_date(self) -> date:
-        return min(self.week.last_day, timezone.localdate())
-
-
-@dataclass(frozen=True)
-class Attachment:
-    number: int
-    table: Table
-    rows: Callable[[ReportContext], Iterable]
-
-    @property
-    def filename(self) -> str:
-        return f"附件{self.number}_{self.table.title}.xlsx"
-
-
-def township_name(row):
-    return row.township.name if row.township else ""
+__all__ = [
+    "DISTRICT_ATTACHMENTS",
+    "Attachment",
+    "ReportContext",
+    "build_attachment",
+    "render_table",
+    "write_attachment",
+]
 
 
 # --- 附件1 打击整治养老服务诈骗专项行动工作组 ---
@@ -151,6 +138,73 @@ PROGRESS = Table(
     ),
 )
 
+# --- 附件3 养老服务诈骗风险隐患“红橙黄”风险管控名单 ---
+
+PREPAYMENTS = _("Prepayments collected")
+RESPONSIBILITY = _("Responsibility")
+RISK_LIST_COLUMNS = (
+    serial_column(_("Serial no.")),
+    Column("township", (_("Township (street)"),), width=12, value=township_name),
+    Column("name", (_("Institution or venue"),), width=24),
+    Column("credit_code", (_("Unified social credit code"),), width=21),
+    Column("registration", (_("Registration"),), width=12),
+    Column("legal_representative", (_("Legal representative (operator)"),), width=11),
+    Column("address", (_("Address"),), width=24),
+    Column("beds", (_("Beds"),), INT, width=7, total=True),
+    Column("residents", (_("Residents"),), INT, width=8, total=True),
+    Column("prepayment_total", (PREPAYMENTS, _("Amount (yuan)")), MONEY, width=13, total=True),
+    Column("prepayment_payers", (PREPAYMENTS, _("Payers")), INT, width=7, total=True),
+    Column("level", (_("Risk level"),), width=7),
+    Column("risk_description", (_("Risk description"),), width=40),
+    Column("measures", (_("Control measures"),), width=36),
+    Column("measures_units", (RESPONSIBILITY, _("Responsible unit")), width=12),
+    Column("responsible", (RESPONSIBILITY, _("Responsible person")), width=10),
+    Column("deadline", (RESPONSIBILITY, _("Time limit")), DATE, width=11),
+)
+RISK_LIST = Table(
+    code="district_3",
+    sheet_title="附件3",
+    title=_("Red, orange and yellow risk control list of elder-care service fraud risks"),
+    frozen_columns=3,
+    columns=RISK_LIST_COLUMNS,
+)
+
+# --- 附件4 养老服务诈骗风险隐患分类处置工作进度表 ---
+
+DISPOSAL_MEASURES = _("Disposal measures")
+DISPOSAL_PROGRESS = _("Disposal progress")
+REFUNDS = _("Refunds (yuan)")
+DISPOSAL = Table(
+    code="district_4",
+    sheet_title="附件4",
+    title=_("Progress of the classified disposal of elder-care service fraud risks"),
+    frozen_columns=3,
+    columns=(
+        serial_column(_("Serial no.")),
+        Column("township", (_("Township (street)"),), width=12, value=township_name),
+        Column("name", (_("Institution or venue"),), width=24),
+        Column("level", (_("Risk level"),), width=7),
+        Column("measures", (DISPOSAL_MEASURES, _("Measures the level requires")), width=32),
+        Column("plan", (DISPOSAL_MEASURES, _("One institution, one plan")), width=32),
+        Column("measures_units", (_("Responsible unit"),), width=12),
+        Column("responsible", (_("Responsible person"),), width=10),
+        Column("deadline", (_("Time limit"),), DATE, width=11),
+        Column("actions_total", (DISPOSAL_PROGRESS, _("Measures")), INT, width=7, total=True),
+        Column("actions_done", (DISPOSAL_PROGRESS, _("Carried out")), INT, width=7, total=True),
+        Column(
+            "progress",
+            (DISPOSAL_PROGRESS, _("Progress")),
+            PERCENT,
+            width=8,
+            value=lambda r: ratio(r["actions_done"], r["actions_total"]),
+            total=lambda sums: ratio(sums["actions_done"], sums["actions_total"]),
+        ),
+        Column("refund_due", (REFUNDS, _("Due")), MONEY, width=12, total=True),
+        Column("refunded", (REFUNDS, _("Refunded")), MONEY, width=12, total=True),
+        Column("result", (_("Disposal result"),), width=10),
+    ),
+)
+
 # --- 附件5 打击整治养老诈骗专项行动宣传统计表 ---
 
 THREE_INTO = _("Three into (places)")
@@ -191,6 +245,50 @@ PUBLICITY = Table(
 )
 
 
+# --- 附件6 打击整治养老服务诈骗专项行动战果统计表 ---
+
+SCREENED = _("Institutions and venues screened")
+RISKS = _("Risks found by level")
+LEADS = _("Leads")
+ELDERS = _("Elders")
+RESULTS = Table(
+    code="district_6",
+    sheet_title="附件6",
+    title=_("Results of the special campaign against elder-care service fraud"),
+    frozen_columns=2,
+    notes=(
+        _(
+            "Note: cumulative from the start of the campaign to the end of the reporting "
+            "week. Cases filed add up the weekly reports the townships submitted."
+        ),
+    ),
+    columns=(
+        serial_column(_("Serial no.")),
+        Column("township", (_("Township (street)"),), width=14, value=township_name),
+        Column("screened", (SCREENED, _("Total")), INT, width=9, total=True),
+        Column(
+            "screened_venues",
+            (SCREENED, _("Of which unregistered “black institutions”")),
+            INT,
+            width=13,
+            total=True,
+        ),
+        Column("red", (RISKS, _("Red")), INT, width=6, total=True),
+        Column("orange", (RISKS, _("Orange")), INT, width=6, total=True),
+        Column("yellow", (RISKS, _("Yellow")), INT, width=6, total=True),
+        Column("rectified", (_("Rectified"),), INT, width=9, total=True),
+        Column("closed_or_banned", (_("Closed or banned"),), INT, width=9, total=True),
+        Column("transferred", (_("Transferred to other authorities"),), INT, width=10, total=True),
+        Column("cases_filed", (_("Cases filed"),), INT, width=7, total=True),
+        Column("leads_received", (LEADS, _("Leads received")), INT, width=7, total=True),
+        Column("leads_closed", (LEADS, _("Leads closed")), INT, width=7, total=True),
+        Column("funds_refunded", (_("Funds refunded (10,000 yuan)"),), MONEY, width=11, total=True),
+        Column("elders_resettled", (ELDERS, _("Resettled")), INT, width=8, total=True),
+        Column("elders_assisted", (ELDERS, _("Assisted")), INT, width=8, total=True),
+    ),
+)
+
+
 def working_group_rows(context: ReportContext):
     return working_group(context.user, context.unit).iterator()
 
@@ -200,25 +298,33 @@ def progress_rows(context: ReportContext):
     return rows
 
 
+def risk_list(context: ReportContext):
+    return risk_list_rows(context.user)
+
+
+def disposal_rows(context: ReportContext):
+    return disposal_progress_rows(context.user)
+
+
 def publicity_rows(context: ReportContext):
     week = context.week
     return publicity_table(context.user, week.first_day, week.last_day).rows
 
 
+def results_rows(context: ReportContext):
+    return results_table(context.user, context.since, context.week).rows
+
+
 DISTRICT_ATTACHMENTS: dict[int, Attachment] = {
     1: Attachment(1, WORKING_GROUP, working_group_rows),
     2: Attachment(2, PROGRESS, progress_rows),
+    3: Attachment(3, RISK_LIST, risk_list),
+    4: Attachment(4, DISPOSAL, disposal_rows),
     5: Attachment(5, PUBLICITY, publicity_rows),
+    6: Attachment(6, RESULTS, results_rows),
 }
 
 
 def build_attachment(number: int, context: ReportContext, workbook: Workbook | None = None):
-    """The workbook of attachment ``number`` for ``context`` (KeyError for an unknown one)."""
-    attachment = DISTRICT_ATTACHMENTS[number]
-    return render_table(
-        attachment.table,
-        attachment.rows(context),
-        unit_name=context.unit.name if context.unit else "",
-        report_date=context.report_date,
-        workbook=workbook,
-    )
+    """The workbook of district attachment ``number`` for ``context`` (KeyError if unknown)."""
+    return render_attachment(DISTRICT_ATTACHMENTS, number, context, workbook)

@@ -1,34 +1,50 @@
-"""The one writer that renders any declared ``Table`` to an openpyxl workbook.
+"""The one writer that renders any declared ``Table`` to a streamed (write-only) workbook.
 
 Layout, as the paper forms are filed: the title merged across; the reporting-unit line
 (填报单位（盖章）and 填报日期); the header rows with their merges; the data rows; a totals
 row (合计); the footer (填报人 / 审核人 / 联系电话). A4 landscape, fit to the page width, the
 header rows repeated on every printed page, panes frozen below the header.
 
+A province has 50,000 institutions, so the sheet is written with openpyxl's write-only
+mode: each row goes to a temporary file as soon as it is made, and neither the rows nor
+the cells stay in memory. What write-only mode asks for is respected: column widths, the
+frozen panes and the sheet properties (fit to page) are set before the first row; merged
+ranges, print titles, page setup and margins are written when the sheet is closed. Every
+cell of a merged header block is written with its borders, so the block prints boxed.
+
+Cells are lean: a style (font, alignment, border, number format) is registered with the
+workbook once per kind of cell, and each column of the data rows reuses one cell object
+whose value changes from row to row (``_StreamCell``), so the cost per cell is setting a
+value, not building and hashing style objects.
+
 Every string is written as text (data type "s"), so typed text such as ``=1+1`` or
-``+CMD|' /C calc'!A0`` can never become a formula. Rows are consumed from an iterator
-one at a time and the totals are accumulated on the way, so the loop does not need the
-rows in memory.
+``+CMD|' /C calc'!A0`` can never become a formula. Rows are consumed from an iterator one
+at a time and the totals are accumulated on the way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.cell_range import CellRange
 
 from .spec import NUMBER_FORMATS, Column, ColumnType, Table
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+NO_BORDER = Border()
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
 HEADER_FONT = Font(name="宋体", size=11, bold=True)
 BODY_FONT = Font(name="宋体", size=11)
@@ -36,46 +52,158 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 A4 = 9
+TITLE_HEIGHT = 32
+MAX_TEXT = 32767  # Excel's limit for one cell
+
+Target = str | os.PathLike | IO[bytes]
+
+
+def clean_text(value) -> str:
+    """``value`` as a string Excel accepts: control characters removed, at most 32,767."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT]
 
 
 def set_text(cell, value: str):
     """Store ``value`` as text, never as a formula, whatever it starts with."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell._value = clean_text(value)
     cell.data_type = "s"
 
 
 def write_value(cell, column: Column, value):
+    """Put ``value`` in ``cell`` as ``column`` types it (any cell, streamed or not)."""
     if value is None or value == "":
-        return
-    if column.type == ColumnType.TEXT or isinstance(value, str):
-        set_text(cell, str(value))
-        return
-    if column.type in (ColumnType.MONEY, ColumnType.PERCENT) and isinstance(value, Decimal):
-        value = float(value)
-    if column.type == ColumnType.DATE and isinstance(value, datetime):
-        value = value.date()
-    cell.value = value
-    cell.number_format = NUMBER_FORMATS[column.type]
+        cell._value = None
+        cell.data_type = "n"
+    elif value is True or value is False:
+        set_text(cell, _("Yes") if value else _("No"))
+    elif column.type == ColumnType.TEXT or isinstance(value, str):
+        set_text(cell, value)
+    elif isinstance(value, datetime | date):
+        cell._value = value.date() if isinstance(value, datetime) else value
+        cell.data_type = "d"
+    elif isinstance(value, Decimal):
+        cell._value = float(value)
+        cell.data_type = "n"
+    else:
+        cell._value = value
+        cell.data_type = "n"
 
 
-def _merge(ws: Worksheet, row1, col1, row2, col2):
-    if (row1, col1) != (row2, col2):
-        ws.merge_cells(start_row=row1, start_column=col1, end_row=row2, end_column=col2)
+# --- cells and their styles --------------------------------------------------------------------
 
 
-def _box(ws: Worksheet, row1, col1, row2, col2):
-    for row in ws.iter_rows(min_row=row1, max_row=row2, min_col=col1, max_col=col2):
-        for cell in row:
-            cell.border = BORDER
+@dataclass(frozen=True)
+class CellStyle:
+    font: Font = BODY_FONT
+    alignment: Alignment = LEFT
+    border: Border = NO_BORDER
+    number_format: str = "General"
 
 
-def _write_headers(ws: Worksheet, table: Table, first_row: int) -> int:
-    """The header rows with their merges, from the columns' header paths; the last row."""
+class _StreamCell(Cell):
+    """A cell whose style was registered with the workbook once, for all its kind.
+
+    openpyxl looks the style up (``style_id``, ``has_style``) for every cell it writes; here
+    both are plain slots filled when the cell is made, and the cell is reused row after row.
+    """
+
+    __slots__ = ("style_id", "has_style")
+
+    def __init__(self, worksheet, style_array, style_id: int):
+        super().__init__(worksheet)
+        self._style = style_array
+        self.style_id = style_id
+        self.has_style = True
+
+
+class _Styles:
+    """The styles of one sheet: registered with the workbook once each."""
+
+    def __init__(self, worksheet):
+        self.worksheet = worksheet
+        self._registered: dict[CellStyle, tuple] = {}
+
+    def cell(self, style: CellStyle) -> _StreamCell:
+        registered = self._registered.get(style)
+        if registered is None:
+            prototype = Cell(self.worksheet)
+            prototype.font = style.font
+            prototype.alignment = style.alignment
+            prototype.border = style.border
+            prototype.number_format = style.number_format
+            registered = (prototype._style, prototype.style_id)
+            self._registered[style] = registered
+        return _StreamCell(self.worksheet, *registered)
+
+
+def _positioned_cells(values, row_idx):
+    """Our cells as they are, placed at their row and column.
+
+    Replaces the write-only sheet's own conversion, which re-binds each value and makes a
+    new cell after every styled one; the cells here are already typed and styled.
+    """
+    for col_idx, cell in enumerate(values, 1):
+        if cell is None:
+            continue
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
+
+
+class _Sheet:
+    """A write-only worksheet and the number of the next row."""
+
+    def __init__(self, worksheet):
+        self.worksheet = worksheet
+        self.styles = _Styles(worksheet)
+        self.next_row = 1
+        # Without this (another openpyxl), ``append`` still takes the cells, just slower.
+        if hasattr(worksheet, "_values_to_row"):
+            worksheet._values_to_row = _positioned_cells
+
+    def append(self, cells: list):
+        self.worksheet.append(cells)
+        self.next_row += 1
+
+    def merge(self, row1, col1, row2, col2):
+        if (row1, col1) != (row2, col2):
+            self.worksheet.merged_cells.add(
+                CellRange(min_col=col1, min_row=row1, max_col=col2, max_row=row2)
+            )
+
+    def text_cell(self, text: str, style: CellStyle) -> _StreamCell:
+        cell = self.styles.cell(style)
+        set_text(cell, text)
+        return cell
+
+    def line(self, parts: list[str], width: int, last_alignment=RIGHT):
+        """Texts spread over one row, each part in its own merged block of columns."""
+        n = len(parts)
+        bounds = [round(k * width / n) for k in range(n + 1)]
+        row = self.next_row
+        cells: list = []
+        for k, text in enumerate(parts):
+            # A table narrower than its parts gives each part a column of its own.
+            start = max(bounds[k] + 1, len(cells) + 1)
+            end = max(bounds[k + 1], start)
+            cells += [None] * (start - len(cells))
+            alignment = last_alignment if (k == n - 1 and n > 1) else LEFT
+            cells[start - 1] = self.text_cell(text, CellStyle(BODY_FONT, alignment))
+            self.merge(row, start, row, end)
+        self.append(cells)
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def _header_grid(table: Table) -> tuple[list[list[str | None]], list[tuple[int, int, int, int]]]:
+    """The header texts, one list per header row, and the merges (relative rows, 0-based)."""
     columns = list(table.columns)
     depth = table.header_depth
-    last_row = first_row + depth - 1
+    grid: list[list[str | None]] = [[None] * len(columns) for _ in range(depth)]
+    merges = []
     for level in range(depth):
-        row = first_row + level
         i = 0
         while i < len(columns):
             path = columns[i].header
@@ -84,9 +212,8 @@ def _write_headers(ws: Worksheet, table: Table, first_row: int) -> int:
                 continue
             if len(path) == level + 1:
                 # A leaf: it fills the rows below it down to the last header row.
-                cell = ws.cell(row=row, column=i + 1)
-                set_text(cell, str(path[level]))
-                _merge(ws, row, i + 1, last_row, i + 1)
+                grid[level][i] = str(path[level])
+                merges.append((level, i, depth - 1, i))
                 i += 1
                 continue
             # A group: the consecutive columns sharing this part of the path.
@@ -98,28 +225,71 @@ def _write_headers(ws: Worksheet, table: Table, first_row: int) -> int:
                 and tuple(str(p) for p in columns[j + 1].header[: level + 1]) == prefix
             ):
                 j += 1
-            set_text(ws.cell(row=row, column=i + 1), prefix[-1])
-            _merge(ws, row, i + 1, row, j + 1)
+            grid[level][i] = prefix[-1]
+            merges.append((level, i, level, j))
             i = j + 1
-    for header_row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=len(columns)):
-        for cell in header_row:
-            cell.font = HEADER_FONT
-            cell.alignment = CENTRE
-            cell.border = BORDER
-    return last_row
+    return grid, merges
 
 
-def _write_line(ws: Worksheet, row: int, parts: list[str], width: int, align_last=RIGHT):
-    """Texts spread over one row, each part in its own merged block of columns."""
-    n = len(parts)
-    bounds = [round(k * width / n) for k in range(n + 1)]
-    for k, text in enumerate(parts):
-        start, end = bounds[k] + 1, max(bounds[k + 1], bounds[k] + 1)
-        cell = ws.cell(row=row, column=start)
-        set_text(cell, text)
-        cell.font = BODY_FONT
-        cell.alignment = align_last if (k == n - 1 and n > 1) else LEFT
-        _merge(ws, row, start, row, end)
+def _getter(column: Column) -> Callable[[Any, int], Any]:
+    if column.serial:
+        return lambda row, index: index
+    if column.value is not None:
+        value = column.value
+        return lambda row, index: value(row)
+    key = column.key
+
+    def get(row, index):
+        if type(row) is dict:
+            return row.get(key)
+        return getattr(row, key, None)
+
+    return get
+
+
+def _add(total, value):
+    if isinstance(total, Decimal) != isinstance(value, Decimal):
+        return float(total) + float(value)
+    return total + value
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _new_sheet(table: Table, workbook: Workbook | None) -> tuple[Workbook, Any]:
+    if workbook is None:
+        workbook = Workbook(write_only=True)
+    elif not workbook.write_only:
+        raise ValueError("render_table writes to a write-only workbook (write_only=True).")
+    worksheet = workbook.create_sheet(title=(table.sheet_title or table.code)[:31])
+    return workbook, worksheet
+
+
+def _set_up_page(worksheet, table: Table, header_first: int, header_last: int, data_first: int):
+    """Everything write-only mode needs before the first row, and the print setup."""
+    for col, column in enumerate(table.columns, start=1):
+        worksheet.column_dimensions[get_column_letter(col)].width = column.display_width
+    worksheet.row_dimensions[1].height = TITLE_HEIGHT
+    worksheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}{data_first}"
+    worksheet.print_title_rows = f"{header_first}:{header_last}"
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = A4
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.print_options.horizontalCentered = True
+    worksheet.page_margins.left = worksheet.page_margins.right = 0.4
+
+
+def _discard(worksheet):
+    """After a failure: close the sheet's temporary file and remove it."""
+    with contextlib.suppress(Exception):
+        worksheet.close()
+    writer = getattr(worksheet, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError, ValueError):
+            writer.cleanup()
 
 
 def render_table(
@@ -131,112 +301,132 @@ def render_table(
     footer_values: dict[str, str] | None = None,
     workbook: Workbook | None = None,
 ) -> Workbook:
-    """Add a sheet with ``table`` filled from ``rows`` to ``workbook`` (a new one if None)."""
-    if workbook is None:
-        workbook = Workbook()
-        ws = workbook.active
-    else:
-        ws = workbook.create_sheet()
-    ws.title = (table.sheet_title or table.code)[:31]
+    """Add a sheet with ``table`` filled from ``rows`` to a write-only ``workbook`` (a new
+    one if None) and return the workbook, ready to be saved once (``save_workbook``)."""
+    workbook, worksheet = _new_sheet(table, workbook)
+    try:
+        _render(worksheet, table, rows, unit_name, report_date, footer_values or {})
+    except BaseException:
+        _discard(worksheet)
+        raise
+    return workbook
+
+
+def _render(worksheet, table, rows, unit_name, report_date, footer_values):
     columns = list(table.columns)
     width = len(columns)
+    header_first = 3 if table.unit_line else 2
+    header_last = header_first + table.header_depth - 1
+    data_first = header_last + 1
+    _set_up_page(worksheet, table, header_first, header_last, data_first)
+    sheet = _Sheet(worksheet)
 
     # Title.
-    title = ws.cell(row=1, column=1)
-    set_text(title, str(table.title))
-    title.font = TITLE_FONT
-    title.alignment = CENTRE
-    _merge(ws, 1, 1, 1, width)
-    ws.row_dimensions[1].height = 32
-    row_number = 2
+    sheet.append([sheet.text_cell(str(table.title), CellStyle(TITLE_FONT, CENTRE))])
+    sheet.merge(1, 1, 1, width)
 
     if table.unit_line:
         day = report_date.strftime("%Y-%m-%d") if report_date else ""
-        _write_line(
-            ws,
-            row_number,
+        sheet.line(
             [
                 _("Reporting unit (seal): %(unit)s") % {"unit": unit_name},
                 _("Date: %(date)s") % {"date": day},
             ],
             width,
         )
-        row_number += 1
 
-    header_first = row_number
-    header_last = _write_headers(ws, table, header_first)
-    row_number = header_last + 1
-    data_first = row_number
+    # Header rows: every cell of a merged block carries the borders.
+    grid, merges = _header_grid(table)
+    header_style = CellStyle(HEADER_FONT, CENTRE, BORDER)
+    for texts in grid:
+        cells = []
+        for text in texts:
+            cell = sheet.styles.cell(header_style)
+            if text is not None:
+                set_text(cell, text)
+            cells.append(cell)
+        sheet.append(cells)
+    for row1, col1, row2, col2 in merges:
+        sheet.merge(header_first + row1, col1 + 1, header_first + row2, col2 + 1)
 
-    summed = [c for c in columns if c.total is True]
-    sums: dict[str, object] = {c.key: 0 for c in summed}
-    for index, row in enumerate(rows, start=1):
-        for col, column in enumerate(columns, start=1):
-            value = column.value_of(row, index)
-            cell = ws.cell(row=row_number, column=col)
-            write_value(cell, column, value)
-            cell.font = BODY_FONT
-            cell.border = BORDER
-            cell.alignment = LEFT if column.type == ColumnType.TEXT else CENTRE
-            if column.total is True and isinstance(value, int | float | Decimal):
-                sums[column.key] += value
-        row_number += 1
+    # Data rows: one reused cell per column.
+    cells = [
+        sheet.styles.cell(
+            CellStyle(
+                BODY_FONT,
+                LEFT if column.type == ColumnType.TEXT else CENTRE,
+                BORDER,
+                NUMBER_FORMATS[column.type],
+            )
+        )
+        for column in columns
+    ]
+    plan = [(cell, _getter(column), column) for cell, column in zip(cells, columns, strict=True)]
+    summed = [(i, column.key) for i, column in enumerate(columns) if column.total is True]
+    sums: dict[str, Any] = {key: 0 for _i, key in summed}
+    index = 0
+    for index, row in enumerate(rows, start=1):  # noqa: B007 (the count is used below)
+        for cell, get, column in plan:
+            write_value(cell, column, get(row, index))
+        for i, key in summed:
+            value = cells[i]._value
+            if _is_number(value) and cells[i].data_type == "n":
+                sums[key] = _add(sums[key], value)
+        sheet.append(cells)
 
     if table.has_totals():
-        leading = 0
-        while leading < width and not columns[leading].total:
-            leading += 1
-        label = ws.cell(row=row_number, column=1)
-        set_text(label, _("Total"))
-        label.font = HEADER_FONT
-        label.alignment = CENTRE
-        _merge(ws, row_number, 1, row_number, max(leading, 1))
-        for col, column in enumerate(columns, start=1):
-            if col <= leading or not column.total:
-                continue
-            value = sums[column.key] if column.total is True else column.total(sums)
-            cell = ws.cell(row=row_number, column=col)
-            write_value(cell, column, value)
-            cell.font = HEADER_FONT
-            cell.alignment = CENTRE
-        _box(ws, row_number, 1, row_number, width)
-        row_number += 1
+        _write_totals(sheet, columns, sums)
 
     if table.footer:
-        values = footer_values or {}
-        row_number += 1
-        _write_line(
-            ws,
-            row_number,
+        sheet.append([])
+        sheet.line(
             [
-                _("Filled in by: %(name)s") % {"name": values.get("filled_by", "")},
-                _("Checked by: %(name)s") % {"name": values.get("checked_by", "")},
-                _("Phone: %(phone)s") % {"phone": values.get("phone", "")},
+                _("Filled in by: %(name)s") % {"name": footer_values.get("filled_by", "")},
+                _("Checked by: %(name)s") % {"name": footer_values.get("checked_by", "")},
+                _("Phone: %(phone)s") % {"phone": footer_values.get("phone", "")},
             ],
             width,
-            align_last=LEFT,
+            last_alignment=LEFT,
         )
-        row_number += 1
     for note in table.notes:
-        _write_line(ws, row_number, [str(note)], width)
-        row_number += 1
+        sheet.line([str(note)], width)
 
+
+def _write_totals(sheet: _Sheet, columns: list[Column], sums: dict):
+    width = len(columns)
+    leading = 0
+    while leading < width and not columns[leading].total:
+        leading += 1
+    row = sheet.next_row
+    cells = []
     for col, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = column.display_width
+        cell = sheet.styles.cell(
+            CellStyle(HEADER_FONT, CENTRE, BORDER, NUMBER_FORMATS[column.type])
+        )
+        if col == 1:
+            set_text(cell, _("Total"))
+        elif col > leading and column.total:
+            value = sums[column.key] if column.total is True else column.total(sums)
+            write_value(cell, column, value)
+        cells.append(cell)
+    sheet.append(cells)
+    sheet.merge(row, 1, row, max(leading, 1))
 
-    ws.freeze_panes = ws.cell(row=data_first, column=table.frozen_columns + 1)
-    ws.print_title_rows = f"{header_first}:{header_last}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    return workbook
+
+# --- saving ----------------------------------------------------------------------------------
+
+
+def save_workbook(workbook: Workbook, target: Target) -> None:
+    """Save a rendered workbook, streaming it to a path or a binary file object."""
+    workbook.save(os.fspath(target) if isinstance(target, os.PathLike) else target)
+
+
+def write_table(table: Table, rows: Iterable, target: Target, **options) -> None:
+    """Render ``table`` from ``rows`` and save it to ``target`` (a path or a file object)."""
+    save_workbook(render_table(table, rows, **options), target)
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     return buffer.getvalue()

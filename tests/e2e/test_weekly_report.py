@@ -30,7 +30,7 @@ def test_township_writes_and_submits_the_weekly_report(
     assert page.inner_text("[data-char-count]") == "301"
     assert "is-invalid" in page.get_attribute("#id_summary", "class")
     page.fill("#id_summary", summary)
-    page.fill("#id_rectified", "1")
+    page.fill("#id_cases_filed", "1")
     screenshot(page, "weekly-report-form")
 
     page.click("button[name=action][value=submit]")
@@ -42,7 +42,7 @@ def test_township_writes_and_submits_the_weekly_report(
     report = WeeklyReport.objects.get(township=township)
     assert report.status == WeeklyStatus.SUBMITTED
     assert report.summary == summary
-    assert report.rectified == 1
+    assert report.cases_filed == 1
     assert report.publicity_figures["leaflets"] == 120
 
 

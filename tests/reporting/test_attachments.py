@@ -253,7 +253,7 @@ def test_leader_downloads_an_attachment_for_a_week(client_for, leader, publicity
     assert rows_by_township(sheet, 5, 13)[township.name][2] == 2
 
 
-def test_an_attachment_not_declared_yet_is_not_found(client_for, leader):
+def test_an_attachment_the_plan_does_not_have_is_not_found(client_for, leader):
     from django.urls import reverse
 
-    assert client_for(leader).get(reverse("reporting:attachment", args=[3])).status_code == 404
+    assert client_for(leader).get(reverse("reporting:attachment", args=[7])).status_code == 404

@@ -122,7 +122,7 @@ def test_submitting_before_the_deadline_is_on_time(township_user, township):
         user=township_user,
         week=WEEK,
         summary="本周排查3家机构。",
-        results={"rectified": 1},
+        results={"cases_filed": 1},
         submit=True,
         now=BEFORE_DEADLINE,
     )
@@ -252,17 +252,18 @@ def test_township_user_saves_a_draft_then_submits(
     frozen_clock(TUESDAY_MORNING)
     client = client_for(township_user)
 
-    draft = client.post(edit_url(), post_data(action="draft", rectified=2))
+    draft = client.post(edit_url(), post_data(action="draft", cases_filed=2))
     report = WeeklyReport.objects.get()
     assert draft.status_code == 302 and report.status == WeeklyStatus.DRAFT
-    assert report.rectified == 2
+    assert report.cases_filed == 2
 
+    # Funds refunded are counted from the refund records: a posted figure is not taken.
     submitted = client.post(edit_url(), post_data(cases_filed=1, funds_refunded="12.5"))
     report.refresh_from_db()
     assert submitted.url == report.get_absolute_url()
     assert report.status == WeeklyStatus.SUBMITTED
     assert report.submitted_at == TUESDAY_MORNING
-    assert (report.cases_filed, str(report.funds_refunded)) == (1, "12.50")
+    assert (report.cases_filed, report.funds_refunded) == (1, 0)
     assert client.get(edit_url()).status_code == 302  # submitted: back to the report
 
 
@@ -400,7 +401,7 @@ def test_the_detail_shows_frozen_figures_and_typed_results_with_their_sources(
         status=WeeklyStatus.SUBMITTED,
         submitted_at=BEFORE_DEADLINE,
         publicity_figures={"posters": 17},
-        closed_or_banned=3,
+        cases_filed=3,
     )
 
     response = client_for(leader).get(report.get_absolute_url())
@@ -408,7 +409,7 @@ def test_the_detail_shows_frozen_figures_and_typed_results_with_their_sources(
     page = response.content.decode()
     assert response.status_code == 200
     assert 'data-figure="posters">17<' in page
-    assert 'data-figure="closed_or_banned">3<' in page
+    assert 'data-figure="cases_filed">3<' in page
     assert "乡镇（街道）填报" in page
     assert response.context["state"] == SubmissionState.ON_TIME
 

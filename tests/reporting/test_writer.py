@@ -17,6 +17,7 @@ from reporting.xlsx import (
     render_table,
     serial_column,
     workbook_bytes,
+    write_table,
 )
 
 INT, TEXT = ColumnType.INT, ColumnType.TEXT
@@ -172,3 +173,191 @@ def test_an_empty_table_still_has_headers_and_a_zero_total():
 
     assert sheet["C4"].value == "应排查"
     assert sheet["C5"].value == 0
+
+
+# --- streaming: write-only workbooks, saving, cost -------------------------------------------
+
+
+def test_the_workbook_is_written_in_write_only_mode():
+    workbook = render_table(TABLE, ROWS)
+
+    assert workbook.write_only
+    assert workbook_bytes(workbook)  # saved once: its temporary file is gone
+
+
+def test_every_cell_of_a_merged_header_block_is_bordered(sheet):
+    # The covered cells carry the borders, so the merged block prints boxed.
+    for ref in ("D3", "E3"):  # under 排查情况, C3:E3
+        assert sheet[ref].border.top.style == "thin"
+        assert sheet[ref].border.bottom.style == "thin"
+    for ref in ("A4", "B4"):  # the lower half of 序号 A3:A4 and 单位 B3:B4
+        assert sheet[ref].border.left.style == "thin"
+        assert sheet[ref].border.bottom.style == "thin"
+
+
+def test_the_title_row_is_taller(sheet):
+    assert sheet.row_dimensions[1].height == 32
+
+
+def test_a_table_is_saved_to_a_path_and_to_a_file_object(tmp_path):
+    path = tmp_path / "表.xlsx"
+    write_table(TABLE, ROWS, path, unit_name="衡山县民政局")
+    stream = io.BytesIO()
+    write_table(TABLE, ROWS, stream)
+
+    assert load_workbook(path).active["B5"].value == "开云镇"
+    assert load_workbook(io.BytesIO(stream.getvalue())).active["B5"].value == "开云镇"
+
+
+@pytest.mark.parametrize("typed", DANGEROUS)
+def test_typed_text_in_the_footer_and_notes_is_text(typed):
+    table = Table("notes", "标题", TABLE.columns, notes=(typed,))
+    sheet = reopen(render_table(table, ROWS, footer_values={"filled_by": typed}))
+
+    footer = next(c for c in sheet[10] if c.value)
+    assert footer.value == f"填报人：{typed}" or footer.data_type == "s"
+    note = next(c for c in sheet[11] if c.value)
+    assert note.value == typed and note.data_type == "s"
+
+
+def test_yes_and_no_are_written_as_words():
+    table = Table("flags", "标题", (Column("flag", ("是否",)),), totals=False)
+    with translation.override("zh-hans"):
+        sheet = reopen(render_table(table, [{"flag": True}, {"flag": False}]))
+
+    assert [sheet["A4"].value, sheet["A5"].value] == ["是", "否"]
+
+
+def test_control_characters_are_removed_from_text():
+    rows = [{"name": "开云\x07镇", "a": 1, "b": 1, "money": None, "day": None}]
+    sheet = reopen(render_table(TABLE, rows))
+
+    assert sheet["B5"].value == "开云镇"
+
+
+def test_a_failing_row_source_leaves_no_temporary_file():
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    def broken():
+        yield ROWS[0]
+        raise RuntimeError("database went away")
+
+    before = set(ALL_TEMP_FILES)
+    with pytest.raises(RuntimeError):
+        render_table(TABLE, broken())
+
+    assert set(ALL_TEMP_FILES) == before
+
+
+def test_a_normal_workbook_is_refused():
+    from openpyxl import Workbook
+
+    with pytest.raises(ValueError):
+        render_table(TABLE, ROWS, workbook=Workbook())
+
+
+def test_several_tables_go_to_one_workbook_as_sheets():
+    workbook = render_table(TABLE, ROWS)
+    render_table(
+        Table("second", "第二张", TABLE.columns, sheet_title="附件2"), ROWS, workbook=workbook
+    )
+
+    reopened = load_workbook(io.BytesIO(workbook_bytes(workbook)))
+    assert reopened.sheetnames == ["sample", "附件2"]
+    assert reopened["附件2"]["A1"].value == "第二张"
+
+
+WIDE = Table(
+    code="wide",
+    title="养老服务诈骗风险隐患“红橙黄”风险管控名单",
+    frozen_columns=3,
+    columns=(
+        serial_column("序号"),
+        Column("name", ("机构名称",), TEXT, width=24),
+        Column("code", ("统一社会信用代码",), TEXT),
+        Column("address", ("地址",), TEXT),
+        Column("beds", ("床位数",), INT, total=True),
+        Column("residents", ("入住老人数",), INT, total=True),
+        Column("amount", ("预付费", "金额（元）"), ColumnType.MONEY, total=True),
+        Column("payers", ("预付费", "人数"), INT, total=True),
+        Column("level", ("风险等级",), TEXT),
+        Column("description", ("风险隐患描述",), TEXT),
+        Column("measures", ("管控措施",), TEXT),
+        Column("person", ("责任人",), TEXT),
+        Column("deadline", ("完成时限",), ColumnType.DATE),
+    ),
+)
+
+
+def wide_rows(n):
+    for i in range(n):
+        yield {
+            "name": f"衡山县测试养老院{i}",
+            "code": "52430423MJ1234567X",
+            "address": f"衡山县开云镇测试路{i}号",
+            "beds": 50,
+            "residents": 30,
+            "amount": Decimal("123456.78"),
+            "payers": 12,
+            "level": "红色",
+            "description": "未经登记开展养老服务活动且收取大额预付费；已经“爆雷”",
+            "measures": "线索通报；警示约谈主要负责人；责令整改；督促清退资金",
+            "person": "张三",
+            "deadline": date(2026, 12, 1),
+        }
+
+
+def bare_loop(n, target):
+    """The plainest write of the same cells: openpyxl write-only, values only."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for i, row in enumerate(wide_rows(n), start=1):
+        sheet.append([i, *(float(v) if isinstance(v, Decimal) else v for v in row.values())])
+    workbook.save(target)
+
+
+def cpu_seconds(function, repeat=3):
+    """The best of ``repeat`` runs, in CPU time (other processes on the machine don't count)."""
+    import time
+
+    best = None
+    for _ in range(repeat):
+        started = time.process_time()
+        function()
+        spent = time.process_time() - started
+        best = spent if best is None else min(best, spent)
+    return best
+
+
+def test_the_writer_costs_at_most_one_and_a_half_bare_write_only_loops(tmp_path):
+    n = 2000
+    ours = cpu_seconds(lambda: write_table(WIDE, wide_rows(n), tmp_path / "ours.xlsx"))
+    bare = cpu_seconds(lambda: bare_loop(n, tmp_path / "bare.xlsx"))
+
+    assert ours <= 1.5 * bare, f"writer {ours:.2f}s against a bare loop {bare:.2f}s"
+
+
+def peak_bytes(function) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_writer_keeps_neither_rows_nor_cells_in_memory(tmp_path):
+    small = peak_bytes(lambda: write_table(WIDE, wide_rows(500), tmp_path / "small.xlsx"))
+    large = peak_bytes(lambda: write_table(WIDE, wide_rows(2500), tmp_path / "large.xlsx"))
+
+    # Five times the rows, the same peak: nothing is kept per row.
+    assert large < small + 512 * 1024, f"{small / 1e6:.2f} MB, then {large / 1e6:.2f} MB"
+    assert large < 5 * 1024 * 1024
+    sheet = load_workbook(tmp_path / "large.xlsx", read_only=True).active
+    first_column = [row[0] for row in sheet.iter_rows(max_col=1, values_only=True)]
+    assert first_column[4:2504] == list(range(1, 2501))  # after title, unit, 2 header rows
+    assert first_column[2504] in ("合计", "Total")

@@ -1,0 +1,222 @@
+"""The figures of the 衡山县 baseline screening pack (山民发〔2022〕1号 附件1, 附件2, 附件5).
+
+附件3 (the 红橙黄 list) and 附件4 (the screening progress) are the district tables' rows
+(``lists.risk_list_rows``, ``progress.progress_table``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from accounts.models import OrgUnit
+from disposal.models import Outcome, TargetOutcome, ZeroingStatus
+from disposal.selectors import zeroing_ledger
+from institutions.models import (
+    Institution,
+    LegalForm,
+    Ownership,
+    RegistrationStatus,
+    VenueNature,
+)
+from risklists.models import Level
+from screening.four_looks import visible_townships
+from screening.models import ScreeningVisit, VisitStatus
+from screening.selectors import derived_figures
+
+from .common import CHUNK_SIZE, Window, in_window
+
+# 衡山县方案 第三 把握摸排重点: "规模相对较大的" institutions. The plan gives no number; 100 beds
+# or more is this product's reading, kept here so that it is changed in one place.
+LARGE_SCALE_BEDS = 100
+
+
+# --- 附件1 摸底排查情况统计表 -------------------------------------------------------------------
+
+
+@dataclass
+class SurveyFigures:
+    township: OrgUnit | None
+    total: int = 0
+    filed: int = 0
+    not_filed: int = 0
+    venues: int = 0
+    public: int = 0
+    public_private: int = 0
+    private: int = 0
+    large_scale: int = 0
+    multi_industry: int = 0
+    screened: int = 0
+    red: int = 0
+    orange: int = 0
+    yellow: int = 0
+
+    @property
+    def risks(self) -> int:
+        return self.red + self.orange + self.yellow
+
+    @classmethod
+    def summed(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls) if f.name != "township")
+
+
+def survey_table(user, window: Window, townships=None) -> tuple[list[SurveyFigures], SurveyFigures]:
+    """Per township: the active institutions and venues by kind (备案, 未备案, 未经登记场所),
+    by ownership (公办, 公建民营, 民办), the plan's focus (large, several industries),
+    those screened (a submitted visit in ``window``), and the approved levels. One query."""
+    if townships is None:
+        townships = visible_townships(user)
+    rows = {t.pk: SurveyFigures(t) for t in townships}
+    screened = Exists(
+        ScreeningVisit.objects.filter(
+            institution=OuterRef("pk"), status=VisitStatus.SUBMITTED
+        ).filter(in_window("visited_on", window))
+    )
+    counts = {
+        "total": Count("pk"),
+        "filed": Count("pk", filter=Q(registration_status=RegistrationStatus.REGISTERED_FILED)),
+        "not_filed": Count(
+            "pk", filter=Q(registration_status=RegistrationStatus.REGISTERED_NOT_FILED)
+        ),
+        "venues": Count("pk", filter=Q(registration_status=RegistrationStatus.UNREGISTERED)),
+        "public": Count("pk", filter=Q(ownership=Ownership.PUBLIC)),
+        "public_private": Count("pk", filter=Q(ownership=Ownership.PUBLIC_BUILT_PRIVATE_RUN)),
+        "private": Count("pk", filter=Q(ownership=Ownership.PRIVATE)),
+        "large_scale": Count("pk", filter=Q(beds__gte=LARGE_SCALE_BEDS)),
+        "multi_industry": Count("pk", filter=Q(multi_industry=True)),
+        "screened": Count("pk", filter=Q(screened)),
+        **{
+            level: Count("pk", filter=Q(rating__approved_level=level))
+            for level in (Level.RED, Level.ORANGE, Level.YELLOW)
+        },
+    }
+    for figures in (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(township_id__in=rows)
+        .values("township_id")
+        .annotate(**counts)
+        .order_by()
+    ):
+        row = rows[figures["township_id"]]
+        for name in counts:
+            setattr(row, name, figures[name])
+    total = SurveyFigures(None)
+    for row in rows.values():
+        for name in SurveyFigures.summed():
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return list(rows.values()), total
+
+
+# --- 附件2 未经登记场所统计表 ------------------------------------------------------------------
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def venue_rows(
+    user, thresholds=None, today: date | None = None, chunk_size=CHUNK_SIZE
+) -> Iterator[dict]:
+    """One row per venue on the 清零 ledger (registered since or not): who runs it, its
+    nature (民非/企业/个人), the elders it houses, whether it took large prepayments (as
+    found on the visit, or by the prepayment records and the county's thresholds) with the
+    amount and payers, the target outcome (督促登记 / 责令退还资金) and where it stands.
+
+    The prepayment figures come from ``screening.selectors.derived_figures`` for all the
+    venues at once (a constant number of queries), the rest from one streamed query.
+    """
+    ledger = zeroing_ledger(user)
+    figures = derived_figures(ledger, thresholds=thresholds, today=today)
+    natures = _labels(VenueNature.choices)
+    targets = _labels(TargetOutcome.choices)
+    statuses = _labels(ZeroingStatus.choices)
+    outcomes = _labels(Outcome.choices)
+    rows = ledger.order_by("township__path", "name", "pk").values(
+        "pk",
+        "name",
+        "actual_address",
+        "registered_address",
+        "operator",
+        "venue_nature",
+        "residents",
+        "collects_large_prepayment",
+        "township__name",
+        "zeroing__status",
+        "zeroing__target_outcome",
+        "zeroing__outcome",
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        figure = figures.get(row["pk"])
+        total = figure.large_prepayment_total if figure else 0
+        large = bool(row["collects_large_prepayment"] or total > 0)
+        status = row["zeroing__status"] or ZeroingStatus.OPEN
+        if status == ZeroingStatus.CROSSED_OFF and row["zeroing__target_outcome"]:
+            target = row["zeroing__target_outcome"]  # as it stood when crossed off
+        else:
+            target = TargetOutcome.REFUND_AND_CLOSE if large else TargetOutcome.REGISTER
+        state = statuses[status]
+        if status == ZeroingStatus.CROSSED_OFF and row["zeroing__outcome"]:
+            state = f"{state}（{outcomes[row['zeroing__outcome']]}）"
+        row.update(
+            address=row["actual_address"] or row["registered_address"],
+            nature=natures.get(row["venue_nature"], ""),
+            large_prepayment=large,
+            large_prepayment_total=total if large else None,
+            large_prepayment_payers=(figure.large_prepayment_payers if figure else 0)
+            if large
+            else None,
+            target_outcome=targets[target],
+            status=state,
+        )
+        yield row
+
+
+# --- 附件5 2019–2021年备案养老机构情况摸底表 --------------------------------------------------
+
+
+def established_rows(
+    user, first_year: int, last_year: int, chunk_size=CHUNK_SIZE
+) -> Iterator[dict]:
+    """Registered institutions (filed or not) established from ``first_year`` to
+    ``last_year``, by township and date established; one streamed query."""
+    forms = _labels(LegalForm.choices)
+    ownerships = _labels(Ownership.choices)
+    statuses = _labels(RegistrationStatus.choices)
+    rows = (
+        Institution.objects.visible_to(user)
+        .active()
+        .registered()
+        .filter(
+            established_on__gte=date(first_year, 1, 1),
+            established_on__lte=date(last_year, 12, 31),
+        )
+        .order_by("township__path", "established_on", "name", "pk")
+        .values(
+            "pk",
+            "name",
+            "credit_code",
+            "legal_form",
+            "ownership",
+            "actual_address",
+            "registered_address",
+            "beds",
+            "residents",
+            "legal_representative",
+            "principal",
+            "established_on",
+            "registration_status",
+            "township__name",
+        )
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        row.update(
+            legal_form=forms.get(row["legal_form"], ""),
+            ownership=ownerships.get(row["ownership"], ""),
+            address=row["actual_address"] or row["registered_address"],
+            filed=statuses.get(row["registration_status"], ""),
+        )
+        yield row

@@ -1,0 +1,290 @@
+"""Pieces shared by the per-row and per-township selectors of the attachment tables.
+
+Everything here is an expression for a larger query (an annotation, a ``Q``) or one
+streamed query whose result is small per row, so that a table of 50,000 rows costs the same
+number of queries as a table of three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from disposal.levels import ActionType
+from disposal.models import (
+    ActionStatus,
+    DisposalAction,
+    Outcome,
+    RefundPlan,
+    RefundRecord,
+    Transfer,
+)
+from disposal.querysets import OPEN_STATUSES
+from risklists.models import LIST_LEVELS, Level
+from screening.models import PrepaymentRecord
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+TEN_THOUSAND = Decimal("10000")
+CHUNK_SIZE = 2000  # rows fetched at a time when a table streams its rows
+
+# Dates from … to (both included); None: no limit.
+Window = tuple[date | None, date | None]
+NO_WINDOW: Window = (None, None)
+
+
+def in_window(field_name: str, window: Window) -> Q:
+    since, until = window
+    q = Q()
+    if since is not None:
+        q &= Q(**{f"{field_name}__gte": since})
+    if until is not None:
+        q &= Q(**{f"{field_name}__lte": until})
+    return q
+
+
+def level_label(level: str) -> str:
+    return str(Level(level).label) if level else ""
+
+
+def join(parts, separator="；") -> str:
+    return separator.join(p for p in parts if p)
+
+
+# --- prepayments (derived from the records, never typed) -------------------------------------
+
+
+def prepayment_annotations() -> dict:
+    """An institution's outstanding prepayments and the number of payers who have some.
+
+    The same figures as ``screening.selectors.derived_figures`` (``prepayment_total``,
+    ``prepayment_payers``): every kind counts, what is outstanding is the amount less what
+    was refunded, and a payer counts when something of theirs is outstanding. As
+    correlated subqueries, so a list of any length is one query.
+    """
+    outstanding = ExpressionWrapper(F("amount") - F("refunded_amount"), output_field=MONEY)
+    records = PrepaymentRecord.objects.filter(institution=OuterRef("pk")).order_by()
+    total = records.values("institution").annotate(total=Sum(outstanding)).values("total")[:1]
+    payers = (
+        records.filter(amount__gt=F("refunded_amount"))
+        .values("institution")
+        .annotate(n=Count("payer_key", distinct=True))
+        .values("n")[:1]
+    )
+    return {
+        "prepayment_total": Coalesce(Subquery(total, output_field=MONEY), Value(ZERO)),
+        "prepayment_payers": Coalesce(Subquery(payers), Value(0)),
+    }
+
+
+def refund_annotations() -> dict:
+    """What an institution owes its elders (督促清退资金) and what it has paid back."""
+    due = (
+        RefundPlan.objects.filter(institution=OuterRef("pk"))
+        .order_by()
+        .values("institution")
+        .annotate(total=Sum("amount_due"))
+        .values("total")[:1]
+    )
+    paid = (
+        RefundRecord.objects.filter(institution=OuterRef("pk"))
+        .order_by()
+        .values("institution")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    return {
+        "refund_due": Coalesce(Subquery(due, output_field=MONEY), Value(ZERO)),
+        "refunded": Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO)),
+    }
+
+
+# --- disposal: what counts as a result --------------------------------------------------------
+
+
+def list_level_actions():
+    """Disposal actions required by a red, orange or yellow level (not routine supervision,
+    which green requires and which never ends)."""
+    return DisposalAction.objects.filter(institution=OuterRef("pk"), level__in=LIST_LEVELS)
+
+
+def under_disposal_q() -> Q:
+    """On the 红橙黄 list's disposal now or earlier in the campaign: has a list-level action."""
+    return Q(Exists(list_level_actions()))
+
+
+def rectified_q(window: Window = NO_WINDOW) -> Q:
+    """整改完成: every list-level action is closed and at least one was carried out, the last
+    one within ``window``; or a venue crossed off as registered (督促登记) within it."""
+    actions = list_level_actions()
+    done = actions.filter(status=ActionStatus.DONE)
+    since, until = window
+    q = Q(Exists(done.filter(in_window("completed_on", window)))) & ~Q(
+        Exists(actions.filter(status__in=OPEN_STATUSES))
+    )
+    if until is not None:
+        q &= ~Q(Exists(done.filter(completed_on__gt=until)))
+    registered = Q(zeroing__outcome=Outcome.REGISTERED) & in_window("zeroing__outcome_on", window)
+    return q | registered
+
+
+def closed_q(window: Window = NO_WINDOW) -> Q:
+    """取缔关停: a venue crossed off as closed down or banned, or operations stopped
+    (停止经营活动 carried out), within ``window``."""
+    stopped = DisposalAction.objects.filter(
+        institution=OuterRef("pk"),
+        action_type=ActionType.STOP_OPERATIONS,
+        status=ActionStatus.DONE,
+    ).filter(in_window("completed_on", window))
+    ledger = Q(zeroing__outcome__in=(Outcome.CLOSED, Outcome.BANNED)) & in_window(
+        "zeroing__outcome_on", window
+    )
+    return ledger | Q(Exists(stopped))
+
+
+def transferred_q(window: Window = NO_WINDOW) -> Q:
+    """移交: handed over to the police, market regulation or the registration authority."""
+    transfers = Transfer.objects.filter(institution=OuterRef("pk")).filter(
+        in_window("transferred_on", window)
+    )
+    return Q(Exists(transfers))
+
+
+def case_filed_q(window: Window = NO_WINDOW) -> Q:
+    """立案: the receiving authority opened a case on a transfer."""
+    transfers = Transfer.objects.filter(
+        institution=OuterRef("pk"), case_filed_on__isnull=False
+    ).filter(in_window("case_filed_on", window))
+    return Q(Exists(transfers))
+
+
+class DisposalResult:
+    """The result column of 附件4 (整改完成/取缔关停/移交/立案), the furthest one reached."""
+
+    CASE_FILED = "case_filed"
+    TRANSFERRED = "transferred"
+    CLOSED = "closed"
+    RECTIFIED = "rectified"
+    IN_PROGRESS = "in_progress"
+    LABELS = {
+        CASE_FILED: _("Result: case filed"),
+        TRANSFERRED: _("Result: transferred"),
+        CLOSED: _("Result: closed down or banned"),
+        RECTIFIED: _("Result: rectification completed"),
+        IN_PROGRESS: _("Result: being handled"),
+    }
+
+
+# --- disposal actions per institution ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ActionSummary:
+    """An institution's list-level measures, as the tables print them (small: kept per row)."""
+
+    types: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    deadline: date | None = None
+    total: int = 0
+    done: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done
+
+
+# The plans' order of the measures (区县方案 四级分类处置), for printing them in that order.
+ACTION_ORDER = {value: i for i, value in enumerate(ActionType.values)}
+
+
+def _person(username, last_name, first_name, name) -> str:
+    if username is not None:
+        # As ``accounts.User.__str__`` says it.
+        return f"{last_name or ''}{first_name or ''}".strip() or username
+    return name or ""
+
+
+def action_summaries(user, institutions) -> dict[int, ActionSummary]:
+    """``{institution id: ActionSummary}`` for the list-level actions of ``institutions`` (a
+    queryset), not counting those set aside as not applicable. One streamed query."""
+    summaries: dict[int, ActionSummary] = {}
+    rows = (
+        DisposalAction.objects.visible_to(user)
+        .filter(institution__in=institutions.values("pk"), level__in=LIST_LEVELS)
+        .exclude(status=ActionStatus.NOT_APPLICABLE)
+        .order_by("institution_id", "deadline", "pk")
+        .values_list(
+            "institution_id",
+            "action_type",
+            "status",
+            "deadline",
+            "responsible_unit__name",
+            "responsible_user__username",
+            "responsible_user__last_name",
+            "responsible_user__first_name",
+            "responsible_name",
+        )
+    )
+    for pk, kind, status, deadline, unit, username, last, first, name in rows.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        summary = summaries.get(pk)
+        if summary is None:
+            summary = summaries[pk] = ActionSummary()
+        summary.types.append(kind)
+        if unit and unit not in summary.units:
+            summary.units.append(unit)
+        person = _person(username, last, first, name)
+        if person and person not in summary.persons:
+            summary.persons.append(person)
+        if summary.deadline is None or deadline > summary.deadline:
+            summary.deadline = deadline
+        summary.total += 1
+        summary.done += status == ActionStatus.DONE
+    for summary in summaries.values():
+        summary.types.sort(key=lambda kind: ACTION_ORDER.get(kind, len(ACTION_ORDER)))
+    return summaries
+
+
+def action_labels() -> dict[str, str]:
+    """The measures' names in the active language (looked up once per table)."""
+    return {value: str(label) for value, label in ActionType.choices}
+
+
+def ten_thousand(amount) -> Decimal:
+    """Yuan to 万元, the unit of the results table."""
+    return (Decimal(amount or 0) / TEN_THOUSAND).quantize(Decimal("0.0001"))
+
+
+UNREGISTERED_SHORT = _("Not registered")
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    """Reads a unit's subtree, as ``visible_to`` asks of a user: a township's weekly figures
+    are the township's, whoever looks at its report."""
+
+    unit: object
+    is_authenticated: bool = True
+    is_superuser: bool = False
+
+    @property
+    def unit_id(self):
+        return self.unit.pk

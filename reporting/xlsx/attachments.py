@@ -1,0 +1,93 @@
+"""An attachment of a plan: a declared table and the function that yields its rows.
+
+A set of attachments (``district.DISTRICT_ATTACHMENTS``, ``baseline.BASELINE_ATTACHMENTS``) is
+a ``dict[int, Attachment]``; the same functions render or write any attachment of any set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from accounts.models import OrgUnit
+from screening.four_looks import campaign_start
+
+from ..periods import ReportingWeek, current_week
+from .spec import Table
+from .writer import Target, render_table, save_workbook
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a pack is built for: whose data (the user's scope, the unit) and which week."""
+
+    user: object
+    unit: OrgUnit
+    week: ReportingWeek
+    since: date  # the campaign start: "screened" counts visits from this day
+    footer_values: dict | None = None  # 填报人 / 审核人 / 联系电话 when known
+
+    @classmethod
+    def for_user(cls, user, week: ReportingWeek | None = None, since: date | None = None):
+        week = week or current_week()
+        return cls(user, user.unit, week, since or campaign_start(week.last_day))
+
+    @property
+    def report_date(self) -> date:
+        return min(self.week.last_day, timezone.localdate())
+
+    @property
+    def window(self) -> tuple[date, date]:
+        """From the campaign start to the end of the reporting week (both included)."""
+        return (self.since, self.week.last_day)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    number: int
+    table: Table
+    rows: Callable[[ReportContext], Iterable]
+
+    @property
+    def filename(self) -> str:
+        return f"附件{self.number}_{self.table.title}.xlsx"
+
+    def render(self, context: ReportContext, workbook: Workbook | None = None) -> Workbook:
+        """A write-only workbook with this table for ``context``, to be saved once."""
+        return render_table(
+            self.table,
+            self.rows(context),
+            unit_name=context.unit.name if context.unit else "",
+            report_date=context.report_date,
+            footer_values=context.footer_values,
+            workbook=workbook,
+        )
+
+    def write(self, context: ReportContext, target: Target) -> None:
+        """Render this table for ``context`` and stream it to ``target`` (path or file)."""
+        save_workbook(self.render(context), target)
+
+
+def render_attachment(
+    attachments: dict[int, Attachment],
+    number: int,
+    context: ReportContext,
+    workbook: Workbook | None = None,
+) -> Workbook:
+    """The workbook of attachment ``number`` of a set (KeyError for an unknown one)."""
+    return attachments[number].render(context, workbook)
+
+
+def write_attachment(attachment: Attachment, context: ReportContext, target: Target) -> None:
+    """Write one attachment to ``target``: an .xlsx path or a binary file object."""
+    attachment.write(context, target)
+
+
+def township_name(row) -> str:
+    if isinstance(row, dict):
+        return row.get("township__name") or ""
+    return row.township.name if row.township else ""
