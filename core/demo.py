@@ -26,6 +26,7 @@ from institutions.validators import (
     credit_code_check_char,
     id_number_check_char,
 )
+from reporting.demo import build_reporting_demo
 from risklists.demo import build_rating_demo
 from screening.four_looks import campaign_start
 from screening.models import (
@@ -223,6 +224,7 @@ class DemoBuilder:
         ratings = build_rating_demo(today=self.today)
         self.summary.approved_ratings = ratings.approved
         build_disposal_demo(levels=ratings.levels, today=self.today)
+        build_reporting_demo(today=self.today)
         return self.summary
 
     def admin_group(self):
