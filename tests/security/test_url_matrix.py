@@ -1,0 +1,240 @@
+"""Every URL × every role × own unit / other unit, against an explicit table of expectations.
+
+The patterns come from the URL configuration, so a new page is tested as soon as it exists,
+and a page without a row in ``EXPECTED`` fails the suite until someone says who may open
+it. Outcomes of a GET: "ok" (200), "404", "403", "405" (POST only), "login" (sent to the
+login page), "redirect" (elsewhere). ``SCOPED`` is ("ok", "404"): the user's own unit's
+record opens, another unit's answers 404. The other unit of a township user is another
+township of the county; that of the county roles is a township of another county.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from .urls import url_for, url_patterns
+from .world import ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+SCOPED = ("ok", "404")
+
+
+def row(
+    *,
+    all=None,  # noqa: A002 - reads as a sentence: row(all="ok")
+    editors=None,
+    readers=None,
+    county=None,
+    others=None,
+    township=None,
+    leader=None,
+    administrator=None,
+    anonymous="login",
+):
+    """Per role, an outcome for own and other unit (one string when they are the same).
+
+    editors: township staff and the county section; readers: leaders and administrators;
+    others: everyone but the county section.
+    """
+    cells = {
+        "township": township or editors or others or all,
+        "county": county or editors or all,
+        "leader": leader or readers or others or all,
+        "administrator": administrator or readers or others or all,
+        "anonymous": anonymous,
+    }
+    expected = {}
+    for role, cell in cells.items():
+        assert cell is not None, f"no expectation for {role}"
+        own, other = cell if isinstance(cell, tuple) else (cell, cell)
+        expected[(role, "own")], expected[(role, "other")] = own, other
+    return expected
+
+
+EXPECTED = {
+    "audit_log": row(county="ok", others="403"),
+    # Another unit's institution is not found before the role is asked.
+    "disposal:action_add": row(county=SCOPED, others=("403", "404")),
+    "disposal:action_detail": row(all=SCOPED),
+    "disposal:action_list": row(all="ok"),
+    "disposal:action_update": row(editors=SCOPED, readers="403"),
+    "disposal:assistance_create": row(editors=SCOPED, readers="403"),
+    "disposal:assistance_list": row(all=SCOPED),
+    "disposal:board": row(all="ok"),
+    "disposal:deadline_settings": row(county="ok", others="403"),
+    "disposal:evidence_download": row(all=SCOPED),
+    "disposal:institution_plan": row(all=SCOPED),
+    "disposal:refund_create": row(editors=SCOPED, readers="403"),
+    "disposal:refund_list": row(all=SCOPED),
+    "disposal:refund_prefill": row(editors="405", readers="403"),
+    "disposal:refund_record_create": row(editors=SCOPED, readers="403"),
+    "disposal:resettlement_create": row(editors=SCOPED, readers="403"),
+    "disposal:resettlement_list": row(all=SCOPED),
+    "disposal:transfer_create": row(editors=SCOPED, readers="403"),
+    "disposal:transfer_list": row(all=SCOPED),
+    "disposal:zeroing_cross_off": row(editors="405", readers="403"),
+    "disposal:zeroing_detail": row(all=SCOPED),
+    "disposal:zeroing_ledger": row(all="ok"),
+    "home": row(all="ok"),
+    "institutions:archive": row(editors="405", readers="403"),
+    "institutions:create": row(editors="ok", readers="403"),
+    "institutions:detail": row(all=SCOPED),
+    "institutions:list": row(all="ok"),
+    "institutions:restore": row(editors="405", readers="403"),
+    "institutions:update": row(editors=SCOPED, readers="403"),
+    "login": row(all="ok", anonymous="ok"),
+    "logout": row(all="405"),
+    "reporting:attachment": row(all="ok"),
+    "reporting:commitment": row(all=SCOPED),
+    "reporting:dashboard": row(all="ok"),
+    "reporting:notice": row(all=SCOPED),
+    "reporting:publicity_create": row(editors="ok", readers="403"),
+    "reporting:publicity_detail": row(all=SCOPED),
+    "reporting:publicity_list": row(all="ok"),
+    "reporting:publicity_update": row(editors=SCOPED, readers="403"),
+    "reporting:run_detail": row(township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED),
+    "reporting:run_download": row(all="404"),
+    "reporting:run_file": row(all="404"),
+    "reporting:run_list": row(all="ok"),
+    "reporting:run_request": row(all="405"),
+    "reporting:run_retry": row(all="405"),
+    "reporting:run_status": row(township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED),
+    "reporting:three_musts": row(all="ok"),
+    "reporting:weekly_detail": row(all=SCOPED),
+    "reporting:weekly_edit": row(township="ok", county="403", leader="403", administrator="403"),
+    "reporting:weekly_list": row(all="ok"),
+    "risklists:approve": row(all="405"),
+    "risklists:changes": row(all="ok"),
+    "risklists:list": row(all="ok"),
+    "risklists:lower": row(all="405"),
+    "risklists:raise": row(all="405"),
+    "risklists:return": row(all="405"),
+    "risklists:review": row(all="ok"),
+    "risklists:review_selected": row(all="405"),
+    "risklists:submit": row(all="405"),
+    "risklists:thresholds": row(county="ok", others="403"),
+    "screening:branch_create": row(editors=SCOPED, readers="403"),
+    "screening:branch_delete": row(county="405", others="403"),
+    "screening:branch_update": row(editors=SCOPED, readers="403"),
+    "screening:candidate_verify": row(editors="405", readers="403"),
+    "screening:candidates": row(all="ok"),
+    "screening:change_create": row(editors=SCOPED, readers="403"),
+    "screening:change_delete": row(county="405", others="403"),
+    "screening:change_update": row(editors=SCOPED, readers="403"),
+    "screening:finance_create": row(editors=SCOPED, readers="403"),
+    "screening:finance_delete": row(county="405", others="403"),
+    "screening:finance_update": row(editors=SCOPED, readers="403"),
+    "screening:four_looks": row(all="ok"),
+    "screening:import_apply": row(county="405", others="403"),
+    "screening:import_list": row(county="ok", others="403"),
+    "screening:import_preview": row(county=SCOPED, others="403"),
+    "screening:import_template": row(county="ok", others="403"),
+    "screening:import_upload": row(county="ok", others="403"),
+    "screening:lead_advance": row(editors="405", readers="403"),
+    "screening:lead_create": row(editors="ok", readers="403"),
+    "screening:lead_detail": row(all=SCOPED),
+    "screening:lead_list": row(all="ok"),
+    "screening:lead_report": row(editors="405", readers="403"),
+    "screening:lead_update": row(editors=SCOPED, readers="403"),
+    "screening:match_confirm": row(county="405", others="403"),
+    "screening:match_list": row(county="ok", others="403"),
+    "screening:match_reject": row(county="405", others="403"),
+    "screening:official_count_edit": row(county=SCOPED, others="403"),
+    "screening:person_role_create": row(editors=SCOPED, readers="403"),
+    "screening:person_role_delete": row(county="405", others="403"),
+    "screening:person_role_update": row(editors=SCOPED, readers="403"),
+    "screening:prepayment_create": row(editors=SCOPED, readers="403"),
+    "screening:prepayment_delete": row(county="405", others="403"),
+    "screening:prepayment_export": row(all=SCOPED),
+    "screening:prepayment_list": row(all=SCOPED),
+    "screening:prepayment_update": row(editors=SCOPED, readers="403"),
+    "screening:related_company_create": row(editors=SCOPED, readers="403"),
+    "screening:related_company_delete": row(county="405", others="403"),
+    "screening:related_company_update": row(editors=SCOPED, readers="403"),
+    "screening:review_incomplete": row(all="ok"),
+    "screening:review_not_screened": row(all="ok"),
+    "screening:visit_attachment": row(all=SCOPED),
+    "screening:visit_create": row(editors=SCOPED, readers="403"),
+    "screening:visit_detail": row(all=SCOPED),
+    "screening:visit_list": row(all="ok"),
+    "screening:visit_reopen": row(county="405", others="403"),
+    "screening:visit_submit": row(editors="405", readers="403"),
+    "screening:visit_update": row(editors=SCOPED, readers="403"),
+    "set_language": row(all="redirect"),
+}
+
+
+def outcome(response):
+    if response.status_code in (301, 302):
+        return "login" if response["Location"].startswith(reverse("login")) else "redirect"
+    return {200: "ok"}.get(response.status_code, str(response.status_code))
+
+
+ROUTES = url_patterns()
+PATTERNS = sorted(name for name in ROUTES if not name.startswith("admin:"))
+# Pages whose URL names a record: for those, "ok" in another unit would be a leak.
+RECORD_PAGES = {name for name in PATTERNS if "pk>" in ROUTES[name]}
+
+
+def test_every_url_pattern_has_a_row_in_the_table():
+    missing = [name for name in PATTERNS if name not in EXPECTED]
+
+    assert missing == [], f"add a row to EXPECTED in tests/security/test_url_matrix.py: {missing}"
+
+
+def test_the_table_never_lets_a_record_of_another_unit_open():
+    leaks = [
+        (name, cell)
+        for name in RECORD_PAGES & EXPECTED.keys()
+        for cell, value in EXPECTED[name].items()
+        if cell[1] == "other" and value == "ok"
+    ]
+
+    assert leaks == []
+
+
+@pytest.mark.parametrize("name", [n for n in PATTERNS if n in EXPECTED])
+def test_url_answers_each_role_as_the_table_says(name, media_root):
+    world = World()
+    observed = {}
+    for role in ROLES:
+        for scope in ("own", "other"):
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            response = client.get(url_for(name, world, World.place_for(role, scope)))
+            observed[(role, scope)] = outcome(response)
+
+    wanted = EXPECTED[name]
+    differences = {cell: (wanted[cell], observed[cell]) for cell in wanted}
+    differences = {cell: pair for cell, pair in differences.items() if pair[0] != pair[1]}
+    assert differences == {}, f"{name}: (expected, got) per (role, unit)"
+
+
+ADMIN_PAGES = sorted(
+    name
+    for name, route in ROUTES.items()
+    if name.startswith("admin:")
+    and not any(mark in route for mark in "<^(")
+    and name not in {"admin:login", "admin:logout", "admin:jsi18n"}
+)
+
+
+@pytest.mark.parametrize("role", ["township", "county", "leader", "anonymous"])
+def test_the_admin_site_sends_everyone_but_staff_to_its_login(role):
+    world = World()
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+
+    outcomes = {name: client.get(reverse(name)).status_code for name in ADMIN_PAGES}
+
+    assert set(outcomes.values()) == {302}, outcomes
+
+
+def test_administrator_opens_the_admin_site():
+    client = Client()
+    client.force_login(World().users["administrator"])
+
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -1,0 +1,260 @@
+"""Two counties, three townships and one record of every kind in each, built on demand.
+
+Place "A" is the township user's own township; "B" another township of the same county;
+"C" a township of another county. A township user's "other unit" is B; for the county
+roles (whose unit is the county) it is C. Records are made by the factories and services
+the apps' own tests use, only when a URL asks for them.
+"""
+
+from datetime import date
+from functools import cached_property
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import Role
+from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
+    b"\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
+PASSWORD = "Secret-pass-1"
+ROLES = ("township", "county", "leader", "administrator", "anonymous")
+
+
+class World:
+    def __init__(self):
+        self.county = CountyFactory(name="衡山县")
+        self.far_county = CountyFactory(name="衡东县")
+        self.townships = {
+            "A": TownshipFactory(name="开云镇", parent=self.county),
+            "B": TownshipFactory(name="白果镇", parent=self.county),
+            "C": TownshipFactory(name="大浦镇", parent=self.far_county),
+        }
+        self.users = {
+            "township": UserFactory(
+                username="kaiyun", unit=self.townships["A"], role=Role.TOWNSHIP_STAFF
+            ),
+            "county": UserFactory(username="county", unit=self.county, role=Role.COUNTY_REVIEWER),
+            "leader": UserFactory(username="leader", unit=self.county, role=Role.LEADER),
+            "administrator": UserFactory(
+                username="admin", unit=self.county, role=Role.ADMINISTRATOR, is_staff=True
+            ),
+        }
+        self._staff = {
+            "A": self.users["township"],
+            "B": UserFactory(username="baiguo", unit=self.townships["B"]),
+            "C": UserFactory(username="dapu", unit=self.townships["C"]),
+        }
+        self._reviewers = {
+            "A": self.users["county"],
+            "B": self.users["county"],
+            "C": UserFactory(username="hengdong", unit=self.far_county, role=Role.COUNTY_REVIEWER),
+        }
+        self._cache = {}
+
+    @staticmethod
+    def place_for(role: str, scope: str) -> str:
+        if scope == "own":
+            return "A"
+        return "B" if role == "township" else "C"
+
+    def county_of(self, place):
+        return self.far_county if place == "C" else self.county
+
+    def _once(self, key, build):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    # --- records -----------------------------------------------------------------------------
+
+    def institution(self, place):
+        return self._once(
+            ("institution", place),
+            lambda: InstitutionFactory(township=self.townships[place], name=f"{place}养老院"),
+        )
+
+    def venue(self, place):
+        from tests.factories import VenueFactory
+
+        return self._once(
+            ("venue", place),
+            lambda: VenueFactory(township=self.townships[place], name=f"{place}颐养之家"),
+        )
+
+    def visit(self, place):
+        from tests.screening.factories import ScreeningVisitFactory
+
+        return self._once(
+            ("visit", place),
+            lambda: ScreeningVisitFactory(
+                institution=self.institution(place), staff=self._staff[place]
+            ),
+        )
+
+    def visit_attachment(self, place):
+        from screening.models import VisitAttachment
+
+        return self._once(
+            ("attachment", place),
+            lambda: VisitAttachment.objects.create(
+                visit=self.visit(place), file=SimpleUploadedFile("p.png", PNG), caption=""
+            ),
+        )
+
+    def record(self, factory_name, place):
+        from tests.screening import factories
+
+        factory = getattr(factories, factory_name)
+        return self._once(
+            (factory_name, place), lambda: factory(institution=self.institution(place))
+        )
+
+    def import_batch(self, place):
+        from screening.models import ImportBatch
+
+        return self._once(
+            ("batch", place),
+            lambda: ImportBatch.objects.create(
+                unit=self.county_of(place),
+                kind="lawsuits",
+                file_name="案件.xlsx",
+                status="previewed",
+                uploaded_by=self._reviewers[place],
+            ),
+        )
+
+    def pending_lawsuit(self, place):
+        from screening.models import Lawsuit, MatchStatus
+
+        def build():
+            suit = Lawsuit(
+                unit=self.county_of(place),
+                subject_name=self.institution(place).name,
+                case_number=f"(2024)湘0423刑初{place}号",
+                cause="集资诈骗罪",
+                economic_crime=True,
+                institution=self.institution(place),
+                match_status=MatchStatus.PENDING,
+            )
+            suit.save()
+            return suit
+
+        return self._once(("lawsuit", place), build)
+
+    def lead(self, place):
+        from screening.models import Lead
+
+        return self._once(
+            ("lead", place),
+            lambda: Lead.objects.create(
+                unit=self.townships[place],
+                channel="platform_12337",
+                reference=f"12337-{place}",
+                received_on=timezone.localdate(),
+                reporter_name="王秀英",
+                reporter_phone="13912345678",
+                subject=f"{place}某养老院收取会员费",
+                content="以办卡充值为名收取老人费用，承诺返利。",
+            ),
+        )
+
+    def shared_list_entry(self, place):
+        from screening.models import SharedListEntry
+
+        return self._once(
+            ("shared", place),
+            lambda: SharedListEntry.objects.create(
+                unit=self.townships[place],
+                township=self.townships[place],
+                subject_name=f"{place}颐养之家",
+                source="market_regulation",
+                match_status="unmatched",
+            ),
+        )
+
+    def assessment(self, place):
+        from risklists import services
+        from tests.risklists.factories import invest, visit
+
+        def build():
+            institution = self.institution(place)
+            invest(institution)
+            visit(institution, self._staff[place], fund_use="irregular")
+            return services.rate([institution]).created[0]
+
+        return self._once(("assessment", place), build)
+
+    def action(self, place):
+        from disposal.models import DisposalAction
+        from disposal.services import apply_level
+
+        def build():
+            institution = self.institution(place)
+            apply_level(institution, "orange", user=self._reviewers[place])
+            return DisposalAction.objects.filter(institution=institution).first()
+
+        return self._once(("action", place), build)
+
+    def evidence(self, place):
+        from disposal.services import add_evidence
+
+        return self._once(
+            ("evidence", place),
+            lambda: add_evidence(
+                user=self._reviewers[place],
+                action=self.action(place),
+                upload=SimpleUploadedFile("a.pdf", PDF),
+            ),
+        )
+
+    def refund_plan(self, place):
+        from tests.disposal.factories import RefundPlanFactory
+
+        return self._once(
+            ("refund", place), lambda: RefundPlanFactory(institution=self.institution(place))
+        )
+
+    def publicity(self, place):
+        from tests.reporting.factories import PublicityActivityFactory
+
+        return self._once(
+            ("publicity", place),
+            lambda: PublicityActivityFactory(township=self.townships[place]),
+        )
+
+    def weekly_report(self, place):
+        from tests.reporting.factories import WeeklyReportFactory
+
+        return self._once(
+            ("weekly", place), lambda: WeeklyReportFactory(township=self.townships[place])
+        )
+
+    def report_run(self, place):
+        from reporting.models import ReportRun, ReportSet
+
+        # One pack per unit and week: places A and B share their county's.
+        return self._once(
+            ("run", self.county_of(place).pk),
+            lambda: ReportRun.objects.create(
+                unit=self.county_of(place),
+                report_set=ReportSet.DISTRICT_WEEKLY,
+                year=2026,
+                week=47,
+                requested_at=timezone.now(),
+            ),
+        )
+
+    @cached_property
+    def this_week(self):
+        from reporting.periods import current_week
+
+        return current_week(timezone.now())
+
+
+def today() -> date:
+    return timezone.localdate()
