@@ -37,7 +37,10 @@ REPORT_CHANNELS = (
 
 class ThreeMustsFilterForm(forms.Form):
     township = forms.ModelChoiceField(
-        label=_("Township / street"), queryset=OrgUnit.objects.none(), required=False
+        label=_("Township / street"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("All"),
     )
     status = forms.ChoiceField(
         label=_("Status"),

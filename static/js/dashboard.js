@@ -42,20 +42,37 @@
     return Object.assign(base, extra);
   }
 
+  // A count axis: whole numbers only (a step of 1 while the largest stack is small).
+  function countAxis(traces, horizontal, extra) {
+    var stacks = {};
+    traces.forEach(function (trace) {
+      if (trace.type !== "bar") {
+        return;
+      }
+      var values = horizontal ? trace.x : trace.y;
+      var categories = horizontal ? trace.y : trace.x;
+      values.forEach(function (value, i) {
+        stacks[categories[i]] = (stacks[categories[i]] || 0) + (value || 0);
+      });
+    });
+    var largest = Math.max.apply(null, [0].concat(Object.values(stacks)));
+    var axis = { rangemode: "tozero", gridcolor: "#e9ecef", zeroline: false, automargin: true };
+    if (largest <= 6) {
+      axis.tick0 = 0;
+      axis.dtick = 1;
+    }
+    return Object.assign(axis, extra || {});
+  }
+
   // Horizontal bars: one row per township, the first township at the top.
-  function townshipLayout(count, extra) {
-    return layout(
-      Object.assign(
-        {
-          height: Math.max(220, 26 * count + 90),
-          barmode: "stack",
-          margin: { l: 10, r: 10, t: 40, b: 30 },
-          xaxis: { rangemode: "tozero", gridcolor: "#e9ecef", zeroline: false, tickformat: "d" },
-          yaxis: { autorange: "reversed", automargin: true, ticksuffix: " " },
-        },
-        extra
-      )
-    );
+  function townshipLayout(traces, count) {
+    return layout({
+      height: Math.max(220, 26 * count + 90),
+      barmode: "stack",
+      margin: { l: 10, r: 10, t: 40, b: 30 },
+      xaxis: countAxis(traces, true),
+      yaxis: { autorange: "reversed", automargin: true, ticksuffix: " " },
+    });
   }
 
   function empty(element) {
@@ -105,7 +122,7 @@
     return hbar(series.name, series.values, ratings.townships, LEVEL[series.level]);
   });
   ratingTraces.push(hbar(L.not_approved, ratings.not_approved, ratings.townships, GREY));
-  draw("chart-ratings", ratingTraces, townshipLayout(ratings.townships.length));
+  draw("chart-ratings", ratingTraces, townshipLayout(ratingTraces, ratings.townships.length));
 
   // 2. The weekly trend of red, orange and yellow.
   var trend = data.trend;
@@ -122,6 +139,20 @@
       hovertemplate: "%{customdata} · " + series.name + ": %{y}<extra></extra>",
     };
   });
+  var trendMax = Math.max.apply(
+    null,
+    [0].concat.apply(
+      [0],
+      trend.series.map(function (series) {
+        return series.values;
+      })
+    )
+  );
+  var trendAxis = { rangemode: "tozero", gridcolor: "#e9ecef", zeroline: false, automargin: true };
+  if (trendMax <= 6) {
+    trendAxis.tick0 = 0;
+    trendAxis.dtick = 1; // whole numbers while the list is short
+  }
   draw(
     "chart-trend",
     trendTraces,
@@ -129,13 +160,7 @@
       height: 300,
       margin: { l: 10, r: 10, t: 40, b: 40 },
       xaxis: { type: "category", tickangle: narrow ? -60 : -45, automargin: true },
-      yaxis: {
-        rangemode: "tozero",
-        gridcolor: "#e9ecef",
-        zeroline: false,
-        automargin: true,
-        tickformat: "d",
-      },
+      yaxis: trendAxis,
     })
   );
 
@@ -163,7 +188,7 @@
       hovertemplate: "%{y} · " + L.official + ": %{x}<extra></extra>",
     });
   }
-  draw("chart-coverage", coverageTraces, townshipLayout(coverage.townships.length));
+  draw("chart-coverage", coverageTraces, townshipLayout(coverageTraces, coverage.townships.length));
 
   // 4. Disposal per level: overdue, open within the deadline, completed.
   var disposal = data.disposal;
@@ -177,36 +202,28 @@
       hovertemplate: "%{x} · " + name + ": %{y}<extra></extra>",
     };
   }
+  var disposalTraces = [
+    vbar(L.overdue, disposal.overdue, DANGER),
+    vbar(L.on_time, disposal.on_time, AMBER),
+    vbar(L.done, disposal.done, SUCCESS),
+  ];
   draw(
     "chart-disposal",
-    [
-      vbar(L.overdue, disposal.overdue, DANGER),
-      vbar(L.on_time, disposal.on_time, AMBER),
-      vbar(L.done, disposal.done, SUCCESS),
-    ],
+    disposalTraces,
     layout({
       height: 300,
       barmode: "stack",
       margin: { l: 10, r: 10, t: 40, b: 30 },
       xaxis: { type: "category" },
-      yaxis: {
-        title: { text: L.actions },
-        rangemode: "tozero",
-        gridcolor: "#e9ecef",
-        automargin: true,
-        tickformat: "d",
-      },
+      yaxis: countAxis(disposalTraces, false, { title: { text: L.actions } }),
     })
   );
 
   // 5. 清零: venues crossed off and still to cross off, per township with venues.
   var zeroing = data.zeroing;
-  draw(
-    "chart-zeroing",
-    [
-      hbar(L.crossed_off, zeroing.crossed_off, zeroing.townships, SUCCESS),
-      hbar(L.remaining, zeroing.remaining, zeroing.townships, LEVEL.orange),
-    ],
-    townshipLayout(zeroing.townships.length)
-  );
+  var zeroingTraces = [
+    hbar(L.crossed_off, zeroing.crossed_off, zeroing.townships, SUCCESS),
+    hbar(L.remaining, zeroing.remaining, zeroing.townships, LEVEL.orange),
+  ];
+  draw("chart-zeroing", zeroingTraces, townshipLayout(zeroingTraces, zeroing.townships.length));
 })();
