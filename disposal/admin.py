@@ -7,6 +7,7 @@ from .models import (
     DeadlineSetting,
     DisposalAction,
     DisposalCase,
+    DisposalPolicy,
     InstitutionPlan,
     RefundPlan,
     RefundRecord,
@@ -106,3 +107,15 @@ class DeadlineSettingAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return DeadlineSetting.objects.visible_to(request.user).select_related("unit")
+
+
+@admin.register(DisposalPolicy)
+class DisposalPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["unit", "mechanism_for_every_orange"]
+    raw_id_fields = ["unit"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return DisposalPolicy.objects.visible_to(request.user).select_related("unit")

@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from institutions.models import LegalForm, RegistrationStatus
 from institutions.validators import validate_credit_code
 
-from .levels import ActionType
+from .levels import CONDITIONAL_TYPES, ActionType
 from .models import (
     Assistance,
     DisposalAction,
@@ -338,4 +338,50 @@ class DeadlineForm(forms.Form):
         self.helper.layout = Layout(
             *rows_of_two(*self.fields),
             Submit("save", _("Save"), css_class=SUBMIT_CSS),
+        )
+
+
+class PolicyForm(forms.Form):
+    """Where the two plans differ: the county chooses (衡山县 §一.三 or the district plan)."""
+
+    mechanism_for_every_orange = forms.BooleanField(
+        label=_("Every orange institution enters the illegal-fundraising mechanism"),
+        required=False,
+        help_text=_(
+            "衡山县 plan: 纳入属地非法集资等诈骗防范处置机制 for every orange (and red) "
+            "institution; the orange and red cases without it get the action now. Off: the "
+            "district plan, only when the records show signs of illegal fundraising."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("mechanism_for_every_orange"),
+            Submit("save_policy", _("Save"), css_class=SUBMIT_CSS),
+        )
+
+
+class AddActionForm(forms.Form):
+    """The county adds a conditional action (纳入处非机制, 移送司法机关) to a case, with why."""
+
+    action_type = forms.ChoiceField(label=_("Disposal action"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. 衡山县 plan: every orange institution; crime suspected on a report"),
+    )
+
+    def __init__(self, *args, existing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_type"].choices = [
+            (value, ActionType(value).label) for value in CONDITIONAL_TYPES if value not in existing
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("action_type"),
+            Field("reason"),
+            Submit("save", _("Add the action"), css_class=SUBMIT_CSS),
         )

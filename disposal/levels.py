@@ -113,15 +113,33 @@ DEFAULT_DEADLINE_DAYS = {
 }
 
 
+# Actions a level requires only under a condition; the county section may also add one to a
+# case by hand, with a reason (衡山县 §一.三 纳入属地非法集资等诈骗防范处置机制, 直接移交公安机关).
+CONDITIONAL_TYPES = tuple(
+    dict.fromkeys(
+        req.action_type for reqs in REQUIREMENTS.values() for req in reqs if req.condition
+    )
+)
+
+
 def required_action_types(
-    level: str, *, illegal_fundraising: bool = False, crime_suspected: bool = False
+    level: str,
+    *,
+    illegal_fundraising: bool = False,
+    crime_suspected: bool = False,
+    mechanism_for_every_orange: bool = False,
 ) -> list[str]:
-    """The action types ``level`` requires, in the plans' order, conditions applied."""
+    """The action types ``level`` requires, in the plans' order, conditions applied.
+
+    ``mechanism_for_every_orange`` is the 衡山县 plan's rule (a county setting): every orange
+    (and so every red) institution enters the illegal-fundraising mechanism, where the
+    district plan enters only those 属于非法集资的.
+    """
     if level not in REQUIREMENTS:
         raise ValueError(f"Unknown level {level!r}")
     holds = {
         ALWAYS: True,
-        ILLEGAL_FUNDRAISING: illegal_fundraising,
+        ILLEGAL_FUNDRAISING: illegal_fundraising or mechanism_for_every_orange,
         CRIME_SUSPECTED: crime_suspected,
     }
     return [req.action_type for req in REQUIREMENTS[level] if holds[req.condition]]

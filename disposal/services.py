@@ -16,20 +16,29 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
 from screening.models import PrepaymentRecord
 
-from .levels import DEFAULT_DEADLINE_DAYS, LEVEL_RANK, Level, is_below, required_action_types
+from .levels import (
+    CONDITIONAL_TYPES,
+    DEFAULT_DEADLINE_DAYS,
+    LEVEL_RANK,
+    ActionType,
+    Level,
+    is_below,
+    required_action_types,
+)
 from .models import (
     ActionEvidence,
     ActionStatus,
     DeadlineSetting,
     DisposalAction,
     DisposalCase,
+    DisposalPolicy,
     InstitutionPlan,
     Outcome,
     RefundPlan,
@@ -113,6 +122,133 @@ def save_deadlines(*, user, unit, days: dict[str, int]) -> None:
         _save(setting, user)
 
 
+# --- the county's disposal policy (where the two plans differ) ----------------------------
+
+
+def disposal_policy(scope_path: str) -> DisposalPolicy:
+    """The policy in force for ``scope_path``: its nearest unit's, else the district plan's
+    (an unsaved default)."""
+    ids = [int(part) for part in scope_path.strip("/").split("/") if part]
+    policies = {p.unit_id: p for p in DisposalPolicy.objects.filter(unit_id__in=ids)}
+    for unit_id in reversed(ids):
+        if unit_id in policies:
+            return policies[unit_id]
+    return DisposalPolicy()
+
+
+# Orange and red cases enter the mechanism when the 衡山县 rule is switched on.
+MECHANISM_LEVELS = (Level.ORANGE, Level.RED)
+
+
+@transaction.atomic
+def save_disposal_policy(
+    *, user, unit, mechanism_for_every_orange: bool, today: date | None = None
+) -> int:
+    """The county section chooses the 衡山县 rule (纳入处非机制 for every orange institution)
+    or the district's (only 属于非法集资的); the history keeps who changed it and when.
+
+    Switching the 衡山县 rule on also adds the action to the orange and red cases below
+    ``unit`` that lack it, so that the list does not depend on when a level was approved.
+    Switching it off closes nothing: actions already created are followed to their end.
+    Returns the number of actions added.
+    """
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section sets the disposal policy."))
+    if not user.is_superuser and (user.unit is None or not unit.path.startswith(user.unit.path)):
+        raise PermissionDenied(_("This unit is outside yours."))
+    today = today or timezone.localdate()
+    policy = DisposalPolicy.objects.select_for_update().filter(unit=unit).first()
+    if policy is None:
+        policy = DisposalPolicy(unit=unit)
+    changed = policy.pk is None or policy.mechanism_for_every_orange != mechanism_for_every_orange
+    if not changed:
+        return 0
+    policy.mechanism_for_every_orange = mechanism_for_every_orange
+    rule = _("衡山县 plan") if mechanism_for_every_orange else _("district plan")
+    _save(policy, user, _("Mechanism for every orange: %(rule)s") % {"rule": rule})
+    if not mechanism_for_every_orange:
+        return 0
+    return _add_mechanism_to_cases(user, unit, today)
+
+
+def _add_mechanism_to_cases(user, unit, today: date) -> int:
+    """纳入处非机制 for every orange and red case below ``unit`` that lacks it: one query to
+    find them, one bulk insert (with history)."""
+    cases = list(
+        DisposalCase.objects.filter(
+            scope_path__startswith=unit.path,
+            level__in=MECHANISM_LEVELS,
+            institution__archived_at__isnull=True,
+        )
+        .exclude(institution__disposal_actions__action_type=ActionType.FUNDRAISING_MECHANISM)
+        .select_related("institution")
+    )
+    days = deadline_days(unit.path)[ActionType.FUNDRAISING_MECHANISM]
+    actions = [
+        DisposalAction(
+            case=case,
+            institution=case.institution,
+            scope_path=case.institution.scope_path,
+            action_type=ActionType.FUNDRAISING_MECHANISM,
+            level=case.level,
+            assessment_id=case.assessment_id,
+            responsible_unit_id=case.institution.township_id,
+            required_on=today,
+            deadline=today + timedelta(days=days),
+            created_by=user,
+        )
+        for case in cases
+    ]
+    if actions:
+        bulk_create_with_history(
+            actions,
+            DisposalAction,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=_("衡山县 plan: every orange institution enters the mechanism"),
+        )
+    return len(actions)
+
+
+@transaction.atomic
+def add_conditional_action(
+    *, user, institution: Institution, action_type: str, reason: str, today: date | None = None
+) -> DisposalAction:
+    """The county section adds 纳入处非机制 or 移送司法机关 to a case by hand, with a reason:
+    the records need not show the signs the level's condition reads (衡山县 §一.三: every
+    orange institution enters the mechanism; a crime suspected on other evidence)."""
+    today = today or timezone.localdate()
+    if not (user.can_review and _in_scope(user, institution)):
+        raise PermissionDenied(_("Only the county section adds an action by hand."))
+    if action_type not in CONDITIONAL_TYPES:
+        raise ValidationError({"action_type": _("This action cannot be added by hand.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the action is added.")})
+    case = DisposalCase.objects.select_for_update().filter(institution=institution).first()
+    if case is None:
+        raise ValidationError(
+            _("No level has been approved for this institution yet: approve one first.")
+        )
+    if DisposalAction.objects.filter(institution=institution, action_type=action_type).exists():
+        raise ValidationError({"action_type": _("This institution already has this action.")})
+    days = deadline_days(institution.scope_path)
+    action = DisposalAction(
+        case=case,
+        institution=institution,
+        action_type=action_type,
+        level=case.level,
+        assessment_id=case.assessment_id,
+        responsible_unit_id=institution.township_id,
+        required_on=today,
+        deadline=today + timedelta(days=days[action_type]),
+        manual_reason=reason[:255],
+        created_by=user,
+    )
+    action.full_clean()
+    return _save(action, user, _("Added by hand: %(reason)s") % {"reason": reason})
+
+
 # --- applying a level -------------------------------------------------------------------
 
 
@@ -145,7 +281,8 @@ def apply_level(
     person to decide, with a reason.
 
     ``illegal_fundraising`` and ``crime_suspected`` decide the conditional actions (纳入处非
-    机制, 移送司法机关); when not given they are read from the screening records.
+    机制, 移送司法机关); when not given they are read from the screening records. The county's
+    policy may enter every orange and red institution into the mechanism (衡山县).
     """
     if level not in LEVEL_RANK:
         raise ValueError(f"Unknown level {level!r}")
@@ -180,7 +317,12 @@ def apply_level(
 
     result = ApplyResult(case=case)
     required = required_action_types(
-        level, illegal_fundraising=illegal_fundraising, crime_suspected=crime_suspected
+        level,
+        illegal_fundraising=illegal_fundraising,
+        crime_suspected=crime_suspected,
+        mechanism_for_every_orange=disposal_policy(
+            institution.scope_path
+        ).mechanism_for_every_orange,
     )
     existing = {a.action_type: a for a in DisposalAction.objects.filter(institution=institution)}
     days = deadline_days(institution.scope_path)

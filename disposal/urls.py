@@ -70,5 +70,10 @@ urlpatterns = [
         views.InstitutionPlanView.as_view(),
         name="institution_plan",
     ),
+    path(
+        "institutions/<int:institution_pk>/actions/add/",
+        views.ActionAddView.as_view(),
+        name="action_add",
+    ),
     path("settings/deadlines/", views.DeadlineSettingsView.as_view(), name="deadline_settings"),
 ]

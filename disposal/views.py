@@ -31,10 +31,12 @@ from . import selectors, services
 from .filters import ActionFilterSet, LedgerFilterSet
 from .forms import (
     ActionForm,
+    AddActionForm,
     AssistanceForm,
     CrossOffForm,
     DeadlineForm,
     PlanForm,
+    PolicyForm,
     RefundPlanForm,
     RefundRecordForm,
     ResettlementForm,
@@ -668,11 +670,18 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
             raise PermissionDenied(_("Only the county section sets deadlines."))
         return unit
 
-    def render_page(self, request, form):
+    def render_page(self, request, form, policy_form=None):
+        unit = self.unit(request)
+        if policy_form is None:
+            policy = services.disposal_policy(unit.path)
+            policy_form = PolicyForm(
+                initial={"mechanism_for_every_orange": policy.mechanism_for_every_orange}
+            )
         context = {
             "title": _("Deadlines of disposal actions"),
             "form": form,
-            "unit": self.unit(request),
+            "policy_form": policy_form,
+            "unit": unit,
         }
         return render(request, "disposal/deadline_settings.html", context)
 
@@ -682,9 +691,81 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
 
     def post(self, request):
         unit = self.unit(request)
+        if "save_policy" in request.POST:
+            return self.post_policy(request, unit)
         form = DeadlineForm(request.POST, days=services.deadline_days(unit.path))
         if not form.is_valid():
             return self.render_page(request, form)
         services.save_deadlines(user=request.user, unit=unit, days=form.cleaned_data)
         messages.success(request, _("Saved. New actions get these deadlines."))
         return redirect("disposal:deadline_settings")
+
+    def post_policy(self, request, unit):
+        form = PolicyForm(request.POST)
+        if not form.is_valid():
+            days = services.deadline_days(unit.path)
+            return self.render_page(request, DeadlineForm(days=days), form)
+        added = services.save_disposal_policy(
+            user=request.user,
+            unit=unit,
+            mechanism_for_every_orange=form.cleaned_data["mechanism_for_every_orange"],
+        )
+        messages.success(
+            request,
+            _("Saved. %(n)s orange or red institutions entered the mechanism now.") % {"n": added}
+            if added
+            else _("Saved."),
+        )
+        return redirect("disposal:deadline_settings")
+
+
+class ActionAddView(InstitutionMixin, View):
+    """The county section adds 纳入处非机制 or 移送司法机关 to a case by hand, with a reason.
+    Another township's institution is not found (404) before the role is asked (403)."""
+
+    tab = "actions"
+
+    def existing(self):
+        return set(
+            DisposalAction.objects.visible_to(self.request.user)
+            .filter(institution=self.institution)
+            .values_list("action_type", flat=True)
+        )
+
+    def render_page(self, request, form):
+        context = {
+            "title": _("Add an action by hand"),
+            "institution": self.institution,
+            "tab": self.tab,
+            "form": form,
+            "back_url": reverse("disposal:action_list") + f"?institution={self.institution.pk}",
+        }
+        return render(request, "disposal/record_form.html", context)
+
+    def check(self, request):
+        institution = self.institution  # 404 first
+        if not request.user.can_review:
+            raise PermissionDenied(_("Only the county section adds an action by hand."))
+        return institution
+
+    def get(self, request, institution_pk):
+        self.check(request)
+        return self.render_page(request, AddActionForm(existing=self.existing()))
+
+    def post(self, request, institution_pk):
+        institution = self.check(request)
+        form = AddActionForm(request.POST, existing=self.existing())
+        if form.is_valid():
+            try:
+                action = services.add_conditional_action(
+                    user=request.user,
+                    institution=institution,
+                    action_type=form.cleaned_data["action_type"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("Action added."))
+                return redirect(action)
+        return self.render_page(request, form)

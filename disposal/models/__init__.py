@@ -3,7 +3,14 @@ assistance, transfers and the "一院一策" plan. Every model is scoped like th
 records: ``scope_path`` copied from the institution."""
 
 from ..levels import ActionType, Level
-from .actions import ActionEvidence, ActionStatus, DeadlineSetting, DisposalAction, DisposalCase
+from .actions import (
+    ActionEvidence,
+    ActionStatus,
+    DeadlineSetting,
+    DisposalAction,
+    DisposalCase,
+    DisposalPolicy,
+)
 from .support import (
     Assistance,
     AssistanceKind,
@@ -29,6 +36,7 @@ __all__ = [
     "DestinationKind",
     "DisposalAction",
     "DisposalCase",
+    "DisposalPolicy",
     "InstitutionPlan",
     "Level",
     "Outcome",

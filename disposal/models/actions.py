@@ -129,6 +129,8 @@ class DisposalAction(ScopedModel):
     # Set when a later approval lowered the level below what this action needs: a person
     # decides whether to close it (区县方案: 风险软着陆 — nothing is closed silently).
     level_lowered_on = models.DateField(_("level lowered on"), null=True, blank=True)
+    # A conditional action (纳入处非机制, 移送司法机关) the county section added by hand, and why.
+    manual_reason = models.CharField(_("added by hand because"), max_length=255, blank=True)
 
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
     objects = DisposalActionQuerySet.as_manager()
@@ -240,3 +242,41 @@ class DeadlineSetting(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.get_action_type_display()} · {self.days}"
+
+
+class DisposalPolicy(models.Model):
+    """A county's choice where the two plans differ on disposal (defaults: the district plan).
+
+    衡山县 §一.三 enters every orange institution into the local illegal-fundraising
+    mechanism (纳入属地非法集资等诈骗防范处置机制); the district plan only those 属于非法集资的.
+    The nearest unit on an institution's path that has a policy decides; every change is
+    kept in the history (who, when, what).
+    """
+
+    unit = models.OneToOneField(
+        "accounts.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mechanism_for_every_orange = models.BooleanField(
+        _("every orange institution enters the illegal-fundraising mechanism"),
+        default=False,
+        help_text=_(
+            "衡山县 plan: 纳入属地非法集资等诈骗防范处置机制 for every orange (and red) "
+            "institution. Off: the district plan, only when the records show signs of illegal "
+            "fundraising."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = DeadlineSettingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("disposal policy")
+        verbose_name_plural = _("disposal policies")
+        ordering = ["unit"]
+
+    def __str__(self):
+        return str(self.unit)
