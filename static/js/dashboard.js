@@ -67,8 +67,9 @@
   // Horizontal bars: one row per township, the first township at the top.
   function townshipLayout(traces, count) {
     return layout({
-      height: Math.max(220, 26 * count + 90),
+      height: Math.max(200, 26 * count + 90),
       barmode: "stack",
+      bargap: count <= 2 ? 0.55 : 0.3, // a township's own page: slim bars, not slabs
       margin: { l: 10, r: 10, t: 40, b: 30 },
       xaxis: countAxis(traces, true),
       yaxis: { autorange: "reversed", automargin: true, ticksuffix: " " },
