@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -274,8 +274,15 @@ class SyntheticBuilder:
         with transaction.atomic():
             self._step("approvals", self.approvals)
             self._step("disposal", self.disposal)
+        self._step("analyze", self.analyze)
         self.summary.seconds["total"] = round(time.monotonic() - started, 2)
         return self.summary
+
+    def analyze(self):
+        """Refresh the planner's statistics, as autovacuum would after a bulk load: without
+        them PostgreSQL plans the rating's queries for empty tables (sequential scans)."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     # --- units and users -----------------------------------------------------------------
     def _create_units(self, units: list[OrgUnit]) -> None:

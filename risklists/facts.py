@@ -43,7 +43,9 @@ def _registry_rows(institutions) -> dict[int, tuple[str, int | None]]:
 
 
 def facts_from(registration_status: str, beds: int | None, figures) -> Facts:
-    values = {k: v for k, v in figures.as_dict().items() if k in FACT_FIELDS}
+    # Attribute by attribute: dataclasses.asdict deep-copies every value, which at province
+    # size cost more than the engine itself.
+    values = {name: getattr(figures, name) for name in FACT_FIELDS if hasattr(figures, name)}
     return Facts(
         registered=registration_status != RegistrationStatus.UNREGISTERED,
         beds=beds or 0,

@@ -25,6 +25,7 @@ from institutions.models import Institution
 from .engine import LEVELS, Thresholds, compliance_checks, evaluate, level_rank
 from .facts import build_facts
 from .models import (
+    PENDING_STATES,
     Assessment,
     ChangeKind,
     Level,
@@ -154,12 +155,47 @@ def compute(institutions, today: date | None = None, thresholds: Thresholds | No
     return result
 
 
-def _same_result(assessment: Assessment, rating: Rating) -> bool:
+@dataclass
+class _Latest:
+    """An institution's latest proposal, as much of it as comparing needs (no model row:
+    at province size building fifty thousand models cost more than the comparing)."""
+
+    pk: int
+    level: str
+    hits: list
+    compliance: list
+    threshold_version_id: int | None
+    state: str
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in PENDING_STATES
+
+
+def _same_result(assessment, rating: Rating) -> bool:
     return (
         assessment.level == rating.level
         and assessment.hits == rating.hits
         and assessment.threshold_version_id == (rating.version.pk if rating.version else None)
     )
+
+
+def _latest_proposals(institution_ids) -> dict[int, _Latest]:
+    """Lock the institutions' rating rows and read their latest proposals."""
+    rows = (
+        RatingState.objects.select_for_update(of=("self",))
+        .filter(institution_id__in=institution_ids, proposal__isnull=False)
+        .values_list(
+            "institution_id",
+            "proposal_id",
+            "proposal__level",
+            "proposal__hits",
+            "proposal__compliance",
+            "proposal__threshold_version_id",
+            "proposal__state",
+        )
+    )
+    return {row[0]: _Latest(*row[1:]) for row in rows}
 
 
 def rate(
@@ -177,26 +213,18 @@ def rate(
     ratings = compute(list(rows.values()), today=today)
     result = RateResult()
     with transaction.atomic():
-        states = {
-            state.institution_id: state
-            for state in RatingState.objects.select_for_update(of=("self",))
-            .select_related("proposal", "current")
-            .filter(institution_id__in=list(ratings))
-        }
-        new, superseded, refreshed = [], [], []
+        latest_of = _latest_proposals(list(ratings))
+        new, to_supersede, to_refresh = [], [], {}
         for pk, rating in ratings.items():
             result.levels[rating.level] += 1
-            state = states.get(pk)
-            latest = state.proposal if state else None
+            latest = latest_of.get(pk)
             if latest is not None and _same_result(latest, rating):
                 if latest.compliance != rating.compliance:
-                    latest.compliance = rating.compliance
-                    refreshed.append(latest)
+                    to_refresh[latest.pk] = rating.compliance
                 result.unchanged += 1
                 continue
             if latest is not None and latest.is_pending:
-                latest.state = ReviewState.SUPERSEDED
-                superseded.append(latest)
+                to_supersede.append(latest.pk)
             new.append(
                 Assessment(
                     institution_id=pk,
@@ -209,6 +237,14 @@ def rate(
                     created_by=user,
                 )
             )
+        # Whole rows only for what is written (the history copies every field).
+        full = Assessment.objects.in_bulk([*to_supersede, *to_refresh])
+        superseded = [full[pk] for pk in to_supersede]
+        for assessment in superseded:
+            assessment.state = ReviewState.SUPERSEDED
+        refreshed = [full[pk] for pk in to_refresh]
+        for assessment in refreshed:
+            assessment.compliance = to_refresh[assessment.pk]
         reason = _("Superseded by a newer rating")
         if superseded:
             bulk_update_with_history(
@@ -237,11 +273,17 @@ def rate(
                 default_date=now,
             )
             result.created = created
-            _point_states(states, created)
+            _point_states(created)
     return result
 
 
-def _point_states(states: dict, created: list[Assessment]) -> None:
+def _point_states(created: list[Assessment]) -> None:
+    states = {
+        state.institution_id: state
+        for state in RatingState.objects.select_related("current").filter(
+            institution_id__in=[assessment.institution_id for assessment in created]
+        )
+    }
     to_create, to_update = [], []
     for assessment in created:
         state = states.get(assessment.institution_id)
