@@ -47,6 +47,9 @@ class ActionType(models.TextChoices):
         _("Administrative, economic and civil measures"),
     )
     JUDICIAL_TRANSFER = "judicial_transfer", _("Transfer to the judicial authorities")
+    # Not required by a level: scheduled when a venue is crossed off the 清零 ledger as
+    # registered (衡山县 §一.三 督促其尽快依法办理登记，并加强后续跟踪检查).
+    FOLLOW_UP_CHECK = "follow_up_check", _("Follow-up check after registration")
 
 
 # Conditions some actions depend on (属于非法集资的 / 对涉嫌犯罪的).
@@ -110,7 +113,11 @@ DEFAULT_DEADLINE_DAYS = {
     ActionType.STOP_OPERATIONS: 3,
     ActionType.COMPREHENSIVE_MEASURES: 30,
     ActionType.JUDICIAL_TRANSFER: 7,
+    ActionType.FOLLOW_UP_CHECK: 30,
 }
+
+# The follow-up after registration is supervision, not a measure of the 红橙黄 list.
+FOLLOW_UP_LEVEL = Level.GREEN
 
 
 # Actions a level requires only under a condition; the county section may also add one to a
@@ -146,5 +153,8 @@ def required_action_types(
 
 
 def is_below(level: str, action_type: str) -> bool:
-    """True when ``level`` no longer requires an action of ``action_type`` (a lowering)."""
+    """True when ``level`` no longer requires an action of ``action_type`` (a lowering).
+    An action no level requires (the follow-up after registration) is never "lowered"."""
+    if action_type not in LOWEST_LEVEL:
+        return False
     return LEVEL_RANK[level] < LEVEL_RANK[LOWEST_LEVEL[action_type]]

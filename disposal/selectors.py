@@ -16,7 +16,7 @@ from accounts.models import OrgUnit
 from institutions.models import Institution, RegistrationStatus
 from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
 
-from .levels import LEVEL_RANK, Level
+from .levels import LEVEL_RANK, ActionType, Level
 from .models import (
     DisposalAction,
     InstitutionPlan,
@@ -188,6 +188,7 @@ class BoardFigures:
     due_this_week: int = 0
     level_lowered: int = 0
     unassigned: int = 0
+    follow_up: int = 0
     zeroing_total: int = 0
     zeroing_crossed_off: int = 0
 
@@ -214,6 +215,7 @@ def _action_counts(today):
         unassigned=Count(
             "pk", filter=is_open & Q(responsible_user__isnull=True, responsible_name="")
         ),
+        follow_up=Count("pk", filter=is_open & Q(action_type=ActionType.FOLLOW_UP_CHECK)),
     )
     return counts
 
@@ -224,7 +226,8 @@ LEVELS_DOWN = sorted(Level, key=LEVEL_RANK.get, reverse=True)
 
 def _fill(figures: BoardFigures, row: dict):
     figures.open_by_level = {level: row.get(f"open_{level}", 0) for level in LEVELS_DOWN}
-    for name in ("open_total", "overdue", "due_this_week", "level_lowered", "unassigned"):
+    names = ("open_total", "overdue", "due_this_week", "level_lowered", "unassigned", "follow_up")
+    for name in names:
         setattr(figures, name, row.get(name, 0) or 0)
 
 

@@ -26,6 +26,7 @@ from screening.models import PrepaymentRecord
 from .levels import (
     CONDITIONAL_TYPES,
     DEFAULT_DEADLINE_DAYS,
+    FOLLOW_UP_LEVEL,
     LEVEL_RANK,
     ActionType,
     Level,
@@ -712,4 +713,47 @@ def cross_off(
     if notes:
         entry.notes = (entry.notes + "\n" + notes).strip() if entry.notes else notes
     entry.institution = institution
-    return _save(entry, user, _("Crossed off: %(outcome)s") % {"outcome": Outcome(outcome).label})
+    _save(entry, user, _("Crossed off: %(outcome)s") % {"outcome": Outcome(outcome).label})
+    if outcome == Outcome.REGISTERED:
+        schedule_follow_up(user=user, institution=institution, entry=entry, today=today)
+    return entry
+
+
+def schedule_follow_up(
+    *, user, institution: Institution, entry: ZeroingEntry | None = None, today: date
+) -> DisposalAction | None:
+    """衡山县 §一.三: 督促其尽快依法办理登记，并加强后续跟踪检查. A venue crossed off as registered
+    gets a follow-up check on its disposal board, with the county's deadline for it and the
+    ledger's person in charge (包干到人). Once per institution.
+
+    The action belongs to the institution's disposal case; a venue whose level was never
+    approved gets a case at green (正常开展日常监管) until the county approves one.
+    """
+    if DisposalAction.objects.filter(
+        institution=institution, action_type=ActionType.FOLLOW_UP_CHECK
+    ).exists():
+        return None
+    reason = _("Registered: follow-up checks")
+    case = DisposalCase.objects.select_for_update().filter(institution=institution).first()
+    if case is None:
+        case = DisposalCase(
+            institution=institution,
+            level=FOLLOW_UP_LEVEL,
+            level_applied_on=today,
+            created_by=user,
+        )
+        _save(case, user, reason)
+    days = deadline_days(institution.scope_path)[ActionType.FOLLOW_UP_CHECK]
+    action = DisposalAction(
+        case=case,
+        institution=institution,
+        action_type=ActionType.FOLLOW_UP_CHECK,
+        level=FOLLOW_UP_LEVEL,
+        responsible_unit_id=institution.township_id,
+        responsible_user=entry.responsible_user if entry else None,
+        responsible_name=entry.responsible_name if entry else "",
+        required_on=today,
+        deadline=today + timedelta(days=days),
+        created_by=user,
+    )
+    return _save(action, user, reason)

@@ -43,6 +43,7 @@ from .forms import (
     TransferForm,
     ZeroingAssignForm,
 )
+from .levels import ActionType
 from .models import (
     ActionEvidence,
     Assistance,
@@ -292,6 +293,9 @@ def zeroing_context(request, institution, assign_form=None, cross_off_form=None)
         "transfers": list(Transfer.objects.visible_to(user).filter(institution=institution)),
         "expected_authority": expected_authority(institution),
         "refunds": selectors.refund_totals([institution.pk])[institution.pk],
+        "follow_up": DisposalAction.objects.visible_to(user)
+        .filter(institution=institution, action_type=ActionType.FOLLOW_UP_CHECK)
+        .first(),
         "assign_form": assign_form,
         "cross_off_form": cross_off_form,
         "history": history,
