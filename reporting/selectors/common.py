@@ -63,8 +63,13 @@ def level_label(level: str) -> str:
     return str(Level(level).label) if level else ""
 
 
+def level_labels() -> dict[str, str]:
+    """The levels' names in the active language (looked up once per table, not per row)."""
+    return {"": "", None: "", **{value: str(label) for value, label in Level.choices}}
+
+
 def join(parts, separator="；") -> str:
-    return separator.join(p for p in parts if p)
+    return separator.join(filter(None, parts))
 
 
 # --- prepayments (derived from the records, never typed) -------------------------------------
@@ -221,14 +226,16 @@ def _person(username, last_name, first_name, name) -> str:
     return name or ""
 
 
-def action_summaries(user, institutions) -> dict[int, ActionSummary]:
+def action_summaries(user, institutions=None) -> dict[int, ActionSummary]:
     """``{institution id: ActionSummary}`` for the list-level actions of ``institutions`` (a
-    queryset), not counting those set aside as not applicable. One streamed query."""
+    queryset; every institution the user sees when None), not counting those set aside as
+    not applicable. One streamed query; a pack computes it once for 附件3 and 附件4."""
     summaries: dict[int, ActionSummary] = {}
+    actions = DisposalAction.objects.visible_to(user).filter(level__in=LIST_LEVELS)
+    if institutions is not None:
+        actions = actions.filter(institution__in=institutions.values("pk"))
     rows = (
-        DisposalAction.objects.visible_to(user)
-        .filter(institution__in=institutions.values("pk"), level__in=LIST_LEVELS)
-        .exclude(status=ActionStatus.NOT_APPLICABLE)
+        actions.exclude(status=ActionStatus.NOT_APPLICABLE)
         .order_by("institution_id", "deadline", "pk")
         .values_list(
             "institution_id",

@@ -30,6 +30,7 @@ from .common import (
     closed_q,
     join,
     level_label,
+    level_labels,
     prepayment_annotations,
     rectified_q,
     refund_annotations,
@@ -44,8 +45,15 @@ def registration_labels() -> dict[str, str]:
     return labels
 
 
-def _measures(summary: ActionSummary | None, labels: dict[str, str]) -> str:
-    return join(labels.get(kind, kind) for kind in summary.types) if summary else ""
+def _measures(summary: ActionSummary | None, labels: dict[str, str], seen: dict) -> str:
+    """The measures as one text; the same few combinations repeat over thousands of rows."""
+    if summary is None:
+        return ""
+    key = tuple(summary.types)
+    text = seen.get(key)
+    if text is None:
+        text = seen[key] = join([labels.get(kind, kind) for kind in key])
+    return text
 
 
 def _responsibility(row: dict, summary: ActionSummary | None):
@@ -57,7 +65,7 @@ def _responsibility(row: dict, summary: ActionSummary | None):
 def risk_description(hits, override_level: str, override_reason: str) -> str:
     """The clauses of the plan that fired (the assessment's hits), and the county's reason
     when it set the level by hand."""
-    text = join(hit.get("clause", "") for hit in hits or ())
+    text = join([hit.get("clause", "") for hit in hits or ()])
     if override_level and override_reason:
         text = join(
             [
@@ -69,7 +77,9 @@ def risk_description(hits, override_level: str, override_reason: str) -> str:
     return text
 
 
-def risk_list_rows(user, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+def risk_list_rows(
+    user, chunk_size: int = CHUNK_SIZE, summaries: dict[int, ActionSummary] | None = None
+) -> Iterator[dict]:
     """附件3 红橙黄 list: every active institution or venue whose APPROVED level is red, orange
     or yellow, red first, then by township and name.
 
@@ -80,8 +90,10 @@ def risk_list_rows(user, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
     listed = (
         Institution.objects.visible_to(user).active().filter(rating__approved_level__in=LIST_LEVELS)
     )
-    summaries = action_summaries(user, listed)
-    labels, registration = action_labels(), registration_labels()
+    if summaries is None:
+        summaries = action_summaries(user, listed)
+    labels, registration, levels = action_labels(), registration_labels(), level_labels()
+    measures: dict[tuple, str] = {}
     rows = (
         listed.annotate(**prepayment_annotations())
         .order_by("-rating__list_rank", "township__path", "name", "pk")
@@ -110,13 +122,13 @@ def risk_list_rows(user, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
         row["registration"] = registration.get(row["registration_status"], "")
         row["legal_representative"] = row["legal_representative"] or row["operator"]
         row["address"] = row["actual_address"] or row["registered_address"]
-        row["level"] = level_label(row["rating__approved_level"])
+        row["level"] = levels[row["rating__approved_level"]]
         row["risk_description"] = risk_description(
             row["rating__current__hits"],
             row["rating__current__override_level"],
             row["rating__current__override_reason"],
         )
-        row["measures"] = _measures(summary, labels)
+        row["measures"] = _measures(summary, labels, measures)
         _responsibility(row, summary)
         yield row
 
@@ -138,7 +150,9 @@ def disposal_result(row: dict) -> str:
     return DisposalResult.IN_PROGRESS
 
 
-def disposal_progress_rows(user, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+def disposal_progress_rows(
+    user, chunk_size: int = CHUNK_SIZE, summaries: dict[int, ActionSummary] | None = None
+) -> Iterator[dict]:
     """附件4 分类处置工作进度表: every institution or venue under disposal for a red, orange or
     yellow level (now or earlier in the campaign; an archived one too, since closing it
     down is a result), most serious level first.
@@ -148,8 +162,10 @@ def disposal_progress_rows(user, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]
     the institution's plan; refunds due and refunded from the refund records.
     """
     under = Institution.objects.visible_to(user).filter(under_disposal_q())
-    summaries = action_summaries(user, under)
-    labels = action_labels()
+    if summaries is None:
+        summaries = action_summaries(user, under)
+    labels, levels = action_labels(), level_labels()
+    measures: dict[tuple, str] = {}
     latest_plan = (
         InstitutionPlan.objects.filter(institution=OuterRef("pk"))
         .order_by("-version")
@@ -183,8 +199,8 @@ def disposal_progress_rows(user, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]
     results = {key: str(label) for key, label in DisposalResult.LABELS.items()}
     for row in rows.iterator(chunk_size=chunk_size):
         summary = summaries.get(row["pk"])
-        row["level"] = level_label(row["disposal_case__level"])
-        row["measures"] = _measures(summary, labels)
+        row["level"] = levels[row["disposal_case__level"]]
+        row["measures"] = _measures(summary, labels, measures)
         _responsibility(row, summary)
         row["actions_total"] = summary.total if summary else 0
         row["actions_done"] = summary.done if summary else 0

@@ -7,7 +7,7 @@ a ``dict[int, Attachment]``; the same functions render or write any attachment o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
@@ -30,6 +30,13 @@ class ReportContext:
     week: ReportingWeek
     since: date  # the campaign start: "screened" counts visits from this day
     footer_values: dict | None = None  # 填报人 / 审核人 / 联系电话 when known
+    # What several tables of one pack read (the disposal actions of 附件3 and 附件4).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def cached(self, key: str, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
     @classmethod
     def for_user(cls, user, week: ReportingWeek | None = None, since: date | None = None):

@@ -24,7 +24,7 @@ from ..selectors import (
     venue_rows,
 )
 from .attachments import Attachment, ReportContext, render_attachment, township_name
-from .district import PROGRESS, RISK_LIST, progress_rows
+from .district import PROGRESS, RISK_LIST, action_summaries_of, progress_rows
 from .spec import Column, ColumnType, Table, serial_column
 
 INT, MONEY, DATE = ColumnType.INT, ColumnType.MONEY, ColumnType.DATE
@@ -171,7 +171,7 @@ def venues(context: ReportContext):
 
 
 def risk_list(context: ReportContext):
-    return risk_list_rows(context.user)
+    return risk_list_rows(context.user, summaries=action_summaries_of(context))
 
 
 def established(context: ReportContext):

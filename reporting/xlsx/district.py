@@ -20,6 +20,7 @@ from ..selectors import (
     risk_list_rows,
     working_group,
 )
+from ..selectors.common import action_summaries
 from .attachments import (
     Attachment,
     ReportContext,
@@ -298,12 +299,16 @@ def progress_rows(context: ReportContext):
     return rows
 
 
+def action_summaries_of(context: ReportContext):
+    return context.cached("action_summaries", lambda: action_summaries(context.user))
+
+
 def risk_list(context: ReportContext):
-    return risk_list_rows(context.user)
+    return risk_list_rows(context.user, summaries=action_summaries_of(context))
 
 
 def disposal_rows(context: ReportContext):
-    return disposal_progress_rows(context.user)
+    return disposal_progress_rows(context.user, summaries=action_summaries_of(context))
 
 
 def publicity_rows(context: ReportContext):

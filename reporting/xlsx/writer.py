@@ -90,6 +90,35 @@ def write_value(cell, column: Column, value):
         cell.data_type = "n"
 
 
+def _text_writer(cell, value):
+    if value is None or value == "":
+        cell._value = None
+        cell.data_type = "n"
+    elif value is True or value is False:
+        set_text(cell, _("Yes") if value else _("No"))
+    else:
+        cell._value = clean_text(value)
+        cell.data_type = "s"
+
+
+def _number_writer(column: Column):
+    def write(cell, value):
+        if type(value) is int:
+            cell._value = value
+            cell.data_type = "n"
+        else:
+            write_value(cell, column, value)
+
+    return write
+
+
+def value_writer(column: Column) -> Callable[[Any, Any], None]:
+    """``write(cell, value)`` for the cells of ``column``: the common case first."""
+    if column.type == ColumnType.TEXT:
+        return _text_writer
+    return _number_writer(column)
+
+
 # --- cells and their styles --------------------------------------------------------------------
 
 
@@ -361,13 +390,16 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values):
         )
         for column in columns
     ]
-    plan = [(cell, _getter(column), column) for cell, column in zip(cells, columns, strict=True)]
+    plan = [
+        (cell, _getter(column), value_writer(column))
+        for cell, column in zip(cells, columns, strict=True)
+    ]
     summed = [(i, column.key) for i, column in enumerate(columns) if column.total is True]
     sums: dict[str, Any] = {key: 0 for _i, key in summed}
     index = 0
     for index, row in enumerate(rows, start=1):  # noqa: B007 (the count is used below)
-        for cell, get, column in plan:
-            write_value(cell, column, get(row, index))
+        for cell, get, write in plan:
+            write(cell, get(row, index))
         for i, key in summed:
             value = cells[i]._value
             if _is_number(value) and cells[i].data_type == "n":

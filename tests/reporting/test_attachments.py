@@ -1,22 +1,61 @@
-"""附件1, 附件2 and 附件5 of the district plan: the values against hand-built data."""
+"""The district plan's attachment tables 1–6: the values against hand-built data, the
+queries they cost, and the weekly report's counted results (附件6)."""
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from django.db.models import Max, Sum
 from django.utils import translation
 from openpyxl import load_workbook
 
+from disposal.models import (
+    DisposalAction,
+    InstitutionPlan,
+    Outcome,
+    ZeroingEntry,
+    ZeroingStatus,
+)
+from institutions.models import Institution
 from reporting.models import GroupRole, PlaceType
 from reporting.periods import ReportingWeek
-from reporting.selectors import progress_table, publicity_table
+from reporting.selectors import (
+    disposal_progress_rows,
+    progress_table,
+    publicity_table,
+    results_table,
+    risk_list_rows,
+)
 from reporting.xlsx import workbook_bytes
-from reporting.xlsx.district import ReportContext, build_attachment
-from screening.models import FundUse, YesNoUnknown
+from reporting.xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
+from risklists import services as rating
+from screening.models import FundUse, Lead, LeadChannel, LeadStatus, PrepaymentKind, YesNoUnknown
+from screening.selectors import derived_figures
+from tests.disposal.factories import (
+    AssistanceFactory,
+    RefundPlanFactory,
+    RefundRecordFactory,
+    ResettlementFactory,
+    TransferFactory,
+)
 from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory
+from tests.risklists.factories import pay
 from tests.screening.factories import ScreeningVisitFactory, SubmittedVisitFactory
 
 from .factories import PublicityActivityFactory, WorkingGroupMemberFactory
+from .helpers import (
+    approve,
+    body,
+    complete_actions,
+    merged,
+    orange_institution,
+    query_count,
+    red_venue,
+    totals,
+    yellow_institution,
+)
+from .helpers import sheet_of as attachment_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +296,387 @@ def test_an_attachment_the_plan_does_not_have_is_not_found(client_for, leader):
     from django.urls import reverse
 
     assert client_for(leader).get(reverse("reporting:attachment", args=[7])).status_code == 404
+
+
+# --- 附件3 the 红橙黄 list ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def rated(township, other_township, township_user, other_township_user, county_user):
+    """Approved: a red venue and an orange home in 开云镇, a yellow one in 白果镇, a green one;
+    an orange one only proposed; an archived yellow one."""
+    venue = red_venue(
+        township, township_user, name="开云颐养之家", operator="王五", legal_representative=""
+    )
+    pay(venue, "李奶奶", PrepaymentKind.MEMBERSHIP, "30000", refunded_amount=Decimal("10000"))
+    pay(venue, "赵爷爷", PrepaymentKind.DEPOSIT, "5000", refunded_amount=Decimal("5000"))
+    orange = orange_institution(township, township_user, name="开云夕阳红老年公寓", beds=80)
+    yellow = yellow_institution(other_township, other_township_user, name="白果福寿养老院")
+    green = InstitutionFactory(township=township, name="开云敬老院")
+    approve([venue, orange, green], township_user, county_user)
+    approve([yellow], other_township_user, county_user)
+    orange_institution(township, township_user, name="只提议未审核")
+    rating.rate(Institution.objects.filter(name="只提议未审核"))
+    archived = yellow_institution(township, township_user, name="已注销养老院")
+    approve([archived], township_user, county_user)
+    Institution.objects.filter(pk=archived.pk).update(archived_at="2026-05-01T00:00:00+08:00")
+    return {"venue": venue, "orange": orange, "yellow": yellow, "green": green}
+
+
+def test_risk_list_has_the_approved_red_orange_yellow_ones_red_first(rated, county_user, township):
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user)
+
+    assert sheet["A1"].value == "养老服务诈骗风险隐患“红橙黄”风险管控名单"
+    assert {"A1:Q1", "J3:K3", "O3:Q3", "A3:A4", "M3:M4"} <= merged(sheet)
+    assert (sheet["J3"].value, sheet["J4"].value, sheet["K4"].value) == (
+        "收取预付费情况",
+        "金额（元）",
+        "人数",
+    )
+    rows = body(sheet, 5)
+    assert [(r[2], r[11]) for r in rows] == [
+        ("开云颐养之家", "红色"),
+        ("开云夕阳红老年公寓", "橙色"),
+        ("白果福寿养老院", "黄色"),
+    ]
+    venue = rows[0]
+    assert venue[1] == township.name
+    assert venue[4] == "未经登记"
+    assert venue[5] == "王五"  # a venue's operator stands for its legal representative
+    assert venue[12] == "未经登记开展养老服务活动且收取大额预付费"
+    assert "停止经营活动" in venue[13] and "警示约谈主要负责人" in venue[13]
+    assert venue[14] == township.name
+    latest = DisposalAction.objects.filter(institution=rated["venue"]).aggregate(d=Max("deadline"))
+    assert venue[16].date() == latest["d"]
+    assert rows[1][12] == "收取大额预付费且资金使用不规范"
+
+
+def test_risk_list_prepayments_are_the_derived_figures(rated, county_user):
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user)
+    rows = {r[2]: r for r in body(sheet, 5)}
+    figures = derived_figures([rated["venue"].pk, rated["orange"].pk])
+
+    for key in ("venue", "orange"):
+        row = rows[rated[key].name]
+        assert row[9] == pytest.approx(float(figures[rated[key].pk].prepayment_total))
+        assert row[10] == figures[rated[key].pk].prepayment_payers
+    # 80,000 invested, 20,000 of a membership still owed; the refunded deposit counts nothing.
+    assert rows["开云颐养之家"][9:11] == (100000, 2)
+
+
+def test_risk_list_totals_are_the_database_sums(rated, county_user):
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user)
+    listed = Institution.objects.filter(pk__in=[rated[k].pk for k in ("venue", "orange", "yellow")])
+
+    row = totals(sheet, 5)
+    assert row[7] == listed.aggregate(n=Sum("beds"))["n"]
+    assert row[8] == listed.aggregate(n=Sum("residents"))["n"]
+    assert row[9] == pytest.approx(80000 + 20000 + 80000)
+
+
+def test_a_level_set_by_the_county_says_why(rated, county_user):
+    assessment = rated["yellow"].rating.current
+    rating.raise_level(
+        user=county_user, assessment=assessment, level="orange", reason="群众多次反映"
+    )
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    row = rows["白果福寿养老院"]
+    assert row[11] == "橙色"
+    assert row[12] == "虚假或夸大宣传；县级调整为橙色：群众多次反映"
+
+
+def test_a_township_lists_only_its_own(rated, township_user):
+    rows = body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, township_user), 5)
+
+    assert [r[2] for r in rows] == ["开云颐养之家", "开云夕阳红老年公寓"]
+
+
+def test_typed_names_are_text_in_the_list(township, township_user, county_user):
+    red_venue(
+        township,
+        township_user,
+        name="=1+1",
+        operator="+CMD|' /C calc'!A0",
+        legal_representative="",
+    )
+    approve(Institution.objects.filter(name="=1+1"), township_user, county_user)
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user)
+
+    assert (sheet["C5"].value, sheet["C5"].data_type) == ("=1+1", "s")
+    assert (sheet["F5"].value, sheet["F5"].data_type) == ("+CMD|' /C calc'!A0", "s")
+
+
+def many_listed(count, township, township_user, county_user):
+    approve(
+        [yellow_institution(township, township_user) for _ in range(count)],
+        township_user,
+        county_user,
+    )
+
+
+def test_risk_list_rows_cost_the_same_queries_for_3_and_30(
+    township, township_user, county_user, django_assert_max_num_queries
+):
+    many_listed(3, township, township_user, county_user)
+    few = query_count(lambda: list(risk_list_rows(county_user)))
+    many_listed(27, township, township_user, county_user)
+
+    with django_assert_max_num_queries(few):
+        assert len(list(risk_list_rows(county_user))) == 30
+
+
+# --- 附件4 disposal progress -----------------------------------------------------------------
+
+
+@pytest.fixture
+def disposed(township, township_user, county_user):
+    """Five institutions under disposal, one for each result."""
+    done = orange_institution(township, township_user, name="整改完成院")
+    filed = red_venue(township, township_user, name="立案场所")
+    moved = red_venue(township, township_user, name="移交场所")
+    closed = red_venue(township, township_user, name="关停场所")
+    open_ = orange_institution(township, township_user, name="处置中院")
+    green = InstitutionFactory(township=township, name="绿色院")
+    approve([done, filed, moved, closed, open_, green], township_user, county_user)
+    complete_actions(done, date(2026, 11, 20))
+    InstitutionPlan.objects.create(institution=done, version=1, text="旧方案")
+    InstitutionPlan.objects.create(institution=done, version=2, text="一、约谈；二、退费")
+    plan = RefundPlanFactory(institution=done, amount_due=Decimal("10000"))
+    RefundRecordFactory(plan=plan, amount=Decimal("4000"))
+    TransferFactory(institution=filed, case_filed_on=date(2026, 11, 2))
+    TransferFactory(institution=moved)
+    ZeroingEntry.objects.create(
+        institution=closed,
+        status=ZeroingStatus.CROSSED_OFF,
+        outcome=Outcome.CLOSED,
+        outcome_on=date(2026, 11, 10),
+    )
+    Institution.objects.filter(pk=closed.pk).update(archived_at="2026-11-11T00:00:00+08:00")
+    return {"done": done, "open": open_}
+
+
+def test_disposal_progress_has_measures_plan_progress_refunds_and_result(disposed, county_user):
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    assert sheet["A1"].value == "养老服务诈骗风险隐患分类处置工作进度表"
+    assert {"E3:F3", "J3:L3", "M3:N3"} <= merged(sheet)
+    rows = {r[2]: r for r in body(sheet, 5)}
+    assert set(rows) == {"整改完成院", "立案场所", "移交场所", "关停场所", "处置中院"}
+    assert {name: r[14] for name, r in rows.items()} == {
+        "整改完成院": "整改完成",
+        "立案场所": "立案",
+        "移交场所": "移交",
+        "关停场所": "取缔关停",  # archived once closed down: still reported
+        "处置中院": "处置中",
+    }
+    done = rows["整改完成院"]
+    total = DisposalAction.objects.filter(institution=disposed["done"]).count()
+    assert (done[3], done[5], done[9], done[10], done[11]) == (
+        "橙色",
+        "一、约谈；二、退费",
+        total,
+        total,
+        1,
+    )
+    assert "责令整改" in done[4]
+    assert (done[12], done[13]) == (10000, 4000)
+    assert rows["处置中院"][10:12] == (0, 0)
+    assert [r[3] for r in body(sheet, 5)][:3] == ["红色", "红色", "红色"]
+
+
+def test_disposal_progress_totals_are_the_database_counts(disposed, county_user):
+    row = totals(attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user), 5)
+    actions = DisposalAction.objects.exclude(level="green").exclude(status="not_applicable")
+
+    assert row[9] == actions.count()
+    assert row[10] == actions.filter(status="done").count()
+    assert row[11] == pytest.approx(row[10] / row[9])
+    assert (row[12], row[13]) == (10000, 4000)
+
+
+def test_disposal_progress_rows_cost_the_same_queries_for_3_and_30(
+    township, township_user, county_user, django_assert_max_num_queries
+):
+    many_listed(3, township, township_user, county_user)
+    few = query_count(lambda: list(disposal_progress_rows(county_user)))
+    many_listed(27, township, township_user, county_user)
+
+    with django_assert_max_num_queries(few):
+        assert len(list(disposal_progress_rows(county_user))) == 30
+
+
+# --- 附件6 results ----------------------------------------------------------------------------
+
+
+def lead(unit, received_on, status=LeadStatus.RECEIVED, handled_on=None, fed_back_on=None):
+    return Lead.objects.create(
+        unit=unit,
+        channel=LeadChannel.PLATFORM_12337,
+        received_on=received_on,
+        subject="收取高额会员费",
+        content="…",
+        status=status,
+        handled_on=handled_on,
+        fed_back_on=fed_back_on,
+    )
+
+
+@pytest.fixture
+def results(township, other_township, township_user, county_user):
+    from reporting.models import WeeklyStatus
+    from tests.reporting.factories import WeeklyReportFactory
+    from tests.screening.factories import SubmittedVisitFactory
+
+    venue = red_venue(township, township_user, name="开云颐养之家")
+    orange = orange_institution(township, township_user, name="开云夕阳红")
+    later = orange_institution(township, township_user, name="开云后整改")
+    yellow = yellow_institution(township, township_user, name="开云黄")
+    approve([venue, orange, later, yellow], township_user, county_user)
+    # Screened in the campaign: the venue and two more (visits of the helpers are dated
+    # 2026-06-01); not one visited in 2025 only, nor one visited after the week.
+    SubmittedVisitFactory(institution=venue, visited_on=date(2026, 3, 1))
+    SubmittedVisitFactory(
+        institution=InstitutionFactory(township=township), visited_on=date(2025, 6, 1)
+    )
+    SubmittedVisitFactory(
+        institution=InstitutionFactory(township=township), visited_on=date(2026, 11, 25)
+    )
+    complete_actions(orange, date(2026, 11, 20))
+    complete_actions(later, date(2026, 11, 30))  # after the week: not yet
+    ZeroingEntry.objects.create(
+        institution=venue,
+        status=ZeroingStatus.CROSSED_OFF,
+        outcome=Outcome.BANNED,
+        outcome_on=date(2026, 11, 10),
+    )
+    TransferFactory(institution=venue, transferred_on=date(2026, 11, 1))
+    TransferFactory(institution=orange, transferred_on=date(2025, 12, 1))
+    lead(township, date(2026, 11, 1), LeadStatus.FED_BACK, date(2026, 11, 5), date(2026, 11, 6))
+    lead(township, date(2026, 11, 20))
+    lead(township, date(2025, 12, 1), LeadStatus.HANDLED, handled_on=date(2026, 2, 1))
+    lead(other_township, date(2026, 11, 2))
+    plan = RefundPlanFactory(institution=venue, amount_due=Decimal("200000"))
+    RefundRecordFactory(plan=plan, amount=Decimal("12345"), refunded_on=date(2026, 3, 1))
+    RefundRecordFactory(plan=plan, amount=Decimal("99999"), refunded_on=date(2025, 12, 31))
+    ResettlementFactory.create_batch(2, institution=venue, resettled_on=date(2026, 11, 2))
+    ResettlementFactory(institution=venue, resettled_on=date(2026, 11, 25))
+    AssistanceFactory(institution=venue, granted_on=date(2026, 11, 3))
+    submitted = dict(status=WeeklyStatus.SUBMITTED, submitted_at="2026-11-17T09:00:00+08:00")
+    WeeklyReportFactory(township=township, week=47, cases_filed=2, **submitted)
+    WeeklyReportFactory(township=township, week=48, cases_filed=1, **submitted)
+    WeeklyReportFactory(township=township, week=49, cases_filed=4, **submitted)
+    WeeklyReportFactory(township=township, week=46, cases_filed=5)  # a draft
+    WeeklyReportFactory(township=township, year=2025, week=50, cases_filed=6, **submitted)
+    WeeklyReportFactory(township=other_township, week=48, cases_filed=1, **submitted)
+
+
+def test_results_count_the_campaign_up_to_the_end_of_the_week(results, county_user, township):
+    table = results_table(county_user, SINCE, WEEK)
+    kaiyun = next(r for r in table.rows if r.township == township)
+
+    assert (kaiyun.screened, kaiyun.screened_venues) == (4, 1)
+    assert (kaiyun.red, kaiyun.orange, kaiyun.yellow) == (1, 2, 1)
+    assert kaiyun.rectified == 1
+    assert kaiyun.closed_or_banned == 1
+    assert kaiyun.transferred == 1
+    assert kaiyun.cases_filed == 3  # the submitted weekly reports of the campaign so far
+    assert (kaiyun.leads_received, kaiyun.leads_closed) == (2, 2)
+    assert kaiyun.funds_refunded == Decimal("1.2345")
+    assert (kaiyun.elders_resettled, kaiyun.elders_assisted) == (2, 1)
+    assert table.total.leads_received == 3 and table.total.cases_filed == 4
+
+
+def test_results_sheet_has_its_groups_and_totals(results, county_user, township):
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 6, county_user)
+
+    assert sheet["A1"].value == "打击整治养老服务诈骗专项行动战果统计表"
+    assert (sheet["C3"].value, sheet["E3"].value, sheet["L3"].value, sheet["O3"].value) == (
+        "排查养老服务机构和场所（家）",
+        "发现风险隐患（家）",
+        "线索",
+        "老年人（人）",
+    )
+    assert sheet["D4"].value == "其中：未经登记“黑机构”"
+    assert {"C3:D3", "E3:G3", "L3:M3", "O3:P3", "H3:H4", "N3:N4"} <= merged(sheet)
+    kaiyun = next(r for r in body(sheet, 5) if r[1] == township.name)
+    assert kaiyun[2:] == (4, 1, 1, 2, 1, 1, 1, 1, 3, 2, 2, pytest.approx(1.2345), 2, 1)
+    row = totals(sheet, 5)
+    assert row[2] == 4 and row[10] == 4 and row[11] == 3
+    note = [c.value for r in sheet.iter_rows(min_row=sheet.max_row) for c in r if c.value]
+    assert note and note[0].startswith("注：")
+
+
+def test_results_cost_the_same_queries_for_3_and_30_institutions(
+    township, township_user, county_user, django_assert_max_num_queries
+):
+    many_listed(3, township, township_user, county_user)
+    few = query_count(lambda: results_table(county_user, SINCE, WEEK))
+    many_listed(27, township, township_user, county_user)
+
+    with django_assert_max_num_queries(few):
+        results_table(county_user, SINCE, WEEK)
+
+
+# --- the weekly report shows the counted results ------------------------------------------------
+
+
+def test_the_weekly_report_shows_counted_results_with_their_source(
+    results, client_for, leader, township
+):
+    from reporting.models import WeeklyReport
+
+    report = WeeklyReport.objects.get(township=township, year=2026, week=48)
+
+    page = client_for(leader).get(report.get_absolute_url()).content.decode()
+
+    assert 'data-figure="elders_resettled">2<' in page
+    assert 'data-figure="rectified">1<' in page
+    assert 'data-figure="funds_refunded">1.23<' in page
+    assert 'data-figure="cases_filed">1<' in page  # typed: this week's report
+    assert "按安置和救助记录统计" in page and "乡镇（街道）填报" in page
+
+
+def test_the_weekly_form_shows_counted_results_read_only(results, township, township_user):
+    from reporting.forms import WeeklyReportForm
+    from reporting.models import WeeklyReport
+
+    report = WeeklyReport(township=township, year=2026, week=48)
+    form = WeeklyReportForm(
+        {"summary": "本周工作", "cases_filed": 2, "rectified": 9},
+        instance=report,
+        user=township_user,
+    )
+
+    assert form.fields["rectified"].disabled and not form.fields["cases_filed"].disabled
+    assert form.is_valid(), form.errors
+    assert form.results == {"cases_filed": 2}
+    assert form["elders_resettled"].value() == 2
+
+
+def test_the_weekly_report_page_costs_the_same_queries_for_3_and_30(
+    township, township_user, county_user, client_for, django_assert_max_num_queries
+):
+    from tests.reporting.factories import WeeklyReportFactory
+
+    report = WeeklyReportFactory(township=township)
+    client = client_for(county_user)
+    many_listed(3, township, township_user, county_user)
+    few = query_count(lambda: client.get(report.get_absolute_url()))
+    many_listed(27, township, township_user, county_user)
+
+    with django_assert_max_num_queries(few):
+        assert client.get(report.get_absolute_url()).status_code == 200
+
+
+def test_leader_downloads_the_red_orange_yellow_list(client_for, leader, rated):
+    from django.urls import reverse
+
+    response = client_for(leader).get(reverse("reporting:attachment", args=[3]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert response.status_code == 200
+    assert sheet["A1"].value == "养老服务诈骗风险隐患“红橙黄”风险管控名单"
+    assert sheet["C5"].value == "开云颐养之家"

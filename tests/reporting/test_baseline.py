@@ -1,0 +1,250 @@
+"""The 衡山县 baseline screening pack (山民发〔2022〕1号 附件1–5): titles, headers, the values
+against hand-built data, totals equal to the database counts, and the queries they cost."""
+
+from datetime import date
+
+import pytest
+from django.db.models import Sum
+
+from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
+from institutions.models import Institution, Ownership, RegistrationStatus, VenueNature
+from reporting.selectors import LARGE_SCALE_BEDS, established_rows, venue_rows
+from reporting.xlsx import workbook_bytes
+from reporting.xlsx.attachments import ReportContext
+from reporting.xlsx.baseline import BASELINE_ATTACHMENTS, build_attachment
+from reporting.xlsx.district import DISTRICT_ATTACHMENTS
+from tests.factories import InstitutionFactory, VenueFactory
+from tests.screening.factories import SubmittedVisitFactory
+
+from .helpers import (
+    SINCE,
+    WEEK,
+    approve,
+    body,
+    merged,
+    orange_institution,
+    query_count,
+    red_venue,
+    sheet_of,
+    totals,
+    yellow_institution,
+)
+
+pytestmark = pytest.mark.django_db
+
+TITLES = {
+    1: "养老服务领域诈骗风险隐患摸底排查情况统计表",
+    2: "未经登记从事养老服务经营活动的服务场所风险摸底排查情况统计表",
+    3: "养老服务领域诈骗风险隐患“红橙黄”风险管控名单",
+    4: "养老服务领域诈骗风险隐患排查工作进度表",
+    5: "2019-2021年备案养老机构情况摸底表",
+}
+
+
+@pytest.mark.parametrize("number", sorted(TITLES))
+def test_each_attachment_has_the_plans_title_and_the_paper_forms_layout(number, county_user):
+    sheet = sheet_of(BASELINE_ATTACHMENTS, number, county_user)
+
+    assert sheet["A1"].value == TITLES[number]
+    assert sheet["A2"].value.startswith("填报单位（盖章）：")
+    assert sheet["A3"].value == "序号" and sheet["A3"].font.b
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows.startswith("$3:")
+    assert sheet.freeze_panes is not None
+
+
+def test_the_set_has_the_five_attachments_of_the_plan():
+    assert sorted(BASELINE_ATTACHMENTS) == [1, 2, 3, 4, 5]
+    assert BASELINE_ATTACHMENTS[2].filename.startswith("附件2_")
+
+
+# --- 附件1 摸底排查情况统计表 -----------------------------------------------------------------
+
+
+@pytest.fixture
+def survey(township, other_township, township_user, county_user):
+    big = InstitutionFactory(
+        township=township, ownership=Ownership.PUBLIC, beds=LARGE_SCALE_BEDS, multi_industry=True
+    )
+    InstitutionFactory(
+        township=township,
+        ownership=Ownership.PUBLIC_BUILT_PRIVATE_RUN,
+        registration_status=RegistrationStatus.REGISTERED_NOT_FILED,
+        beds=LARGE_SCALE_BEDS - 1,
+    )
+    venue = red_venue(township, township_user, ownership="")
+    orange = orange_institution(township, township_user)
+    yellow = yellow_institution(township, township_user)
+    approve([venue, orange, yellow, big], township_user, county_user)
+    SubmittedVisitFactory(institution=big, visited_on=date(2026, 3, 1))
+    SubmittedVisitFactory(institution=venue, visited_on=date(2025, 3, 1))  # before the campaign
+    InstitutionFactory(township=township, archived_at="2026-05-01T00:00:00+08:00")
+    InstitutionFactory(township=other_township)
+
+
+def test_survey_counts_institutions_by_kind_ownership_focus_screening_and_level(
+    survey, county_user, township
+):
+    sheet = sheet_of(BASELINE_ATTACHMENTS, 1, county_user)
+
+    assert {"C3:F3", "G3:I3", "J3:K3", "M3:P3", "L3:L4"} <= merged(sheet)
+    assert (sheet["C3"].value, sheet["G3"].value, sheet["M3"].value) == (
+        "养老服务机构和场所（家）",
+        "按举办性质",
+        "发现风险隐患（家）",
+    )
+    assert sheet["J4"].value == f"规模较大（{LARGE_SCALE_BEDS}张床位以上）"
+    kaiyun = next(r for r in body(sheet, 5) if r[1] == township.name)
+    # total, filed, not filed, venues | public, public-private, private | large, several
+    # industries | screened (the big one, and the orange and yellow ones' visits) | levels
+    assert kaiyun[2:] == (5, 3, 1, 1, 1, 1, 2, 1, 1, 3, 1, 1, 1, 3)
+
+
+def test_survey_totals_are_the_database_counts(survey, county_user):
+    row = totals(sheet_of(BASELINE_ATTACHMENTS, 1, county_user), 5)
+
+    active = Institution.objects.active()
+    assert row[2] == active.count()
+    assert row[5] == active.filter(registration_status=RegistrationStatus.UNREGISTERED).count()
+    assert row[15] == active.filter(rating__approved_level__in=["red", "orange", "yellow"]).count()
+
+
+# --- 附件2 未经登记场所 -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def venues(township, township_user):
+    stable = VenueFactory(
+        township=township,
+        name="开云托老所",
+        operator="刘芳",
+        venue_nature=VenueNature.INDIVIDUAL,
+        residents=6,
+    )
+    taking = red_venue(
+        township,
+        township_user,
+        name="开云颐养之家",
+        operator="=1+1",
+        venue_nature=VenueNature.ENTERPRISE,
+        residents=12,
+    )
+    flagged = VenueFactory(township=township, name="开云乐龄之家", collects_large_prepayment=True)
+    closed = red_venue(township, township_user, name="开云已取缔")
+    ZeroingEntry.objects.create(
+        institution=closed,
+        status=ZeroingStatus.CROSSED_OFF,
+        target_outcome=TargetOutcome.REFUND_AND_CLOSE,
+        outcome=Outcome.BANNED,
+        outcome_on=date(2026, 3, 1),
+    )
+    InstitutionFactory(township=township, name="已登记机构")
+    return {"stable": stable, "taking": taking, "flagged": flagged, "closed": closed}
+
+
+def test_venues_have_their_operator_nature_prepayments_target_and_status(venues, county_user):
+    sheet = sheet_of(BASELINE_ATTACHMENTS, 2, county_user)
+
+    assert {"H3:J3"} <= merged(sheet)
+    rows = {r[2]: r for r in body(sheet, 5)}
+    assert set(rows) == {"开云托老所", "开云颐养之家", "开云乐龄之家", "开云已取缔"}
+    stable = rows["开云托老所"]
+    assert stable[4:] == ("刘芳", "个人", 6, "否", None, None, "督促登记", "未开始")
+    taking = rows["开云颐养之家"]
+    assert taking[4:7] == ("=1+1", "企业性质", 12)
+    assert sheet.cell(row=5 + list(rows).index("开云颐养之家"), column=5).data_type == "s"
+    assert taking[7:11] == ("是", 80000, 1, "责令退还资金、联合执法、关停取缔")
+    # Found taking large prepayments on the visit, before any record says how much.
+    assert rows["开云乐龄之家"][7:11] == ("是", 0, 0, "责令退还资金、联合执法、关停取缔")
+    assert rows["开云已取缔"][11] == "已销号（已取缔）"
+
+
+def test_venue_totals_are_the_database_sums(venues, county_user):
+    row = totals(sheet_of(BASELINE_ATTACHMENTS, 2, county_user), 5)
+
+    venue_rows_ = Institution.objects.venues()
+    assert row[6] == venue_rows_.aggregate(n=Sum("residents"))["n"]
+    assert row[8] == 2 * 80000
+
+
+def test_venue_rows_cost_the_same_queries_for_3_and_30(
+    township, county_user, django_assert_max_num_queries
+):
+    VenueFactory.create_batch(3, township=township)
+    few = query_count(lambda: list(venue_rows(county_user)))
+    VenueFactory.create_batch(27, township=township)
+
+    with django_assert_max_num_queries(few):
+        assert len(list(venue_rows(county_user))) == 30
+
+
+# --- 附件3 and 附件4: the district tables' columns -----------------------------------------------
+
+
+def test_the_list_and_the_progress_have_the_district_tables_columns(county_user):
+    for number, district in ((3, 3), (4, 2)):
+        baseline = BASELINE_ATTACHMENTS[number].table
+        assert baseline.columns == DISTRICT_ATTACHMENTS[district].table.columns
+        assert baseline.code == f"baseline_{number}"
+
+
+def test_the_list_has_the_approved_red_orange_yellow_ones(township, township_user, county_user):
+    approve([red_venue(township, township_user, name="开云颐养之家")], township_user, county_user)
+
+    sheet = sheet_of(BASELINE_ATTACHMENTS, 3, county_user)
+
+    assert [(r[2], r[11]) for r in body(sheet, 5)] == [("开云颐养之家", "红色")]
+
+
+# --- 附件5 2019–2021年备案养老机构 ------------------------------------------------------------
+
+
+@pytest.fixture
+def established(township):
+    for name, day, status in (
+        ("二〇一九年院", date(2019, 1, 1), RegistrationStatus.REGISTERED_FILED),
+        ("二〇二一年院", date(2021, 12, 31), RegistrationStatus.REGISTERED_NOT_FILED),
+        ("二〇一八年院", date(2018, 12, 31), RegistrationStatus.REGISTERED_FILED),
+        ("二〇二二年院", date(2022, 1, 1), RegistrationStatus.REGISTERED_FILED),
+    ):
+        InstitutionFactory(
+            township=township, name=name, established_on=day, registration_status=status
+        )
+    VenueFactory(township=township, name="二〇二〇年场所", established_on=date(2020, 5, 1))
+    InstitutionFactory(township=township, name="无日期院", established_on=None)
+
+
+def test_established_lists_registered_institutions_of_2019_to_2021(established, county_user):
+    sheet = sheet_of(BASELINE_ATTACHMENTS, 5, county_user)
+
+    rows = body(sheet, 4)
+    assert [r[2] for r in rows] == ["二〇一九年院", "二〇二一年院"]
+    first = rows[0]
+    assert first[4:6] == ("民办非企业单位/社会服务机构", "民办")
+    assert first[11].date() == date(2019, 1, 1) and sheet["L4"].number_format == "yyyy-mm-dd"
+    assert (first[12], rows[1][12]) == ("已登记已备案", "已登记未备案")
+    row = totals(sheet, 4)
+    assert row[7] == 2 * 50 and row[8] == 2 * 30
+
+
+def test_established_rows_cost_one_query(established, county_user, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert len(list(established_rows(county_user, 2019, 2021))) == 2
+
+
+def test_build_attachment_renders_a_baseline_table(county_user):
+    context = ReportContext(county_user, county_user.unit, WEEK, SINCE)
+
+    workbook = build_attachment(5, context)
+
+    assert workbook.write_only and workbook_bytes(workbook)
+    with pytest.raises(KeyError):
+        build_attachment(6, context)
+
+
+def test_a_township_gets_only_its_own_venues(venues, other_township, other_township_user):
+    VenueFactory(township=other_township, name="白果托老所")
+
+    rows = body(sheet_of(BASELINE_ATTACHMENTS, 2, other_township_user), 5)
+
+    assert [r[2] for r in rows] == ["白果托老所"]
