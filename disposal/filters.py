@@ -36,13 +36,19 @@ class ActionFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("Needs attention"), choices=STATES, method="by_state"
     )
+    key = django_filters.ChoiceFilter(
+        label=_("Key cases"),
+        choices=[("yes", _("Key cases only"))],
+        empty_label=_("All"),
+        method="by_key",
+    )
     institution = django_filters.NumberFilter(
         field_name="institution_id", widget=forms.HiddenInput()
     )
 
     class Meta:
         model = DisposalAction
-        fields = ["q", "township", "level", "action_type", "status", "state", "institution"]
+        fields = ["q", "township", "level", "action_type", "status", "state", "key", "institution"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -53,6 +59,9 @@ class ActionFilterSet(django_filters.FilterSet):
             | Q(document_number__icontains=value)
             | Q(responsible_name__icontains=value)
         )
+
+    def by_key(self, queryset, name, value):
+        return queryset.filter(case__is_key=True) if value == "yes" else queryset
 
     def by_state(self, queryset, name, value):
         today = timezone.localdate()

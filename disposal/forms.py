@@ -385,3 +385,12 @@ class AddActionForm(forms.Form):
             Field("reason"),
             Submit("save", _("Add the action"), css_class=SUBMIT_CSS),
         )
+
+
+class KeyForm(forms.Form):
+    """Mark (or unmark) a case 重点 for the 攻坚行动, with an optional reason for the history."""
+
+    is_key = forms.TypedChoiceField(
+        choices=[("yes", _("Key")), ("no", _("Not key"))], coerce=lambda v: v == "yes"
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=80, required=False)

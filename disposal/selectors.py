@@ -8,7 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,6 +31,7 @@ from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, V
 from .levels import LEVEL_RANK, ActionType, Level
 from .models import (
     DisposalAction,
+    DisposalCase,
     InstitutionPlan,
     RefundPlan,
     RefundRecord,
@@ -282,14 +295,43 @@ def board(user, today: date | None = None):
 
 
 def board_lists(user, today: date | None = None, limit: int = 15):
-    """The actions a board lists: overdue, due this week, level lowered (one query each)."""
+    """The actions a board lists: overdue, due this week, level lowered (one query each);
+    the actions of key cases (攻坚行动) first."""
     today = today or timezone.localdate()
     actions = DisposalAction.objects.visible_to(user).for_list()
+    key_first = "-case__is_key"
     return {
-        "overdue": list(actions.overdue(today).order_by("deadline", "pk")[:limit]),
-        "due_this_week": list(actions.due_this_week(today).order_by("deadline", "pk")[:limit]),
-        "level_lowered": list(actions.level_lowered().order_by("level_lowered_on", "pk")[:limit]),
+        "overdue": list(actions.overdue(today).order_by(key_first, "deadline", "pk")[:limit]),
+        "due_this_week": list(
+            actions.due_this_week(today).order_by(key_first, "deadline", "pk")[:limit]
+        ),
+        "level_lowered": list(
+            actions.level_lowered().order_by(key_first, "level_lowered_on", "pk")[:limit]
+        ),
     }
+
+
+def key_cases(user, today: date | None = None, limit: int = 20):
+    """区县方案 二(二)五 攻坚行动: the key cases the user sees, most serious level first, each
+    with its open and overdue actions; one query, whatever the number of cases."""
+    today = today or timezone.localdate()
+    is_open = Q(actions__status__in=OPEN_STATUSES)
+    rank = Case(
+        *[When(level=level, then=Value(LEVEL_RANK[level])) for level in Level],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    return list(
+        DisposalCase.objects.visible_to(user)
+        .filter(is_key=True)
+        .select_related("institution", "institution__township")
+        .annotate(
+            rank=rank,
+            open_actions=Count("actions", filter=is_open),
+            overdue_actions=Count("actions", filter=is_open & Q(actions__deadline__lt=today)),
+        )
+        .order_by("-rank", "institution__township__path", "institution__name", "pk")[:limit]
+    )
 
 
 # --- one institution --------------------------------------------------------------------

@@ -250,6 +250,30 @@ def add_conditional_action(
     return _save(action, user, _("Added by hand: %(reason)s") % {"reason": reason})
 
 
+# --- key cases (攻坚行动) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_key_case(
+    *, user, institution: Institution, is_key: bool, reason: str = ""
+) -> DisposalCase:
+    """区县方案 二(二)五 攻坚行动: the county section marks a case 重点 (or no longer); the key
+    cases come first on the county's board. The history says who, when and why."""
+    if not (user.can_review and _in_scope(user, institution)):
+        raise PermissionDenied(_("Only the county section marks key cases."))
+    case = DisposalCase.objects.select_for_update().filter(institution=institution).first()
+    if case is None:
+        raise ValidationError(
+            _("No level has been approved for this institution yet: approve one first.")
+        )
+    if case.is_key == is_key:
+        return case
+    case.is_key = is_key
+    change = _("Marked as a key case") if is_key else _("No longer a key case")
+    reason = (reason or "").strip()
+    return _save(case, user, f"{change}: {reason}" if reason else change)
+
+
 # --- applying a level -------------------------------------------------------------------
 
 

@@ -71,6 +71,13 @@ class ActionTable(tables.Table):
         empty_text = _("No actions match.")
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    def render_institution(self, record):
+        if record.case.is_key:
+            return format_html(
+                '{} <span class="badge text-bg-dark">{}</span>', record.institution, _("Key")
+            )
+        return str(record.institution)
+
     def render_level(self, record):
         return level_badge(record.case.level)
 

@@ -75,5 +75,10 @@ urlpatterns = [
         views.ActionAddView.as_view(),
         name="action_add",
     ),
+    path(
+        "institutions/<int:institution_pk>/key/",
+        views.CaseKeyView.as_view(),
+        name="case_key",
+    ),
     path("settings/deadlines/", views.DeadlineSettingsView.as_view(), name="deadline_settings"),
 ]

@@ -35,6 +35,7 @@ from .forms import (
     AssistanceForm,
     CrossOffForm,
     DeadlineForm,
+    KeyForm,
     PlanForm,
     PolicyForm,
     RefundPlanForm,
@@ -107,6 +108,7 @@ class BoardView(View):
                 action.badge = status_badge(action, today)
         context = {
             "title": _("Disposal board"),
+            "key_cases": selectors.key_cases(request.user, today),
             "total": total,
             "townships": townships if is_county else [],
             "sections": sections,
@@ -773,3 +775,28 @@ class ActionAddView(InstitutionMixin, View):
                 messages.success(request, _("Action added."))
                 return redirect(action)
         return self.render_page(request, form)
+
+
+class CaseKeyView(InstitutionMixin, View):
+    """POST only: the county section marks a case 重点 (攻坚行动) or no longer. Another
+    township's institution is not found (404) before the role is asked (403)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, institution_pk):
+        institution = self.institution
+        if not request.user.can_review:
+            raise PermissionDenied(_("Only the county section marks key cases."))
+        form = KeyForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was changed."))
+        else:
+            try:
+                services.mark_key_case(
+                    user=request.user, institution=institution, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Saved."))
+        return redirect(institution.get_absolute_url() + "#disposal-panel")

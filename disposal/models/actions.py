@@ -35,6 +35,8 @@ class DisposalCase(ScopedModel):
     assessment_id = models.PositiveBigIntegerField(_("approved assessment"), null=True, blank=True)
     illegal_fundraising = models.BooleanField(_("suspected illegal fundraising"), default=False)
     crime_suspected = models.BooleanField(_("crime suspected"), default=False)
+    # 区县方案 二(二)五 攻坚行动 (重点线索、重点案件, "一院一策"): set by the county section.
+    is_key = models.BooleanField(_("key case"), default=False, db_index=True)
 
     history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 

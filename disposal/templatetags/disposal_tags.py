@@ -22,4 +22,5 @@ def institution_disposal_panel(context, institution):
         "summary": summary,
         "user": context["user"],
         "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
     }

@@ -31,9 +31,25 @@ class LeadFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
     )
 
+    key = django_filters.ChoiceFilter(
+        label=_("Key leads"),
+        method="filter_key",
+        choices=[("yes", _("Key leads only"))],
+        empty_label=_("All"),
+    )
+
     class Meta:
         model = Lead
-        fields = ["q", "status", "channel", "unit", "received_from", "received_to", "overdue"]
+        fields = [
+            "q",
+            "status",
+            "channel",
+            "unit",
+            "received_from",
+            "received_to",
+            "overdue",
+            "key",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -48,3 +64,6 @@ class LeadFilterSet(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value == "yes" else queryset
+
+    def filter_key(self, queryset, name, value):
+        return queryset.filter(is_key=True) if value == "yes" else queryset

@@ -202,3 +202,12 @@ STEP_FORMS = {
     LeadStatus.VERIFIED: HandleForm,
     LeadStatus.HANDLED: FeedBackForm,
 }
+
+
+class KeyForm(forms.Form):
+    """Mark (or unmark) a lead 重点 for the 攻坚行动, with an optional reason for the history."""
+
+    is_key = forms.TypedChoiceField(
+        choices=[("yes", _("Key")), ("no", _("Not key"))], coerce=lambda v: v == "yes"
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=80, required=False)

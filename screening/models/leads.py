@@ -76,6 +76,8 @@ class Lead(ScopedModel):
         related_name="handled_leads",
     )
     result = models.TextField(_("result"), blank=True)
+    # 区县方案 二(二)五 攻坚行动: 重点线索, marked by the county section.
+    is_key = models.BooleanField(_("key lead"), default=False, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
 

@@ -183,3 +183,19 @@ def _require_step(user, lead: Lead, expected: str):
             _("This step cannot be done now: the lead is %(status)s.")
             % {"status": lead.get_status_display()}
         )
+
+
+@transaction.atomic
+def mark_key_lead(*, user, lead: Lead, is_key: bool, reason: str = "") -> Lead:
+    """区县方案 二(二)五 攻坚行动: the county section marks a lead 重点 (or no longer); the
+    history says who, when and why."""
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section marks key leads."))
+    if not Lead.objects.visible_to(user).filter(pk=lead.pk).exists():
+        raise PermissionDenied(_("This township is outside your unit."))
+    if lead.is_key == is_key:
+        return lead
+    lead.is_key = is_key
+    change = _("Marked as a key lead") if is_key else _("No longer a key lead")
+    reason = (reason or "").strip()
+    return _save(lead, user, f"{change}: {reason}" if reason else change)

@@ -56,6 +56,11 @@ class LeadTable(tables.Table):
         # 及时核实、查办、反馈: a lead left too long is highlighted.
         row_attrs = {"class": lambda record: "table-warning" if is_overdue(record) else ""}
 
+    def render_subject(self, value, record):
+        if record.is_key:
+            return format_html('{} <span class="badge text-bg-dark">{}</span>', value, _("Key"))
+        return value
+
     def render_status(self, value, record):
         badge = status_badge(record)
         if is_overdue(record):

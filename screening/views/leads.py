@@ -1,7 +1,7 @@
 """Leads (线索): list, record, edit, and the workflow received → verified → handled → fed back."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from core.views import (
 )
 
 from ..filters.leads import LeadFilterSet
-from ..forms.leads import STEP_FORMS, LeadForm, ReportForm
+from ..forms.leads import STEP_FORMS, KeyForm, LeadForm, ReportForm
 from ..models import Lead, LeadStatus
 from ..services import leads as services
 from ..tables.leads import LeadTable, status_badge
@@ -192,6 +192,25 @@ class LeadReportView(LeadStepView):
         return redirect("screening:lead_detail", pk=lead.pk)
 
 
+class LeadKeyView(View):
+    """POST only: the county section marks a lead 重点 (攻坚行动) or no longer. Another unit's
+    lead is not found (404) before the role is asked (403)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)
+        if not request.user.can_review:
+            raise PermissionDenied(_("Only the county section marks key leads."))
+        form = KeyForm(request.POST)
+        if form.is_valid():
+            services.mark_key_lead(user=request.user, lead=lead, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+        else:
+            messages.error(request, _("Nothing was changed."))
+        return redirect("screening:lead_detail", pk=lead.pk)
+
+
 urlpatterns = [
     path("leads/", LeadListView.as_view(), name="lead_list"),
     path("leads/new/", LeadCreateView.as_view(), name="lead_create"),
@@ -199,4 +218,5 @@ urlpatterns = [
     path("leads/<int:pk>/edit/", LeadUpdateView.as_view(), name="lead_update"),
     path("leads/<int:pk>/advance/", LeadAdvanceView.as_view(), name="lead_advance"),
     path("leads/<int:pk>/report/", LeadReportView.as_view(), name="lead_report"),
+    path("leads/<int:pk>/key/", LeadKeyView.as_view(), name="lead_key"),
 ]
