@@ -22,6 +22,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -333,12 +334,73 @@ def bench_risk_list_page() -> Result:
 # --- weekly pack ------------------------------------------------------------------------------
 
 
-def bench_weekly_pack() -> Result | None:
-    """Not measured until the reporting app builds a pack (see docs/performance.md)."""
-    return None
+def _sheet_values(path) -> list[list]:
+    """Every row of every sheet of a workbook, as values."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return [
+            [list(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in workbook.worksheets
+        ]
+    finally:
+        workbook.close()
 
 
-BENCHMARKS: dict[str, Callable[[], Result | None]] = {
+def bare_pack(sheets_by_file: dict[str, list[list]], directory) -> None:
+    """The floor of a pack: the same cells through openpyxl's write-only mode, no styles,
+    merges or print setup, then the same zip."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    for name, sheets in sheets_by_file.items():
+        workbook = Workbook(write_only=True)
+        for rows in sheets:
+            sheet = workbook.create_sheet()
+            for row in rows:
+                sheet.append(row)
+        workbook.save(directory / name)
+    with zipfile.ZipFile(directory / "pack.zip", "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name in sheets_by_file:
+            bundle.write(directory / name, arcname=name)
+
+
+def bench_weekly_pack() -> Result:
+    """The province's pack of last week (the largest a deployment builds), as Celery would."""
+    import tempfile
+    from pathlib import Path
+
+    from reporting.models import ReportSet
+    from reporting.packs import write_pack
+    from reporting.periods import ReportingWeek
+
+    unit = synthetic.province()
+    week = ReportingWeek.containing_deadline_on(timezone.localdate() - timedelta(days=7))
+    with tempfile.TemporaryDirectory(prefix="bench-pack-") as work:
+        built = Path(work) / "pack"
+        with QueryCounter() as counter:
+            seconds, (files, _archive) = timed(
+                lambda: write_pack(ReportSet.DISTRICT_WEEKLY, unit, week, built)
+            )
+        peak = peak_mb()  # the pack's own peak, before the floor reads the files back
+        cells = {file.path.name: _sheet_values(file.path) for file in files}
+        bare = Path(work) / "bare"
+        bare.mkdir()
+        baseline, _ = timed(lambda: bare_pack(cells, bare))
+    rows = sum(len(rows) for sheets in cells.values() for rows in sheets)
+    return Result(
+        "weekly_pack",
+        n=rows,
+        seconds=seconds,
+        baseline_seconds=baseline,
+        queries=counter.count,
+        peak_mb=peak,
+    )
+
+
+BENCHMARKS: dict[str, Callable[[], Result]] = {
     "rate_all": bench_rate_all,
     "weekly_pack": bench_weekly_pack,
     "risk_list_page": bench_risk_list_page,
@@ -346,20 +408,24 @@ BENCHMARKS: dict[str, Callable[[], Result | None]] = {
 }
 
 
-def run(name: str) -> Result | None:
+def run(name: str) -> Result:
     from django.test.utils import setup_test_environment
 
     # The test client's host ("testserver"), as in tests; already set up inside the suite.
     with contextlib.suppress(RuntimeError):
         setup_test_environment()
     result = BENCHMARKS[name]()
-    if result is not None:
+    if result is not None and result.peak_mb is None:
         result.peak_mb = peak_mb()
     return result
 
 
 def load_users(count: int) -> list[dict]:
-    """Township staff of the synthetic province with a few of their institutions each."""
+    """Township staff of the synthetic province, already logged in (a session each: the load
+    measures the pages, not password hashing), with some of their institutions each."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
     from accounts.models import User
     from institutions.models import Institution
 
@@ -370,12 +436,19 @@ def load_users(count: int) -> list[dict]:
     )
     people = []
     for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
         ids = list(
             Institution.objects.filter(township=user.unit, archived_at__isnull=True)
             .order_by("pk")
             .values_list("pk", flat=True)[:20]
         )
-        people.append({"username": user.username, "institutions": ids})
+        people.append(
+            {"username": user.username, "session": session.session_key, "institutions": ids}
+        )
     return people
 
 
@@ -394,7 +467,6 @@ def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: in
     import os
     import subprocess
     import sys
-    import tempfile
     import threading
     import urllib.request
     from pathlib import Path
@@ -404,7 +476,9 @@ def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: in
 
     base = Path(settings.BASE_DIR)
     bin_dir = Path(sys.executable).parent
-    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    # Locust's statistics and log stay in var/bench-load/ after the run, to be read.
+    work = base / "var" / "bench-load"
+    work.mkdir(parents=True, exist_ok=True)
     accounts = work / "users.json"
     accounts.write_text(json.dumps(load_users(users)), encoding="utf-8")
     connection.close()  # the workers open their own
@@ -413,6 +487,7 @@ def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: in
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
         DEBUG="0",
+        LOG_LEVEL="WARNING",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         BENCH_LOAD_USERS=str(accounts),
     )
@@ -451,33 +526,35 @@ def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: in
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         prefix = work / "locust"
-        subprocess.run(  # noqa: S603 (our own executables)
-            [
-                str(bin_dir / "locust"),
-                "-f",
-                str(base / "scripts" / "bench_locustfile.py"),
-                "--headless",
-                "-u",
-                str(users),
-                "-r",
-                str(max(1, users // 5)),
-                "-t",
-                f"{seconds}s",
-                "--host",
-                url,
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--stop-timeout",
-                "10",
-                "--loglevel",
-                "WARNING",
-            ],
-            cwd=base,
-            env=env,
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
+        with open(work / "locust.log", "w", encoding="utf-8") as log:
+            subprocess.run(  # noqa: S603 (our own executables)
+                [
+                    str(bin_dir / "locust"),
+                    "-f",
+                    str(base / "scripts" / "bench_locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(max(1, users // 5)),
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    url,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--stop-timeout",
+                    "10",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=base,
+                env=env,
+                check=False,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         running.clear()
         sampler.join()
     finally:
