@@ -5,6 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 
 from .models import Institution, LegalForm, Ownership, RegistrationStatus
+from .selectors import LARGE_INSTITUTION_BEDS, large_q
+
+
+def size_choices():
+    n = LARGE_INSTITUTION_BEDS
+    return [
+        ("large", _("Large (%(n)s beds or more)") % {"n": n}),
+        ("smaller", _("Smaller (under %(n)s beds)") % {"n": n}),
+        ("unknown", _("Beds not recorded")),
+    ]
 
 
 def visible_townships(request):
@@ -23,6 +33,11 @@ class InstitutionFilterSet(django_filters.FilterSet):
     )
     ownership = django_filters.ChoiceFilter(label=_("Ownership"), choices=Ownership.choices)
     legal_form = django_filters.ChoiceFilter(label=_("Legal form"), choices=LegalForm.choices)
+    # 衡山县 §一.二 第三 重点排查…规模相对较大的.
+    size = django_filters.ChoiceFilter(label=_("Size"), choices=size_choices, method="by_size")
+    beds_min = django_filters.NumberFilter(
+        label=_("Beds at least"), field_name="beds", lookup_expr="gte", min_value=0
+    )
     archived = django_filters.ChoiceFilter(
         label=_("Record status"),
         method="filter_archived",
@@ -32,7 +47,16 @@ class InstitutionFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Institution
-        fields = ["q", "township", "registration_status", "ownership", "legal_form", "archived"]
+        fields = [
+            "q",
+            "township",
+            "registration_status",
+            "ownership",
+            "legal_form",
+            "size",
+            "beds_min",
+            "archived",
+        ]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -54,4 +78,13 @@ class InstitutionFilterSet(django_filters.FilterSet):
     def filter_archived(self, queryset, name, value):
         if value == "archived":
             return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+    def by_size(self, queryset, name, value):
+        if value == "large":
+            return queryset.filter(large_q())
+        if value == "smaller":
+            return queryset.filter(beds__isnull=False).exclude(large_q())
+        if value == "unknown":
+            return queryset.filter(beds__isnull=True)
         return queryset

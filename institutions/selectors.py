@@ -15,6 +15,16 @@ COMPLETENESS_FIELDS = (
 )
 
 
+# 衡山县 §一.二 第三 重点排查…规模相对较大的: the plan gives no number; from this many beds an
+# institution counts as large in the registry's and the "四看" review's size filter.
+LARGE_INSTITUTION_BEDS = 100
+
+
+def large_q(beds: int = LARGE_INSTITUTION_BEDS) -> Q:
+    """规模相对较大的: at least ``beds`` beds (an unknown bed count is not large)."""
+    return Q(beds__gte=beds)
+
+
 def incomplete_q() -> Q:
     """Rows missing information the screening needs (a registered one also needs its codes)."""
     missing = Q(beds__isnull=True)

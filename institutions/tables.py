@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +44,8 @@ class InstitutionTable(tables.Table):
     def render_registration_status(self, value, record):
         label, style = SHORT_STATUS[record.registration_status]
         return format_html('<span class="badge {}">{}</span>', style, label)
+
+    def order_beds(self, queryset, is_descending):
+        """Largest first (or smallest first); an unknown bed count always last."""
+        beds = F("beds").desc(nulls_last=True) if is_descending else F("beds").asc(nulls_last=True)
+        return queryset.order_by(beds, "name", "pk"), True

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit, UnitLevel
 from institutions.models import Institution, RegistrationStatus
-from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q
+from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q, large_q
 
 from .models import MatchStatus, OfficialCount, ScreeningVisit, SharedListEntry, VisitStatus
 
@@ -93,6 +93,7 @@ class TownshipReview:
     candidates_verified: int = 0
     not_screened: int = 0
     not_screened_new: int = 0
+    not_screened_large: int = 0
 
     @property
     def screened_complete(self) -> int:
@@ -151,6 +152,7 @@ def township_review(user, since: date, townships=None) -> Review:
             screened_incomplete=Count("pk", filter=screened & incomplete_q()),
             not_screened=Count("pk", filter=~screened),
             not_screened_new=Count("pk", filter=~screened & new_since_q(since)),
+            not_screened_large=Count("pk", filter=~screened & large_q()),
         )
         .order_by()
     )
@@ -193,6 +195,7 @@ def township_review(user, since: date, townships=None) -> Review:
             "candidates_verified",
             "not_screened",
             "not_screened_new",
+            "not_screened_large",
         ):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     counted = [row.official.institutions for row in review.rows if row.official is not None]
@@ -219,16 +222,24 @@ def incomplete_screened(user, since: date):
     )
 
 
-def not_screened(user, since: date):
-    """四看: on the registry, no submitted visit since the campaign start; the new ones first."""
-    return (
+def not_screened(user, since: date, *, large: bool = False, by_beds: bool = False):
+    """四看: on the registry, no submitted visit since the campaign start; the new ones first.
+
+    ``large``: only 规模相对较大的 (衡山县 §一.二 第三 重点排查); ``by_beds``: the largest first.
+    """
+    rows = (
         Institution.objects.visible_to(user)
         .active()
         .exclude(screened_since(since))
         .select_related("township", "village")
         .annotate(started_on=Coalesce("established_on", "found_on"))
-        .order_by(F("started_on").desc(nulls_last=True), "township__code", "name")
     )
+    if large:
+        rows = rows.filter(large_q())
+    newest = F("started_on").desc(nulls_last=True)
+    if by_beds:
+        return rows.order_by(F("beds").desc(nulls_last=True), newest, "township__code", "name")
+    return rows.order_by(newest, "township__code", "name")
 
 
 def candidates(user):

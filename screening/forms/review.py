@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from institutions.selectors import LARGE_INSTITUTION_BEDS
+
 from ..four_looks import CandidateOutcome
 from ..models import OfficialCount
 
@@ -19,10 +21,21 @@ class ReviewPeriodForm(forms.Form):
     township = forms.TypedChoiceField(
         label=_("Township / street"), required=False, coerce=int, empty_value=None
     )
+    # The not-yet-screened list: 规模相对较大的 only, and the largest first (衡山县 重点排查).
+    size = forms.ChoiceField(label=_("Size"), required=False)
+    order = forms.ChoiceField(label=_("Order"), required=False)
 
     def __init__(self, *args, townships=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].choices = [("", _("All"))] + [(t.pk, t.name) for t in townships]
+        self.fields["size"].choices = [
+            ("", _("All")),
+            ("large", _("Large (%(n)s beds or more)") % {"n": LARGE_INSTITUTION_BEDS}),
+        ]
+        self.fields["order"].choices = [
+            ("", _("Newest first")),
+            ("beds", _("Most beds first")),
+        ]
 
     def value(self, name, default=None):
         if self.is_bound and self.is_valid():

@@ -84,7 +84,9 @@ class NotScreenedListView(ReviewMixin, View):
 
     def get(self, request):
         form, since, township, townships = self.period(request)
-        rows = four_looks.not_screened(request.user, since)
+        large = form.value("size") == "large"
+        by_beds = form.value("order") == "beds"
+        rows = four_looks.not_screened(request.user, since, large=large, by_beds=by_beds)
         if township:
             rows = rows.filter(township_id=township)
         page = self.page(request, rows)
@@ -93,12 +95,18 @@ class NotScreenedListView(ReviewMixin, View):
             institution.status_label, institution.status_style = SHORT_STATUS[
                 institution.registration_status
             ]
+        extra = {}
+        if large:
+            extra["size"] = "large"
+        if by_beds:
+            extra["order"] = "beds"
         context = {
             "title": _("Not yet screened in this campaign"),
             "form": form,
             "since": since,
             "page_obj": page,
-            "query": self.query(since, township),
+            "by_beds": by_beds,
+            "query": self.query(since, township, **extra),
         }
         return render(request, "screening/review/not_screened_list.html", context)
 
