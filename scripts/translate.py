@@ -64,7 +64,7 @@ def main(paths: list[str]) -> int:
                 else:
                     entry.msgstr = translations[entry.msgid]
                 filled += 1
-            if entry.fuzzy and entry.msgstr:
+            if entry.fuzzy and (entry.msgstr or any(entry.msgstr_plural.values())):
                 # A guessed translation is never shipped: keep it only if confirmed above.
                 if entry.msgid not in translations:
                     entry.msgstr = ""
