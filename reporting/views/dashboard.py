@@ -57,6 +57,5 @@ class DashboardView(View):
             "board": board,
             "chart_data": {**board.chart_data(), "labels": chart_labels()},
             "packs": pack_links(board.packs),
-            "single_township": len(board.townships) == 1,
         }
         return render(request, "reporting/dashboard.html", context)
