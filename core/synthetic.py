@@ -18,6 +18,8 @@ set generated on another day differs only by that shift.
 
 from __future__ import annotations
 
+import io
+import json
 import math
 import random
 import time
@@ -114,6 +116,64 @@ PLACE_CHARS = (
 ZERO = Decimal("0")
 
 
+def _copy_text(value) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_rows(model, rows: list) -> None:
+    """Insert model instances with COPY, primary keys drawn from the table's sequence first
+    and set on the instances (as bulk_create does); several times faster than INSERTs."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        buffer = io.StringIO()
+        # The attribute values as they are (the generator sets every one it needs), the clock
+        # for the auto_now fields and JSON as text: preparing each value through its field
+        # took most of the time.
+        now = timezone.now()
+        stamped = {f.attname for f in fields if getattr(f, "auto_now", False)}
+        stamped |= {f.attname for f in fields if getattr(f, "auto_now_add", False)}
+        json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+        related = [f for f in fields if f.is_relation]
+        names = [f.attname for f in fields]
+        for pk, obj in zip(ids, rows, strict=True):
+            for f in related:  # an object saved since it was assigned: take its new id
+                target = f.get_cached_value(obj, None)
+                if target is not None and getattr(obj, f.attname) is None:
+                    setattr(obj, f.attname, target.pk)
+            obj.pk = pk
+            values = [pk]
+            for name in names:
+                if name in stamped:
+                    setattr(obj, name, now)
+                value = getattr(obj, name)
+                values.append(json.dumps(value) if name in json_fields else value)
+            buffer.write("\t".join(map(_copy_text, values)))
+            buffer.write("\n")
+            obj._state.adding = False
+            obj._state.db = "default"
+        buffer.seek(0)
+        columns = ", ".join(
+            connection.ops.quote_name(c) for c in [meta.pk.column] + [f.column for f in fields]
+        )
+        cursor.cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN", buffer
+        )
+
+
 def username(kind: str, index: int) -> str:
     """Logins of the synthetic users: syn_c3 (county section of county 3), syn_t17 …"""
     return f"syn_{kind}{index}"
@@ -202,7 +262,10 @@ class SyntheticBuilder:
 
     # --- helpers ---------------------------------------------------------------------------
     def _bulk(self, model, rows: list, name: str | None = None) -> list:
-        model._default_manager.bulk_create(rows, batch_size=self.batch_size)
+        if connection.vendor == "postgresql" and rows:
+            copy_rows(model, rows)
+        else:
+            model._default_manager.bulk_create(rows, batch_size=self.batch_size)
         self.summary.add(name or model._meta.model_name, len(rows))
         return rows
 
