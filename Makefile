@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test demo lint format e2e messages bench clean
+.PHONY: install run test demo lint format e2e messages bench clean prod-smoke
 
 install: $(STAMP)
 
@@ -31,6 +31,11 @@ demo: install
 
 test: install
 	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+# The production recipe end to end: gunicorn, a Celery worker and beat on PostgreSQL and
+# Redis, a login over HTTP, a weekly pack asked for, built and downloaded (scripts/prod_smoke.sh).
+prod-smoke: install
+	bash scripts/prod_smoke.sh
 
 e2e: install
 	bash scripts/ensure_browser.sh
