@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -53,6 +54,10 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 A4 = 9
 TITLE_HEIGHT = 32
+# Wrapped text: rows are given the height their longest text needs, so that the sheet prints
+# like the paper form in any spreadsheet program (not all of them size rows on opening).
+LINE_HEIGHT = 14.5  # points per line of 11-point 宋体
+ROW_PADDING = 3
 MAX_TEXT = 32767  # Excel's limit for one cell
 
 Target = str | os.PathLike | IO[bytes]
@@ -62,6 +67,21 @@ def clean_text(value) -> str:
     """``value`` as a string Excel accepts: control characters removed, at most 32,767."""
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT]
+
+
+def text_width(text: str) -> int:
+    """Width in Latin characters: a Chinese character (3 bytes in UTF-8) counts two."""
+    n = len(text)
+    return n + (len(text.encode()) - n) // 2
+
+
+def lines_needed(text: str, per_line: float) -> int:
+    """Lines ``text`` takes wrapped in a column of ``per_line`` Latin characters."""
+    return sum(max(1, math.ceil(text_width(part) / per_line)) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float:
+    return LINE_HEIGHT * lines + ROW_PADDING
 
 
 def set_text(cell, value: str):
@@ -187,13 +207,36 @@ class _Sheet:
         self.worksheet = worksheet
         self.styles = _Styles(worksheet)
         self.next_row = 1
+        self.kept_heights = 0  # rows up to this one keep their height (title, header)
+        self._heights: dict[int, dict] = {}
         # Without this (another openpyxl), ``append`` still takes the cells, just slower.
-        if hasattr(worksheet, "_values_to_row"):
+        self.streamed = hasattr(worksheet, "_values_to_row")
+        if self.streamed:
             worksheet._values_to_row = _positioned_cells
 
-    def append(self, cells: list):
+    def append(self, cells: list, lines: int = 1):
+        """Write the next row; a row of several lines of text is made that tall."""
+        row = self.next_row
+        dimensions = self.worksheet.row_dimensions
+        if lines > 1:
+            if self.streamed and row > self.kept_heights:
+                # The row's attributes as openpyxl writes them (``<row ht=… customHeight>``),
+                # one shared dict per height instead of a RowDimension object per row.
+                dict.__setitem__(dimensions, row, self._height_attributes(lines))
+            else:
+                dimensions[row].height = row_height(lines)
         self.worksheet.append(cells)
+        if lines > 1 and row > self.kept_heights:
+            # Written: nothing is kept per row.
+            del dimensions[row]
         self.next_row += 1
+
+    def _height_attributes(self, lines: int) -> dict:
+        attributes = self._heights.get(lines)
+        if attributes is None:
+            attributes = {"ht": str(row_height(lines)), "customHeight": "1"}
+            self._heights[lines] = attributes
+        return attributes
 
     def merge(self, row1, col1, row2, col2):
         if (row1, col1) != (row2, col2):
@@ -258,6 +301,22 @@ def _header_grid(table: Table) -> tuple[list[list[str | None]], list[tuple[int, 
             merges.append((level, i, level, j))
             i = j + 1
     return grid, merges
+
+
+def _header_lines(table: Table, grid, merges) -> list[int]:
+    """Lines each header row needs: a text spanning several columns has their width, one
+    spanning several rows shares the lines out over them."""
+    widths = [column.display_width for column in table.columns]
+    lines = [1] * len(grid)
+    for row1, col1, row2, col2 in merges:
+        text = grid[row1][col1]
+        if text is None:
+            continue
+        per_line = max(1.0, sum(widths[col1 : col2 + 1]) - 1)
+        needed = math.ceil(lines_needed(text, per_line) / (row2 - row1 + 1))
+        for row in range(row1, row2 + 1):
+            lines[row] = max(lines[row], needed)
+    return lines
 
 
 def _getter(column: Column) -> Callable[[Any, int], Any]:
@@ -367,14 +426,15 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values):
     # Header rows: every cell of a merged block carries the borders.
     grid, merges = _header_grid(table)
     header_style = CellStyle(HEADER_FONT, CENTRE, BORDER)
-    for texts in grid:
+    sheet.kept_heights = header_last
+    for texts, lines in zip(grid, _header_lines(table, grid, merges), strict=True):
         cells = []
         for text in texts:
             cell = sheet.styles.cell(header_style)
             if text is not None:
                 set_text(cell, text)
             cells.append(cell)
-        sheet.append(cells)
+        sheet.append(cells, lines)
     for row1, col1, row2, col2 in merges:
         sheet.merge(header_first + row1, col1 + 1, header_first + row2, col2 + 1)
 
@@ -396,15 +456,25 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values):
     ]
     summed = [(i, column.key) for i, column in enumerate(columns) if column.total is True]
     sums: dict[str, Any] = {key: 0 for _i, key in summed}
-    index = 0
-    for index, row in enumerate(rows, start=1):  # noqa: B007 (the count is used below)
+    wrapped = [
+        (cells[i], max(1.0, column.display_width - 1))
+        for i, column in enumerate(columns)
+        if column.type == ColumnType.TEXT
+    ]
+    for index, row in enumerate(rows, start=1):
         for cell, get, write in plan:
             write(cell, get(row, index))
         for i, key in summed:
             value = cells[i]._value
             if _is_number(value) and cells[i].data_type == "n":
                 sums[key] = _add(sums[key], value)
-        sheet.append(cells)
+        lines = 1
+        for cell, per_line in wrapped:
+            text = cell._value
+            # Most texts are short: the exact count only for those that may wrap.
+            if text is not None and (2 * len(text) > per_line or "\n" in text):
+                lines = max(lines, lines_needed(text, per_line))
+        sheet.append(cells, lines)
 
     if table.has_totals():
         _write_totals(sheet, columns, sums)

@@ -361,3 +361,21 @@ def test_the_writer_keeps_neither_rows_nor_cells_in_memory(tmp_path):
     first_column = [row[0] for row in sheet.iter_rows(max_col=1, values_only=True)]
     assert first_column[4:2504] == list(range(1, 2501))  # after title, unit, 2 header rows
     assert first_column[2504] in ("合计", "Total")
+
+
+def test_a_row_of_long_text_is_made_tall_enough_to_print_it():
+    long_name = "衡山县开云镇夕阳红老年公寓" * 5  # 65 Chinese characters in a column 20 wide
+    rows = [{"name": long_name, "a": 1, "b": 1}, {"name": "开云镇", "a": 1, "b": 1}]
+
+    sheet = reopen(render_table(TABLE, rows))
+
+    assert sheet.row_dimensions[5].height == pytest.approx(14.5 * 7 + 3)
+    assert sheet.row_dimensions[6].height is None  # one line: the default height
+
+
+def test_a_header_that_wraps_makes_its_rows_taller():
+    table = Table("h", "标题", (Column("x", ("一个需要换行才能放下的很长的表头",), width=8),))
+
+    sheet = reopen(render_table(table, []))
+
+    assert sheet.row_dimensions[3].height > 14.5 * 3
