@@ -22,6 +22,7 @@ from institutions.models import (
     RegistrationStatus,
     VenueNature,
 )
+from institutions.selectors import LARGE_INSTITUTION_BEDS, large_q
 from risklists.models import Level
 from screening.four_looks import visible_townships
 from screening.models import ScreeningVisit, VisitStatus
@@ -29,9 +30,8 @@ from screening.selectors import derived_figures
 
 from .common import CHUNK_SIZE, Window, in_window
 
-# 衡山县方案 第三 把握摸排重点: "规模相对较大的" institutions. The plan gives no number; 100 beds
-# or more is this product's reading, kept here so that it is changed in one place.
-LARGE_SCALE_BEDS = 100
+# 衡山县方案 第三 把握摸排重点: "规模相对较大的" institutions, as the registry reads it.
+LARGE_SCALE_BEDS = LARGE_INSTITUTION_BEDS
 
 
 # --- 附件1 摸底排查情况统计表 -------------------------------------------------------------------
@@ -85,7 +85,7 @@ def survey_table(user, window: Window, townships=None) -> tuple[list[SurveyFigur
         "public": Count("pk", filter=Q(ownership=Ownership.PUBLIC)),
         "public_private": Count("pk", filter=Q(ownership=Ownership.PUBLIC_BUILT_PRIVATE_RUN)),
         "private": Count("pk", filter=Q(ownership=Ownership.PRIVATE)),
-        "large_scale": Count("pk", filter=Q(beds__gte=LARGE_SCALE_BEDS)),
+        "large_scale": Count("pk", filter=large_q()),
         "multi_industry": Count("pk", filter=Q(multi_industry=True)),
         "screened": Count("pk", filter=Q(screened)),
         **{
