@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.attention import needs_attention
 from institutions.models import Institution
 from institutions.selectors import incomplete_institutions, incomplete_q, township_summary
 
@@ -24,5 +25,6 @@ def home(request):
         "totals": totals,
         "incomplete": list(incomplete_institutions(user)),
         "recent": list(visible.select_related("township").order_by("-updated_at")[:8]),
+        "attention": needs_attention(user),
     }
     return render(request, "core/home.html", context)

@@ -38,6 +38,13 @@ class LeadFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
     )
 
+    major = django_filters.ChoiceFilter(
+        label=_("Major case leads"),
+        method="filter_major",
+        choices=[("yes", _("Major case leads only"))],
+        empty_label=_("All"),
+    )
+
     class Meta:
         model = Lead
         fields = [
@@ -49,6 +56,7 @@ class LeadFilterSet(django_filters.FilterSet):
             "received_to",
             "overdue",
             "key",
+            "major",
         ]
 
     def search(self, queryset, name, value):
@@ -67,3 +75,6 @@ class LeadFilterSet(django_filters.FilterSet):
 
     def filter_key(self, queryset, name, value):
         return queryset.filter(is_key=True) if value == "yes" else queryset
+
+    def filter_major(self, queryset, name, value):
+        return queryset.filter(is_major=True) if value == "yes" else queryset

@@ -54,6 +54,7 @@ class LeadForm(forms.ModelForm):
             "subject",
             "content",
             "institution",
+            "is_major",
             "reported_to_county_on",
         ]
         widgets = {
@@ -93,7 +94,7 @@ class LeadForm(forms.ModelForm):
                     Column("reporter_phone", css_class=TWO),
                 ),
             ),
-            Fieldset(_("What is reported"), "subject", "content", "institution"),
+            Fieldset(_("What is reported"), "subject", "content", "institution", "is_major"),
             Fieldset(_("Reporting"), "reported_to_county_on"),
             Submit("save", _("Save"), css_class="btn-primary w-100 w-md-auto"),
         )

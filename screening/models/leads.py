@@ -78,6 +78,17 @@ class Lead(ScopedModel):
     result = models.TextField(_("result"), blank=True)
     # 区县方案 二(二)五 攻坚行动: 重点线索, marked by the county section.
     is_key = models.BooleanField(_("key lead"), default=False, db_index=True)
+    # 衡山县 §二.二 发现重大案件线索…要第一时间向县民政局养老股报告: the township marks it, and
+    # the county section sees it at once on its home page and the risk list.
+    is_major = models.BooleanField(
+        _("major case lead"),
+        default=False,
+        db_index=True,
+        help_text=_(
+            "重大案件线索: the county section sees it at once, at the top of its home page."
+        ),
+    )
+    major_since = models.DateTimeField(_("reported as major at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
 

@@ -106,8 +106,15 @@ def save_lead(*, user, lead: Lead) -> Lead:
     if lead.pk is None:
         lead.created_by = user
         lead.status = LeadStatus.RECEIVED
+    # 衡山县 §二.二 第一时间报告: the moment it is marked major is when the county is told.
+    reason = ""
+    if lead.is_major and lead.major_since is None:
+        lead.major_since = timezone.now()
+        reason = _("Reported to the county section as a major case lead")
+    elif not lead.is_major:
+        lead.major_since = None
     lead.full_clean(exclude=["scope_path"])
-    return _save(lead, user)
+    return _save(lead, user, reason)
 
 
 @transaction.atomic

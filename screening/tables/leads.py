@@ -57,8 +57,11 @@ class LeadTable(tables.Table):
         row_attrs = {"class": lambda record: "table-warning" if is_overdue(record) else ""}
 
     def render_subject(self, value, record):
+        badge = '{} <span class="badge {}">{}</span>'
+        if record.is_major:
+            value = format_html(badge, value, "text-bg-danger", _("Major"))
         if record.is_key:
-            return format_html('{} <span class="badge text-bg-dark">{}</span>', value, _("Key"))
+            value = format_html(badge, value, "text-bg-dark", _("Key"))
         return value
 
     def render_status(self, value, record):
