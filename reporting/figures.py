@@ -22,11 +22,11 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.viewers import UnitViewer
 from screening.four_looks import campaign_start
 
 from .periods import ReportingWeek
 from .selectors import PublicityFigures, ResultFigures, results_table
-from .selectors.common import UnitScope
 from .xlsx.district import PUBLICITY, RESULTS
 
 
@@ -144,7 +144,7 @@ def counted_results(township, week: ReportingWeek, user=None) -> ResultFigures:
     """The township's 附件6 row for ``week``: from the campaign start to the week's end, as
     the weekly pack counts it. ``user`` scopes the queries; by default the township's own
     view. A constant number of queries."""
-    viewer = user if user is not None else UnitScope(township)
+    viewer = user if user is not None else UnitViewer(township)
     table = results_table(viewer, campaign_start(week.last_day), week, townships=[township])
     return table.rows[0]
 

@@ -19,7 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import OrgUnit, Role
+from accounts.models import OrgUnit
+from accounts.viewers import UnitViewer
 from screening.four_looks import campaign_start
 
 from .models import ReportSet
@@ -28,39 +29,6 @@ from .xlsx.district import Attachment, ReportContext
 
 # progress(done_steps, total_steps, label): called before each step and at the end.
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class UnitViewer:
-    """Reads data the way a unit's leader does: its subtree, personal data masked.
-
-    Packs are built as the unit, not as a person: a pack must not depend on who asked for it
-    and the beat has nobody to ask. It answers what ``visible_to`` and the masking ask of a
-    user, and may do nothing else.
-    """
-
-    unit: OrgUnit
-    role: str = Role.LEADER
-    is_authenticated: bool = True
-    is_superuser: bool = False
-    is_staff: bool = False
-    is_active: bool = True
-    pk: None = None
-    id: None = None
-    can_edit_registry: bool = False
-    can_review: bool = False
-    sees_personal_data: bool = False
-
-    @property
-    def unit_id(self) -> int:
-        return self.unit.pk
-
-    @property
-    def is_county_level(self) -> bool:
-        return self.unit.level in ("province", "city", "county")
-
-    def __str__(self):
-        return self.unit.name
 
 
 def attachments_of(report_set: str) -> dict[int, Attachment]:
@@ -149,7 +117,8 @@ def write_pack(
         if progress:
             progress(total - 1, total, _("Packing the zip file"))
         archive = directory / zip_name(unit, report_set, week)
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        # .xlsx files are zip archives already: stored, not compressed twice.
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as bundle:
             for file in files:
                 bundle.write(file.path, arcname=file.path.name)
         if progress:

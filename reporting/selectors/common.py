@@ -281,17 +281,3 @@ def ten_thousand(amount) -> Decimal:
 
 
 UNREGISTERED_SHORT = _("Not registered")
-
-
-@dataclass(frozen=True)
-class UnitScope:
-    """Reads a unit's subtree, as ``visible_to`` asks of a user: a township's weekly figures
-    are the township's, whoever looks at its report."""
-
-    unit: object
-    is_authenticated: bool = True
-    is_superuser: bool = False
-
-    @property
-    def unit_id(self):
-        return self.unit.pk
