@@ -50,9 +50,7 @@ class ReportRunTable(tables.Table):
     )
     report_set = tables.Column()
     unit = tables.Column(attrs=WIDE_ONLY)
-    status = tables.TemplateColumn(
-        template_name="reporting/_run_status.html", order_by=("status",)
-    )
+    status = tables.TemplateColumn(template_name="reporting/_run_status.html", order_by=("status",))
     requested_by = tables.Column(default=_("Schedule"), attrs=WIDE_ONLY)
     finished_at = tables.DateTimeColumn(format="Y-m-d H:i", attrs=WIDE_ONLY)
     download = tables.TemplateColumn(
