@@ -44,6 +44,7 @@ def test_county_user_imports_a_lawsuits_workbook(
         )
     )
     login(page, "county")
+    page.click("#menu-screening")
     page.click("nav >> text=数据导入")
     page.wait_for_url("**/imports/")
     page.click("text=导入表格")

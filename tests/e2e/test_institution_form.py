@@ -12,7 +12,8 @@ def test_township_staff_logs_in_and_adds_an_institution(
     VillageFactory(parent=township, name="城南社区")
     login(page, "kaiyun")
     assert page.locator("h1").inner_text().startswith("开云镇")
-    page.click("text=机构与场所")
+    page.click("#menu-screening")
+    page.click("nav >> text=机构与场所")
     page.click("text=新增机构或场所")
 
     page.fill("#id_name", "开云镇松鹤养老院")

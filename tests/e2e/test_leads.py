@@ -12,6 +12,7 @@ def test_township_user_records_a_12337_lead_and_verifies_it_on_a_phone(
     page = phone_page
     login(page, "kaiyun")
     page.click("button.navbar-toggler")
+    page.click("#menu-screening")
     page.click("nav >> text=线索")
     page.wait_for_url("**/screening/leads/")
     page.click("text=登记线索")
