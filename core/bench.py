@@ -73,7 +73,19 @@ class Result:
 
 
 def peak_mb() -> float:
-    """This process's peak resident set so far (Linux reports kilobytes)."""
+    """This process's peak resident set so far.
+
+    Linux's ``VmHWM`` belongs to the process image, so a benchmark started from the
+    ``bench`` command does not report its parent's peak (``ru_maxrss`` survives a fork and
+    an exec, and would: the parent may have just generated the data set).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
