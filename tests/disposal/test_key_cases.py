@@ -36,9 +36,7 @@ def key_url(institution):
     return reverse("disposal:case_key", args=[institution.pk])
 
 
-def test_county_marks_a_case_as_key_with_a_reason_and_unmarks_it(
-    client_for, county_user, township
-):
+def test_county_marks_a_case_as_key_with_a_reason_and_unmarks_it(client_for, county_user, township):
     institution = rated(township, county_user, "red")
     client = client_for(county_user)
 

@@ -1,5 +1,5 @@
-"""Key leads (gap G7): 区县方案 二(二)五 攻坚行动, 对前期排查掌握的重点线索. The county section marks a
-lead 重点 (audited); the lead list filters by it."""
+"""Key leads (gap G7): 区县方案 二(二)五 攻坚行动, 对前期排查掌握的重点线索. The county section
+marks a lead 重点 (audited); the lead list filters by it."""
 
 import pytest
 from django.db import connection
@@ -16,9 +16,7 @@ def key_url(lead):
     return reverse("screening:lead_key", args=[lead.pk])
 
 
-def test_county_marks_a_lead_as_key_with_a_reason_and_unmarks_it(
-    client_for, county_user, township
-):
+def test_county_marks_a_lead_as_key_with_a_reason_and_unmarks_it(client_for, county_user, township):
     lead = LeadFactory(unit=township, subject="某康养中心以投资床位为名集资")
     client = client_for(county_user)
 
