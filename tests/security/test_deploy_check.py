@@ -18,8 +18,12 @@ PRODUCTION_ENV = {
 }
 
 
+TEST_ONLY = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DEBUG"}
+    # Not the test run's own variables (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in TEST_ONLY}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
