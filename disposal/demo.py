@@ -102,6 +102,7 @@ class DisposalDemo:
         services.flag_overdue_actions(today=self.today)
         self.people_support(levels, by_pk)
         self.zeroing(registry)
+        self.key_cases()
         self.summary.actions = DisposalAction.objects.count()
         return self.summary
 
@@ -187,6 +188,39 @@ class DisposalDemo:
             institution, Level.YELLOW, user=self.county_user, today=self.today - timedelta(days=1)
         )
         services.flag_overdue_actions(today=self.today)
+
+    # --- 攻坚行动: key cases and leads, a major lead --------------------------------
+    def key_cases(self):
+        """The county marks its red cases with suspected crimes 重点 (区县方案 二(二)五), and
+        the leads about them; one township reports a lead as major (衡山县 §二.二)."""
+        from screening.models import Lead, LeadStatus
+        from screening.services.leads import mark_key_lead, save_lead
+
+        reds = DisposalCase.objects.filter(level=Level.RED).select_related("institution")
+        for case in reds.order_by("institution__name")[:3]:
+            if not case.is_key:
+                services.mark_key_case(
+                    user=self.county_user,
+                    institution=case.institution,
+                    is_key=True,
+                    reason="涉嫌非法集资，纳入攻坚行动，一院一策逐一化解。",
+                )
+        serious = DisposalCase.objects.filter(level__in=[Level.RED, Level.ORANGE])
+        leads = Lead.objects.filter(institution__in=serious.values("institution")).order_by("pk")
+        if not leads.filter(is_key=True).exists():
+            for lead in leads[:2]:
+                mark_key_lead(user=self.county_user, lead=lead, is_key=True)
+        if not Lead.objects.filter(is_major=True).exists():
+            lead = (
+                Lead.objects.filter(status__in=[LeadStatus.RECEIVED, LeadStatus.VERIFIED])
+                .select_related("unit", "institution")
+                .order_by("pk")
+                .first()
+            )
+            staff = self.staff.get(lead.unit_id) if lead else None
+            if lead is not None and staff is not None:
+                lead.is_major = True
+                save_lead(user=staff, lead=lead)
 
     # --- refunds, resettlement, assistance, transfers, plans ----------------------
     def people_support(self, levels, by_pk):
