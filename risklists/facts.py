@@ -31,7 +31,9 @@ def _registry_rows(institutions) -> dict[int, tuple[str, int | None]]:
             )
         return {pk: (status, beds) for pk, status, beds in rows}
     items = list(institutions)
-    if all(isinstance(item, Institution) for item in items):
+    if all(isinstance(item, Institution) for item in items) or all(
+        hasattr(item, "registration_status") and hasattr(item, "beds") for item in items
+    ):
         return {i.pk: (i.registration_status, i.beds) for i in items}
     ids = [getattr(item, "pk", item) for item in items]
     return {

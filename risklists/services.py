@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Role
 from institutions.models import Institution
+from screening.selectors import id_array
 
 from .engine import LEVELS, Thresholds, compliance_checks, evaluate, level_rank
 from .facts import build_facts
@@ -99,17 +100,30 @@ class RateResult:
         return sum(self.levels.values())
 
 
-def _rows(institutions) -> list[Institution]:
+@dataclass(slots=True)
+class RegistryRow:
+    """What rating needs of an institution (a model instance per row cost a second a night
+    at province size)."""
+
+    pk: int
+    registration_status: str
+    beds: int | None
+    scope_path: str
+    township_id: int
+
+
+def _rows(institutions) -> list:
     """The institutions as rows with what rating needs (one query unless rows are given)."""
-    fields = ("pk", "registration_status", "beds", "scope_path", "township_id")
     if isinstance(institutions, Institution):
         return [institutions]
     if not hasattr(institutions, "query"):
         items = list(institutions)
-        if all(isinstance(item, Institution) for item in items):
+        if all(isinstance(item, Institution | RegistryRow) for item in items):
             return items
         institutions = Institution.objects.filter(pk__in=[getattr(i, "pk", i) for i in items])
-    return list(institutions.select_related(None).prefetch_related(None).only(*fields).order_by())
+    fields = ("pk", "registration_status", "beds", "scope_path", "township_id")
+    rows = institutions.select_related(None).prefetch_related(None).order_by()
+    return [RegistryRow(*values) for values in rows.values_list(*fields)]
 
 
 def compute(institutions, today: date | None = None, thresholds: Thresholds | None = None):
@@ -184,7 +198,7 @@ def _latest_proposals(institution_ids) -> dict[int, _Latest]:
     """Lock the institutions' rating rows and read their latest proposals."""
     rows = (
         RatingState.objects.select_for_update(of=("self",))
-        .filter(institution_id__in=institution_ids, proposal__isnull=False)
+        .filter(institution_id__in=id_array(institution_ids), proposal__isnull=False)
         .values_list(
             "institution_id",
             "proposal_id",

@@ -18,8 +18,9 @@ from datetime import date
 from celery import shared_task
 
 from institutions.models import Institution
+from screening.selectors import id_array
 
-CHUNK = 2000
+CHUNK = 10000  # a chunk of the nightly rating: ~200 MB at most, a few queries per chunk
 
 
 def rate_in_chunks(queryset, today: date | None = None, chunk: int = CHUNK) -> dict:
@@ -31,9 +32,12 @@ def rate_in_chunks(queryset, today: date | None = None, chunk: int = CHUNK) -> d
     created = 0
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
-        result = services.rate(
-            Institution.objects.filter(pk__in=ids[start : start + chunk]), today=today
+        part = ids[start : start + chunk]
+        # The ids as one array parameter, and their range for the index.
+        members = Institution.objects.filter(
+            pk__in=id_array(part), pk__gte=part[0], pk__lte=part[-1]
         )
+        result = services.rate(members, today=today)
         levels.update(result.levels)
         created += len(result.created)
     return {
