@@ -19,7 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from disposal.demo import build_disposal_demo
+from disposal.demo import build_disposal_demo, register_demo_venue
 from institutions.models import Institution, LegalForm, RegistrationStatus, VenueNature
 from institutions.validators import (
     CREDIT_CODE_CHARSET,
@@ -221,6 +221,7 @@ class DemoBuilder:
         ).build()
         # The rating, then disposal, are made as a county makes them: the engine rates, the
         # townships submit, the county approves (which creates the disposal actions).
+        register_demo_venue(today=self.today)
         ratings = build_rating_demo(today=self.today)
         self.summary.approved_ratings = ratings.approved
         build_disposal_demo(levels=ratings.levels, today=self.today)

@@ -312,7 +312,6 @@ class DisposalDemo:
         """Most venues get a person in charge; about a third are crossed off."""
         on_ledger = set(ZeroingEntry.objects.values_list("institution_id", flat=True))
         venues = [i for i in registry if i.is_venue or i.pk in on_ledger]
-        signs = screening_signs(venues, self.today)
         entries = {e.institution_id: e for e in ZeroingEntry.objects.filter(institution__in=venues)}
         for venue in venues:
             entry = entries.get(venue.pk)
@@ -326,32 +325,36 @@ class DisposalDemo:
                     user=self.county_user, institution=venue, responsible_user=staff
                 )
             if cross:
-                self.cross_off(venue, target_outcome(signs[venue.pk]), rng)
+                self.cross_off(venue, rng)
 
-    def cross_off(self, venue, target, rng):
+    def register(self, venue, rng) -> bool:
+        """督促登记 reached: the venue registers and becomes an institution (history kept)."""
+        body = "52430423" + "".join(rng.choices(CREDIT_CODE_CHARSET, k=9))
+        code = body + credit_code_check_char(body)
+        if Institution.objects.filter(credit_code=code).exists():
+            return False
+        services.cross_off(
+            user=self.county_user,
+            institution=venue,
+            outcome=Outcome.REGISTERED,
+            registration=services.Registration(
+                credit_code=code,
+                registration_status=RegistrationStatus.REGISTERED_NOT_FILED,
+                legal_form=LegalForm.SOCIAL_SERVICE
+                if venue.venue_nature != VenueNature.ENTERPRISE
+                else LegalForm.ENTERPRISE,
+                registration_authority="衡山县民政局",
+            ),
+            today=self.today,
+        )
+        return True
+
+    def cross_off(self, venue, rng):
+        """Closed, banned or transferred (registration is ``register_demo_venue``'s)."""
         user = self.county_user
         when = self.today - timedelta(days=rng.randint(1, 30))
         choice = rng.randint(0, 3)
-        if target == TargetOutcome.REGISTER and choice == 0:
-            body = "52430423" + "".join(rng.choices(CREDIT_CODE_CHARSET, k=9))
-            code = body + credit_code_check_char(body)
-            if Institution.objects.filter(credit_code=code).exists():
-                return
-            services.cross_off(
-                user=user,
-                institution=venue,
-                outcome=Outcome.REGISTERED,
-                registration=services.Registration(
-                    credit_code=code,
-                    registration_status=RegistrationStatus.REGISTERED_NOT_FILED,
-                    legal_form=LegalForm.SOCIAL_SERVICE
-                    if venue.venue_nature != VenueNature.ENTERPRISE
-                    else LegalForm.ENTERPRISE,
-                    registration_authority="衡山县民政局",
-                ),
-                today=self.today,
-            )
-        elif choice == 1 and venue.venue_nature in (
+        if choice == 1 and venue.venue_nature in (
             VenueNature.ENTERPRISE,
             VenueNature.SOCIAL_SERVICE,
         ):
@@ -378,6 +381,23 @@ class DisposalDemo:
                 user=user, institution=venue, outcome=outcome, outcome_on=when, today=self.today
             )
         self.summary.crossed_off += 1
+
+
+def register_demo_venue(rng_seed: int = SEED, today: date | None = None) -> bool:
+    """One venue reaches 督促登记 and becomes an institution, before the ratings are made
+    (so its rating is made and reviewed like every other): the ledger then shows every kind
+    of 销号, and the follow-up check after registration (衡山县 §一.三 加强后续跟踪检查) has a
+    row. Does nothing once a venue was registered."""
+    demo = DisposalDemo(rng_seed, today)
+    demo.county_user = User.objects.filter(username="county").first()
+    if demo.county_user is None or ZeroingEntry.objects.filter(outcome=Outcome.REGISTERED):
+        return False
+    venues = list(Institution.objects.venues().active().order_by("township__path", "name"))
+    signs = screening_signs(venues, demo.today)
+    for venue in venues:
+        if target_outcome(signs[venue.pk]) == TargetOutcome.REGISTER:
+            return demo.register(venue, demo.rng("register", venue.name))
+    return False
 
 
 def build_disposal_demo(

@@ -81,11 +81,10 @@ def test_demo_has_key_cases_a_major_lead_and_a_follow_up_after_registration():
     assert Lead.objects.filter(is_key=True).exists()
     assert Lead.objects.filter(is_major=True, major_since__isnull=False).exists()
     registered = ZeroingEntry.objects.filter(outcome="registered")
-    if registered.exists():  # the seed decides whether a venue was registered
-        assert DisposalAction.objects.filter(
-            action_type="follow_up_check",
-            institution__in=registered.values("institution"),
-        ).exists()
+    assert registered.exists()
+    assert DisposalAction.objects.filter(
+        action_type="follow_up_check", institution__in=registered.values("institution")
+    ).exists()
 
 
 def test_demo_disposal_follows_the_levels_the_county_approved():
