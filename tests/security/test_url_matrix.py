@@ -95,8 +95,10 @@ EXPECTED = {
     "reporting:publicity_list": row(all="ok"),
     "reporting:publicity_update": row(editors=SCOPED, readers="403"),
     "reporting:run_detail": row(township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED),
-    "reporting:run_download": row(all="404"),
-    "reporting:run_file": row(all="404"),
+    "reporting:run_download": row(
+        township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED
+    ),
+    "reporting:run_file": row(township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED),
     "reporting:run_list": row(all="ok"),
     "reporting:run_request": row(all="405"),
     "reporting:run_retry": row(all="405"),
