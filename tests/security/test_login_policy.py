@@ -36,9 +36,7 @@ def test_five_failed_logins_lock_the_account_with_a_chinese_message(client, town
     assert attempt(client, "kaiyun", PASSWORD).status_code == 429
 
 
-def test_lockout_of_one_account_leaves_a_colleague_in_the_same_office_alone(
-    client, township_user
-):
+def test_lockout_of_one_account_leaves_a_colleague_in_the_same_office_alone(client, township_user):
     # Same client, same address: the office's shared address behind its NAT.
     for _ in range(5):
         attempt(client, "kaiyun", "wrong-password")
