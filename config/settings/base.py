@@ -128,9 +128,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-# Per account only: township offices share one address behind their network's NAT, so a
-# lock per address would shut a whole office out because of one person's typing.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per account and address together: township offices share one address behind their
+# network's NAT, so a lock per address alone would shut a whole office out because of one
+# person's typing; a lock per account alone would let anyone lock any account from afar.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

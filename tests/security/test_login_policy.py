@@ -100,3 +100,20 @@ def test_authenticate_without_a_request_still_works_for_commands(township_user):
     from django.contrib.auth import authenticate
 
     assert authenticate(username="kaiyun", password=PASSWORD) == township_user
+
+
+def test_failures_from_elsewhere_do_not_lock_the_account_out_of_its_own_office(
+    client, township_user
+):
+    for _ in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "kaiyun", "password": "wrong-password"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+
+    response = client.post(
+        reverse("login"), {"username": "kaiyun", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8"
+    )
+
+    assert response.status_code == 302
