@@ -149,11 +149,27 @@ def counted_results(township, week: ReportingWeek, user=None) -> ResultFigures:
     return table.rows[0]
 
 
+def frozen_results(township, week: ReportingWeek, user=None) -> dict:
+    """The counted figures as they stand now, to keep with a submitted report (万元 as text,
+    so that they keep their decimals)."""
+    row = counted_results(township, week, user)
+    values = {f.key: f.count(row) for f in COUNTED_RESULT_FIGURES}
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
 def result_values(report, user=None) -> list[FigureValue]:
-    """Every 附件6 figure of ``report``: counted ones from the records, typed ones from it."""
-    row = counted_results(report.township, report.period, user)
+    """Every 附件6 figure of ``report``: counted ones from the records (as they stood at
+    submission, for a submitted report), typed ones from the report itself."""
+    frozen = report.result_figures if report.is_submitted else {}
+    row = None if frozen else counted_results(report.township, report.period, user)
     values = []
     for figure in RESULT_FIGURES:
-        value = figure.count(row) if figure.count is not None else getattr(report, figure.key)
+        if figure.count is None:
+            value = getattr(report, figure.key)
+        elif frozen:
+            value = frozen.get(figure.key, 0)
+            value = Decimal(value) if isinstance(value, str) else value
+        else:
+            value = figure.count(row)
         values.append(FigureValue(figure, value))
     return values

@@ -217,6 +217,11 @@ class WeeklyReport(ScopedModel):
     publicity_figures = models.JSONField(
         _("publicity figures as submitted"), default=dict, blank=True, editable=False
     )
+    # The counted 战果 (附件6) as they stood when the report was submitted: what the township
+    # reported stays what it reported, whatever the records say later.
+    result_figures = models.JSONField(
+        _("results as submitted"), default=dict, blank=True, editable=False
+    )
 
     # 战果 the township types (附件6).
     rectified = models.PositiveIntegerField(_("rectified"), default=0)

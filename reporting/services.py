@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import OrgUnit
 
 from . import clock
+from .figures import frozen_results
 from .models import PublicityActivity, WeeklyReport, WeeklyStatus
 from .periods import ReportingWeek, current_week, recent_weeks
 from .selectors import publicity_table
@@ -104,6 +105,7 @@ def save_weekly_report(
         report.submitted_by = user
         figures = publicity_table(user, week.first_day, week.last_day, townships=[township])
         report.publicity_figures = figures.rows[0].as_dict()
+        report.result_figures = frozen_results(township, week, user)
     report.full_clean()
     report._history_user = user
     report.save()

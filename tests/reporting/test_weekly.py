@@ -170,6 +170,33 @@ def test_submitting_freezes_the_weeks_publicity_figures(township_user, township)
 
 
 @pytest.mark.django_db
+def test_submitting_freezes_the_counted_results_too(township_user, township, client_for):
+    from screening.models import Lead, LeadChannel
+
+    def lead(day):
+        Lead.objects.create(
+            unit=township,
+            channel=LeadChannel.PLATFORM_12337,
+            received_on=day,
+            subject="收取高额会员费",
+            content="…",
+        )
+
+    lead(WEEK.first_day)
+    report = services.save_weekly_report(
+        user=township_user, week=WEEK, summary="报送。", results={}, submit=True, now=DEADLINE
+    )
+    lead(WEEK.first_day)  # recorded after the report went in: not what the township reported
+
+    report.refresh_from_db()
+    assert report.result_figures["leads_received"] == 1
+    page = client_for(township_user).get(report.get_absolute_url())
+    received = next(v for v in page.context["results"] if v.figure.key == "leads_received")
+    assert received.value == 1
+    assert isinstance(report.result_figures["funds_refunded"], str)
+
+
+@pytest.mark.django_db
 def test_a_submitted_report_cannot_be_changed(township_user):
     services.save_weekly_report(
         user=township_user, week=WEEK, summary="报送。", results={}, submit=True, now=DEADLINE
