@@ -11,6 +11,9 @@ records every change of an institution's approved level, so that the list can sa
 is new, raised or lowered since a date.
 """
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -90,6 +93,29 @@ class ThresholdVersion(models.Model):
         return Thresholds.from_dict(self.values)
 
 
+# What a new rating is compared with: a new proposal is stored when any of these changed
+# (the compliance checks alone only refresh the latest one).
+COMPARED_FIELDS = ("level", "hits", "threshold_version", "compliance")
+_DIGESTED = frozenset({*COMPARED_FIELDS, "threshold_version_id"})
+
+
+def result_digest(level, hits, threshold_version_id, compliance) -> str:
+    """A fingerprint of what the rating compares (level, hits, threshold version,
+    compliance checks), computed the same way from a new rating and from a stored row.
+
+    Canonical JSON (sorted keys, no spaces), so a row read back from the database gives
+    the digest it was stored with. Equal digests mean an equal result; a digest that
+    differs only sends the nightly rating to compare the stored values themselves.
+    """
+    text = json.dumps(
+        [level, threshold_version_id, hits, compliance],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 class Assessment(ScopedModel):
     """One rating of one institution as the engine computed it, and its review."""
 
@@ -155,8 +181,11 @@ class Assessment(ScopedModel):
         related_name="+",
     )
     overridden_at = models.DateTimeField(_("level set at"), null=True, blank=True)
+    # result_digest() of the compared fields, kept by save() and by the rating's bulk
+    # writes: the nightly rating compares it instead of decoding every proposal's JSON.
+    digest = models.CharField(max_length=32, editable=False, default="")
 
-    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "digest"])
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -167,6 +196,16 @@ class Assessment(ScopedModel):
 
     def __str__(self):
         return f"{self.institution} · {self.get_shown_level_display()}"
+
+    def save(self, *args, **kwargs):
+        self.digest = self.result_digest()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not _DIGESTED.isdisjoint(update_fields):
+            kwargs["update_fields"] = {*update_fields, "digest"}
+        super().save(*args, **kwargs)
+
+    def result_digest(self) -> str:
+        return result_digest(self.level, self.hits, self.threshold_version_id, self.compliance)
 
     def get_absolute_url(self):
         return reverse("institutions:detail", args=[self.institution_id]) + "#rating-panel"

@@ -34,6 +34,7 @@ from .models import (
     RatingState,
     ReviewState,
     ThresholdVersion,
+    result_digest,
 )
 from .querysets import in_force
 from .signals import rating_approved
@@ -87,6 +88,13 @@ class Rating:
     hits: list[dict]
     compliance: list[dict]
     version: ThresholdVersion | None
+
+    @property
+    def digest(self) -> str:
+        """What the stored proposal's digest is when it holds this result."""
+        return result_digest(
+            self.level, self.hits, self.version.pk if self.version else None, self.compliance
+        )
 
 
 @dataclass
@@ -169,21 +177,28 @@ def compute(institutions, today: date | None = None, thresholds: Thresholds | No
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class _Latest:
-    """An institution's latest proposal, as much of it as comparing needs (no model row:
-    at province size building fifty thousand models cost more than the comparing)."""
+    """An institution's latest proposal, as much of it as comparing needs: its digest, not
+    its JSON (at province size decoding fifty thousand proposals cost more than rating)."""
 
     pk: int
-    level: str
-    hits: list
-    compliance: list
-    threshold_version_id: int | None
+    digest: str
     state: str
 
     @property
     def is_pending(self) -> bool:
         return self.state in PENDING_STATES
+
+
+@dataclass(slots=True)
+class _Stored:
+    """The compared values of a stored proposal whose digest differs from the new rating's."""
+
+    level: str
+    hits: list
+    compliance: list
+    threshold_version_id: int | None
 
 
 def _same_result(assessment, rating: Rating) -> bool:
@@ -195,21 +210,23 @@ def _same_result(assessment, rating: Rating) -> bool:
 
 
 def _latest_proposals(institution_ids) -> dict[int, _Latest]:
-    """Lock the institutions' rating rows and read their latest proposals."""
+    """Lock the institutions' rating rows and read their latest proposals' digests."""
     rows = (
         RatingState.objects.select_for_update(of=("self",))
         .filter(institution_id__in=id_array(institution_ids), proposal__isnull=False)
-        .values_list(
-            "institution_id",
-            "proposal_id",
-            "proposal__level",
-            "proposal__hits",
-            "proposal__compliance",
-            "proposal__threshold_version_id",
-            "proposal__state",
-        )
+        .values_list("institution_id", "proposal_id", "proposal__digest", "proposal__state")
     )
     return {row[0]: _Latest(*row[1:]) for row in rows}
+
+
+def _stored_results(assessment_ids) -> dict[int, _Stored]:
+    """The compared values of the proposals given (those whose digest did not match)."""
+    if not assessment_ids:
+        return {}
+    rows = Assessment.objects.filter(pk__in=assessment_ids).values_list(
+        "pk", "level", "hits", "compliance", "threshold_version_id"
+    )
+    return {row[0]: _Stored(*row[1:]) for row in rows}
 
 
 def rate(
@@ -221,6 +238,10 @@ def rate(
     proposal supersedes a proposal still waiting for review; the approved (current)
     rating stays until the county approves the new one. Changes of the compliance checks
     alone (no change of level, rules fired or thresholds) update the latest assessment.
+
+    A proposal whose digest equals the new rating's is unchanged; the others are compared
+    value by value as before (a digest that is missing or out of date only costs that
+    comparison, and is then brought up to date).
     """
     now = now or timezone.now()
     rows = {row.pk: row for row in _rows(institutions)}
@@ -228,13 +249,23 @@ def rate(
     result = RateResult()
     with transaction.atomic():
         latest_of = _latest_proposals(list(ratings))
-        new, to_supersede, to_refresh = [], [], {}
+        differing = []
         for pk, rating in ratings.items():
             result.levels[rating.level] += 1
             latest = latest_of.get(pk)
-            if latest is not None and _same_result(latest, rating):
-                if latest.compliance != rating.compliance:
+            if latest is not None and latest.digest == rating.digest:
+                result.unchanged += 1
+            else:
+                differing.append(pk)
+        stored = _stored_results([latest_of[pk].pk for pk in differing if pk in latest_of])
+        new, to_supersede, to_refresh, to_redigest = [], [], {}, []
+        for pk in differing:
+            rating, latest = ratings[pk], latest_of.get(pk)
+            if latest is not None and _same_result(stored[latest.pk], rating):
+                if stored[latest.pk].compliance != rating.compliance:
                     to_refresh[latest.pk] = rating.compliance
+                else:
+                    to_redigest.append(latest.pk)
                 result.unchanged += 1
                 continue
             if latest is not None and latest.is_pending:
@@ -247,18 +278,23 @@ def rate(
                     hits=rating.hits,
                     compliance=rating.compliance,
                     threshold_version=rating.version,
+                    digest=rating.digest,
                     computed_at=now,
                     created_by=user,
                 )
             )
         # Whole rows only for what is written (the history copies every field).
-        full = Assessment.objects.in_bulk([*to_supersede, *to_refresh])
+        full = Assessment.objects.in_bulk([*to_supersede, *to_refresh, *to_redigest])
         superseded = [full[pk] for pk in to_supersede]
         for assessment in superseded:
             assessment.state = ReviewState.SUPERSEDED
         refreshed = [full[pk] for pk in to_refresh]
         for assessment in refreshed:
             assessment.compliance = to_refresh[assessment.pk]
+            assessment.digest = assessment.result_digest()
+        redigested = [full[pk] for pk in to_redigest]
+        for assessment in redigested:
+            assessment.digest = assessment.result_digest()
         reason = _("Superseded by a newer rating")
         if superseded:
             bulk_update_with_history(
@@ -273,11 +309,14 @@ def rate(
             bulk_update_with_history(
                 refreshed,
                 Assessment,
-                ["compliance"],
+                ["compliance", "digest"],
                 default_user=user,
                 default_change_reason=_("Compliance checks recomputed"),
                 default_date=now,
             )
+        if redigested:
+            # Nothing a user sees changed: the digest is not part of the history.
+            Assessment.objects.bulk_update(redigested, ["digest"])
         if new:
             created = bulk_create_with_history(
                 new,
