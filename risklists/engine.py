@@ -37,11 +37,14 @@ RULE_LEVELS: tuple[str, ...] = (YELLOW, ORANGE, RED)
 ZERO = Decimal(0)
 
 
+_RANKS: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
+
+
 def level_rank(level: str) -> int:
     """0 for green up to 3 for red, so levels can be compared and sorted."""
     try:
-        return LEVELS.index(level)
-    except ValueError:
+        return _RANKS[level]
+    except (KeyError, TypeError):
         raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}") from None
 
 
@@ -542,6 +545,11 @@ def compliance_checks(facts: Facts) -> list[ComplianceCheck]:
     return [limit.check(facts) for limit in COMPLIANCE_LIMITS]
 
 
+_LIMITS = tuple(
+    (limit.code, limit.clause, limit.passed, limit.figures) for limit in COMPLIANCE_LIMITS
+)
+
+
 # --- evaluation -----------------------------------------------------------------------------
 
 
@@ -554,12 +562,50 @@ def evaluate(facts: Facts, thresholds: Thresholds | None = None) -> Assessment:
     figures as evidence). ``thresholds`` default to ``Thresholds()``.
     """
     thresholds = thresholds if thresholds is not None else Thresholds()
-    hits = [hit for rule in RULES if (hit := rule.apply(facts, thresholds)) is not None]
-    promoted = thresholds.compliance_levels
-    if promoted:
-        hits.extend(
-            Hit(check.code, promoted[check.code], check.clause, dict(check.figures))
-            for check in compliance_checks(facts)
-            if check.passed is False and check.code in promoted
-        )
-    return Assessment(level=highest(hit.level for hit in hits), hits=hits)
+    level, hits, _checks = evaluate_plain(facts, thresholds)
+    return Assessment(
+        level=level,
+        hits=[Hit(hit["code"], hit["level"], hit["clause"], hit["evidence"]) for hit in hits],
+    )
+
+
+def evaluate_plain(facts: Facts, thresholds: Thresholds) -> tuple[str, list[dict], list[dict]]:
+    """``evaluate`` and ``compliance_checks`` at once, as the plain values an assessment
+    stores: ``(level, [Hit.to_dict(), ...], [ComplianceCheck.to_dict(), ...])``.
+
+    The nightly rating calls this for every institution of a province, so it builds no
+    objects but the dicts it returns, and evidence only for the rules that fire.
+    """
+    rank = 0
+    hits = []
+    for rule in RULES:
+        if rule.predicate(facts, thresholds):
+            hits.append(
+                {
+                    "code": rule.code,
+                    "level": rule.level,
+                    "clause": rule.clause,
+                    "evidence": rule.evidence(facts, thresholds),
+                }
+            )
+            if _RANKS[rule.level] > rank:
+                rank = _RANKS[rule.level]
+    checks = [
+        {"code": code, "clause": clause, "passed": passed(facts), "figures": figures(facts)}
+        for code, clause, passed, figures in _LIMITS
+    ]
+    if thresholds.compliance_rules:
+        promoted = dict(thresholds.compliance_rules)
+        for check in checks:
+            level = promoted.get(check["code"])
+            if level is not None and check["passed"] is False:
+                hits.append(
+                    {
+                        "code": check["code"],
+                        "level": level,
+                        "clause": check["clause"],
+                        "evidence": dict(check["figures"]),
+                    }
+                )
+                rank = max(rank, _RANKS[level])
+    return LEVELS[rank], hits, checks

@@ -13,11 +13,15 @@ from datetime import date
 from django.db.models import QuerySet
 
 from institutions.models import Institution, RegistrationStatus
-from screening.selectors import derived_figures
+from screening.selectors import DerivedFigures, derived_figures
 
 from .engine import Facts, Thresholds
 
 FACT_FIELDS = Facts.field_names()
+# The facts that DerivedFigures carries (all but the registry's two).
+_FIGURE_FIELDS = tuple(
+    sorted(FACT_FIELDS & set(DerivedFigures.__dataclass_fields__) - {"registered", "beds"})
+)
 
 
 def _registry_rows(institutions) -> dict[int, tuple[str, int | None]]:
@@ -47,7 +51,11 @@ def _registry_rows(institutions) -> dict[int, tuple[str, int | None]]:
 def facts_from(registration_status: str, beds: int | None, figures) -> Facts:
     # Attribute by attribute: dataclasses.asdict deep-copies every value, which at province
     # size cost more than the engine itself.
-    values = {name: getattr(figures, name) for name in FACT_FIELDS if hasattr(figures, name)}
+    if type(figures) is DerivedFigures:
+        attributes = figures.__dict__
+        values = {name: attributes[name] for name in _FIGURE_FIELDS}
+    else:
+        values = {name: getattr(figures, name) for name in FACT_FIELDS if hasattr(figures, name)}
     return Facts(
         registered=registration_status != RegistrationStatus.UNREGISTERED,
         beds=beds or 0,
@@ -67,5 +75,5 @@ def build_facts(
     registry = _registry_rows(institutions)
     if not registry:
         return {}
-    figures = derived_figures(list(registry), thresholds=thresholds, today=today)
+    figures = derived_figures(list(registry), thresholds=thresholds, today=today, payer_keys=False)
     return {pk: facts_from(status, beds, figures[pk]) for pk, (status, beds) in registry.items()}

@@ -99,6 +99,9 @@ COMPARED_FIELDS = ("level", "hits", "threshold_version", "compliance")
 _DIGESTED = frozenset({*COMPARED_FIELDS, "threshold_version_id"})
 
 
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def result_digest(level, hits, threshold_version_id, compliance) -> str:
     """A fingerprint of what the rating compares (level, hits, threshold version,
     compliance checks), computed the same way from a new rating and from a stored row.
@@ -107,12 +110,7 @@ def result_digest(level, hits, threshold_version_id, compliance) -> str:
     the digest it was stored with. Equal digests mean an equal result; a digest that
     differs only sends the nightly rating to compare the stored values themselves.
     """
-    text = json.dumps(
-        [level, threshold_version_id, hits, compliance],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    text = _canonical([level, threshold_version_id, hits, compliance])
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

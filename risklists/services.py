@@ -21,9 +21,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Role
 from institutions.models import Institution
-from screening.selectors import id_array
+from screening.selectors import fetch_values, id_array
 
-from .engine import LEVELS, Thresholds, compliance_checks, evaluate, level_rank
+from .engine import LEVELS, Thresholds, evaluate_plain, level_rank
 from .facts import build_facts
 from .models import (
     PENDING_STATES,
@@ -131,7 +131,7 @@ def _rows(institutions) -> list:
         institutions = Institution.objects.filter(pk__in=[getattr(i, "pk", i) for i in items])
     fields = ("pk", "registration_status", "beds", "scope_path", "township_id")
     rows = institutions.select_related(None).prefetch_related(None).order_by()
-    return [RegistryRow(*values) for values in rows.values_list(*fields)]
+    return [RegistryRow(*values) for values in fetch_values(rows.values_list(*fields))]
 
 
 def compute(institutions, today: date | None = None, thresholds: Thresholds | None = None):
@@ -158,22 +158,8 @@ def compute(institutions, today: date | None = None, thresholds: Thresholds | No
         version = versions.get(key)
         in_use = thresholds or (version.thresholds if version else Thresholds())
         for pk, facts in build_facts(members, in_use, today).items():
-            assessment = evaluate(facts, in_use)
-            result[pk] = Rating(
-                institution_id=pk,
-                level=assessment.level,
-                hits=[hit.to_dict() for hit in assessment.hits],
-                compliance=[
-                    {
-                        "code": check.code,
-                        "clause": check.clause,
-                        "passed": check.passed,
-                        "figures": check.figures,
-                    }
-                    for check in compliance_checks(facts)
-                ],
-                version=version,
-            )
+            level, hits, checks = evaluate_plain(facts, in_use)
+            result[pk] = Rating(pk, level, hits, checks, version)
     return result
 
 
@@ -209,14 +195,15 @@ def _same_result(assessment, rating: Rating) -> bool:
     )
 
 
-def _latest_proposals(institution_ids) -> dict[int, _Latest]:
-    """Lock the institutions' rating rows and read their latest proposals' digests."""
+def _latest_proposals(institution_ids) -> dict[int, tuple[int, int, str, str]]:
+    """Lock the institutions' rating rows and read their latest proposals: ``{institution
+    id: (institution id, proposal id, digest, state)}``."""
     rows = (
         RatingState.objects.select_for_update(of=("self",))
         .filter(institution_id__in=id_array(institution_ids), proposal__isnull=False)
         .values_list("institution_id", "proposal_id", "proposal__digest", "proposal__state")
     )
-    return {row[0]: _Latest(*row[1:]) for row in rows}
+    return {row[0]: row for row in fetch_values(rows)}
 
 
 def _stored_results(assessment_ids) -> dict[int, _Stored]:
@@ -248,16 +235,17 @@ def rate(
     ratings = compute(list(rows.values()), today=today)
     result = RateResult()
     with transaction.atomic():
-        latest_of = _latest_proposals(list(ratings))
+        latest = _latest_proposals(list(ratings))
         differing = []
         for pk, rating in ratings.items():
             result.levels[rating.level] += 1
-            latest = latest_of.get(pk)
-            if latest is not None and latest.digest == rating.digest:
+            row = latest.get(pk)
+            if row is not None and row[2] == rating.digest:
                 result.unchanged += 1
             else:
                 differing.append(pk)
-        stored = _stored_results([latest_of[pk].pk for pk in differing if pk in latest_of])
+        latest_of = {pk: _Latest(*latest[pk][1:]) for pk in differing if pk in latest}
+        stored = _stored_results([proposal.pk for proposal in latest_of.values()])
         new, to_supersede, to_refresh, to_redigest = [], [], {}, []
         for pk in differing:
             rating, latest = ratings[pk], latest_of.get(pk)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -96,17 +96,26 @@ def months_before(day: date, months: int) -> date:
 
 
 def _ids_filter(institution_ids, prefix="institution"):
-    """A filter on the institution: a subquery for a queryset, the ids as one array else."""
+    """A filter on the institution: a subquery for a queryset; for ids, their range alone
+    when they fill at least half of it, else the ids as one array within their range.
+
+    The filter may match rows of other institutions (within the range): the callers
+    skip the rows of institutions they were not asked about.
+    """
     if isinstance(institution_ids, QuerySet):
         if institution_ids.query.values_select:
             return {f"{prefix}__in": institution_ids}
         return {f"{prefix}__in": institution_ids.values("pk")}
     ids = list(institution_ids)
-    where = {f"{prefix}__in": id_array(ids)}
-    if ids:
-        # A chunk of the nightly rating is a run of consecutive ids: the range lets the
-        # database read each table's index once instead of probing it id by id.
-        where[f"{prefix}__gte"], where[f"{prefix}__lte"] = min(ids), max(ids)
+    if not ids:
+        return {f"{prefix}__in": id_array(ids)}
+    low, high = min(ids), max(ids)
+    # A chunk of the nightly rating is a run of consecutive ids: the range alone lets the
+    # database read each table's index in order, without an array of thousands of ids to
+    # send, parse and join at every query (a few archived ids in the range cost less).
+    where = {f"{prefix}__gte": low, f"{prefix}__lte": high}
+    if high - low + 1 > 2 * len(ids):
+        where[f"{prefix}__in"] = id_array(ids)
     return where
 
 
@@ -123,8 +132,13 @@ def id_array(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
-def derived_figures(institution_ids, *, thresholds=None, today: date | None = None):
-    """``{institution_id: DerivedFigures}`` for every institution asked for."""
+def derived_figures(
+    institution_ids, *, thresholds=None, today: date | None = None, payer_keys: bool = True
+):
+    """``{institution_id: DerivedFigures}`` for every institution asked for.
+
+    ``payer_keys=False`` leaves ``large_payer_keys`` empty (the rating does not read them).
+    """
     if thresholds is None:
         from risklists.engine import Thresholds
 
@@ -143,7 +157,7 @@ def derived_figures(institution_ids, *, thresholds=None, today: date | None = No
         return result
     where = _ids_filter(institution_ids)
 
-    _prepayments(result, where, thresholds)
+    _prepayments(result, where, thresholds, payer_keys)
     _visits(result, where)
     _finances(result, where)
     _dated_counts(result, where, today)
@@ -152,7 +166,7 @@ def derived_figures(institution_ids, *, thresholds=None, today: date | None = No
     return result
 
 
-def _prepayments(result, where, thresholds):
+def _prepayments(result, where, thresholds, payer_keys=True):
     """Per payer, the outstanding amounts by kind; then what counts as large (SPEC §3).
 
     The per-payer figures are grouped in the database and rolled up per institution there
@@ -228,6 +242,7 @@ def _prepayments(result, where, thresholds):
     params = [*numbers, *inner_params]
     # Payer keys are letters and digits only (normalise_name), so a comma separates them.
     concat = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    keys_sql = f"{concat}(CASE WHEN large > 0 THEN payer_key END, ',')" if payer_keys else "''"
     rollup = f"""
         SELECT institution_id,
             SUM(CASE WHEN total > 0 THEN total ELSE 0 END),
@@ -235,14 +250,16 @@ def _prepayments(result, where, thresholds):
             SUM(CASE WHEN large > 0 THEN large ELSE 0 END),
             SUM(CASE WHEN large > 0 THEN 1 ELSE 0 END),
             MAX(fee_ratio), MAX(fee_months), MAX(deposit_ratio), MAX(promised_any),
-            {concat}(CASE WHEN large > 0 THEN payer_key END, ',')
+            {keys_sql}
         FROM ({per_payer}) AS figures GROUP BY institution_id
     """  # noqa: S608 (as above)
     with connection.cursor() as cursor:
         cursor.execute(rollup, params)
         rows = cursor.fetchall()
     for pk, total, payers, large, large_payers, fee_ratio, months, ratio, promised, keys in rows:
-        figures = result[pk]
+        figures = result.get(pk)
+        if figures is None:
+            continue
         figures.prepayment_total = _money(total)
         figures.prepayment_payers = int(payers or 0)
         figures.large_prepayment_total = _money(large)
@@ -270,6 +287,22 @@ def _money(value) -> Decimal:
     return _exact(value).quantize(Decimal("0.01")) if isinstance(value, float) else Decimal(value)
 
 
+def fetch_values(queryset) -> list[tuple]:
+    """The rows of a ``values_list()`` queryset (never ``flat``), as tuples.
+
+    On PostgreSQL straight from the cursor: the driver already returns ints, strings,
+    booleans, dates and Decimals, and Django's handling of each row cost more than the
+    queries at province size. SQLite needs Django's converters (booleans, dates, Decimals).
+    """
+    db = connections[queryset.db]
+    if db.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _visits(result, where):
     """The findings of each institution's latest submitted visit."""
     visits = (
@@ -286,11 +319,13 @@ def _visits(result, where):
         )
     )
     seen = set()
-    for pk, fund_use, false_ad, promised, crime, collapsed, opinion in visits:
+    for pk, fund_use, false_ad, promised, crime, collapsed, opinion in fetch_values(visits):
         if pk in seen:
             continue
         seen.add(pk)
-        figures = result[pk]
+        figures = result.get(pk)
+        if figures is None:
+            continue
         figures.fund_use = fund_use or ""
         figures.false_advertising = false_ad
         figures.promised_returns = figures.promised_returns or promised
@@ -306,24 +341,28 @@ def _finances(result, where):
         .values_list("institution_id", "total_assets", "total_liabilities", "net_fixed_assets")
     )
     seen = set()
-    for pk, assets, liabilities, net_fixed in snapshots:
+    for pk, assets, liabilities, net_fixed in fetch_values(snapshots):
         if pk in seen:
             continue
         seen.add(pk)
-        result[pk].assets, result[pk].liabilities = assets, liabilities
-        result[pk].net_fixed_assets = net_fixed
+        figures = result.get(pk)
+        if figures is not None:
+            figures.assets, figures.liabilities = assets, liabilities
+            figures.net_fixed_assets = net_fixed
 
 
 def _dated_counts(result, where, today):
     three_years, two_years = months_before(today, 36), months_before(today, 24)
-    for pk, n in (
+    branches = (
         Branch.objects.filter(opened_on__gt=three_years, opened_on__lte=today, **where)
         .values("institution_id")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("institution_id", "n")
-    ):
-        result[pk].branches_opened_3y = n
+    )
+    for pk, n in fetch_values(branches):
+        if pk in result:
+            result[pk].branches_opened_3y = n
     changes = (
         RegistrationChange.objects.filter(
             changed_on__gt=two_years,
@@ -336,7 +375,9 @@ def _dated_counts(result, where, today):
         .order_by()
         .values_list("institution_id", "kind", "n")
     )
-    for pk, kind, n in changes:
+    for pk, kind, n in fetch_values(changes):
+        if pk not in result:
+            continue
         if kind == ChangeKind.LEGAL_REPRESENTATIVE:
             result[pk].legal_rep_changes_2y = n
         else:
@@ -344,28 +385,36 @@ def _dated_counts(result, where, today):
 
 
 def _related_companies(result, where):
-    for pk in (
+    related = (
         RelatedCompany.objects.filter(has_transactions=True, **where)
         .order_by()  # the default ordering would join the institution and its township
-        .values_list("institution_id", flat=True)
+        .values_list("institution_id")
         .distinct()
-    ):
-        result[pk].related_party_transactions = True
+    )
+    for (pk,) in fetch_values(related):
+        if pk in result:
+            result[pk].related_party_transactions = True
 
 
 def _outside_records(result, where):
     """Suits, blacklists and complaints on the institution or its current key persons."""
-    persons = defaultdict(set)  # person_id -> institutions where they hold a current role
+    suits = Lawsuit.objects.filter(economic_crime=True, match_status__in=COUNTED)
+    listed = BlacklistEntry.objects.filter(match_status__in=COUNTED, removed_on__isnull=True)
+    complaints = Complaint.objects.filter(match_status__in=COUNTED)
     # No ordering: the default one joins the institution and its township to sort.
-    for pk, person_id in (
-        PersonRole.objects.filter(ended_on__isnull=True, **where)
-        .order_by()
-        .values_list("institution_id", "person_id")
+    roles = PersonRole.objects.filter(ended_on__isnull=True, **where).order_by()
+    persons = defaultdict(set)  # person_id -> institutions where they hold a current role
+    # Only the roles of persons with an outside record: a few in a hundred.
+    for pk, person_id in fetch_values(
+        roles.filter(
+            Q(person_id__in=suits.order_by().values("person_id"))
+            | Q(person_id__in=listed.order_by().values("person_id"))
+            | Q(person_id__in=complaints.order_by().values("person_id"))
+        ).values_list("institution_id", "person_id")
     ):
-        persons[person_id].add(pk)
-    person_subquery = (
-        PersonRole.objects.filter(ended_on__isnull=True, **where).order_by().values("person_id")
-    )
+        if pk in result:
+            persons[person_id].add(pk)
+    person_subquery = roles.values("person_id")
 
     def institutions_of(institution_id, person_id):
         hits = set(persons.get(person_id, ()))
@@ -373,39 +422,33 @@ def _outside_records(result, where):
             hits.add(institution_id)
         return hits
 
-    for person_id in (
-        Lawsuit.objects.filter(
-            economic_crime=True, match_status__in=COUNTED, person_id__in=person_subquery
-        )
-        .order_by()
-        .values_list("person_id", flat=True)
+    for (person_id,) in fetch_values(
+        suits.filter(person_id__in=person_subquery).order_by().values_list("person_id")
     ):
         for target in persons.get(person_id, ()):
             result[target].person_economic_crime_suit = True
 
     on_subject = Q(**where) | Q(person_id__in=person_subquery)
-    for pk, person_id in (
-        BlacklistEntry.objects.filter(on_subject, match_status__in=COUNTED, removed_on__isnull=True)
-        .order_by()
-        .values_list("institution_id", "person_id")
+    for pk, person_id in fetch_values(
+        listed.filter(on_subject).order_by().values_list("institution_id", "person_id")
     ):
         for target in institutions_of(pk, person_id):
             result[target].person_blacklisted = True
 
-    for pk, person_id in (
-        Complaint.objects.filter(on_subject, match_status__in=COUNTED)
-        .order_by()
-        .values_list("institution_id", "person_id")
+    for pk, person_id in fetch_values(
+        complaints.filter(on_subject).order_by().values_list("institution_id", "person_id")
     ):
         for target in institutions_of(pk, person_id):
             result[target].complaints += 1
 
-    for pk, n in (
+    leads = (
         Lead.objects.filter(**where)
         .exclude(is_fraud_related=False)
         .values("institution_id")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("institution_id", "n")
-    ):
-        result[pk].complaints += n
+    )
+    for pk, n in fetch_values(leads):
+        if pk in result:
+            result[pk].complaints += n
