@@ -20,7 +20,6 @@ from datetime import date
 from celery import shared_task
 
 from institutions.models import Institution
-from screening.selectors import id_array
 
 CHUNK = 10000  # a chunk of the nightly rating: ~200 MB at most, a few queries per chunk
 
@@ -58,10 +57,8 @@ def _rate_in_chunks(queryset, today: date | None, chunk: int) -> dict:
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
-        # The ids as one array parameter, and their range for the index.
-        members = Institution.objects.filter(
-            pk__in=id_array(part), pk__gte=part[0], pk__lte=part[-1]
-        )
+        # The chunk as a range of the same queryset: read in index order, no list of ids.
+        members = queryset.filter(pk__gte=part[0], pk__lte=part[-1])
         result = services.rate(members, today=today)
         levels.update(result.levels)
         created += len(result.created)
