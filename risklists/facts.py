@@ -54,8 +54,10 @@ def facts_from(registration_status: str, beds: int | None, figures) -> Facts:
     if type(figures) is DerivedFigures:
         attributes = figures.__dict__
         values = {name: attributes[name] for name in _FIGURE_FIELDS}
-    else:
-        values = {name: getattr(figures, name) for name in FACT_FIELDS if hasattr(figures, name)}
+        values["registered"] = registration_status != RegistrationStatus.UNREGISTERED
+        values["beds"] = beds or 0
+        return Facts.from_fields(values)
+    values = {name: getattr(figures, name) for name in FACT_FIELDS if hasattr(figures, name)}
     return Facts(
         registered=registration_status != RegistrationStatus.UNREGISTERED,
         beds=beds or 0,

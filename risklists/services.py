@@ -146,8 +146,12 @@ def compute(institutions, today: date | None = None, thresholds: Thresholds | No
     versions: dict[int | None, ThresholdVersion | None] = {None: None}
     if thresholds is None:
         latest = ThresholdVersion.objects.latest_by_unit()
+        by_path: dict[str, ThresholdVersion | None] = {}  # a township's institutions share one
         for row in rows:
-            version = in_force(latest, row.scope_path)
+            path = row.scope_path
+            if path not in by_path:
+                by_path[path] = in_force(latest, path)
+            version = by_path[path]
             key = version.pk if version else None
             versions[key] = version
             groups[key].append(row)
