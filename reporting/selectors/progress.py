@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.models import OrgUnit
 from institutions.models import Institution
-from screening.four_looks import new_since_q, township_review, visible_townships
+from screening.four_looks import of_townships, township_review
 from screening.models import FundUse, ScreeningVisit, VisitStatus, YesNoUnknown
 
 from ..models import WorkingGroupMember
@@ -50,8 +50,7 @@ class ProgressRow:
 
 def progress_table(user, since: date, townships=None) -> tuple[list[ProgressRow], ProgressRow]:
     """附件2 figures per township: the "四看" review's figures plus newly found and risks."""
-    if townships is None:
-        townships = visible_townships(user)
+    chosen = townships is not None
     review = township_review(user, since, townships=townships)
     rows = {}
     for r in review.rows:
@@ -59,31 +58,31 @@ def progress_table(user, since: date, townships=None) -> tuple[list[ProgressRow]
             r.township,
             to_screen=r.official_count,
             screened=r.screened,
+            newly_found=r.new,
             screened_venues=r.screened_venues,
             incomplete=r.screened_incomplete,
             difference=r.difference,
             candidates_to_verify=r.candidates_to_verify,
             new_not_screened=r.not_screened_new,
         )
+    # The visit test in WHERE (a semi-join), not in an aggregate's FILTER, where PostgreSQL
+    # would cost a probe per institution (and compile the query) at province size.
     risky = Exists(
         ScreeningVisit.objects.filter(
             institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__gte=since
         ).filter(risk_found_q())
     )
-    extra = (
-        Institution.objects.visible_to(user)
-        .active()
-        .filter(township_id__in=rows)
+    with_risks = (
+        of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
+        .filter(risky)
         .values("township_id")
-        .annotate(
-            newly_found=Count("pk", filter=new_since_q(since)),
-            risks_found=Count("pk", filter=risky),
-        )
+        .annotate(risks_found=Count("pk"))
         .order_by()
     )
-    for figures in extra:
-        row = rows[figures["township_id"]]
-        row.newly_found, row.risks_found = figures["newly_found"], figures["risks_found"]
+    for figures in with_risks:
+        row = rows.get(figures["township_id"])
+        if row is not None:
+            row.risks_found = figures["risks_found"]
 
     total = ProgressRow(None, to_screen=review.total.official_count)
     for row in rows.values():
