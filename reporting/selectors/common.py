@@ -121,6 +121,22 @@ def refund_annotations() -> dict:
 
 
 # --- disposal: what counts as a result --------------------------------------------------------
+#
+# The results below are tests of an institution ("has an action carried out", "was
+# transferred") that the tables count per township (附件6) or print per row (附件4). They
+# are written as ``pk IN (ids)``: an uncorrelated subquery that the database runs once and
+# hashes. A correlated ``EXISTS`` says the same, but inside an aggregate's FILTER or a
+# SELECT list PostgreSQL costs it as one probe per institution, and at province size
+# that estimate crossed its JIT thresholds: compiling a query took longer than running it.
+# ``viewer`` bounds each subquery to the records that user sees (their ``scope_path``
+# follows the institution's), so a township's figures read that township's records only.
+
+
+def _ids(records, viewer=None):
+    """The institution ids of ``records``, for ``pk__in``."""
+    if viewer is not None:
+        records = records.visible_to(viewer)
+    return records.order_by().values("institution_id")
 
 
 def list_level_actions():
@@ -130,53 +146,49 @@ def list_level_actions():
 
 
 def under_disposal_q() -> Q:
-    """On the 红橙黄 list's disposal now or earlier in the campaign: has a list-level action."""
+    """On the 红橙黄 list's disposal now or earlier in the campaign: has a list-level action.
+    (For WHERE, where the database plans it as a join.)"""
     return Q(Exists(list_level_actions()))
 
 
-def rectified_q(window: Window = NO_WINDOW) -> Q:
+def rectified_q(window: Window = NO_WINDOW, viewer=None) -> Q:
     """整改完成: every list-level action is closed and at least one was carried out, the last
     one within ``window``; or a venue crossed off as registered (督促登记) within it."""
-    actions = list_level_actions()
+    until = window[1]
+    actions = DisposalAction.objects.filter(level__in=LIST_LEVELS)
     done = actions.filter(status=ActionStatus.DONE)
-    since, until = window
-    q = Q(Exists(done.filter(in_window("completed_on", window)))) & ~Q(
-        Exists(actions.filter(status__in=OPEN_STATUSES))
+    q = Q(pk__in=_ids(done.filter(in_window("completed_on", window)), viewer)) & ~Q(
+        pk__in=_ids(actions.filter(status__in=OPEN_STATUSES), viewer)
     )
     if until is not None:
-        q &= ~Q(Exists(done.filter(completed_on__gt=until)))
+        q &= ~Q(pk__in=_ids(done.filter(completed_on__gt=until), viewer))
     registered = Q(zeroing__outcome=Outcome.REGISTERED) & in_window("zeroing__outcome_on", window)
     return q | registered
 
 
-def closed_q(window: Window = NO_WINDOW) -> Q:
+def closed_q(window: Window = NO_WINDOW, viewer=None) -> Q:
     """取缔关停: a venue crossed off as closed down or banned, or operations stopped
     (停止经营活动 carried out), within ``window``."""
     stopped = DisposalAction.objects.filter(
-        institution=OuterRef("pk"),
-        action_type=ActionType.STOP_OPERATIONS,
-        status=ActionStatus.DONE,
+        action_type=ActionType.STOP_OPERATIONS, status=ActionStatus.DONE
     ).filter(in_window("completed_on", window))
     ledger = Q(zeroing__outcome__in=(Outcome.CLOSED, Outcome.BANNED)) & in_window(
         "zeroing__outcome_on", window
     )
-    return ledger | Q(Exists(stopped))
+    return ledger | Q(pk__in=_ids(stopped, viewer))
 
 
-def transferred_q(window: Window = NO_WINDOW) -> Q:
+def transferred_q(window: Window = NO_WINDOW, viewer=None) -> Q:
     """移交: handed over to the police, market regulation or the registration authority."""
-    transfers = Transfer.objects.filter(institution=OuterRef("pk")).filter(
-        in_window("transferred_on", window)
-    )
-    return Q(Exists(transfers))
+    return Q(pk__in=_ids(Transfer.objects.filter(in_window("transferred_on", window)), viewer))
 
 
-def case_filed_q(window: Window = NO_WINDOW) -> Q:
+def case_filed_q(window: Window = NO_WINDOW, viewer=None) -> Q:
     """立案: the receiving authority opened a case on a transfer."""
-    transfers = Transfer.objects.filter(
-        institution=OuterRef("pk"), case_filed_on__isnull=False
-    ).filter(in_window("case_filed_on", window))
-    return Q(Exists(transfers))
+    transfers = Transfer.objects.filter(case_filed_on__isnull=False).filter(
+        in_window("case_filed_on", window)
+    )
+    return Q(pk__in=_ids(transfers, viewer))
 
 
 class DisposalResult:

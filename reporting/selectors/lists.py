@@ -175,10 +175,10 @@ def disposal_progress_rows(
         under.annotate(
             plan=Subquery(latest_plan),
             level_rank=level_rank_expression("disposal_case__level"),
-            case_filed=_flag(case_filed_q()),
-            transferred=_flag(transferred_q()),
-            closed=_flag(closed_q()),
-            rectified=_flag(rectified_q()),
+            case_filed=_flag(case_filed_q(viewer=user)),
+            transferred=_flag(transferred_q(viewer=user)),
+            closed=_flag(closed_q(viewer=user)),
+            rectified=_flag(rectified_q(viewer=user)),
             **refund_annotations(),
         )
         .order_by("-level_rank", "township__path", "name", "pk")

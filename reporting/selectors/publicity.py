@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q
 
 from accounts.models import OrgUnit
 from institutions.models import Institution
-from screening.four_looks import visible_townships
+from screening.four_looks import of_townships, visible_townships
 from screening.models import ScreeningVisit, VisitStatus
 
 from ..models import PlaceType, PublicityActivity
@@ -83,15 +83,15 @@ def latest_visit_three_musts(date_to: date) -> Subquery:
 
 def publicity_table(user, date_from: date, date_to: date, townships=None) -> PublicityTable:
     """附件5 figures per township for the activities held from ``date_from`` to ``date_to``."""
-    if townships is None:
+    chosen = townships is not None
+    if not chosen:
         townships = visible_townships(user)
     rows = {t.pk: PublicityFigures(t) for t in townships}
     table = PublicityTable(date_from, date_to, rows=list(rows.values()))
 
     activities = (
-        PublicityActivity.objects.visible_to(user)
+        of_townships(PublicityActivity.objects.visible_to(user), rows, chosen)
         .between(date_from, date_to)
-        .filter(township_id__in=rows)
         .values("township_id")
         .annotate(
             activities=Count("pk"),
@@ -107,14 +107,14 @@ def publicity_table(user, date_from: date, date_to: date, townships=None) -> Pub
         .order_by()
     )
     for figures in activities:
-        row = rows[figures.pop("township_id")]
+        row = rows.get(figures.pop("township_id"))
+        if row is None:
+            continue
         for name, value in figures.items():
             setattr(row, name, value or 0)
 
     institutions = (
-        Institution.objects.visible_to(user)
-        .active()
-        .filter(township_id__in=rows)
+        of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
         .annotate(three_musts=latest_visit_three_musts(date_to))
         .values("township_id")
         .annotate(
@@ -124,7 +124,9 @@ def publicity_table(user, date_from: date, date_to: date, townships=None) -> Pub
         .order_by()
     )
     for figures in institutions:
-        row = rows[figures["township_id"]]
+        row = rows.get(figures["township_id"])
+        if row is None:
+            continue
         row.institutions = figures["institutions"]
         row.three_musts_complete = figures["three_musts_complete"]
 

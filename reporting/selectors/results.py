@@ -29,18 +29,25 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from accounts.models import OrgUnit
 from disposal.models import Assistance, RefundRecord, Resettlement, Transfer
 from institutions.models import Institution, RegistrationStatus
 from risklists.models import Level
-from screening.four_looks import visible_townships
+from screening.four_looks import of_townships, visible_townships
 from screening.models import Lead, LeadStatus, ScreeningVisit, VisitStatus
 
 from ..models import WeeklyReport, WeeklyStatus
 from ..periods import ReportingWeek
-from .common import ZERO, Window, closed_q, in_window, rectified_q, ten_thousand
+from .common import (
+    ZERO,
+    Window,
+    closed_q,
+    in_window,
+    rectified_q,
+    ten_thousand,
+)
 
 CLOSED_LEAD_STATUSES = (LeadStatus.HANDLED, LeadStatus.FED_BACK)
 
@@ -102,40 +109,48 @@ def results_table(
     user, since: date, week: ReportingWeek, townships=None, until: date | None = None
 ) -> ResultTable:
     """附件6 figures per visible township, from ``since`` to the end of ``week``."""
-    if townships is None:
+    chosen = townships is not None
+    if not chosen:
         townships = visible_townships(user)
     until = until or week.last_day
     window: Window = (since, until)
     rows = {t.pk: ResultFigures(t) for t in townships}
 
-    screened = Q(
-        Exists(
-            ScreeningVisit.objects.filter(
-                institution=OuterRef("pk"), status=VisitStatus.SUBMITTED
-            ).filter(in_window("visited_on", window))
-        )
+    # Grouped by township and by whether the institution was screened in the window:
+    # ``pk IN (visits)`` is a subquery the database runs once (see ``common``).
+    visits = ScreeningVisit.objects.visible_to(user).filter(status=VisitStatus.SUBMITTED)
+    screened = ExpressionWrapper(
+        Q(pk__in=visits.filter(in_window("visited_on", window)).values("institution_id")),
+        output_field=BooleanField(),
     )
     active = Q(archived_at__isnull=True)
     venue = Q(registration_status=RegistrationStatus.UNREGISTERED)
     per_institution = {
-        "screened": Count("pk", filter=active & screened),
-        "screened_venues": Count("pk", filter=active & screened & venue),
+        "n": Count("pk", filter=active),
+        "venues": Count("pk", filter=active & venue),
         **{
             level: Count("pk", filter=active & Q(rating__approved_level=level))
             for level in (Level.RED, Level.ORANGE, Level.YELLOW)
         },
         # Archived ones too: a venue closed down is archived, and that is the result.
-        "rectified": Count("pk", filter=rectified_q(window)),
-        "closed_or_banned": Count("pk", filter=closed_q(window)),
+        "rectified": Count("pk", filter=rectified_q(window, viewer=user)),
+        "closed_or_banned": Count("pk", filter=closed_q(window, viewer=user)),
     }
+    summed = (Level.RED, Level.ORANGE, Level.YELLOW, "rectified", "closed_or_banned")
     for figures in (
-        Institution.objects.visible_to(user)
-        .filter(township_id__in=rows)
-        .values("township_id")
+        of_townships(Institution.objects.visible_to(user), rows, chosen)
+        .annotate(screened=screened)
+        .values("township_id", "screened")
         .annotate(**per_institution)
         .order_by()
     ):
-        _set(rows, figures, "township_id", per_institution)
+        row = rows.get(figures["township_id"])
+        if row is None:
+            continue
+        for name in summed:
+            setattr(row, name, getattr(row, name) + figures[name])
+        if figures["screened"]:
+            row.screened, row.screened_venues = figures["n"], figures["venues"]
 
     by_township = "institution__township_id"
     for model, date_field, name, aggregate in (
@@ -145,8 +160,8 @@ def results_table(
         (Assistance, "granted_on", "elders_assisted", Count("pk")),
     ):
         for figures in (
-            model.objects.visible_to(user)
-            .filter(in_window(date_field, window), **{f"{by_township}__in": rows})
+            of_townships(model.objects.visible_to(user), rows, chosen, by_township)
+            .filter(in_window(date_field, window))
             .values(by_township)
             .annotate(**{name: aggregate})
             .order_by()
@@ -161,8 +176,7 @@ def results_table(
         "leads_closed": Count("pk", filter=Q(status__in=CLOSED_LEAD_STATUSES) & closed_on),
     }
     for figures in (
-        Lead.objects.visible_to(user)
-        .filter(unit_id__in=rows)
+        of_townships(Lead.objects.visible_to(user), rows, chosen, "unit_id")
         .values("unit_id")
         .annotate(**lead_counts)
         .order_by()
@@ -171,8 +185,8 @@ def results_table(
 
     typed = {"cases_filed": Sum("cases_filed"), "reports_submitted": Count("pk")}
     for figures in (
-        WeeklyReport.objects.visible_to(user)
-        .filter(township_id__in=rows, status=WeeklyStatus.SUBMITTED)
+        of_townships(WeeklyReport.objects.visible_to(user), rows, chosen)
+        .filter(status=WeeklyStatus.SUBMITTED)
         .filter(weeks_between_q(first_week_covering(since), week))
         .values("township_id")
         .annotate(**typed)
