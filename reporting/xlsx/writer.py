@@ -65,7 +65,11 @@ Target = str | os.PathLike | IO[bytes]
 
 def clean_text(value) -> str:
     """``value`` as a string Excel accepts: control characters removed, at most 32,767."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = str(value)
+    # Every character the expression removes is a control character, which a printable
+    # text has none of: most texts skip the expression.
+    if not text.isprintable():
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT]
 
 
@@ -77,6 +81,8 @@ def text_width(text: str) -> int:
 
 def lines_needed(text: str, per_line: float) -> int:
     """Lines ``text`` takes wrapped in a column of ``per_line`` Latin characters."""
+    if "\n" not in text:
+        return max(1, math.ceil(text_width(text) / per_line))
     return sum(max(1, math.ceil(text_width(part) / per_line)) for part in text.split("\n"))
 
 
