@@ -146,6 +146,7 @@ class DemoBuilder:
         # The demo's own institutions, in creation order (existing ones included), so that
         # the screening records depend on the seed only, never on rows a user added.
         self.registry: list[Institution] = []
+        self.venue_pks: set[int] = set()  # the registry's venues, as the demo created them
         self._existing: dict[tuple[int, str], Institution] = {}
 
     # --- helpers -------------------------------------------------------------------
@@ -355,7 +356,7 @@ class DemoBuilder:
             values["legal_representative"] = operator
         if found_on is not None:
             values["found_on"] = found_on
-        self._get_or_create(township, name, values, creator)
+        self.venue_pks.add(self._get_or_create(township, name, values, creator).pk)
 
     def _get_or_create(self, township, name, values, creator):
         institution = self._existing.get((township.pk, name))
@@ -471,10 +472,15 @@ class ScreeningDemo:
     def staff_of(self, institution):
         return self.staff[institution.township_id]
 
+    def was_venue(self, institution) -> bool:
+        """Created as a venue by the demo: a venue the demo registers later (清零·督促登记)
+        keeps its screening records, so a second load must see it as it was."""
+        return institution.pk in self.b.venue_pks
+
     # --- the whole -----------------------------------------------------------------------
     def build(self) -> int:
-        registered = [i for i in self.registry if not i.is_venue]
-        self.venues = [i for i in self.registry if i.is_venue]
+        registered = [i for i in self.registry if not self.was_venue(i)]
+        self.venues = [i for i in self.registry if self.was_venue(i)]
         self.new_ones = {
             i.pk
             for i in self.registry
@@ -637,7 +643,7 @@ class ScreeningDemo:
             rows = self.payer_records(institution, n, share)
             if institution == show["R2_returns"]:
                 rows += self.investments(institution)
-            if institution.is_venue and institution.collects_large_prepayment:
+            if self.was_venue(institution) and institution.collects_large_prepayment:
                 rows += self.unknown_fee_payment(institution)
             plans[institution.pk] = (len({r.payer_key for r in rows}), any(r.large for r in rows))
             records += rows
@@ -763,7 +769,7 @@ class ScreeningDemo:
             covert = institution.pk not in showcase and rng.random() < 0.08
             draft = rng.random() < 0.12
             payers, large = plans.get(institution.pk, (0, False))
-            if institution.is_venue and large:
+            if self.was_venue(institution) and large:
                 use = rng.choice([FundUse.UNKNOWN, FundUse.IRREGULAR])
             elif payers:
                 use = fund_use.get(institution.pk) or rng.choice(
