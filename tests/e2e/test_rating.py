@@ -108,6 +108,7 @@ def test_county_previews_a_threshold_change_before_saving(
     page.select_option("select[name=rule_C4]", "red")  # prepayments above net fixed assets
     page.click("#preview-thresholds")
     preview = page.locator("#threshold-preview")
+    preview.wait_for(state="visible")  # the preview is a new page: wait for it to load
     assert preview.is_visible()
     screenshot(page, "rating-thresholds-preview")
     assert not ThresholdVersion.objects.exists()
