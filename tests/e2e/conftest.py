@@ -88,3 +88,33 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def submitted_orange(township, township_user):
+    """Large prepayments used irregularly (O4): rated orange (saving the records re-rates on
+    commit, Celery inline) and submitted by the township for the county's review."""
+    from risklists import services as rating
+    from risklists.models import RatingState
+    from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
+    from tests.factories import InstitutionFactory
+
+    institution = InstitutionFactory(township=township, name="开云镇夕阳红老年公寓", beds=50)
+    PrepaymentRecord.objects.create(
+        institution=institution,
+        payer_name="王秀英",
+        kind=PrepaymentKind.INVESTMENT,
+        amount="80000",
+        paid_on="2026-01-05",
+    )
+    ScreeningVisit.objects.create(
+        institution=institution,
+        visited_on="2026-06-01",
+        staff=township_user,
+        status=VisitStatus.SUBMITTED,
+        fund_use="irregular",
+    )
+    proposal = RatingState.objects.get(institution=institution).proposal
+    assert proposal.level == "orange"
+    rating.submit(user=township_user, assessment=proposal)
+    return institution

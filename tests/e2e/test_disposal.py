@@ -3,37 +3,10 @@ from django.utils import timezone
 
 from disposal.models import ActionEvidence, ActionStatus, DisposalAction
 from disposal.services import apply_level
-from risklists import services as rating
-from risklists.models import RatingState
-from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
-
-
-@pytest.fixture
-def submitted_orange(township, township_user):
-    """Large prepayments used irregularly (O4): rated orange, submitted by the township."""
-    institution = InstitutionFactory(township=township, name="开云镇夕阳红老年公寓", beds=50)
-    PrepaymentRecord.objects.create(
-        institution=institution,
-        payer_name="王秀英",
-        kind=PrepaymentKind.MEMBERSHIP,
-        amount="80000",
-        paid_on="2026-01-05",
-    )
-    ScreeningVisit.objects.create(
-        institution=institution,
-        visited_on="2026-06-01",
-        staff=township_user,
-        status=VisitStatus.SUBMITTED,
-        fund_use="irregular",
-    )
-    proposal = RatingState.objects.get(institution=institution).proposal
-    assert proposal.level == "orange"
-    rating.submit(user=township_user, assessment=proposal)
-    return institution
 
 
 @pytest.fixture

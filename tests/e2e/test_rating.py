@@ -4,37 +4,16 @@ approves it, in a browser."""
 import pytest
 
 from disposal.models import DisposalAction
-from risklists import services
 from risklists.models import Assessment, RatingState, ReviewState, ThresholdVersion
-from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
-from tests.factories import InstitutionFactory, VenueFactory
+from screening.models import PrepaymentKind, PrepaymentRecord
+from tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def orange(township, township_user, county_user):
-    """Large prepayments used irregularly (O4): orange, proposed and submitted by the township.
-
-    Saving the records re-rates the institution on commit (Celery runs inline here)."""
-    institution = InstitutionFactory(township=township, name="开云镇夕阳红老年公寓", beds=50)
-    PrepaymentRecord.objects.create(
-        institution=institution,
-        payer_name="王秀英",
-        kind=PrepaymentKind.INVESTMENT,
-        amount="80000",
-        paid_on="2026-01-05",
-    )
-    ScreeningVisit.objects.create(
-        institution=institution,
-        visited_on="2026-06-01",
-        staff=township_user,
-        status=VisitStatus.SUBMITTED,
-        fund_use="irregular",
-    )
-    proposal = RatingState.objects.get(institution=institution).proposal
-    assert proposal.level == "orange"
-    services.submit(user=township_user, assessment=proposal)
+def orange(submitted_orange, township):
+    """The submitted orange institution, and a red venue beside it on the list."""
     red = VenueFactory(township=township, name="开云镇康乐颐养之家")
     PrepaymentRecord.objects.create(
         institution=red,
@@ -43,7 +22,7 @@ def orange(township, township_user, county_user):
         amount="50000",
         paid_on="2026-02-01",
     )
-    return institution
+    return submitted_orange
 
 
 def test_county_reviewer_approves_an_orange_institution_from_the_list(
