@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 
 from accounts.models import OrgUnit
 from institutions.models import Institution
@@ -81,6 +90,28 @@ def latest_visit_three_musts(date_to: date) -> Subquery:
     return Subquery(latest, output_field=BooleanField())
 
 
+def three_musts_complete_ids(date_to: date, viewer=None):
+    """Ids of the institutions whose latest submitted visit up to ``date_to`` found all of
+    "三必须", for ``pk__in``: a complete visit that no later one follows.
+
+    The same reading as ``latest_visit_three_musts``, for a count over a province: that
+    subquery looks up each institution's latest visit, and the estimate of 50,000 lookups
+    sits just under PostgreSQL's threshold for optimising the query's JIT code (0.7 s).
+    Written as a join, the database reads the visits once.
+    """
+    submitted = ScreeningVisit.objects.filter(status=VisitStatus.SUBMITTED, visited_on__lte=date_to)
+    later = submitted.filter(institution=OuterRef("institution")).filter(
+        Q(visited_on__gt=OuterRef("visited_on"))
+        | Q(visited_on=OuterRef("visited_on"), pk__gt=OuterRef("pk"))
+    )
+    complete = submitted.filter(
+        poster_displayed=True, notice_to_every_resident=True, commitment_letter_signed=True
+    )
+    if viewer is not None:
+        complete = complete.visible_to(viewer)
+    return complete.exclude(Exists(later)).order_by().values("institution_id")
+
+
 def publicity_table(user, date_from: date, date_to: date, townships=None) -> PublicityTable:
     """附件5 figures per township for the activities held from ``date_from`` to ``date_to``."""
     chosen = townships is not None
@@ -115,11 +146,12 @@ def publicity_table(user, date_from: date, date_to: date, townships=None) -> Pub
 
     institutions = (
         of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
-        .annotate(three_musts=latest_visit_three_musts(date_to))
         .values("township_id")
         .annotate(
             institutions=Count("pk"),
-            three_musts_complete=Count("pk", filter=Q(three_musts=True)),
+            three_musts_complete=Count(
+                "pk", filter=Q(pk__in=three_musts_complete_ids(date_to, viewer=user))
+            ),
         )
         .order_by()
     )
