@@ -196,9 +196,13 @@ class Assessment(ScopedModel):
         return f"{self.institution} · {self.get_shown_level_display()}"
 
     def save(self, *args, **kwargs):
-        self.digest = self.result_digest()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not _DIGESTED.isdisjoint(update_fields):
+        if update_fields is None:
+            # A row loaded without its compared values does not save them: keep its digest.
+            if _DIGESTED.isdisjoint(self.get_deferred_fields()):
+                self.digest = self.result_digest()
+        elif not _DIGESTED.isdisjoint(update_fields):
+            self.digest = self.result_digest()
             kwargs["update_fields"] = {*update_fields, "digest"}
         super().save(*args, **kwargs)
 

@@ -152,3 +152,12 @@ def test_the_migration_fills_the_digest_of_existing_rows(township):
     migration.fill_digests(apps, None)
     for assessment in Assessment.objects.all():
         assert assessment.digest == assessment.result_digest() != ""
+
+
+def test_saving_a_row_loaded_without_its_values_keeps_its_digest(proposal):
+    partial = Assessment.objects.only("pk", "state").get(pk=proposal.pk)
+    partial.state = "submitted"
+    partial.save()
+    stored = Assessment.objects.get(pk=proposal.pk)
+    assert stored.state == "submitted"
+    assert stored.digest == stored.result_digest() == proposal.digest
