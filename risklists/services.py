@@ -239,16 +239,16 @@ def rate(
     ratings = compute(list(rows.values()), today=today)
     result = RateResult()
     with transaction.atomic():
-        latest = _latest_proposals(list(ratings))
+        proposals = _latest_proposals(list(ratings))
         differing = []
         for pk, rating in ratings.items():
             result.levels[rating.level] += 1
-            row = latest.get(pk)
+            row = proposals.get(pk)
             if row is not None and row[2] == rating.digest:
                 result.unchanged += 1
             else:
                 differing.append(pk)
-        latest_of = {pk: _Latest(*latest[pk][1:]) for pk in differing if pk in latest}
+        latest_of = {pk: _Latest(*proposals[pk][1:]) for pk in differing if pk in proposals}
         stored = _stored_results([proposal.pk for proposal in latest_of.values()])
         new, to_supersede, to_refresh, to_redigest = [], [], {}, []
         for pk in differing:
