@@ -108,3 +108,84 @@ def gunicorn(env, port=HTTP_PORT):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "5441"))
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return found[-1].parent if found else None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own (initdb in a temporary folder, run as the ``postgres``
+    system user, trust authentication on 127.0.0.1), so that a test can really restart a
+    database server without touching the shared one."""
+
+    def __init__(self, directory: Path, port=PG_PORT):
+        self.bin = _pg_bin()
+        if self.bin is None or shutil.which("runuser") is None:
+            pytest.skip("PostgreSQL server binaries (or runuser) are not installed")
+        if os.geteuid() != 0:
+            pytest.skip("starting a private cluster as the postgres user needs root")
+        self.port = port
+        self.directory = directory
+        self.data = directory / "data"
+        self.log = directory / "postgres.log"
+
+    def url(self, name="postgres"):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _as_postgres(self, *args, check=True):
+        return subprocess.run(
+            ["runuser", "-u", "postgres", "--", *map(str, args)],
+            check=check,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=120,
+        )
+
+    def pg_ctl(self, *args, check=True):
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
+        return self._as_postgres(
+            self.bin / "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            self.log,
+            "-o",
+            options,
+            "-w",
+            *args,
+            check=check,
+        )
+
+    def start(self):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.directory, "postgres", "postgres")
+        self._as_postgres(
+            self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        self.pg_ctl("start")
+        wait_for_port(self.port)
+        return self
+
+    def restart(self):
+        self.pg_ctl("restart", "-m", "fast")
+        wait_for_port(self.port)
+
+    def stop(self):
+        self.pg_ctl("stop", "-m", "immediate", check=False)
+
+
+@contextmanager
+def private_postgres(directory: Path):
+    server = PrivatePostgres(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
