@@ -1,7 +1,7 @@
 """Reporting in the demo county: the working group (附件1), publicity in every township over
-the campaign's recent weeks ("三进", "四见"), weekly reports in every state (on time, late,
-missing, a draft of the current week, nothing yet), and a finished weekly pack of last week
-so that the leaders' page has something to download.
+the campaign's recent weeks ("三进", parks and squares, "四见"), weekly reports in every
+state (on time, late, missing, a draft of the current week, nothing yet), and a finished
+weekly pack of last week so that the leaders' page has something to download.
 
 Idempotent: a working-group member is found by (unit, role, name); a township that already
 has publicity activities gets none added; a week a township already reported (or drafted)
@@ -77,6 +77,8 @@ SUMMARIES = [
 ]
 VILLAGE_PLACES = ["村部", "村民广场", "老年协会活动室", "文化礼堂"]
 COMMUNITY_PLACES = ["党群服务中心", "居家养老服务站", "社区广场", "老年活动中心"]
+# 衡山县方案: 走进公园、走进广场等老年人聚集的场所开展宣传.
+GATHERING_PLACES = ["文化广场", "休闲公园", "老年人晨练点", "健身广场"]
 
 
 @dataclass
@@ -211,9 +213,15 @@ class ReportingDemo:
         self.summary.activities = len(new)
 
     def activity(self, r, township, day, places, homes, k) -> PublicityActivity:
-        kinds = [PlaceType.VILLAGE, PlaceType.COMMUNITY, PlaceType.INSTITUTION]
-        # "三进" in turn, so that every township goes into villages, communities and homes.
-        place_type = kinds[k % 3]
+        kinds = [
+            PlaceType.VILLAGE,
+            PlaceType.COMMUNITY,
+            PlaceType.INSTITUTION,
+            PlaceType.GATHERING_PLACE,
+        ]
+        # "三进" and the places where elders gather in turn, so that every township goes into
+        # villages, communities, homes, parks and squares.
+        place_type = kinds[k % len(kinds)]
         institution = None
         communities = [p for p in places if p.name.endswith("社区")]
         plain_villages = [p for p in places if not p.name.endswith("社区")] or places
@@ -226,6 +234,9 @@ class ReportingDemo:
             community = r.choice(communities).name if communities else f"{township.name}集镇社区"
             place = community + r.choice(COMMUNITY_PLACES)
             participants = r.randint(40, 220)
+        elif place_type == PlaceType.GATHERING_PLACE:
+            place = township.name + r.choice(GATHERING_PLACES)
+            participants = r.randint(50, 260)
         else:
             place_type = PlaceType.VILLAGE
             village = r.choice(plain_villages).name if plain_villages else township.name

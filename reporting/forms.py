@@ -58,6 +58,10 @@ class PublicityActivityForm(forms.ModelForm):
             Institution.objects.visible_to(user).active().select_related("township")
         )
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["place_type"].help_text = _(
+            "The district plan's “three into”: villages, communities, elder-care institutions; "
+            "the county plan adds parks, squares and other places where elders gather."
+        )
         if self.instance.pk is None:
             township = user.unit.township if user.unit_id else None
             if township is not None:

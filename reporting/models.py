@@ -94,10 +94,16 @@ class WorkingGroupMember(ScopedModel):
 
 
 class PlaceType(models.TextChoices):
-    # "三进": 进村、进社区、进养老服务机构.
+    # 区县方案 "三进": 进村、进社区、进养老服务机构.
     VILLAGE = "village", _("Into a village")
     COMMUNITY = "community", _("Into a community")
     INSTITUTION = "institution", _("Into an elder-care institution")
+    # 衡山县方案 §二.四: 走进公园、走进广场等老年人聚集的场所开展宣传. Not one of the "三进":
+    # 附件5 counts it in a column of its own.
+    GATHERING_PLACE = (
+        "gathering_place",
+        _("Into a park, square or other place where elders gather"),
+    )
 
 
 def publicity_upload_to(instance, filename):

@@ -1,4 +1,5 @@
-"""附件5 publicity statistics per township (区县方案 "三进", "四见", "三必须")."""
+"""附件5 publicity statistics per township (区县方案 "三进", "四见", "三必须"; 衡山县方案
+走进公园、走进广场等老年人聚集的场所)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class PublicityFigures:
     in_villages: int = 0
     in_communities: int = 0
     in_institutions: int = 0
+    in_gathering_places: int = 0
     posters: int = 0
     banners: int = 0
     leaflets: int = 0
@@ -46,6 +48,7 @@ class PublicityFigures:
         "in_villages",
         "in_communities",
         "in_institutions",
+        "in_gathering_places",
         "posters",
         "banners",
         "leaflets",
@@ -129,6 +132,7 @@ def publicity_table(user, date_from: date, date_to: date, townships=None) -> Pub
             in_villages=Count("pk", filter=Q(place_type=PlaceType.VILLAGE)),
             in_communities=Count("pk", filter=Q(place_type=PlaceType.COMMUNITY)),
             in_institutions=Count("pk", filter=Q(place_type=PlaceType.INSTITUTION)),
+            in_gathering_places=Count("pk", filter=Q(place_type=PlaceType.GATHERING_PLACE)),
             posters=Sum("posters"),
             banners=Sum("banners"),
             leaflets=Sum("leaflets"),

@@ -242,6 +242,15 @@ PUBLICITY = Table(
             width=12,
             total=True,
         ),
+        # 衡山县方案 §二.四: 走进公园、走进广场等老年人聚集的场所. Last, so that the district
+        # template's columns keep their places and copy across to the paper form one for one.
+        Column(
+            "in_gathering_places",
+            (_("Into parks, squares and other places where elders gather"),),
+            INT,
+            width=14,
+            total=True,
+        ),
     ),
 )
 

@@ -278,6 +278,41 @@ def test_publicity_sheet_has_the_three_into_and_four_seen_groups_and_totals(
     assert totals[2] == 3 and totals[6] == 10 and totals[10] == 100
 
 
+def test_publicity_in_parks_and_squares_has_a_column_of_its_own_after_the_district_ones(
+    publicity_data, county_user, township
+):
+    """衡山县方案 §二.四 走进公园、走进广场: counted apart from the district's "三进", whose
+    columns keep their places; the activity still counts among the activities held."""
+    PublicityActivityFactory(
+        township=township,
+        held_on=WEEK.first_day,
+        place_type=PlaceType.GATHERING_PLACE,
+        posters=1,
+        banners=0,
+        leaflets=40,
+        videos=0,
+        participants=90,
+    )
+
+    kaiyun = next(
+        r
+        for r in publicity_table(county_user, WEEK.first_day, WEEK.last_day).rows
+        if r.township == township
+    )
+    assert kaiyun.in_gathering_places == 1
+    assert (kaiyun.in_villages, kaiyun.in_communities, kaiyun.in_institutions) == (1, 0, 1)
+    assert kaiyun.activities == 3
+
+    sheet = sheet_of(5, county_user)
+    assert sheet["D3"].value == "“三进”" and sheet["N3"].value == "走进公园、广场等老年人聚集场所"
+    assert {"D3:F3", "N3:N4"} <= {str(r) for r in sheet.merged_cells.ranges}
+    row = rows_by_township(sheet, 5, 14)[township.name]
+    assert row[2:6] == (3, 1, 0, 1)
+    assert row[13] == 1
+    totals = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == "合计")
+    assert totals[13] == 1
+
+
 def test_leader_downloads_an_attachment_for_a_week(client_for, leader, publicity_data, township):
     from django.urls import reverse
 

@@ -46,6 +46,48 @@ def test_township_user_records_a_publicity_activity(client_for, township_user, t
     assert activity.history.get().history_user == township_user
 
 
+def test_township_user_records_publicity_in_a_square_where_elders_gather(
+    client_for, township_user, township
+):
+    """衡山县方案 §二.四: 走进公园、走进广场等老年人聚集的场所开展宣传 — a place type beside the
+    district plan's "三进", kept with the activity's date, materials and people reached."""
+    client = client_for(township_user)
+    day = timezone.localdate() - timedelta(days=2)
+    offered = client.get(reverse("reporting:publicity_create")).context["form"]
+    assert PlaceType.GATHERING_PLACE in dict(offered.fields["place_type"].choices)
+
+    response = client.post(
+        reverse("reporting:publicity_create"),
+        form_data(
+            township,
+            held_on=day.isoformat(),
+            place_type=PlaceType.GATHERING_PLACE,
+            place_name="开云镇文化广场",
+            posters=4,
+            banners=2,
+            leaflets=150,
+            videos=1,
+            participants=120,
+        ),
+    )
+
+    activity = PublicityActivity.objects.get()
+    assert response.status_code == 302
+    assert (activity.held_on, activity.place_type, activity.place_name) == (
+        day,
+        PlaceType.GATHERING_PLACE,
+        "开云镇文化广场",
+    )
+    four_seen = (activity.posters, activity.banners, activity.leaflets, activity.videos)
+    assert four_seen == (4, 2, 150, 1)
+    assert activity.participants == 120
+    detail = client.get(activity.get_absolute_url()).content.decode()
+    assert "走进公园、广场等老年人聚集场所" in detail
+    PublicityActivityFactory(township=township, place_type=PlaceType.VILLAGE)
+    listed = client.get(reverse("reporting:publicity_list"), {"place_type": "gathering_place"})
+    assert list(listed.context["table"].data) == [activity]
+
+
 @pytest.mark.parametrize("field", ["posters", "banners", "leaflets", "videos", "participants"])
 def test_negative_counts_are_refused(township_user, township, field):
     form = PublicityActivityForm(form_data(township, **{field: -1}), user=township_user)

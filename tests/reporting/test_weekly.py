@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from reporting import services
 from reporting.forms import WeeklyReportForm
-from reporting.models import WeeklyReport, WeeklyStatus, person_count
+from reporting.models import PlaceType, WeeklyReport, WeeklyStatus, person_count
 from reporting.periods import ReportingWeek, current_week
 from reporting.services import SubmissionState
 
@@ -308,6 +308,27 @@ def test_the_edit_page_has_the_counter_and_the_weeks_publicity_figures(
     assert 'data-max-chars="300"' in page and "data-char-count" in page
     assert 'data-figure="leaflets">123<' in page
     assert "由本周录入的宣传活动统计" in page
+
+
+@pytest.mark.django_db
+def test_the_weekly_report_counts_publicity_in_parks_and_squares_and_keeps_it(
+    client_for, township_user, frozen_clock, township
+):
+    """衡山县方案 走进公园、走进广场: the weekly report's publicity figures follow 附件5."""
+    frozen_clock(TUESDAY_MORNING)
+    square = dict(township=township, held_on=WEEK.first_day, place_type=PlaceType.GATHERING_PLACE)
+    PublicityActivityFactory(**square)
+    client = client_for(township_user)
+
+    assert 'data-figure="in_gathering_places">1<' in client.get(edit_url()).content.decode()
+    client.post(edit_url(), post_data())
+    PublicityActivityFactory(**square)  # recorded after the report went in
+
+    report = WeeklyReport.objects.get()
+    assert report.publicity_figures["in_gathering_places"] == 1
+    detail = client.get(report.get_absolute_url()).content.decode()
+    assert 'data-figure="in_gathering_places">1<' in detail
+    assert "走进公园、广场等老年人聚集场所" in detail
 
 
 @pytest.mark.django_db
