@@ -75,6 +75,20 @@ SUMMARIES = [
     "本周对辖区未经登记的养老服务场所开展清零行动回头看，逐户核对台账；开展集中宣传{activities}场，"
     "悬挂横幅{banners}条，受众{participants}人次。畅通12337、12345举报渠道，暂未收到新线索。",
 ]
+# 区县方案·加强信息报送: 经验做法、典型案例、困难问题、意见建议, beside the summary of some weeks.
+PRACTICES_AND_CASES = [
+    "典型案例：走访中发现一处养老服务场所以“办卡返现”名义向老人收取会员费，当场责令停止收费，"
+    "已登记缴费老人名单，督促逐一清退。",
+    "经验做法：联合村（社区）网格员、老年协会在赶集日设点宣传，现场讲解“投资养老公寓”“以房养老”"
+    "等骗局，群众参与度高。",
+    "经验做法：对辖区养老机构实行“一院一策”台账管理，每周逐项对账，整改一项、销号一项。",
+]
+PROBLEMS_AND_SUGGESTIONS = [
+    "困难问题：部分未经登记场所的经营者流动性大，核查难度较大。意见建议：请县里协调市场监管部门定期"
+    "推送新设市场主体信息。",
+    "困难问题：乡镇民政办人手少，排查走访与宣传任务叠加。意见建议：对参与入户走访的网格员给予工作经费支持。",
+    "意见建议：请县民政局统一印制“三必须”宣传海报、告知书和承诺书，便于各乡镇发放。",
+]
 VILLAGE_PLACES = ["村部", "村民广场", "老年协会活动室", "文化礼堂"]
 COMMUNITY_PLACES = ["党群服务中心", "居家养老服务站", "社区广场", "老年活动中心"]
 # 衡山县方案: 走进公园、走进广场等老年人聚集的场所开展宣传.
@@ -330,8 +344,19 @@ class ReportingDemo:
             results=results,
             submit=state in ("on_time", "late"),
             now=moment,
+            narrative=self.narrative(township, offset),
         )
         self.summary.reports += 1
+
+    def narrative(self, township, offset: int) -> dict:
+        """Some weeks tell a case or a good practice, some a difficulty and a suggestion."""
+        r = rng("narrative", township.name, offset)
+        return {
+            "practices_and_cases": r.choice(PRACTICES_AND_CASES) if r.random() < 0.3 else "",
+            "problems_and_suggestions": (
+                r.choice(PROBLEMS_AND_SUGGESTIONS) if r.random() < 0.25 else ""
+            ),
+        }
 
     # --- a pack for the leaders -----------------------------------------------------------
     def weekly_pack(self, county):

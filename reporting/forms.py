@@ -13,7 +13,13 @@ from .figures import (
     TYPED_RESULT_FIELDS,
     counted_results,
 )
-from .models import SUMMARY_MAX_CHARS, PublicityActivity, WeeklyReport, person_count
+from .models import (
+    NARRATIVE_FIELDS,
+    SUMMARY_MAX_CHARS,
+    PublicityActivity,
+    WeeklyReport,
+    person_count,
+)
 
 
 def count_input():
@@ -93,7 +99,9 @@ class PublicityActivityForm(forms.ModelForm):
 
 
 class WeeklyReportForm(forms.ModelForm):
-    """The township's weekly report: the summary (≤ 300 characters) and the typed results.
+    """The township's weekly report: the summary (≤ 300 characters), the optional texts of
+    any length beside it (good practices and typical cases, difficulties and suggestions)
+    and the typed results.
 
     The results the system counts (``reporting.figures``) are shown read-only beside the
     typed ones, with their source, for the report's township and week: they are never
@@ -102,11 +110,12 @@ class WeeklyReportForm(forms.ModelForm):
 
     class Meta:
         model = WeeklyReport
-        fields = ["summary", *TYPED_RESULT_FIELDS]
+        fields = ["summary", *NARRATIVE_FIELDS, *TYPED_RESULT_FIELDS]
         widgets = {
             "summary": forms.Textarea(
                 attrs={"rows": 6, "data-max-chars": SUMMARY_MAX_CHARS, "data-char-counter": ""}
             ),
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in NARRATIVE_FIELDS},
             **{name: count_input() for name in TYPED_RESULT_FIELDS if name != "funds_refunded"},
             "funds_refunded": forms.NumberInput(
                 attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}
@@ -147,3 +156,15 @@ class WeeklyReportForm(forms.ModelForm):
     @property
     def results(self) -> dict:
         return {name: self.cleaned_data[name] for name in TYPED_RESULT_FIELDS}
+
+    @property
+    def narrative(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in NARRATIVE_FIELDS}
+
+    def narrative_fields(self):
+        return [self[name] for name in NARRATIVE_FIELDS]
+
+    def result_fields(self):
+        """The results' fields: the typed ones, then the counted ones (read-only)."""
+        keys = {figure.key for figure in RESULT_FIGURES}
+        return [self[name] for name in self.fields if name in keys]

@@ -29,6 +29,10 @@ from .querysets import (
 )
 
 SUMMARY_MAX_CHARS = 300
+# 区县方案·加强信息报送: 工作开展过程中的相关部署、进展成效、经验做法、典型案例、
+# 困难问题、意见建议等情况. The week's deployments and progress are the summary's; these
+# optional texts of any length carry the rest.
+NARRATIVE_FIELDS = ("practices_and_cases", "problems_and_suggestions")
 
 
 def person_count(text: str) -> int:
@@ -204,6 +208,16 @@ class WeeklyReport(ScopedModel):
         blank=True,
         help_text=_("At most 300 characters."),
     )
+    practices_and_cases = models.TextField(
+        _("good practices and typical cases"),
+        blank=True,
+        help_text=_("Optional; no length limit."),
+    )
+    problems_and_suggestions = models.TextField(
+        _("difficulties, problems and suggestions"),
+        blank=True,
+        help_text=_("Optional; no length limit."),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -277,6 +291,14 @@ class WeeklyReport(ScopedModel):
     @property
     def is_late(self) -> bool:
         return bool(self.submitted_at and self.submitted_at > self.period.deadline)
+
+    @property
+    def narrative(self) -> list[tuple[str, str, str]]:
+        """(field name, label, text) of the optional texts beside the summary."""
+        return [
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in NARRATIVE_FIELDS
+        ]
 
     def clean(self):
         if person_count(self.summary) > SUMMARY_MAX_CHARS:

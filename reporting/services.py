@@ -19,7 +19,7 @@ from accounts.models import OrgUnit
 
 from . import clock
 from .figures import frozen_results
-from .models import PublicityActivity, WeeklyReport, WeeklyStatus
+from .models import NARRATIVE_FIELDS, PublicityActivity, WeeklyReport, WeeklyStatus
 from .periods import ReportingWeek, current_week, recent_weeks
 from .selectors import publicity_table
 
@@ -74,11 +74,14 @@ def save_weekly_report(
     results: dict,
     submit: bool = False,
     now: datetime | None = None,
+    narrative: dict | None = None,
 ) -> WeeklyReport:
     """Save the user's township's report of ``week`` as a draft, or submit it.
 
-    A submitted report is final. Submitting freezes the week's publicity figures into the
-    report; ``submitted_at`` is ``now``, so a report submitted after the deadline is late.
+    A submitted report is final, its optional texts (``narrative``: good practices and
+    typical cases, difficulties and suggestions; a text not given stays as it is) with it.
+    Submitting freezes the week's publicity figures into the report; ``submitted_at`` is
+    ``now``, so a report submitted after the deadline is late.
     """
     now = now or clock.now()
     _require_editor(user)
@@ -95,6 +98,9 @@ def save_weekly_report(
     if report.is_submitted:
         raise ValidationError(_("This week's report has already been submitted."))
     report.summary = normalise_summary(summary)
+    for name in NARRATIVE_FIELDS:
+        if narrative is not None and name in narrative:
+            setattr(report, name, normalise_summary(narrative[name]))
     for name, value in results.items():
         setattr(report, name, value)
     if submit:

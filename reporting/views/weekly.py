@@ -101,6 +101,7 @@ class WeeklyEditView(View):
                     week=self.week,
                     summary=form.cleaned_data["summary"],
                     results=form.results,
+                    narrative=form.narrative,
                     submit=submit,
                     now=self.now,
                 )

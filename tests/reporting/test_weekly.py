@@ -225,6 +225,46 @@ def test_the_service_refuses_more_than_300_characters(township_user):
     assert not WeeklyReport.objects.exists()
 
 
+# 区县方案 §三(五): 经验做法、典型案例、困难问题、意见建议 beside the summary, of any length.
+LONG_CASE = "典型案例：" + "走访发现一处场所以“办卡返现”名义收取会员费，已责令停止并督促清退。" * 12
+SUGGESTION = "困难问题：人手不足。意见建议：统一印制“三必须”海报。"
+
+
+@pytest.mark.django_db
+def test_cases_difficulties_and_suggestions_go_with_the_report_at_any_length(township_user):
+    assert person_count(LONG_CASE) > 300
+    services.save_weekly_report(
+        user=township_user,
+        week=WEEK,
+        summary="报送。",
+        results={},
+        narrative={
+            "practices_and_cases": LONG_CASE,
+            "problems_and_suggestions": f" {SUGGESTION}\n",
+        },
+        now=TUESDAY_MORNING,
+    )
+
+    # Submitting without the texts keeps those of the draft.
+    report = services.save_weekly_report(
+        user=township_user, week=WEEK, summary="报送。", results={}, submit=True, now=DEADLINE
+    )
+    with pytest.raises(ValidationError):
+        services.save_weekly_report(
+            user=township_user,
+            week=WEEK,
+            summary="报送。",
+            results={},
+            narrative={"problems_and_suggestions": "改。"},
+            now=DEADLINE,
+        )
+
+    report.refresh_from_db()
+    assert report.status == WeeklyStatus.SUBMITTED
+    assert (report.practices_and_cases, report.problems_and_suggestions) == (LONG_CASE, SUGGESTION)
+    assert report.history.first().practices_and_cases == LONG_CASE
+
+
 @pytest.mark.django_db
 def test_leaders_and_the_county_do_not_write_weekly_reports(leader, county_user):
     for user in (leader, county_user):
@@ -292,6 +332,31 @@ def test_township_user_saves_a_draft_then_submits(
     assert report.submitted_at == TUESDAY_MORNING
     assert (report.cases_filed, report.funds_refunded) == (1, 0)
     assert client.get(edit_url()).status_code == 302  # submitted: back to the report
+
+
+@pytest.mark.django_db
+def test_township_writes_cases_and_suggestions_and_the_county_reads_them_as_submitted(
+    client_for, township_user, county_user, frozen_clock
+):
+    frozen_clock(TUESDAY_MORNING)
+    client = client_for(township_user)
+    texts = {"practices_and_cases": LONG_CASE, "problems_and_suggestions": SUGGESTION}
+
+    form_page = client.get(edit_url()).content.decode()
+    assert 'name="practices_and_cases"' in form_page and "经验做法和典型案例" in form_page
+    assert 'name="problems_and_suggestions"' in form_page and "困难问题和意见建议" in form_page
+    client.post(edit_url(), {**post_data(action="draft"), **texts})
+    assert LONG_CASE in client.get(edit_url()).content.decode()  # the draft keeps them
+    client.post(edit_url(), {**post_data(), **texts})
+    # Submitted: the report is read only, its texts too.
+    client.post(edit_url(), {**post_data(), "problems_and_suggestions": "改。"})
+
+    report = WeeklyReport.objects.get()
+    assert report.status == WeeklyStatus.SUBMITTED
+    assert report.problems_and_suggestions == SUGGESTION
+    detail = client_for(county_user).get(report.get_absolute_url()).content.decode()
+    assert f'data-narrative="practices_and_cases">{LONG_CASE}<' in detail
+    assert f'data-narrative="problems_and_suggestions">{SUGGESTION}<' in detail
 
 
 @pytest.mark.django_db
