@@ -63,6 +63,25 @@ def test_county_asks_for_the_weekly_pack_and_gets_every_attachment_and_a_zip(cou
     assert Path(run.zip_file.name).name == "衡山县_2026-W48_周报附件.zip"
 
 
+def test_county_asks_for_the_baseline_pack_and_gets_the_five_attachments_of_the_plan(
+    county_user, data
+):
+    """衡山县方案 §三: 附件1–5 built from the townships' records, whenever the county asks."""
+    run = request(county_user, report_set=ReportSet.BASELINE).run
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert sorted(entry["number"] for entry in run.files) == [1, 2, 3, 4, 5]
+    assert zip_names(run) == expected_files(ReportSet.BASELINE)
+    titles = []
+    for entry in run.files:
+        with default_storage.open(entry["name"], "rb") as handle:
+            sheet = load_workbook(handle).active
+        assert sheet["A2"].value.startswith("填报单位（盖章）：")
+        titles.append(sheet["A1"].value)
+    assert "养老服务领域诈骗风险隐患排查工作进度表" in titles
+
+
 def test_building_the_same_week_again_replaces_the_pack_and_never_duplicates_it(county_user, data):
     first = request(county_user).run
     old_files = [entry["name"] for entry in first.files]

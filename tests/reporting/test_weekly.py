@@ -217,6 +217,15 @@ def test_a_week_that_has_not_started_cannot_be_written(township_user):
 
 
 @pytest.mark.django_db
+def test_a_report_is_not_submitted_without_the_weeks_summary(township_user):
+    with pytest.raises(ValidationError):
+        services.save_weekly_report(
+            user=township_user, week=WEEK, summary="  \n ", results={}, submit=True, now=DEADLINE
+        )
+    assert not WeeklyReport.objects.filter(status=WeeklyStatus.SUBMITTED).exists()
+
+
+@pytest.mark.django_db
 def test_the_service_refuses_more_than_300_characters(township_user):
     with pytest.raises(ValidationError):
         services.save_weekly_report(
