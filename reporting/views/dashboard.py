@@ -6,28 +6,11 @@ nothing, so every role that can log in may open it.
 """
 
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from .. import clock
 from ..dashboard import dashboard
-
-
-def pack_links(runs) -> list[tuple]:
-    """(run, its page, its zip) for each pack; the zip link only once that page exists."""
-    links = []
-    for run in runs:
-        try:
-            page = run.get_absolute_url()
-        except NoReverseMatch:
-            page = None
-        try:
-            download = reverse("reporting:run_download", args=[run.pk])
-        except NoReverseMatch:
-            download = None
-        links.append((run, page, download))
-    return links
 
 
 def chart_labels() -> dict:
@@ -56,6 +39,6 @@ class DashboardView(View):
             "title": _("Campaign dashboard"),
             "board": board,
             "chart_data": {**board.chart_data(), "labels": chart_labels()},
-            "packs": pack_links(board.packs),
+            "packs": board.packs,
         }
         return render(request, "reporting/dashboard.html", context)
