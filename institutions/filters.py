@@ -38,6 +38,16 @@ class InstitutionFilterSet(django_filters.FilterSet):
     beds_min = django_filters.NumberFilter(
         label=_("Beds at least"), field_name="beds", lookup_expr="gte", min_value=0
     )
+    # 衡山县 §一.二 第三 重点排查…涉足多产业领域的养老服务机构.
+    multi_industry = django_filters.ChoiceFilter(
+        label=_("Involved in several industries"),
+        choices=[
+            ("yes", _("Involved in several industries")),
+            ("no", _("Not involved in several industries")),
+        ],
+        empty_label=_("All"),
+        method="by_multi_industry",
+    )
     archived = django_filters.ChoiceFilter(
         label=_("Record status"),
         method="filter_archived",
@@ -55,6 +65,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
             "legal_form",
             "size",
             "beds_min",
+            "multi_industry",
             "archived",
         ]
 
@@ -78,6 +89,11 @@ class InstitutionFilterSet(django_filters.FilterSet):
     def filter_archived(self, queryset, name, value):
         if value == "archived":
             return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+    def by_multi_industry(self, queryset, name, value):
+        if value in ("yes", "no"):
+            return queryset.filter(multi_industry=value == "yes")
         return queryset
 
     def by_size(self, queryset, name, value):
