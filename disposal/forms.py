@@ -86,10 +86,18 @@ class ActionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, proposed_counterpart: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         action = self.instance
+        if proposed_counterpart and "counterpart" in self.fields:
+            # 线索通报: the county's recipient, until someone types whom it really went to.
+            if not action.counterpart:
+                self.initial["counterpart"] = proposed_counterpart
+            self.fields["counterpart"].help_text = _(
+                "The county's recipient of lead notifications is %(recipient)s; change it if "
+                "the lead went to someone else."
+            ) % {"recipient": proposed_counterpart}
         self.fields["responsible_user"].queryset = staff_for(action.institution, user)
         self.fields["responsible_user"].label_from_instance = lambda u: f"{u} · {u.unit}"
         if not user.can_review:
@@ -360,6 +368,28 @@ class PolicyForm(forms.Form):
         self.helper.layout = Layout(
             Field("mechanism_for_every_orange"),
             Submit("save_policy", _("Save"), css_class=SUBMIT_CSS),
+        )
+
+
+class NotificationRecipientForm(forms.Form):
+    """Whom the county's lead notifications (线索通报) go to, where the two plans differ."""
+
+    lead_notification_recipient = forms.CharField(
+        label=_("Recipient of the lead notification"),
+        max_length=200,
+        help_text=_(
+            "District plan: 属地人民政府和政法部门; 衡山县 plan: 县民政局养老股. Proposed as “to "
+            "or with whom” on every lead notification, where it can be changed by hand."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "notification-recipient-form"
+        self.helper.layout = Layout(
+            Field("lead_notification_recipient"),
+            Submit("save_recipient", _("Save"), css_class=SUBMIT_CSS),
         )
 
 

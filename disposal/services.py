@@ -172,6 +172,35 @@ def save_disposal_policy(
     return _add_mechanism_to_cases(user, unit, today)
 
 
+@transaction.atomic
+def save_notification_recipient(*, user, unit, recipient: str) -> DisposalPolicy:
+    """The county section says whom its lead notifications (线索通报) go to: the district
+    plan's 属地人民政府和政法部门, 衡山县's 县民政局养老股, or its own wording. Every new
+    线索通报 form proposes it; the history keeps who changed it and when."""
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section sets the disposal policy."))
+    if not user.is_superuser and (user.unit is None or not unit.path.startswith(user.unit.path)):
+        raise PermissionDenied(_("This unit is outside yours."))
+    recipient = (recipient or "").strip()
+    if not recipient:
+        raise ValidationError(
+            {"lead_notification_recipient": _("Say whom the lead notification goes to.")}
+        )
+    policy = DisposalPolicy.objects.select_for_update().filter(unit=unit).first()
+    if policy is None:
+        policy = DisposalPolicy(unit=unit)
+    if policy.pk is not None and policy.lead_notification_recipient == recipient:
+        return policy
+    policy.lead_notification_recipient = recipient
+    policy.full_clean(exclude=["unit"])
+    return _save(policy, user, _("Lead notification to: %(recipient)s") % {"recipient": recipient})
+
+
+def notification_recipient(institution: Institution) -> str:
+    """Whom a 线索通报 about ``institution`` is proposed to go to (its county's setting)."""
+    return disposal_policy(institution.scope_path).notification_recipient
+
+
 def _add_mechanism_to_cases(user, unit, today: date) -> int:
     """纳入处非机制 for every orange and red case below ``unit`` that lacks it: one query to
     find them, one bulk insert (with history)."""

@@ -36,6 +36,7 @@ from .forms import (
     CrossOffForm,
     DeadlineForm,
     KeyForm,
+    NotificationRecipientForm,
     PlanForm,
     PolicyForm,
     RefundPlanForm,
@@ -180,6 +181,13 @@ class ActionUpdateView(ServiceErrorsMixin, ObjectUpdateView):
                 form.add_error("evidence_file", exc)
                 return self.form_invalid(form)
         return super().form_valid(form)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        action = self.object
+        if action.action_type == ActionType.LEAD_NOTIFICATION:
+            kwargs["proposed_counterpart"] = services.notification_recipient(action.institution)
+        return kwargs
 
     @transaction.atomic
     def save(self, form):
@@ -676,17 +684,22 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
             raise PermissionDenied(_("Only the county section sets deadlines."))
         return unit
 
-    def render_page(self, request, form, policy_form=None):
+    def render_page(self, request, form, policy_form=None, recipient_form=None):
         unit = self.unit(request)
+        policy = services.disposal_policy(unit.path)
         if policy_form is None:
-            policy = services.disposal_policy(unit.path)
             policy_form = PolicyForm(
                 initial={"mechanism_for_every_orange": policy.mechanism_for_every_orange}
+            )
+        if recipient_form is None:
+            recipient_form = NotificationRecipientForm(
+                initial={"lead_notification_recipient": policy.notification_recipient}
             )
         context = {
             "title": _("Deadlines of disposal actions"),
             "form": form,
             "policy_form": policy_form,
+            "recipient_form": recipient_form,
             "unit": unit,
         }
         return render(request, "disposal/deadline_settings.html", context)
@@ -699,6 +712,8 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
         unit = self.unit(request)
         if "save_policy" in request.POST:
             return self.post_policy(request, unit)
+        if "save_recipient" in request.POST:
+            return self.post_recipient(request, unit)
         form = DeadlineForm(request.POST, days=services.deadline_days(unit.path))
         if not form.is_valid():
             return self.render_page(request, form)
@@ -723,6 +738,23 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
             else _("Saved."),
         )
         return redirect("disposal:deadline_settings")
+
+    def post_recipient(self, request, unit):
+        form = NotificationRecipientForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_notification_recipient(
+                    user=request.user,
+                    unit=unit,
+                    recipient=form.cleaned_data["lead_notification_recipient"],
+                )
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("Saved. New lead notifications propose it."))
+                return redirect("disposal:deadline_settings")
+        days = services.deadline_days(unit.path)
+        return self.render_page(request, DeadlineForm(days=days), recipient_form=form)
 
 
 class ActionAddView(InstitutionMixin, View):

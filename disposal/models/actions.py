@@ -246,11 +246,18 @@ class DeadlineSetting(models.Model):
         return f"{self.unit} · {self.get_action_type_display()} · {self.days}"
 
 
+# Whom the 线索通报 action goes to: 区县方案 二(二)三 向属地人民政府和政法部门进行线索通报 (the
+# default); 衡山县 §一.三 及时向县民政局养老股通报. The plans' own words, proposed as data.
+DISTRICT_NOTIFICATION_RECIPIENT = "属地人民政府和政法部门"
+HENGSHAN_NOTIFICATION_RECIPIENT = "县民政局养老股"
+
+
 class DisposalPolicy(models.Model):
     """A county's choice where the two plans differ on disposal (defaults: the district plan).
 
     衡山县 §一.三 enters every orange institution into the local illegal-fundraising
     mechanism (纳入属地非法集资等诈骗防范处置机制); the district plan only those 属于非法集资的.
+    The two plans also send the lead notification (线索通报) to different recipients.
     The nearest unit on an institution's path that has a policy decides; every change is
     kept in the history (who, when, what).
     """
@@ -270,6 +277,15 @@ class DisposalPolicy(models.Model):
             "fundraising."
         ),
     )
+    lead_notification_recipient = models.CharField(
+        _("recipient of the lead notification"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Proposed as “to or with whom” on every lead notification (线索通报). Empty: the "
+            "district plan's 属地人民政府和政法部门."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -282,3 +298,8 @@ class DisposalPolicy(models.Model):
 
     def __str__(self):
         return str(self.unit)
+
+    @property
+    def notification_recipient(self) -> str:
+        """Whom the 线索通报 goes to: the county's setting, else the district plan's."""
+        return self.lead_notification_recipient or DISTRICT_NOTIFICATION_RECIPIENT
