@@ -9,6 +9,7 @@ from .models import (
     DisposalCase,
     DisposalPolicy,
     InstitutionPlan,
+    Penalty,
     RefundPlan,
     RefundRecord,
     Resettlement,
@@ -82,6 +83,14 @@ class AssistanceAdmin(ScopedAdmin):
 class TransferAdmin(ScopedAdmin):
     list_display = ["institution", "authority", "transferred_on", "document_number"]
     list_filter = ["authority"]
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(ScopedAdmin):
+    list_display = ["institution", "person_name", "kind", "decided_on", "document_number"]
+    list_filter = ["kind", "ground"]
+    raw_id_fields = ["institution", "proposed_by", "withdrawn_by"]
+    search_fields = ["institution__name", "person_name", "document_number"]
 
 
 @admin.register(InstitutionPlan)

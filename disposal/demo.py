@@ -18,9 +18,13 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from institutions.models import Institution, LegalForm, RegistrationStatus, VenueNature
-from institutions.validators import CREDIT_CODE_CHARSET, credit_code_check_char
+from institutions.validators import (
+    CREDIT_CODE_CHARSET,
+    credit_code_check_char,
+    id_number_check_char,
+)
 
-from . import services
+from . import penalty_services, services
 from .levels import DOCUMENTED_TYPES, Level
 from .models import (
     ActionStatus,
@@ -32,6 +36,9 @@ from .models import (
     DisposalCase,
     InstitutionPlan,
     Outcome,
+    Penalty,
+    PenaltyGround,
+    PenaltyKind,
     RefundPlan,
     RefundRecord,
     Resettlement,
@@ -51,6 +58,12 @@ PLAN_TEXT = (
     "三、联合市场监管、公安等部门开展联合检查，必要时依法关停。\n"
     "四、对需要安置的老年人协调就近养老机构妥善安置，困难老年人及时纳入救助。"
 )
+
+
+def demo_id_number(first16: str, serial: int) -> str:
+    """A well-formed (GB 11643) ID number for a made-up person."""
+    first17 = f"{first16}{serial}"
+    return first17 + id_number_check_char(first17)
 
 
 @dataclass
@@ -101,6 +114,7 @@ class DisposalDemo:
             self.lower_one(levels, by_pk)
         services.flag_overdue_actions(today=self.today)
         self.people_support(levels, by_pk)
+        self.penalties(levels, by_pk)
         self.zeroing(registry)
         self.key_cases()
         self.summary.actions = DisposalAction.objects.count()
@@ -248,6 +262,59 @@ class DisposalDemo:
                     reason="涉嫌以承诺回报方式非法吸收公众存款。",
                 ),
             )
+
+    def penalties(self, levels, by_pk):
+        """区县方案 二(三)四: the red institution transferred to the police was fined by market
+        regulation, and its operator sentenced; the county proposed the operator for the
+        joint-punishment list. Found by document number first: a second run adds nothing."""
+        reds = [
+            by_pk[pk]
+            for pk, level in sorted(levels.items())
+            if level == Level.RED and pk in by_pk and not by_pk[pk].is_venue
+        ]
+        if not reds:
+            return
+        institution = reds[0]
+        staff = self.staff.get(institution.township_id) or self.county_user
+        decisions = [
+            Penalty(
+                institution=institution,
+                kind=PenaltyKind.ADMINISTRATIVE,
+                ground=PenaltyGround.ILLEGAL_FUNDRAISING,
+                authority="衡山县市场监督管理局",
+                document_number="衡市监罚〔2026〕12号",
+                decided_on=self.today - timedelta(days=4),
+                summary="以办理会员卡、承诺高额返利为名向老年人收取预付费，责令停止违法行为，"
+                "没收违法所得并处罚款20万元。",
+            ),
+            Penalty(
+                institution=institution,
+                person_name="周建军",
+                person_id_number=demo_id_number("4304231971051701", 3),
+                person_post="法定代表人",
+                kind=PenaltyKind.CRIMINAL,
+                ground=PenaltyGround.DECEPTION,
+                authority="衡山县人民法院",
+                document_number="（2026）湘0423刑初58号",
+                decided_on=self.today - timedelta(days=2),
+                summary="以养老服务为名骗取老年人财物，犯诈骗罪，判处有期徒刑三年，并处罚金。",
+            ),
+        ]
+        for penalty in decisions:
+            if Penalty.objects.filter(
+                institution=institution, document_number=penalty.document_number
+            ).exists():
+                continue
+            recorded = penalty_services.record_penalty(
+                user=staff, penalty=penalty, today=self.today
+            )
+            if recorded.is_person:
+                penalty_services.propose_penalty(
+                    user=self.county_user,
+                    penalty=recorded,
+                    note="报县局审定后提请纳入养老服务市场失信联合惩戒对象名单。",
+                    today=self.today,
+                )
 
     def refunds(self, institution):
         services.prefill_refunds(user=self.county_user, institution=institution)

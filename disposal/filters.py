@@ -8,7 +8,15 @@ from institutions.filters import visible_townships
 from institutions.models import Institution, RegistrationStatus
 
 from .levels import ActionType, Level
-from .models import ActionStatus, DisposalAction, ZeroingStatus
+from .models import (
+    LISTED_GROUNDS,
+    ActionStatus,
+    DisposalAction,
+    Penalty,
+    PenaltyGround,
+    PenaltyKind,
+    ZeroingStatus,
+)
 
 STATES = [
     ("overdue", _("Overdue")),
@@ -118,4 +126,72 @@ class LedgerFilterSet(django_filters.FilterSet):
             )
         if value == "to_do":
             return queryset.exclude(crossed)
+        return queryset
+
+
+PROPOSALS = [
+    ("proposed", _("Proposed for joint punishment")),
+    ("to_propose", _("On the plan's grounds, not yet proposed")),
+    ("not_proposed", _("Not proposed")),
+]
+
+
+class PenaltyFilterSet(django_filters.FilterSet):
+    """被依法依规惩处的机构和人员: by township, kind, ground and proposal; withdrawn penalties
+    only when asked for."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township / street"),
+        queryset=visible_townships,
+        field_name="institution__township",
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind of punishment"), choices=PenaltyKind.choices)
+    ground = django_filters.ChoiceFilter(label=_("Punished for"), choices=PenaltyGround.choices)
+    proposal = django_filters.ChoiceFilter(
+        label=_("Joint punishment"), choices=PROPOSALS, method="by_proposal"
+    )
+    withdrawn = django_filters.ChoiceFilter(
+        label=_("Record status"),
+        method="by_withdrawn",
+        empty_label=_("Current"),
+        choices=[("withdrawn", _("Withdrawn")), ("all", _("All, withdrawn included"))],
+    )
+    institution = django_filters.NumberFilter(
+        field_name="institution_id", widget=forms.HiddenInput()
+    )
+
+    class Meta:
+        model = Penalty
+        fields = ["q", "township", "kind", "ground", "proposal", "withdrawn", "institution"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Current penalties by default; withdrawn ones only when asked for.
+        if not (data or {}).get("withdrawn"):
+            self.queryset = self.queryset.current()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(institution__name__icontains=value)
+            | Q(person_name__icontains=value)
+            | Q(document_number__icontains=value)
+            | Q(authority__icontains=value)
+        )
+
+    def by_proposal(self, queryset, name, value):
+        if value == "proposed":
+            return queryset.filter(proposed_on__isnull=False)
+        if value == "to_propose":
+            return queryset.filter(proposed_on__isnull=True, ground__in=LISTED_GROUNDS)
+        if value == "not_proposed":
+            return queryset.filter(proposed_on__isnull=True)
+        return queryset
+
+    def by_withdrawn(self, queryset, name, value):
+        if value == "withdrawn":
+            return queryset.filter(withdrawn_at__isnull=False)
         return queryset

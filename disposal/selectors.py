@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -26,13 +27,22 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from institutions.models import Institution, RegistrationStatus
-from screening.models import PrepaymentKind, PrepaymentRecord, ScreeningVisit, VisitStatus
+from screening.models import (
+    BlacklistEntry,
+    MatchStatus,
+    PrepaymentKind,
+    PrepaymentRecord,
+    ScreeningVisit,
+    VisitStatus,
+)
 
 from .levels import LEVEL_RANK, ActionType, Level
 from .models import (
+    LISTED_GROUNDS,
     DisposalAction,
     DisposalCase,
     InstitutionPlan,
+    Penalty,
     RefundPlan,
     RefundRecord,
     TargetOutcome,
@@ -371,8 +381,11 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
             n_resettled=Count("resettlements", distinct=True),
             n_assisted=Count("assistance", distinct=True),
             n_transfers=Count("transfers", distinct=True),
+            n_penalties=Count(
+                "penalties", filter=Q(penalties__withdrawn_at__isnull=True), distinct=True
+            ),
         )
-        .values("n_resettled", "n_assisted", "n_transfers")
+        .values("n_resettled", "n_assisted", "n_transfers", "n_penalties")
         .first()
     )
     summary.counts = counts or {}
@@ -380,6 +393,50 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
     for action in actions:
         action.overdue_now = action.is_overdue(today)
     return summary
+
+
+# --- penalties (区县方案 二(三)四 联合惩戒) -----------------------------------------------------
+
+
+def penalties(user):
+    """The penalties the user sees, for the list and its export: institution and township
+    joined, and whether the subject is already on a blacklist imported from outside (the
+    joint-punishment list, once published, comes back as a blacklist import): one query."""
+    listed = BlacklistEntry.objects.filter(
+        match_status__in=(MatchStatus.MATCHED, MatchStatus.CONFIRMED), removed_on__isnull=True
+    ).order_by()
+    return (
+        Penalty.objects.visible_to(user)
+        .for_list()
+        .annotate(
+            institution_listed=Exists(listed.filter(institution_id=OuterRef("institution_id"))),
+            person_listed=Exists(
+                listed.filter(id_number=OuterRef("person_id_number")).exclude(id_number="")
+            ),
+        )
+    )
+
+
+@dataclass
+class PenaltyFigures:
+    total: int = 0
+    proposed: int = 0
+    to_propose: int = 0  # punished on the plan's grounds, not yet put forward
+
+
+def penalty_figures(user) -> PenaltyFigures:
+    """The board's line on penalties, in one query (withdrawn ones do not count)."""
+    not_proposed = Q(proposed_on__isnull=True)
+    row = (
+        Penalty.objects.visible_to(user)
+        .current()
+        .aggregate(
+            total=Count("pk"),
+            proposed=Count("pk", filter=~not_proposed),
+            to_propose=Count("pk", filter=not_proposed & Q(ground__in=LISTED_GROUNDS)),
+        )
+    )
+    return PenaltyFigures(**{name: value or 0 for name, value in row.items()})
 
 
 def level_sort_key(level: str) -> int:

@@ -80,5 +80,19 @@ urlpatterns = [
         views.CaseKeyView.as_view(),
         name="case_key",
     ),
+    path("penalties/", views.PenaltyListView.as_view(), name="penalty_list"),
+    path("penalties/export/", views.PenaltyExportView.as_view(), name="penalty_export"),
+    path("penalties/<int:pk>/", views.PenaltyDetailView.as_view(), name="penalty_detail"),
+    path("penalties/<int:pk>/propose/", views.PenaltyProposeView.as_view(), name="penalty_propose"),
+    path(
+        "penalties/<int:pk>/withdraw/",
+        views.PenaltyWithdrawView.as_view(),
+        name="penalty_withdraw",
+    ),
+    path(
+        "institutions/<int:institution_pk>/penalties/new/",
+        views.PenaltyCreateView.as_view(),
+        name="penalty_create",
+    ),
     path("settings/deadlines/", views.DeadlineSettingsView.as_view(), name="deadline_settings"),
 ]

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -27,8 +28,9 @@ from core.views import (
 )
 from institutions.models import Institution, RegistrationStatus
 
-from . import selectors, services
-from .filters import ActionFilterSet, LedgerFilterSet
+from . import penalty_services, selectors, services
+from .exports import XLSX, penalties_workbook
+from .filters import ActionFilterSet, LedgerFilterSet, PenaltyFilterSet
 from .forms import (
     ActionForm,
     AddActionForm,
@@ -37,12 +39,15 @@ from .forms import (
     DeadlineForm,
     KeyForm,
     NotificationRecipientForm,
+    PenaltyForm,
     PlanForm,
     PolicyForm,
+    ProposeForm,
     RefundPlanForm,
     RefundRecordForm,
     ResettlementForm,
     TransferForm,
+    WithdrawForm,
     ZeroingAssignForm,
 )
 from .levels import ActionType
@@ -51,6 +56,7 @@ from .models import (
     Assistance,
     DisposalAction,
     InstitutionPlan,
+    Penalty,
     RefundPlan,
     RefundRecord,
     Resettlement,
@@ -58,7 +64,7 @@ from .models import (
     ZeroingEntry,
     expected_authority,
 )
-from .tables import ActionTable, status_badge
+from .tables import ActionTable, PenaltyTable, proposal_badge, status_badge
 from .validators import validate_evidence_file
 
 HISTORY_EXCLUDED = ("scope_path", "updated_at")
@@ -110,6 +116,7 @@ class BoardView(View):
         context = {
             "title": _("Disposal board"),
             "key_cases": selectors.key_cases(request.user, today),
+            "penalties": selectors.penalty_figures(request.user),
             "total": total,
             "townships": townships if is_county else [],
             "sections": sections,
@@ -832,3 +839,158 @@ class CaseKeyView(InstitutionMixin, View):
             else:
                 messages.success(request, _("Saved."))
         return redirect(institution.get_absolute_url() + "#disposal-panel")
+
+
+# --- who was punished (区县方案 二(三)四 联合惩戒) ----------------------------------------------
+
+
+class PenaltyListView(ObjectListView):
+    """被依法依规惩处的机构和人员: the penalties the user sees, by township, kind, ground and
+    whether the county proposed them for the joint-punishment list."""
+
+    model = Penalty
+    table_class = PenaltyTable
+    filterset_class = PenaltyFilterSet
+    title = _("Institutions and persons punished under laws and regulations")
+    template_name = "disposal/penalty_list.html"
+
+    def get_queryset(self):
+        return selectors.penalties(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        institution_id = self.request.GET.get("institution", "")
+        context["institution"] = (
+            Institution.objects.visible_to(self.request.user)
+            .select_related("township")
+            .filter(pk=int(institution_id))
+            .first()
+            if institution_id.isdigit()
+            else None
+        )
+        context["export_query"] = self.request.GET.urlencode()
+        return context
+
+
+class PenaltyExportView(View):
+    """The list as filtered, as .xlsx (ID numbers masked for roles that do not need them)."""
+
+    def get(self, request):
+        queryset = selectors.penalties(request.user).order_by(
+            "institution__township__path", "institution__name", "-decided_on", "pk"
+        )
+        filterset = PenaltyFilterSet(request.GET or None, queryset=queryset, request=request)
+        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        content = penalties_workbook(rows.iterator(chunk_size=500), request.user)
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename="被依法依规惩处的机构和人员.xlsx"
+        )
+        return response
+
+
+class PenaltyCreateView(RecordCreateView):
+    """A township (or the county section) records a decision from the institution's page."""
+
+    model = Penalty
+    form_class = PenaltyForm
+    tab = "penalties"
+    success_message = _("Penalty recorded.")
+
+    def save(self, form):
+        return penalty_services.record_penalty(user=self.request.user, penalty=form.instance)
+
+    def get_success_url(self):
+        if self.object is None:  # the form again: "back" goes to the institution's penalties
+            return reverse("disposal:penalty_list") + f"?institution={self.institution.pk}"
+        return reverse("disposal:penalty_detail", args=[self.object.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Record a penalty")
+        return context
+
+
+class PenaltyDetailView(ObjectDetailView):
+    model = Penalty
+    select_related = (
+        "institution",
+        "institution__township",
+        "created_by",
+        "proposed_by",
+        "withdrawn_by",
+    )
+    template_name = "disposal/penalty_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        penalty = self.object
+        user = self.request.user
+        open_ = not penalty.is_withdrawn
+        context.update(
+            title=penalty.subject,
+            institution=penalty.institution,
+            tab="penalties",
+            shown_id_number=show_id_number(penalty.person_id_number, user),
+            proposal=proposal_badge(penalty),
+            propose_form=ProposeForm()
+            if open_ and user.can_review and not penalty.is_proposed
+            else None,
+            withdraw_form=WithdrawForm()
+            if open_ and user.can_edit_registry and (user.can_review or not penalty.is_proposed)
+            else None,
+            history=history_entries(
+                Penalty,
+                penalty.history.all(),
+                excluded=(*HISTORY_EXCLUDED, "person_id_number"),
+            ),
+        )
+        return context
+
+
+class PenaltyActionView(PermissionRequiredMixin, View):
+    """POST only: a step on one penalty the user sees (another unit's is not found)."""
+
+    http_method_names = ["post"]
+    form_class = None
+
+    def act(self, request, penalty, data):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        penalty = get_object_or_404(
+            Penalty.objects.visible_to(request.user).select_related("institution"), pk=pk
+        )
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            try:
+                self.act(request, penalty, form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, self.success_message)
+        return redirect("disposal:penalty_detail", pk=penalty.pk)
+
+
+class PenaltyProposeView(PenaltyActionView):
+    """The county section proposes the penalty for the joint-punishment list (联合惩戒)."""
+
+    permission = "can_review"
+    form_class = ProposeForm
+    success_message = _("Proposed for joint punishment.")
+
+    def act(self, request, penalty, data):
+        penalty_services.propose_penalty(user=request.user, penalty=penalty, note=data["note"])
+
+
+class PenaltyWithdrawView(PenaltyActionView):
+    """Withdraw a penalty recorded in error or set aside on review; it is never deleted."""
+
+    permission = "can_edit_registry"
+    form_class = WithdrawForm
+    success_message = _("Penalty withdrawn.")
+
+    def act(self, request, penalty, data):
+        penalty_services.withdraw_penalty(user=request.user, penalty=penalty, reason=data["reason"])

@@ -1,6 +1,6 @@
 """Disposal (处置): tracked actions per level, the 清零 ledger, refunds, resettlement,
-assistance, transfers and the "一院一策" plan. Every model is scoped like the screening
-records: ``scope_path`` copied from the institution."""
+assistance, transfers, the "一院一策" plan and the penalties decided (联合惩戒). Every model is
+scoped like the screening records: ``scope_path`` copied from the institution."""
 
 from ..levels import ActionType, Level
 from .actions import (
@@ -11,6 +11,7 @@ from .actions import (
     DisposalCase,
     DisposalPolicy,
 )
+from .penalties import LISTED_GROUNDS, Penalty, PenaltyGround, PenaltyKind
 from .support import (
     Assistance,
     AssistanceKind,
@@ -39,7 +40,11 @@ __all__ = [
     "DisposalPolicy",
     "InstitutionPlan",
     "Level",
+    "LISTED_GROUNDS",
     "Outcome",
+    "Penalty",
+    "PenaltyGround",
+    "PenaltyKind",
     "RefundPlan",
     "RefundRecord",
     "Resettlement",

@@ -11,6 +11,9 @@ from disposal.models import (
     AssistanceKind,
     Authority,
     DestinationKind,
+    Penalty,
+    PenaltyGround,
+    PenaltyKind,
     RefundPlan,
     RefundRecord,
     Resettlement,
@@ -75,3 +78,17 @@ class PrepaymentFactory(DjangoModelFactory):
     kind = PrepaymentKind.MEMBERSHIP
     amount = Decimal("20000.00")
     paid_on = date(2025, 6, 1)
+
+
+class PenaltyFactory(DjangoModelFactory):
+    """A fine by market regulation against the institution (no person named)."""
+
+    class Meta:
+        model = Penalty
+
+    kind = PenaltyKind.ADMINISTRATIVE
+    ground = PenaltyGround.ILLEGAL_FUNDRAISING
+    authority = "衡山县市场监督管理局"
+    document_number = factory.Sequence(lambda n: f"衡市监罚〔2026〕{n + 1}号")
+    decided_on = date(2026, 3, 1)
+    summary = "以承诺返利为名收取老年人预付费，罚款10万元。"

@@ -11,6 +11,7 @@ from disposal.models import (
     Assistance,
     DisposalAction,
     DisposalCase,
+    Penalty,
     RefundPlan,
     RefundRecord,
     Resettlement,
@@ -46,6 +47,8 @@ def snapshot():
         Transfer.objects.count(),
         sorted(ZeroingEntry.objects.values_list("institution_id", "status", "outcome")),
         sorted(Institution.objects.values_list("pk", "registration_status")),
+        sorted(Penalty.objects.values_list("institution_id", "document_number", "proposed_on")),
+        Penalty.history.count(),
     )
 
 
@@ -70,6 +73,9 @@ def test_demo_disposal_has_every_state_and_loading_twice_changes_nothing():
     assert Assistance.objects.exists() and Transfer.objects.exists()
     crossed = ZeroingEntry.objects.filter(status=ZeroingStatus.CROSSED_OFF)
     assert crossed.count() >= 3
+    # 区县方案 二(三)四: a fine on the institution, and its operator sentenced and proposed.
+    assert Penalty.objects.filter(person_name="").exists()
+    assert Penalty.objects.filter(person_name__gt="", proposed_on__isnull=False).exists()
     assert ZeroingEntry.objects.exclude(status=ZeroingStatus.CROSSED_OFF).exists()
 
 

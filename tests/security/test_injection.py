@@ -148,6 +148,7 @@ def unescape_xml(text):
 
 def test_typed_formulas_and_scripts_are_text_in_the_spreadsheets(world, media_root):
     from reporting.xlsx import writer
+    from tests.disposal.factories import PenaltyFactory
     from tests.reporting.factories import PublicityActivityFactory
     from tests.screening.factories import PrepaymentRecordFactory
 
@@ -155,10 +156,14 @@ def test_typed_formulas_and_scripts_are_text_in_the_spreadsheets(world, media_ro
     for text in [*FORMULAS, payload("xlsx", "payer")]:
         PrepaymentRecordFactory(institution=institution, payer_name=text, notes=text)
         PublicityActivityFactory(township=world.townships["A"], place_name=text)
+        PenaltyFactory(institution=institution, person_name=text, summary=text, authority=text)
     client = Client()
     client.force_login(world.users["county"])
 
-    books = {"prepayments": client.get(url_for("screening:prepayment_export", world, "A"))}
+    books = {
+        "prepayments": client.get(url_for("screening:prepayment_export", world, "A")),
+        "penalties": client.get(reverse("disposal:penalty_export")),
+    }
     for number in range(1, 7):
         response = client.get(reverse("reporting:attachment", args=[number]))
         if response.status_code == 200:

@@ -219,6 +219,13 @@ class World:
             ("refund", place), lambda: RefundPlanFactory(institution=self.institution(place))
         )
 
+    def penalty(self, place):
+        from tests.disposal.factories import PenaltyFactory
+
+        return self._once(
+            ("penalty", place), lambda: PenaltyFactory(institution=self.institution(place))
+        )
+
     def publicity(self, place):
         from tests.reporting.factories import PublicityActivityFactory
 
