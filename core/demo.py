@@ -33,6 +33,7 @@ from screening.models import (
     BlacklistEntry,
     BlacklistKind,
     Branch,
+    CampaignRound,
     ChangeKind,
     Complaint,
     FinancialSnapshot,
@@ -528,6 +529,7 @@ class ScreeningDemo:
         self.outside_records(persons)
         self.leads()
         self.official_counts()
+        self.round_windows()
         self.shared_lists()
         return self.created
 
@@ -1346,6 +1348,35 @@ class ScreeningDemo:
             for township in self.townships
         ]
         self.insert(OfficialCount, rows, ("unit_id",))
+
+    def round_windows(self):
+        """The county's round windows (gap G1), placed on the demo's visits: the first round
+        ended with some institutions never visited, the look-back ended with many left, the
+        covert inspection is still open. Set once; a later load keeps them as they are."""
+        span = (self.today - self.campaign).days
+
+        def at(share: float) -> date:
+            return self.campaign + timedelta(days=int(span * share))
+
+        windows = {
+            ScreeningRound.FIRST: (self.campaign, at(0.45)),
+            ScreeningRound.LOOK_BACK: (at(0.5), at(0.8)),
+            ScreeningRound.COVERT: (at(0.85), self.today + timedelta(days=10)),
+        }
+        stored = set(CampaignRound.objects.filter(unit=self.county).values_list("kind", flat=True))
+        for kind, (starts_on, ends_on) in windows.items():
+            if kind in stored:
+                continue
+            window = CampaignRound(
+                unit=self.county,
+                kind=kind,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                created_by=self.county_user,
+            )
+            window._history_user = self.county_user
+            window.save()
+            self.created += 1
 
     def shared_lists(self):
         """三看: lists shared by police, market regulation and 金民工程; some match the registry."""

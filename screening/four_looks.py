@@ -51,13 +51,15 @@ def campaign_start(today: date | None = None) -> date:
     return date(today.year, 1, 1)
 
 
-def screened_since(since: date) -> Exists:
-    """True for an institution with a submitted visit dated on or after ``since``."""
-    return Exists(
-        ScreeningVisit.objects.filter(
-            institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__gte=since
-        )
+def screened_since(since: date, round_: str | None = None) -> Exists:
+    """True for an institution with a submitted visit dated on or after ``since`` (of the
+    round ``round_`` when given: what a round's window still has to cover, gap G1)."""
+    visits = ScreeningVisit.objects.filter(
+        institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__gte=since
     )
+    if round_:
+        visits = visits.filter(round=round_)
+    return Exists(visits)
 
 
 def new_since_q(since: date) -> Q:
@@ -254,15 +256,18 @@ def incomplete_screened(user, since: date):
     )
 
 
-def not_screened(user, since: date, *, large: bool = False, by_beds: bool = False):
+def not_screened(
+    user, since: date, *, large: bool = False, by_beds: bool = False, round_: str | None = None
+):
     """四看: on the registry, no submitted visit since the campaign start; the new ones first.
 
-    ``large``: only 规模相对较大的 (衡山县 §一.二 第三 重点排查); ``by_beds``: the largest first.
+    ``large``: only 规模相对较大的 (衡山县 §一.二 第三 重点排查); ``by_beds``: the largest first;
+    ``round_``: no visit of that round since ``since`` (a round's start: what it has left).
     """
     rows = (
         Institution.objects.visible_to(user)
         .active()
-        .exclude(screened_since(since))
+        .exclude(screened_since(since, round_))
         .select_related("township", "village")
         .annotate(started_on=Coalesce("established_on", "found_on"))
     )

@@ -1,4 +1,4 @@
-from .views import imports, leads, records, review, visits
+from .views import imports, leads, records, review, rounds, visits
 
 app_name = "screening"
 
@@ -8,4 +8,5 @@ urlpatterns = (
     + imports.urlpatterns
     + leads.urlpatterns
     + review.urlpatterns
+    + rounds.urlpatterns
 )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.selectors import LARGE_INSTITUTION_BEDS
 
 from ..four_looks import CandidateOutcome
-from ..models import OfficialCount
+from ..models import OfficialCount, ScreeningRound
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -24,6 +24,10 @@ class ReviewPeriodForm(forms.Form):
     # The not-yet-screened list: 规模相对较大的 only, and the largest first (衡山县 重点排查).
     size = forms.ChoiceField(label=_("Size"), required=False)
     order = forms.ChoiceField(label=_("Order"), required=False)
+    # The not-yet-screened list: no visit of this round since ``since`` (a round's window).
+    round = forms.ChoiceField(
+        label=_("Round"), required=False, choices=[("", _("Any")), *ScreeningRound.choices]
+    )
 
     def __init__(self, *args, townships=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ from .records import (
     RegistrationChange,
     RelatedCompany,
 )
+from .rounds import CampaignRound
 from .visits import (
     FundUse,
     OfficialCount,
@@ -42,6 +43,7 @@ __all__ = [
     "BlacklistEntry",
     "BlacklistKind",
     "Branch",
+    "CampaignRound",
     "ChangeKind",
     "Complaint",
     "FinancialSnapshot",

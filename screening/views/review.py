@@ -15,9 +15,9 @@ from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
 from institutions.tables import SHORT_STATUS
 
-from .. import four_looks
+from .. import four_looks, rounds
 from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
-from ..models import OfficialCount, SharedListEntry
+from ..models import OfficialCount, ScreeningRound, SharedListEntry
 
 PAGE_SIZE = 50
 
@@ -25,10 +25,14 @@ PAGE_SIZE = 50
 class ReviewMixin:
     """Reads ``since`` (the campaign start) and ``township`` from the query string."""
 
-    def period(self, request):
-        townships = four_looks.visible_townships(request.user)
+    def period(self, request, default_since=None, townships=None):
+        """The campaign start defaults to the first round's start (gap G1), else 1 January."""
+        if townships is None:
+            townships = four_looks.visible_townships(request.user)
         form = ReviewPeriodForm(request.GET or None, townships=townships)
-        since = form.value("since", four_looks.campaign_start())
+        if default_since is None:
+            default_since = rounds.review_start(request.user)
+        since = form.value("since", default_since)
         township = form.value("township")
         return form, since, township, townships
 
@@ -45,15 +49,21 @@ class ReviewMixin:
 
 class FourLooksView(ReviewMixin, View):
     def get(self, request):
-        form, since, _township, townships = self.period(request)
+        today = rounds.current_date()
+        townships = four_looks.visible_townships(request.user)
+        # Each round in force: what is left to cover and the days left (gap G1).
+        progress = rounds.round_progress(request.user, townships, today)
+        default_since = rounds.review_start(request.user, today, progress.own)
+        form, since = self.period(request, default_since, townships)[:2]
         review = four_looks.township_review(request.user, since, townships)
         context = {
             "title": _("Four-looks review"),
             "form": form,
             "since": since,
             "review": review,
+            "rounds": progress,
             "query": self.query(since),
-            "default_since": four_looks.campaign_start(),
+            "default_since": default_since,
         }
         return render(request, "screening/review/four_looks.html", context)
 
@@ -86,7 +96,10 @@ class NotScreenedListView(ReviewMixin, View):
         form, since, township, townships = self.period(request)
         large = form.value("size") == "large"
         by_beds = form.value("order") == "beds"
-        rows = four_looks.not_screened(request.user, since, large=large, by_beds=by_beds)
+        round_ = form.value("round")
+        rows = four_looks.not_screened(
+            request.user, since, large=large, by_beds=by_beds, round_=round_
+        )
         if township:
             rows = rows.filter(township_id=township)
         page = self.page(request, rows)
@@ -100,8 +113,16 @@ class NotScreenedListView(ReviewMixin, View):
             extra["size"] = "large"
         if by_beds:
             extra["order"] = "beds"
+        if round_:
+            extra["round"] = round_
         context = {
-            "title": _("Not yet screened in this campaign"),
+            "title": (
+                _("Not yet visited in the round %(round)s")
+                % {"round": ScreeningRound(round_).label}
+                if round_
+                else _("Not yet screened in this campaign")
+            ),
+            "round": round_,
             "form": form,
             "since": since,
             "page_obj": page,

@@ -14,6 +14,7 @@ from screening import four_looks
 from screening.models import (
     BlacklistEntry,
     Branch,
+    CampaignRound,
     Complaint,
     FinancialSnapshot,
     Lawsuit,
@@ -52,6 +53,7 @@ SCREENING_MODELS = [
     Lead,
     OfficialCount,
     SharedListEntry,
+    CampaignRound,
 ]
 RULE_CODES = {f"Y{n}" for n in range(1, 6)} | {f"O{n}" for n in range(1, 7)}
 RULE_CODES |= {f"R{n}" for n in range(1, 6)}
@@ -151,6 +153,19 @@ def test_demo_gives_the_four_looks_review_something_to_find():
     assert total.screened_incomplete > 0
     assert total.candidates_to_verify > 0
     assert total.not_screened_new > 0
+
+
+def test_demo_county_has_round_windows_with_something_overdue_and_something_open():
+    from screening import rounds
+
+    call_command("load_demo")
+    county = User.objects.get(username="county")
+    review = rounds.round_progress(county)
+    assert review.kinds == list(ScreeningRound.values)
+    states = {p.state for row in review.rows for p in row.rounds.values()}
+    assert rounds.RoundState.OVERDUE in states and rounds.RoundState.OPEN in states
+    assert review.totals[ScreeningRound.FIRST].covered > 80
+    assert rounds.review_start(county) == four_looks.campaign_start()
 
 
 def test_every_rule_of_the_rating_fires_for_some_demo_institution():

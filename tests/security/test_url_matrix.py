@@ -127,6 +127,9 @@ EXPECTED = {
     "screening:branch_delete": row(county="405", others="403"),
     "screening:branch_update": row(editors=SCOPED, readers="403"),
     "screening:candidate_verify": row(editors="405", readers="403"),
+    # Everyone reads the round windows in force for their unit; only the county section's
+    # POST changes them (403 for the others).
+    "screening:campaign_rounds": row(all="ok"),
     "screening:candidates": row(all="ok"),
     "screening:change_create": row(editors=SCOPED, readers="403"),
     "screening:change_delete": row(county="405", others="403"),

@@ -1,0 +1,77 @@
+"""The windows of the screening rounds: set by the county section, read by everyone (gap G1)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from .. import rounds
+from ..forms.rounds import CampaignRoundsForm
+from ..models import CampaignRound, ScreeningRound
+from ..services.rounds import can_set_campaign_rounds, save_campaign_rounds
+
+
+class CampaignRoundsView(View):
+    """Every role reads the windows in force for its unit (a township: its county's) and
+    their history; only the county section changes its own unit's windows (403 otherwise)."""
+
+    template_name = "screening/review/campaign_rounds.html"
+
+    def own_windows(self, request):
+        unit = request.user.unit
+        if unit is None:
+            return {}
+        return {w.kind: w for w in CampaignRound.objects.filter(unit=unit).order_by()}
+
+    def render_page(self, request, form):
+        user = request.user
+        today = rounds.current_date()
+        in_force = rounds.user_windows(user)
+        states = []
+        for kind, label in ScreeningRound.choices:
+            window = in_force.get(kind)
+            progress = rounds.RoundProgress(window=window, today=today) if window else None
+            states.append((kind, label, window, progress))
+        context = {
+            "title": _("Round windows"),
+            "unit": user.unit,
+            "form": form,
+            "windows": states,
+            "history": rounds.window_history(user),
+            "today": today,
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request):
+        form = None
+        if can_set_campaign_rounds(request.user):
+            form = CampaignRoundsForm(windows=self.own_windows(request))
+        return self.render_page(request, form)
+
+    def post(self, request):
+        if not can_set_campaign_rounds(request.user):
+            raise PermissionDenied(_("Only the county section sets the campaign rounds."))
+        form = CampaignRoundsForm(request.POST, windows=self.own_windows(request))
+        if form.is_valid():
+            try:
+                save_campaign_rounds(
+                    user=request.user, unit=request.user.unit, windows=form.windows()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Saved. The four-looks review counts against these windows.")
+                    if form.has_changed()
+                    else _("Nothing changed."),
+                )
+                return redirect("screening:campaign_rounds")
+        return self.render_page(request, form)
+
+
+urlpatterns = [
+    path("review/rounds/", CampaignRoundsView.as_view(), name="campaign_rounds"),
+]
