@@ -100,7 +100,7 @@ def proposal_badge(penalty):
     if penalty.is_proposed:
         return format_html(
             '<span class="badge text-bg-danger">{}</span> <span class="small">{}</span>',
-            _("Proposed"),
+            _("Proposed to the list"),
             penalty.proposed_on.strftime("%Y-%m-%d"),
         )
     if penalty.on_listed_ground:
