@@ -307,38 +307,6 @@ def wide_rows(n):
         }
 
 
-def bare_loop(n, target):
-    """The plainest write of the same cells: openpyxl write-only, values only."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    for i, row in enumerate(wide_rows(n), start=1):
-        sheet.append([i, *(float(v) if isinstance(v, Decimal) else v for v in row.values())])
-    workbook.save(target)
-
-
-def cpu_seconds(function, repeat=3):
-    """The best of ``repeat`` runs, in CPU time (other processes on the machine don't count)."""
-    import time
-
-    best = None
-    for _ in range(repeat):
-        started = time.process_time()
-        function()
-        spent = time.process_time() - started
-        best = spent if best is None else min(best, spent)
-    return best
-
-
-def test_the_writer_costs_at_most_one_and_a_half_bare_write_only_loops(tmp_path):
-    n = 2000
-    ours = cpu_seconds(lambda: write_table(WIDE, wide_rows(n), tmp_path / "ours.xlsx"))
-    bare = cpu_seconds(lambda: bare_loop(n, tmp_path / "bare.xlsx"))
-
-    assert ours <= 1.5 * bare, f"writer {ours:.2f}s against a bare loop {bare:.2f}s"
-
-
 def peak_bytes(function) -> int:
     import tracemalloc
 
