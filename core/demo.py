@@ -228,7 +228,18 @@ class DemoBuilder:
         self.summary.approved_ratings = ratings.approved
         build_disposal_demo(levels=ratings.levels, today=self.today)
         build_reporting_demo(today=self.today)
+        self.spot_check(county_user)
         return self.summary
+
+    def spot_check(self, county_user):
+        """One 随机检查 among the listed institutions (gap G9), drawn once with a fixed seed."""
+        from screening.models import SpotCheckDraw
+        from screening.services.spot_checks import draw_spot_check
+
+        if not SpotCheckDraw.objects.filter(unit=county_user.unit).exists():
+            draw_spot_check(
+                user=county_user, size=8, listed_only=True, seed=20220115, note="暗访督查 随机抽查"
+            )
 
     def admin_group(self):
         group, _ = Group.objects.get_or_create(name="系统管理员")

@@ -1,4 +1,4 @@
-from .views import imports, leads, records, review, rounds, visits
+from .views import imports, leads, records, review, rounds, spot_checks, visits
 
 app_name = "screening"
 
@@ -9,4 +9,5 @@ urlpatterns = (
     + leads.urlpatterns
     + review.urlpatterns
     + rounds.urlpatterns
+    + spot_checks.urlpatterns
 )

@@ -27,6 +27,7 @@ from .records import (
     RelatedCompany,
 )
 from .rounds import CampaignRound
+from .spot_checks import SpotCheckDraw, SpotCheckItem
 from .visits import (
     FundUse,
     OfficialCount,
@@ -69,6 +70,8 @@ __all__ = [
     "ScopedQuerySet",
     "ScreeningRound",
     "ScreeningVisit",
+    "SpotCheckDraw",
+    "SpotCheckItem",
     "SharedListEntry",
     "SharedListSource",
     "VisitAttachment",

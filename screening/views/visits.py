@@ -31,7 +31,7 @@ from institutions.models import Institution
 
 from ..filters.visits import VisitFilterSet
 from ..forms.visits import InterviewFormSet, ReopenForm, ScreeningVisitForm
-from ..models import ScreeningVisit, VisitAttachment, VisitStatus
+from ..models import ScreeningRound, ScreeningVisit, VisitAttachment, VisitStatus
 from ..services import visits as services
 from ..tables.visits import VisitTable, red_flag_badges, status_badge
 
@@ -130,6 +130,9 @@ class VisitCreateView(VisitEditMixin, ObjectCreateView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = ScreeningVisit(institution=self.institution)
+        # A spot check's link proposes its round (暗访督查); the user may change it.
+        if self.request.GET.get("round") in ScreeningRound.values:
+            kwargs["instance"].round = self.request.GET["round"]
         return kwargs
 
     def get_formset(self):

@@ -30,6 +30,7 @@ from screening.models import (
     ScreeningRound,
     ScreeningVisit,
     SharedListEntry,
+    SpotCheckDraw,
     VisitMethod,
     VisitStatus,
 )
@@ -54,6 +55,7 @@ SCREENING_MODELS = [
     OfficialCount,
     SharedListEntry,
     CampaignRound,
+    SpotCheckDraw,
 ]
 RULE_CODES = {f"Y{n}" for n in range(1, 6)} | {f"O{n}" for n in range(1, 7)}
 RULE_CODES |= {f"R{n}" for n in range(1, 6)}
@@ -166,6 +168,8 @@ def test_demo_county_has_round_windows_with_something_overdue_and_something_open
     assert rounds.RoundState.OVERDUE in states and rounds.RoundState.OPEN in states
     assert review.totals[ScreeningRound.FIRST].covered > 80
     assert rounds.review_start(county) == four_looks.campaign_start()
+    draw = SpotCheckDraw.objects.get()
+    assert draw.listed_only and draw.items.count() == 8
 
 
 def test_every_rule_of_the_rating_fires_for_some_demo_institution():

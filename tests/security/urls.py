@@ -84,6 +84,7 @@ ARGUMENTS = {
     "screening:lead_key": pk(lambda w, p: w.lead(p)),
     "screening:candidate_verify": pk(lambda w, p: w.shared_list_entry(p)),
     "screening:official_count_edit": lambda w, p: {"township_pk": w.townships[p].pk},
+    "screening:spot_check_detail": pk(lambda w, p: w.spot_check(p)),
     "risklists:submit": pk(lambda w, p: w.assessment(p)),
     "risklists:approve": pk(lambda w, p: w.assessment(p)),
     "risklists:return": pk(lambda w, p: w.assessment(p)),

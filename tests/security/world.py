@@ -226,6 +226,18 @@ class World:
             ("penalty", place), lambda: PenaltyFactory(institution=self.institution(place))
         )
 
+    def spot_check(self, place):
+        """A spot check drawn by the county section among the place's township (gap G9)."""
+        from screening.services.spot_checks import draw_spot_check
+
+        def build():
+            self.institution(place)
+            return draw_spot_check(
+                user=self._reviewers[place], size=1, township=self.townships[place], seed=7
+            )
+
+        return self._once(("spot_check", place), build)
+
     def publicity(self, place):
         from tests.reporting.factories import PublicityActivityFactory
 
