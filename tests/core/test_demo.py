@@ -1,5 +1,5 @@
 import inspect
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from core.demo import DEMO_PASSWORD
+from core.demo import DEMO_PASSWORD, DemoBuilder
 from institutions.models import Institution
 from institutions.validators import validate_credit_code, validate_id_number
 from screening import four_looks
@@ -160,14 +160,16 @@ def test_demo_gives_the_four_looks_review_something_to_find():
 def test_demo_county_has_round_windows_with_something_overdue_and_something_open():
     from screening import rounds
 
-    call_command("load_demo")
+    # A day well into the campaign: on 2 January no round could be overdue yet.
+    today = date(2026, 6, 16)
+    DemoBuilder(today=today).build()
     county = User.objects.get(username="county")
-    review = rounds.round_progress(county)
+    review = rounds.round_progress(county, today=today)
     assert review.kinds == list(ScreeningRound.values)
     states = {p.state for row in review.rows for p in row.rounds.values()}
     assert rounds.RoundState.OVERDUE in states and rounds.RoundState.OPEN in states
     assert review.totals[ScreeningRound.FIRST].covered > 80
-    assert rounds.review_start(county) == four_looks.campaign_start()
+    assert rounds.review_start(county, today) == four_looks.campaign_start(today)
     draw = SpotCheckDraw.objects.get()
     assert draw.listed_only and draw.items.count() == 8
 
