@@ -1,7 +1,11 @@
 """Template fragments used everywhere: masked personal data, level badges, history diffs."""
 
 from django import template
-from django.utils.html import format_html
+from django.template.base import render_value_in_context
+from django.templatetags.l10n import unlocalize
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core import masking
@@ -42,3 +46,37 @@ def url_replace(context, **kwargs):
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """The body rows of a django-tables2 table, as its bootstrap5 template renders them.
+
+    The stock template walks every cell through the template engine and recomputes each
+    column's ``td`` attributes per cell; on a registry page that was most of the page's
+    time (docs/performance.md, "load"). Here a column's attributes are computed once unless
+    they depend on the record (a callable), and each cell is localized and escaped as
+    ``{{ cell }}`` would be.
+    """
+    columns = list(table.columns)
+    static = [
+        None
+        if any(callable(value) for value in (column.column.attrs.get("td") or {}).values())
+        else column.attrs["td"].as_html()
+        for column in columns
+    ]
+    parts = []
+    for row in table.paginated_rows:
+        parts.append(format_html("<tr {}>", row.attrs.as_html()))
+        for (column, cell), td in zip(row.items(), static, strict=True):
+            if td is None:
+                td = column.attrs["td"].as_html()
+            if column.localize is None:
+                value = render_value_in_context(cell, context)
+            else:
+                value = conditional_escape(
+                    localize(cell, use_l10n=True) if column.localize else unlocalize(cell)
+                )
+            parts.append(format_html("<td {}>{}</td>", mark_safe(td), value))  # noqa: S308
+        parts.append("</tr>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
