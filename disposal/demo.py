@@ -101,7 +101,7 @@ class DisposalDemo:
         registry = list(
             Institution.objects.filter(archived_at__isnull=True)
             .select_related("township")
-            .order_by("township__path", "name")
+            .order_by("township__code", "name")
         )
         from_ratings = levels is not None
         if levels is None:
@@ -459,7 +459,9 @@ def register_demo_venue(rng_seed: int = SEED, today: date | None = None) -> bool
     demo.county_user = User.objects.filter(username="county").first()
     if demo.county_user is None or ZeroingEntry.objects.filter(outcome=Outcome.REGISTERED):
         return False
-    venues = list(Institution.objects.venues().active().order_by("township__path", "name"))
+    # By the townships' division codes, not their paths: a path holds primary keys, whose
+    # text order changes with the database's sequences (PostgreSQL keeps them across tests).
+    venues = list(Institution.objects.venues().active().order_by("township__code", "name"))
     signs = screening_signs(venues, demo.today)
     for venue in venues:
         if target_outcome(signs[venue.pk]) == TargetOutcome.REGISTER:

@@ -64,7 +64,7 @@ class RatingDemo:
         states = (
             RatingState.objects.select_related("proposal", "institution")
             .filter(institution__archived_at__isnull=True)
-            .order_by("institution__township__path", "institution__name")
+            .order_by("institution__township__code", "institution__name")
         )
         for state in states:
             proposal = state.proposal
