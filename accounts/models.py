@@ -20,6 +20,11 @@ class UnitLevel(models.TextChoices):
 LEVEL_ORDER = [choice.value for choice in UnitLevel]
 
 
+def path_ids(path: str) -> list[int]:
+    """The unit ids of a materialised path, root first: "/1/4/17/" → [1, 4, 17]."""
+    return [int(part) for part in (path or "").strip("/").split("/") if part]
+
+
 class OrgUnit(models.Model):
     """A node of the administrative tree (province → city → county → township → village).
 

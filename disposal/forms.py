@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import Role, User, path_ids
 from institutions.models import LegalForm, RegistrationStatus
 from institutions.validators import validate_credit_code
 
@@ -37,7 +37,7 @@ def staff_for(institution, user):
     """People who can be put in charge: staff of the institution's township (or a unit below
     it) and of the units above it, among the users the current user may see."""
     township_path = institution.township.path
-    ancestors = [int(part) for part in township_path.strip("/").split("/") if part]
+    ancestors = path_ids(township_path)
     return (
         User.objects.visible_to(user)
         .filter(is_active=True, role__in=[Role.TOWNSHIP_STAFF, Role.COUNTY_REVIEWER])

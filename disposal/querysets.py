@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.db import models
 
+from accounts.models import path_ids
 from screening.models.base import ScopedQuerySet
 
 OPEN_STATUSES = ("open", "in_progress")
@@ -48,5 +49,5 @@ class DeadlineSettingQuerySet(models.QuerySet):
         if user.unit_id is None:
             return self.none()
         path = user.unit.path
-        ancestors = [int(part) for part in path.strip("/").split("/") if part]
+        ancestors = path_ids(path)
         return self.filter(models.Q(unit__path__startswith=path) | models.Q(unit_id__in=ancestors))

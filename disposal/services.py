@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from accounts.models import Role
+from accounts.models import Role, path_ids
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
 from screening.models import PrepaymentRecord
@@ -94,7 +94,7 @@ def _not_future(value: date | None, field_name: str, today: date):
 def deadline_days(scope_path: str) -> dict[str, int]:
     """Days per action type for an institution at ``scope_path``: the defaults, overridden
     by the settings of its county (or any unit above it; the nearest one wins)."""
-    ids = [int(part) for part in scope_path.strip("/").split("/") if part]
+    ids = path_ids(scope_path)
     depth = {pk: index for index, pk in enumerate(ids)}
     days = {str(k): v for k, v in DEFAULT_DEADLINE_DAYS.items()}
     rows = DeadlineSetting.objects.filter(unit_id__in=ids).values_list(
@@ -129,7 +129,7 @@ def save_deadlines(*, user, unit, days: dict[str, int]) -> None:
 def disposal_policy(scope_path: str) -> DisposalPolicy:
     """The policy in force for ``scope_path``: its nearest unit's, else the district plan's
     (an unsaved default)."""
-    ids = [int(part) for part in scope_path.strip("/").split("/") if part]
+    ids = path_ids(scope_path)
     policies = {p.unit_id: p for p in DisposalPolicy.objects.filter(unit_id__in=ids)}
     for unit_id in reversed(ids):
         if unit_id in policies:

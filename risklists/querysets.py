@@ -2,12 +2,8 @@
 
 from django.db import models
 
+from accounts.models import path_ids
 from screening.models.base import ScopedQuerySet
-
-
-def path_ids(path: str) -> list[int]:
-    """The unit ids of a materialised path, root first: "/1/4/17/" → [1, 4, 17]."""
-    return [int(part) for part in (path or "").strip("/").split("/") if part]
 
 
 class ThresholdVersionQuerySet(models.QuerySet):

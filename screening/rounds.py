@@ -21,11 +21,11 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import path_ids
 from institutions.models import Institution
 
 from .four_looks import campaign_start, of_townships, visible_townships
 from .models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
-from .models.rounds import path_ids
 
 KINDS: tuple[str, ...] = tuple(ScreeningRound.values)
 

@@ -15,13 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import path_ids
+
 from .base import ScopedModel, ScopedQuerySet
 from .visits import ScreeningRound
-
-
-def path_ids(path: str) -> list[int]:
-    """The primary keys of a unit path ("/1/4/17/"), from the root down."""
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 class UnitSettingQuerySet(ScopedQuerySet):

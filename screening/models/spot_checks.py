@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import path_ids
+
 from .base import ScopedModel, ScopedQuerySet
-from .rounds import path_ids
 
 
 class SpotCheckQuerySet(ScopedQuerySet):
