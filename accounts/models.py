@@ -90,7 +90,7 @@ class OrgUnit(models.Model):
         for unit in descendants:
             unit.path = self.path + unit.path[len(old_path) :]
         type(self).objects.bulk_update(descendants, ["path"])
-        from institutions.services import refresh_scope_paths
+        from core.scoping import refresh_scope_paths
 
         refresh_scope_paths(old_path, self.path)
 

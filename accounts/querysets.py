@@ -3,17 +3,13 @@
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
+from core.scoping import visible_prefix
+
 
 class OrgUnitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Units in the user's subtree (their own unit included)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.unit_id is None:
-            return self.none()
-        return self.filter(path__startswith=user.unit.path)
+        return visible_prefix(self, user, "path")
 
     def townships(self):
         return self.filter(level="township")

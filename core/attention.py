@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Window
 
 from institutions.models import Institution
-from risklists.models import Level, ReviewState
+from risklists.levels import Level
+from risklists.models import ReviewState
 from screening.models import Lead, LeadStatus
 
 # A proposal nobody has reviewed: computed (proposed) or submitted, neither approved nor

@@ -228,8 +228,8 @@ WHERE i.archived_at IS NULL
 
 def facts_floor(today=None) -> int:
     """Run ``FACTS_SQL`` for the default thresholds; the number of institutions."""
+    from core.clock import months_before
     from risklists.engine import Thresholds
-    from screening.selectors import DEPOSIT_FALLBACK, months_before
 
     today = today or timezone.localdate()
     t = Thresholds()
@@ -237,7 +237,7 @@ def facts_floor(today=None) -> int:
         Decimal(t.prepaid_fee_months),
         Decimal(t.large_amount_fee_unknown),
         Decimal(t.deposit_months),
-        DEPOSIT_FALLBACK,
+        Decimal(t.large_amount_fee_unknown),
         months_before(today, 36),
         today,
         months_before(today, 24),

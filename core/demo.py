@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
+from core.clock import months_before
 from disposal.demo import build_disposal_demo, register_demo_venue
 from institutions.models import Institution, LegalForm, RegistrationStatus, VenueNature
 from institutions.validators import (
@@ -61,7 +62,6 @@ from screening.models import (
     YesNoUnknown,
 )
 from screening.models.people import normalise_name
-from screening.selectors import months_before
 
 DEMO_PASSWORD = "Yanglao@2026"
 SEED = 20220107  # the date of the 衡山县 plan

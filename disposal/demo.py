@@ -23,9 +23,11 @@ from institutions.validators import (
     credit_code_check_char,
     id_number_check_char,
 )
+from risklists.levels import Level
+from risklists.selectors import rating_findings
 
 from . import penalty_services, services
-from .levels import DOCUMENTED_TYPES, Level
+from .levels import DOCUMENTED_TYPES
 from .models import (
     ActionStatus,
     Assistance,
@@ -48,7 +50,7 @@ from .models import (
     ZeroingStatus,
     expected_authority,
 )
-from .selectors import screening_signs, target_outcome
+from .selectors import target_outcome
 
 SEED = 20220107
 ELDERS = ["王秀英", "李桂兰", "张德明", "刘淑珍", "陈建国", "杨玉兰", "赵春梅", "周国华"]
@@ -462,9 +464,9 @@ def register_demo_venue(rng_seed: int = SEED, today: date | None = None) -> bool
     # By the townships' division codes, not their paths: a path holds primary keys, whose
     # text order changes with the database's sequences (PostgreSQL keeps them across tests).
     venues = list(Institution.objects.venues().active().order_by("township__code", "name"))
-    signs = screening_signs(venues, demo.today)
+    found = rating_findings(venues)
     for venue in venues:
-        if target_outcome(signs[venue.pk]) == TargetOutcome.REGISTER:
+        if target_outcome(found[venue.pk]) == TargetOutcome.REGISTER:
             return demo.register(venue, demo.rng("register", venue.name))
     return False
 

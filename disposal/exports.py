@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import show_id_number
-from reporting.xlsx import Column, ColumnType, Table, render_table, serial_column, workbook_bytes
+from core.xlsx import Column, ColumnType, Table, render_table, serial_column, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROPOSAL = _("Joint punishment")

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.filters import visible_townships
 from institutions.models import Institution, RegistrationStatus
+from risklists.levels import Level
 
-from .levels import ActionType, Level
+from .levels import ActionType
 from .models import (
     LISTED_GROUNDS,
     ActionStatus,

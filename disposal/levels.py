@@ -14,15 +14,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Level(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    ORANGE = "orange", _("Orange")
-    RED = "red", _("Red")
-
-
-LEVEL_RANK = {Level.GREEN: 0, Level.YELLOW: 1, Level.ORANGE: 2, Level.RED: 3}
+from risklists.levels import Level
 
 
 class ActionType(models.TextChoices):
@@ -90,7 +82,7 @@ REQUIREMENTS: dict[str, tuple[Requirement, ...]] = {
 
 # The lowest level that requires each action: below it, an open action is "level lowered".
 LOWEST_LEVEL = {}
-for _level in sorted(REQUIREMENTS, key=LEVEL_RANK.get, reverse=True):
+for _level in sorted(REQUIREMENTS, key=lambda level: Level(level).rank, reverse=True):
     for _req in REQUIREMENTS[_level]:
         LOWEST_LEVEL[_req.action_type] = _level
 
@@ -157,4 +149,4 @@ def is_below(level: str, action_type: str) -> bool:
     An action no level requires (the follow-up after registration) is never "lowered"."""
     if action_type not in LOWEST_LEVEL:
         return False
-    return LEVEL_RANK[level] < LEVEL_RANK[LOWEST_LEVEL[action_type]]
+    return Level(level).rank < LOWEST_LEVEL[action_type].rank

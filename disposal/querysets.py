@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db import models
 
 from accounts.models import path_ids
-from screening.models.base import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 OPEN_STATUSES = ("open", "in_progress")
 

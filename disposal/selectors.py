@@ -1,4 +1,4 @@
-"""Reads of disposal that need thought: what the screening records say about a venue, the
+"""Reads of disposal that need thought: a venue's 清零 target (from its rating), the
 boards, the 清零 ledger, and the per-institution summary. Each is a constant number of
 set-based queries, whatever the number of rows."""
 
@@ -9,34 +9,26 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import OrgUnit
 from institutions.models import Institution, RegistrationStatus
-from screening.models import (
-    BlacklistEntry,
-    MatchStatus,
-    PrepaymentKind,
-    PrepaymentRecord,
-    ScreeningVisit,
-    VisitStatus,
-)
+from risklists.engine import Findings
+from risklists.levels import LEVELS_DOWN, Level, rank_expression
+from screening.models import BlacklistEntry, MatchStatus
 
-from .levels import LEVEL_RANK, ActionType, Level
+from .levels import ActionType
 from .models import (
     LISTED_GROUNDS,
     DisposalAction,
@@ -53,95 +45,16 @@ from .querysets import OPEN_STATUSES, end_of_week
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-# Without the rating's thresholds: a payer's outstanding amount from which it is "large"
-# (SPEC §3: 50,000 yuan or more where the monthly fee is unknown).
-LARGE_AMOUNT_FALLBACK = Decimal("50000")
 
 
-# --- what the screening records say ------------------------------------------------------
+# --- the 清零 target ----------------------------------------------------------------------
 
 
-@dataclass
-class ScreeningSigns:
-    large_prepayment: bool = False
-    illegal_fundraising: bool = False
-    crime_suspected: bool = False
-
-
-def _derived_figures(ids, today):
-    """The lead's shared figures (screening.selectors) when they can be computed, else None."""
-    try:
-        from screening.selectors import derived_figures
-
-        return derived_figures(ids, today=today)
-    except ImportError:  # the rating's thresholds (risklists.engine) are not there yet
-        return None
-
-
-def screening_signs(institutions, today: date | None = None) -> dict[int, ScreeningSigns]:
-    """Per institution: took large prepayments, signs of illegal fundraising or crime.
-
-    Large prepayments: the venue's own flag (as found on the visit) or its outstanding
-    prepayment records. Illegal fundraising and crime: suspected on the latest submitted
-    visit, or promised returns (炒床位) on a visit or an outstanding prepayment.
-    """
-    today = today or timezone.localdate()
-    rows = {i.pk: i for i in institutions}
-    result = {
-        pk: ScreeningSigns(large_prepayment=inst.collects_large_prepayment)
-        for pk, inst in rows.items()
-    }
-    if not rows:
-        return result
-    figures = _derived_figures(list(rows), today)
-    if figures is not None:
-        for pk, fig in figures.items():
-            signs = result[pk]
-            signs.large_prepayment = signs.large_prepayment or fig.large_prepayment_total > 0
-            signs.illegal_fundraising = fig.suspected_crime or fig.promised_returns
-            signs.crime_suspected = fig.suspected_crime or fig.promised_returns
-        return result
-    _fallback_signs(result, list(rows))
-    return result
-
-
-def _fallback_signs(result, ids):
-    outstanding = F("amount") - F("refunded_amount")
-    payers = (
-        PrepaymentRecord.objects.filter(institution_id__in=ids)
-        .values("institution_id", "payer_key")
-        .annotate(
-            total=Coalesce(Sum(outstanding, output_field=MONEY), Value(ZERO), output_field=MONEY),
-            investment=Count(
-                "pk", filter=Q(kind=PrepaymentKind.INVESTMENT, amount__gt=F("refunded_amount"))
-            ),
-            promised=Count("pk", filter=Q(promised_return=True, amount__gt=F("refunded_amount"))),
-        )
-        .order_by()
-    )
-    for row in payers:
-        signs = result[row["institution_id"]]
-        if row["total"] >= LARGE_AMOUNT_FALLBACK or row["investment"] or row["promised"]:
-            signs.large_prepayment = True
-        if row["promised"]:
-            signs.illegal_fundraising = signs.crime_suspected = True
-    seen = set()
-    for pk, crime, promised in (
-        ScreeningVisit.objects.filter(institution_id__in=ids, status=VisitStatus.SUBMITTED)
-        .order_by("institution_id", "-visited_on", "-pk")
-        .values_list("institution_id", "suspected_crime", "promised_returns")
-    ):
-        if pk in seen:
-            continue
-        seen.add(pk)
-        if crime or promised:
-            result[pk].illegal_fundraising = result[pk].crime_suspected = True
-
-
-def target_outcome(signs: ScreeningSigns) -> str:
+def target_outcome(findings: Findings) -> str:
     """区县方案·清零行动: 督促登记 when stable without large prepayments; else 责令退还资金,
-    联合执法, 关停/取缔."""
-    return TargetOutcome.REFUND_AND_CLOSE if signs.large_prepayment else TargetOutcome.REGISTER
+    联合执法, 关停/取缔. ``findings`` are the rating's (``risklists.selectors.rating_findings``),
+    counted with the county's thresholds in force: disposal never reads the records twice."""
+    return TargetOutcome.REFUND_AND_CLOSE if findings.large_prepayment else TargetOutcome.REGISTER
 
 
 # --- refunds ----------------------------------------------------------------------------
@@ -243,10 +156,6 @@ def _action_counts(today):
     return counts
 
 
-# Boards list the most serious level first.
-LEVELS_DOWN = sorted(Level, key=LEVEL_RANK.get, reverse=True)
-
-
 def _fill(figures: BoardFigures, row: dict):
     figures.open_by_level = {level: row.get(f"open_{level}", 0) for level in LEVELS_DOWN}
     names = ("open_total", "overdue", "due_this_week", "level_lowered", "unassigned", "follow_up")
@@ -326,17 +235,12 @@ def key_cases(user, today: date | None = None, limit: int = 20):
     with its open and overdue actions; one query, whatever the number of cases."""
     today = today or timezone.localdate()
     is_open = Q(actions__status__in=OPEN_STATUSES)
-    rank = Case(
-        *[When(level=level, then=Value(LEVEL_RANK[level])) for level in Level],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
     return list(
         DisposalCase.objects.visible_to(user)
         .filter(is_key=True)
         .select_related("institution", "institution__township")
         .annotate(
-            rank=rank,
+            rank=rank_expression(),
             open_actions=Count("actions", filter=is_open),
             overdue_actions=Count("actions", filter=is_open & Q(actions__deadline__lt=today)),
         )
@@ -437,7 +341,3 @@ def penalty_figures(user) -> PenaltyFigures:
         )
     )
     return PenaltyFigures(**{name: value or 0 for name, value in row.items()})
-
-
-def level_sort_key(level: str) -> int:
-    return -LEVEL_RANK.get(level, -1)

@@ -21,15 +21,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import Role, path_ids
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
+from risklists.levels import Level
+from risklists.models import Assessment
+from risklists.selectors import rating_findings
 from screening.models import PrepaymentRecord
 
 from .levels import (
     CONDITIONAL_TYPES,
     DEFAULT_DEADLINE_DAYS,
     FOLLOW_UP_LEVEL,
-    LEVEL_RANK,
     ActionType,
-    Level,
     is_below,
     required_action_types,
 )
@@ -50,7 +51,7 @@ from .models import (
     ZeroingStatus,
 )
 from .querysets import OPEN_STATUSES
-from .selectors import on_ledger_q, refund_totals, screening_signs, target_outcome
+from .selectors import on_ledger_q, refund_totals, target_outcome
 from .validators import validate_evidence_file
 
 REASON_LENGTH = 100  # simple-history's history_change_reason column
@@ -320,7 +321,7 @@ def apply_level(
     level: str,
     *,
     user,
-    assessment_id: int | None = None,
+    assessment: Assessment | None = None,
     today: date | None = None,
     illegal_fundraising: bool | None = None,
     crime_suspected: bool | None = None,
@@ -335,20 +336,26 @@ def apply_level(
     person to decide, with a reason.
 
     ``illegal_fundraising`` and ``crime_suspected`` decide the conditional actions (纳入处非
-    机制, 移送司法机关); when not given they are read from the screening records. The county's
-    policy may enter every orange and red institution into the mechanism (衡山县).
+    机制, 移送司法机关); when not given they are what the approved ``assessment`` found (its
+    hits and their evidence), or without one what the institution's rating found. The
+    county's policy may enter every orange and red institution into the mechanism (衡山县).
     """
-    if level not in LEVEL_RANK:
+    if level not in Level.values:
         raise ValueError(f"Unknown level {level!r}")
     if not (user.can_review and _in_scope(user, institution)):
         raise PermissionDenied(_("Only the county section applies an approved level."))
     today = today or timezone.localdate()
     if illegal_fundraising is None or crime_suspected is None:
-        signs = screening_signs([institution], today)[institution.pk]
+        found = (
+            assessment.findings
+            if assessment is not None
+            else rating_findings([institution])[institution.pk]
+        )
         if illegal_fundraising is None:
-            illegal_fundraising = signs.illegal_fundraising
+            illegal_fundraising = found.illegal_fundraising
         if crime_suspected is None:
-            crime_suspected = signs.crime_suspected
+            crime_suspected = found.crime_suspected
+    assessment_id = assessment.pk if assessment is not None else None
 
     case = DisposalCase.objects.select_for_update().filter(institution=institution).first()
     label = Level(level).label
@@ -697,7 +704,7 @@ def cross_off(
     entry = _entry(institution, user)
     if entry.is_crossed_off:
         raise ValidationError(_("This venue is already crossed off."))
-    target = target_outcome(screening_signs([institution], today)[institution.pk])
+    target = target_outcome(rating_findings([institution])[institution.pk])
     outcome_on = outcome_on or None
     _not_future(outcome_on, "outcome_on", today)
 

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import show_id_number
-from core.templatetags.core_tags import level_badge
+from risklists.levels import level_badge
 
 from .models import ActionStatus, DisposalAction, Penalty
 

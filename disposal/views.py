@@ -27,6 +27,7 @@ from core.views import (
     PermissionRequiredMixin,
 )
 from institutions.models import Institution, RegistrationStatus
+from risklists.selectors import rating_findings
 
 from . import penalty_services, selectors, services
 from .exports import XLSX, penalties_workbook
@@ -228,14 +229,14 @@ class EvidenceDownloadView(View):
 # --- the 清零 ledger ----------------------------------------------------------------------
 
 
-def ledger_row(institution, signs):
+def ledger_row(institution, findings):
     entry = getattr(institution, "zeroing", None)
     registered = institution.registration_status != RegistrationStatus.UNREGISTERED
     return {
         "institution": institution,
         "entry": entry,
-        "target": selectors.target_outcome(signs),
-        "large_prepayment": signs.large_prepayment,
+        "target": selectors.target_outcome(findings),
+        "large_prepayment": findings.large_prepayment,
         "registered": registered,
         "crossed_off": bool(entry and entry.is_crossed_off),
     }
@@ -256,13 +257,13 @@ class ZeroingLedgerView(View):
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         items = list(page.object_list)
-        signs = selectors.screening_signs(items)
+        findings = rating_findings(items)
         total, _townships = selectors.board(request.user)
         context = {
             "title": _("Zeroing ledger"),
             "filter": filterset,
             "page": page,
-            "rows": [ledger_row(i, signs[i.pk]) for i in items],
+            "rows": [ledger_row(i, findings[i.pk]) for i in items],
             "total": total,
         }
         return render(request, "disposal/zeroing_ledger.html", context)
@@ -278,7 +279,7 @@ class ZeroingMixin:
 
 def zeroing_context(request, institution, assign_form=None, cross_off_form=None):
     user = request.user
-    signs = selectors.screening_signs([institution])[institution.pk]
+    findings = rating_findings([institution])[institution.pk]
     entry = (
         ZeroingEntry.objects.visible_to(user)
         .filter(institution=institution)
@@ -306,7 +307,7 @@ def zeroing_context(request, institution, assign_form=None, cross_off_form=None)
         "title": institution.name,
         "institution": institution,
         "entry": entry,
-        "row": ledger_row(institution, signs),
+        "row": ledger_row(institution, findings),
         "transfers": list(Transfer.objects.visible_to(user).filter(institution=institution)),
         "expected_authority": expected_authority(institution),
         "refunds": selectors.refund_totals([institution.pk])[institution.pk],

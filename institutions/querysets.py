@@ -1,21 +1,10 @@
-"""Reads of the registry. ``visible_to`` is the only way a user's rows are selected."""
+"""Reads of the registry. ``visible_to`` (``core.scoping``) is the only way a user's rows
+are selected: an institution's ``scope_path`` is the path of its village or township."""
 
-from django.db import models
+from core.scoping import ScopedQuerySet
 
 
-class InstitutionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Institutions and venues in the user's unit subtree; nothing for anyone else."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.unit_id is None:
-            return self.none()
-        # scope_path is the path of the institution's village (or township): one indexed
-        # prefix match covers any depth of the tree without a join.
-        return self.filter(scope_path__startswith=user.unit.path)
-
+class InstitutionQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 

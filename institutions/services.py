@@ -1,12 +1,11 @@
 """Writes to the registry. Each function owns its transaction and records who did it."""
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.scoping import propagate_scope
 
 from .models import Institution
 
@@ -35,7 +34,7 @@ def save_institution(*, user, institution: Institution, reason: str = "") -> Ins
     old_path = institution.scope_path
     institution.save()
     if old_path and old_path != institution.scope_path:
-        propagate_institution_scope(institution)
+        propagate_scope(institution)
     return institution
 
 
@@ -62,35 +61,3 @@ def restore_institution(*, user, institution: Institution) -> Institution:
     institution._change_reason = _("Restored")
     institution.save()
     return institution
-
-
-def scoped_models():
-    """Every model scoped by a denormalised ``scope_path`` (institutions and their records)."""
-    return [
-        model
-        for model in apps.get_models()
-        if any(f.name == "scope_path" for f in model._meta.concrete_fields)
-        and not model.__name__.startswith("Historical")
-    ]
-
-
-def refresh_scope_paths(old_prefix: str, new_prefix: str) -> None:
-    """After a unit moves in the tree, move every scoped row below it along."""
-    for model in scoped_models():
-        model._base_manager.filter(scope_path__startswith=old_prefix).update(
-            scope_path=Concat(Value(new_prefix), Substr("scope_path", len(old_prefix) + 1))
-        )
-
-
-def propagate_institution_scope(institution: Institution) -> None:
-    """An institution moved to another township or village: its records follow it."""
-    for model in scoped_models():
-        for f in model._meta.concrete_fields:
-            if f.is_relation and f.related_model is Institution:
-                model._base_manager.filter(**{f.name: institution}).update(
-                    scope_path=institution.scope_path
-                )
-            elif f.is_relation and f.name == "visit":
-                model._base_manager.filter(visit__institution=institution).update(
-                    scope_path=institution.scope_path
-                )

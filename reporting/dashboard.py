@@ -18,12 +18,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import OrgUnit
-from disposal.levels import LEVEL_RANK
 from disposal.models import ActionStatus, DisposalAction
 from disposal.querysets import OPEN_STATUSES
 from disposal.selectors import board
 from institutions.models import Institution
-from risklists.models import LIST_LEVELS, Level
+from risklists.levels import LEVELS_DOWN, LIST_LEVELS, Level
 from risklists.selectors import approved_level_at
 from screening.four_looks import campaign_start, township_review, visible_townships
 
@@ -192,7 +191,7 @@ def disposal_by_level(user, today: date) -> list[LevelProgress]:
     """Disposal actions open (of which overdue) and done, per level of the case; one query."""
     is_open = Q(status__in=OPEN_STATUSES)
     aggregates = {}
-    levels = sorted(LEVEL_RANK, key=LEVEL_RANK.get, reverse=True)
+    levels = LEVELS_DOWN
     for level in levels:
         of_level = Q(case__level=level)
         aggregates.update(

@@ -22,9 +22,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
+from core import clock
 from institutions.models import Institution
 
-from . import clock
 from .models import (
     GroupRole,
     PlaceType,

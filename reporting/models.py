@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import UnitLevel
-from screening.models import ScopedModel
+from core.scoping import ScopedModel
 from screening.models.records import not_in_future
 
 from .periods import ReportingWeek

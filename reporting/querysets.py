@@ -1,6 +1,6 @@
 """Reads of the reporting records. ``visible_to`` is the only way a user's rows are selected."""
 
-from screening.models import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 
 class WorkingGroupMemberQuerySet(ScopedQuerySet):

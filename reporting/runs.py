@@ -33,8 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, Role, UnitLevel
+from core import clock
 
-from . import clock
 from .models import ReportRun, ReportSet, RunStatus
 from .packs import PackFile, write_pack
 from .periods import ReportingWeek

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit
+from core import clock
 
-from . import clock
 from .figures import frozen_results
 from .models import NARRATIVE_FIELDS, PublicityActivity, WeeklyReport, WeeklyStatus
 from .periods import ReportingWeek, current_week, recent_weeks

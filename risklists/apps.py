@@ -16,9 +16,6 @@ class RisklistsConfig(AppConfig):
 
         import_applied.connect(signals.import_applied, dispatch_uid="risklists-rerate-import")
 
-        signals.rating_approved.connect(
-            signals.apply_disposal_level, dispatch_uid="risklists-apply-disposal-level"
-        )
         institution = apps.get_model("institutions", "Institution")
         for signal in (post_save, post_delete):
             signal.connect(

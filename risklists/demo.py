@@ -23,7 +23,8 @@ from accounts.models import Role, User
 from institutions.models import Institution, RegistrationStatus
 
 from . import services
-from .models import Level, RatingState, ReviewState
+from .levels import Level
+from .models import RatingState, ReviewState
 from .tasks import rate_in_chunks
 
 SEED = 20220107

@@ -564,6 +564,52 @@ _LIMITS = tuple(
 )
 
 
+# --- what a rating found -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a rating found that the measures of its level depend on, read back from its
+    hits' evidence: disposal trusts these and never reads the records a second time.
+
+    - ``large_prepayment``: 收取大额预付费 (清零行动: 责令退还资金 before a venue is crossed
+      off as registered);
+    - ``illegal_fundraising``: 属于非法集资的 (纳入属地防范和处置非法集资工作机制);
+    - ``crime_suspected``: 对涉嫌犯罪的 (移送司法机关).
+    """
+
+    large_prepayment: bool = False
+    illegal_fundraising: bool = False
+    crime_suspected: bool = False
+
+
+def _positive(value: Any) -> bool:
+    try:
+        return Decimal(str(value)) > 0
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+
+
+def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
+    """The ``Findings`` of a rating, from its stored hits (``Hit.to_dict()`` form).
+
+    A large prepayment is found when a hit's evidence counts one (a total or payers above
+    zero, under the thresholds the rating used: Y1, O4, O5, R1, R3); illegal fundraising
+    and a suspected crime when a hit's evidence has suspected crime or promised returns
+    (R2, or the 民发〔2024〕19号 check C5 made a rule), as the plan's R2 clause reads
+    (存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报"炒床位"）).
+    """
+    large = crime = False
+    for hit in hits:
+        evidence = hit.get("evidence") or {}
+        large = large or any(
+            _positive(evidence.get(key))
+            for key in ("large_prepayment_total", "large_prepayment_payers")
+        )
+        crime = crime or bool(evidence.get("suspected_crime") or evidence.get("promised_returns"))
+    return Findings(large_prepayment=large, illegal_fundraising=crime, crime_suspected=crime)
+
+
 # --- evaluation -----------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The facts builder: the only code that turns the database into the engine's ``Facts``.
 
-The figures come from ``screening.selectors.derived_figures`` (dated records, a constant
-number of set-based queries whatever the number of institutions); the registry adds
+The figures come from ``figures.derived_figures`` (dated records, a constant number of
+set-based queries whatever the number of institutions); the registry adds
 whether the institution is registered (an unregistered venue is itself a risk fact,
 O6/R1) and its beds (O5, and the 民发〔2024〕19号 payer check).
 """
@@ -12,16 +12,15 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from core import clock
 from institutions.models import Institution, RegistrationStatus
-from screening.selectors import DerivedFigures, derived_figures
 
 from .engine import Facts, Thresholds
+from .figures import REGISTRY_FACTS, DerivedFigures, derived_figures
 
 FACT_FIELDS = Facts.field_names()
-# The facts that DerivedFigures carries (all but the registry's two).
-_FIGURE_FIELDS = tuple(
-    sorted(FACT_FIELDS & set(DerivedFigures.__dataclass_fields__) - {"registered", "beds"})
-)
+# The facts that DerivedFigures carries: all but the registry's own.
+_FIGURE_FIELDS = tuple(sorted(FACT_FIELDS - set(REGISTRY_FACTS)))
 
 
 def _registry_rows(institutions) -> dict[int, tuple[str, int | None]]:
@@ -66,14 +65,15 @@ def facts_from(registration_status: str, beds: int | None, figures) -> Facts:
 
 
 def build_facts(
-    institutions, thresholds: Thresholds | None = None, today: date | None = None
+    institutions, thresholds: Thresholds, today: date | None = None
 ) -> dict[int, Facts]:
     """``{institution id: Facts}`` for institutions given as rows, ids or a queryset.
 
-    ``thresholds`` decide what counts as a large prepayment; ``today`` anchors the "last
-    36/24 months" windows. The number of queries does not depend on how many are asked.
+    ``thresholds`` (those in force for the institutions' county) decide what counts as a
+    large prepayment; ``today`` anchors the "last 36/24 months" windows. The number of
+    queries does not depend on how many are asked.
     """
-    thresholds = thresholds or Thresholds()
+    today = today or clock.today()
     registry = _registry_rows(institutions)
     if not registry:
         return {}

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from institutions.filters import visible_townships
 from institutions.models import Institution, RegistrationStatus
 
-from .models import LIST_LEVELS, Assessment, Level, ReviewState
+from .levels import LIST_LEVELS, Level
+from .models import Assessment, ReviewState
 
 LIST_LEVEL_CHOICES = [(level.value, level.label) for level in LIST_LEVELS]
 

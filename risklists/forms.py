@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .engine import LEVELS, Facts, Thresholds, compliance_checks, level_rank
-from .models import Level
+from .levels import Level
 
 # The 民发〔2024〕19号 checks, as the engine declares them (code, clause).
 COMPLIANCE_CHECKS = [(check.code, check.clause) for check in compliance_checks(Facts())]

@@ -20,20 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from screening.models.base import ScopedModel
+from core.scoping import ScopedModel
 
-from .engine import LEVELS, Thresholds, level_rank
+from .engine import Findings, Thresholds, findings
+from .levels import Level, rank
 from .querysets import AssessmentQuerySet, LevelChangeQuerySet, ThresholdVersionQuerySet
-
-
-class Level(models.TextChoices):
-    RED = "red", _("Red")
-    ORANGE = "orange", _("Orange")
-    YELLOW = "yellow", _("Yellow")
-    GREEN = "green", _("Green")
-
-
-LIST_LEVELS = (Level.RED, Level.ORANGE, Level.YELLOW)
 
 
 class ReviewState(models.TextChoices):
@@ -229,6 +220,12 @@ class Assessment(ScopedModel):
         return [hit["code"] for hit in self.hits or ()]
 
     @property
+    def findings(self) -> Findings:
+        """What this rating found that disposal acts on (large prepayment, illegal
+        fundraising, suspected crime), from its hits and their evidence."""
+        return findings(self.hits or ())
+
+    @property
     def clauses(self) -> list[str]:
         return [hit["clause"] for hit in self.hits or ()]
 
@@ -281,7 +278,7 @@ class RatingState(models.Model):
     def refresh_levels(self):
         self.approved_level = self.current.shown_level if self.current else ""
         self.list_level = self.approved_level or (self.proposal.level if self.proposal else "")
-        self.list_rank = level_rank(self.list_level) if self.list_level in LEVELS else -1
+        self.list_rank = rank(self.list_level)
 
 
 class ChangeKind(models.TextChoices):

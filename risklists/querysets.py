@@ -3,7 +3,7 @@
 from django.db import models
 
 from accounts.models import path_ids
-from screening.models.base import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 
 class ThresholdVersionQuerySet(models.QuerySet):

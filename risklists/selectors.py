@@ -1,6 +1,7 @@
 """Reads of the rating that need thought: the list, the review queue, "changes since last
-week", the threshold preview and an institution's panel. Each is a constant number of
-queries whatever the number of institutions."""
+week", the threshold preview, an institution's panel and its derived figures, and what a
+rating found for the disposal of its level. Each is a constant number of queries whatever
+the number of institutions."""
 
 from __future__ import annotations
 
@@ -8,29 +9,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+from core.db import id_array
 from institutions.models import Institution
 
-from .engine import LEVELS, Thresholds, level_rank
-from .models import (
-    LIST_LEVELS,
-    Assessment,
-    Level,
-    LevelChange,
-    RatingState,
-    ReviewState,
-)
+from .engine import Findings, Thresholds, findings, level_rank
+from .figures import DerivedFigures, derived_figures
+from .levels import LIST_LEVELS, Level, rank_expression
+from .models import Assessment, LevelChange, RatingState, ReviewState, ThresholdVersion
 from .services import compute
-
-
-def level_rank_expression(field_name: str = "level"):
-    return Case(
-        *[When(**{field_name: level}, then=Value(level_rank(level))) for level in LEVELS],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
 
 
 def risk_list(user):
@@ -61,7 +51,7 @@ def review_queue(user):
             "submitted_by",
             "reviewed_by",
         )
-        .annotate(rank=level_rank_expression())
+        .annotate(rank=rank_expression())
         .order_by("-rank", "institution__township__path", "institution__name", "pk")
     )
 
@@ -275,3 +265,54 @@ def institution_panel(institution) -> Panel:
         .order_by("-changed_at", "-pk")[:HISTORY_LIMIT]
     )
     return Panel(state=state, history=history, level_changes=changes)
+
+
+# --- what the rating found, and the figures behind it ------------------------------------------
+
+
+@dataclass
+class FiguresPanel:
+    figures: DerivedFigures
+    # The thresholds version the figures were counted with; None: the defaults.
+    version: ThresholdVersion | None
+
+
+def institution_figures(institution, today: date | None = None) -> FiguresPanel:
+    """The figures derived from an institution's records, counted with the thresholds in
+    force for its county, as the rating counts them: the page shows the same "large
+    prepayment" verdict as the rating."""
+    version = ThresholdVersion.objects.select_related("unit").in_force_for_path(
+        institution.scope_path
+    )
+    thresholds = version.thresholds if version else Thresholds()
+    figures = derived_figures(
+        [institution.pk], thresholds=thresholds, today=today or clock.today()
+    )[institution.pk]
+    return FiguresPanel(figures=figures, version=version)
+
+
+def rating_findings(institutions) -> dict[int, Findings]:
+    """Per institution, what its rating found (large prepayment, illegal fundraising,
+    suspected crime): the approved assessment's findings; while nothing is approved, the
+    latest proposal's (what the list shows); for an institution never rated yet, the
+    engine's rating now with the thresholds in force (nothing is stored).
+
+    One query, plus the rating of those never rated.
+    """
+    if isinstance(institutions, QuerySet):
+        ids = list(institutions.order_by().values_list("pk", flat=True))
+    else:
+        ids = [getattr(item, "pk", item) for item in institutions]
+    result: dict[int, Findings] = {}
+    rows = RatingState.objects.filter(institution_id__in=id_array(ids)).values_list(
+        "institution_id", "current__hits", "proposal__hits"
+    )
+    for pk, current, proposal in rows:
+        hits = current if current is not None else proposal
+        if hits is not None:
+            result[pk] = findings(hits)
+    missing = [pk for pk in ids if pk not in result]
+    if missing:
+        for pk, rating in compute(missing).items():
+            result[pk] = findings(rating.hits)
+    return result

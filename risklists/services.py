@@ -20,16 +20,16 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role
+from core.db import fetch_values, id_array
 from institutions.models import Institution
-from screening.selectors import fetch_values, id_array
 
 from .engine import LEVELS, Thresholds, evaluate_plain, level_rank
 from .facts import build_facts
+from .levels import Level
 from .models import (
     PENDING_STATES,
     Assessment,
     ChangeKind,
-    Level,
     LevelChange,
     RatingState,
     ReviewState,

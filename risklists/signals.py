@@ -1,10 +1,9 @@
 """What the rating tells other apps, and how it hears that an institution's data changed.
 
 ``rating_approved`` is sent (inside the approving transaction) whenever an institution's
-approved level is set: on approval, and when the county raises or lowers a level.
-``apply_disposal_level`` (connected in ``apps.py``) answers it by handing the level to
-``disposal.services.apply_level``, which creates the actions the level requires (SPEC §4,
-四级分类处置); disposal itself does not depend on this app.
+approved level is set: on approval, and when the county raises or lowers a level. The
+apps above listen (disposal creates the actions the level requires, 四级分类处置); the
+rating itself imports none of them.
 
 The receivers below re-rate an institution after a change to its registry row or to any
 screening record that the facts builder reads, once the transaction has committed.
@@ -18,23 +17,7 @@ from django.dispatch import Signal
 rating_approved = Signal()
 
 
-def apply_disposal_level(sender, institution, level, assessment, user, changed_at, **kwargs):
-    """The approved level decides the disposal actions (区县方案 四级分类处置). Inside the
-    approving transaction: if disposal refuses, the approval is not kept either."""
-    from django.utils import timezone
-
-    from disposal.services import apply_level
-
-    apply_level(
-        institution,
-        level,
-        user=user,
-        assessment_id=assessment.pk,
-        today=timezone.localdate(changed_at),
-    )
-
-
-# Screening models whose rows feed the facts builder (screening.selectors).
+# Screening models whose rows feed the facts builder (figures.py).
 WATCHED_MODELS = (
     "screening.PrepaymentRecord",
     "screening.ScreeningVisit",

@@ -3,10 +3,10 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.templatetags.core_tags import level_badge
 from institutions.models import Institution
 from institutions.tables import SHORT_STATUS
 
+from .levels import level_badge
 from .models import ReviewState
 
 WIDE_ONLY = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d-lg-table-cell"}}

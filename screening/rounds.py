@@ -19,20 +19,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from accounts.models import path_ids
+from core import clock
 from institutions.models import Institution
 
 from .four_looks import campaign_start, of_townships, visible_townships
 from .models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
 
 KINDS: tuple[str, ...] = tuple(ScreeningRound.values)
-
-
-def current_date() -> date:
-    """The one seam through which the rounds ask the date (tests set it)."""
-    return timezone.localdate()
 
 
 class RoundState:
@@ -77,7 +72,7 @@ def review_start(user, today: date | None = None, windows=None) -> date:
 
     ``windows``: the user's windows when the caller has them already (``RoundsReview.own``).
     """
-    today = today or current_date()
+    today = today or clock.today()
     if windows is None:
         windows = user_windows(user)
     first = windows.get(ScreeningRound.FIRST)
@@ -234,7 +229,7 @@ REGISTRY_KINDS = (ScreeningRound.FIRST, ScreeningRound.LOOK_BACK)
 
 def round_progress(user, townships=None, today: date | None = None) -> RoundsReview:
     """Per visible township, each round in force: what is left to cover and the days left."""
-    today = today or current_date()
+    today = today or clock.today()
     chosen = townships is not None
     if not chosen:
         townships = visible_townships(user)

@@ -80,3 +80,14 @@ class VenueFactory(InstitutionFactory):
     registration_status = RegistrationStatus.UNREGISTERED
     credit_code = ""
     legal_form = ""
+
+
+def figures_of(institution, thresholds=None, today=None):
+    """The figures the rating derives from ``institution``'s records (default thresholds)."""
+    from core import clock
+    from risklists.engine import Thresholds
+    from risklists.figures import derived_figures
+
+    return derived_figures(
+        [institution.pk], thresholds=thresholds or Thresholds(), today=today or clock.today()
+    )[institution.pk]

@@ -1,4 +1,4 @@
-"""Template fragments used everywhere: masked personal data, level badges, history diffs."""
+"""Template fragments used everywhere: masked personal data, query strings, lean table rows."""
 
 from django import template
 from django.template.base import render_value_in_context
@@ -6,18 +6,10 @@ from django.templatetags.l10n import unlocalize
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from core import masking
 
 register = template.Library()
-
-LEVEL_STYLES = {
-    "red": ("danger", _("Red")),
-    "orange": ("orange", _("Orange")),
-    "yellow": ("warning", _("Yellow")),
-    "green": ("success", _("Green")),
-}
 
 
 @register.filter
@@ -28,15 +20,6 @@ def masked_id(value, user):
 @register.filter
 def masked_phone(value, user):
     return masking.show_phone(value, user)
-
-
-@register.simple_tag
-def level_badge(level):
-    """A coloured badge with the level's Chinese name beside the colour (not colour alone)."""
-    if not level:
-        return format_html('<span class="badge text-bg-light">{}</span>', _("Not rated"))
-    style, label = LEVEL_STYLES[level]
-    return format_html('<span class="badge level-badge level-{}">{}</span>', level, label)
 
 
 @register.simple_tag(takes_context=True)

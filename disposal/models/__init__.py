@@ -2,7 +2,9 @@
 assistance, transfers, the "一院一策" plan and the penalties decided (联合惩戒). Every model is
 scoped like the screening records: ``scope_path`` copied from the institution."""
 
-from ..levels import ActionType, Level
+from risklists.levels import Level
+
+from ..levels import ActionType
 from .actions import (
     ActionEvidence,
     ActionStatus,

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from screening.models.base import ScopedModel
+from core.scoping import ScopedModel
+from risklists.levels import Level
 
-from ..levels import DOCUMENTED_TYPES, ActionType, Level
+from ..levels import DOCUMENTED_TYPES, ActionType
 from ..querysets import OPEN_STATUSES, DeadlineSettingQuerySet, DisposalActionQuerySet
 
 HISTORY_EXCLUDED = ["scope_path", "updated_at"]
@@ -31,8 +32,15 @@ class DisposalCase(ScopedModel):
     )
     level = models.CharField(_("level"), max_length=8, choices=Level.choices, db_index=True)
     level_applied_on = models.DateField(_("level applied on"))
-    # The rating's Assessment (risklists); an id, so that this app does not depend on it.
-    assessment_id = models.PositiveBigIntegerField(_("approved assessment"), null=True, blank=True)
+    # The approved rating the level and the conditions come from (disposal trusts it).
+    assessment = models.ForeignKey(
+        "risklists.Assessment",
+        verbose_name=_("approved assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disposal_cases",
+    )
     illegal_fundraising = models.BooleanField(_("suspected illegal fundraising"), default=False)
     crime_suspected = models.BooleanField(_("crime suspected"), default=False)
     # 区县方案 二(二)五 攻坚行动 (重点线索、重点案件, "一院一策"): set by the county section.
@@ -78,7 +86,14 @@ class DisposalAction(ScopedModel):
         choices=Level.choices,
         help_text=_("The level whose approval created this action."),
     )
-    assessment_id = models.PositiveBigIntegerField(_("approved assessment"), null=True, blank=True)
+    assessment = models.ForeignKey(
+        "risklists.Assessment",
+        verbose_name=_("approved assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disposal_actions",
+    )
     responsible_unit = models.ForeignKey(
         "accounts.OrgUnit",
         verbose_name=_("responsible unit"),

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scoping import ScopedModel, ScopedQuerySet
 from institutions.validators import validate_id_number
-from screening.models.base import ScopedModel, ScopedQuerySet
 from screening.models.records import not_in_future
 
 HISTORY_EXCLUDED = ["scope_path", "updated_at"]

@@ -12,9 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scoping import ScopedModel
 from institutions.models import VenueNature
 from institutions.validators import validate_id_number
-from screening.models.base import ScopedModel
 from screening.models.people import normalise_name
 from screening.models.records import not_in_future
 

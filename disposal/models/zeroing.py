@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from screening.models.base import ScopedModel
+from core.scoping import ScopedModel
 
 
 class TargetOutcome(models.TextChoices):

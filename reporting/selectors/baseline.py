@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.models import OrgUnit
 from disposal.models import Outcome, TargetOutcome, ZeroingStatus
-from disposal.selectors import zeroing_ledger
+from disposal.selectors import target_outcome, zeroing_ledger
 from institutions.models import (
     Institution,
     LegalForm,
@@ -23,10 +23,12 @@ from institutions.models import (
     VenueNature,
 )
 from institutions.selectors import LARGE_INSTITUTION_BEDS, large_q
-from risklists.models import Level
+from risklists.engine import Thresholds
+from risklists.figures import derived_figures
+from risklists.levels import Level
+from risklists.selectors import rating_findings
 from screening.four_looks import visible_townships
 from screening.models import ScreeningVisit, VisitStatus
-from screening.selectors import derived_figures
 
 from .common import CHUNK_SIZE, Window, in_window
 
@@ -118,19 +120,19 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def venue_rows(
-    user, thresholds=None, today: date | None = None, chunk_size=CHUNK_SIZE
-) -> Iterator[dict]:
+def venue_rows(user, thresholds: Thresholds, today: date, chunk_size=CHUNK_SIZE) -> Iterator[dict]:
     """One row per venue on the 清零 ledger (registered since or not): who runs it, its
-    nature (民非/企业/个人), the elders it houses, whether it took large prepayments (as
-    found on the visit, or by the prepayment records and the county's thresholds) with the
-    amount and payers, the target outcome (督促登记 / 责令退还资金) and where it stands.
+    nature (民非/企业/个人), the elders it houses, whether it took large prepayments (as its
+    rating found, with the county's thresholds) with the amount and payers, the target
+    outcome (督促登记 / 责令退还资金, disposal's rule on the same findings) and where it stands.
 
-    The prepayment figures come from ``screening.selectors.derived_figures`` for all the
-    venues at once (a constant number of queries), the rest from one streamed query.
+    Whether the prepayments are large comes from ``risklists.selectors.rating_findings`` and
+    the amounts from ``risklists.figures.derived_figures`` (``thresholds`` in force), for all
+    the venues at once (a constant number of queries); the rest from one streamed query.
     """
     ledger = zeroing_ledger(user)
     figures = derived_figures(ledger, thresholds=thresholds, today=today)
+    found = rating_findings(ledger)
     natures = _labels(VenueNature.choices)
     targets = _labels(TargetOutcome.choices)
     statuses = _labels(ZeroingStatus.choices)
@@ -143,7 +145,6 @@ def venue_rows(
         "operator",
         "venue_nature",
         "residents",
-        "collects_large_prepayment",
         "township__name",
         "zeroing__status",
         "zeroing__target_outcome",
@@ -152,12 +153,12 @@ def venue_rows(
     for row in rows.iterator(chunk_size=chunk_size):
         figure = figures.get(row["pk"])
         total = figure.large_prepayment_total if figure else 0
-        large = bool(row["collects_large_prepayment"] or total > 0)
+        large = found[row["pk"]].large_prepayment
         status = row["zeroing__status"] or ZeroingStatus.OPEN
         if status == ZeroingStatus.CROSSED_OFF and row["zeroing__target_outcome"]:
             target = row["zeroing__target_outcome"]  # as it stood when crossed off
         else:
-            target = TargetOutcome.REFUND_AND_CLOSE if large else TargetOutcome.REGISTER
+            target = target_outcome(found[row["pk"]])
         state = statuses[status]
         if status == ZeroingStatus.CROSSED_OFF and row["zeroing__outcome"]:
             state = f"{state}（{outcomes[row['zeroing__outcome']]}）"

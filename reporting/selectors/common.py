@@ -36,7 +36,7 @@ from disposal.models import (
     Transfer,
 )
 from disposal.querysets import OPEN_STATUSES
-from risklists.models import LIST_LEVELS, Level
+from risklists.levels import LIST_LEVELS, Level
 from screening.models import PrepaymentRecord
 
 ZERO = Decimal("0")
@@ -78,7 +78,7 @@ def join(parts, separator="；") -> str:
 def prepayment_annotations() -> dict:
     """An institution's outstanding prepayments and the number of payers who have some.
 
-    The same figures as ``screening.selectors.derived_figures`` (``prepayment_total``,
+    The same figures as ``risklists.figures.derived_figures`` (``prepayment_total``,
     ``prepayment_payers``): every kind counts, what is outstanding is the amount less what
     was refunded, and a payer counts when something of theirs is outstanding. As
     correlated subqueries, so a list of any length is one query.

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from disposal.models import InstitutionPlan
 from institutions.models import Institution, RegistrationStatus
-from risklists.models import LIST_LEVELS
-from risklists.selectors import level_rank_expression
+from risklists.levels import LIST_LEVELS, rank_expression
 
 from .common import (
     CHUNK_SIZE,
@@ -174,7 +173,7 @@ def disposal_progress_rows(
     rows = (
         under.annotate(
             plan=Subquery(latest_plan),
-            level_rank=level_rank_expression("disposal_case__level"),
+            level_rank=rank_expression("disposal_case__level"),
             case_filed=_flag(case_filed_q(viewer=user)),
             transferred=_flag(transferred_q(viewer=user)),
             closed=_flag(closed_q(viewer=user)),

@@ -34,7 +34,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from accounts.models import OrgUnit
 from disposal.models import Assistance, RefundRecord, Resettlement, Transfer
 from institutions.models import Institution, RegistrationStatus
-from risklists.models import Level
+from risklists.levels import Level
 from screening.four_looks import of_townships, visible_townships
 from screening.models import Lead, LeadStatus, ScreeningVisit, VisitStatus
 

@@ -1,6 +1,8 @@
 from django import template
 
-from .. import clock, services
+from core import clock
+
+from .. import services
 
 register = template.Library()
 

@@ -4,8 +4,9 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .. import clock
-from ..xlsx import workbook_bytes
+from core import clock
+from core.xlsx import workbook_bytes
+
 from ..xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
 from .common import XLSX, week_from_param
 

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .. import clock
+from core import clock
+
 from ..dashboard import dashboard
 
 

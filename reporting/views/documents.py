@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import OrgUnit, UnitLevel
+from core import clock
 from institutions.models import Institution
 
-from .. import clock
 from ..three_musts import (
     STATUS_STYLES,
     ThreeMustsStatus,

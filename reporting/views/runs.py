@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core import clock
 from core.history import history_entries
 from core.views import ObjectDetailView, ObjectListView, ScopedQuerysetMixin
 
-from .. import clock, runs
+from .. import runs
 from ..filters import ReportRunFilterSet
 from ..models import ReportRun, ReportSet
 from ..periods import ReportingWeek, recent_weeks

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core import clock
 from core.concurrency import add_version_field
 from core.history import history_entries
 from core.views import ObjectDetailView
 
-from .. import clock, services
+from .. import services
 from ..figures import publicity_values, result_values
 from ..forms import WeeklyReportForm
 from ..models import SUMMARY_MAX_CHARS, WeeklyReport

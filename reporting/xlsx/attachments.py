@@ -14,11 +14,11 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import OrgUnit
+from core.xlsx.spec import Table
+from core.xlsx.writer import Target, render_table, save_workbook
 from screening.four_looks import campaign_start
 
 from ..periods import ReportingWeek, current_week
-from .spec import Table
-from .writer import Target, render_table, save_workbook
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from core.xlsx.spec import Column, ColumnType, Table, serial_column
+from risklists.engine import Thresholds
 from risklists.services import thresholds_in_force
 
 from ..selectors import (
@@ -25,7 +27,6 @@ from ..selectors import (
 )
 from .attachments import Attachment, ReportContext, render_attachment, township_name
 from .district import PROGRESS, RISK_LIST, action_summaries_of, progress_rows
-from .spec import Column, ColumnType, Table, serial_column
 
 INT, MONEY, DATE = ColumnType.INT, ColumnType.MONEY, ColumnType.DATE
 
@@ -165,7 +166,7 @@ def venues(context: ReportContext):
     version = thresholds_in_force(context.unit)
     return venue_rows(
         context.user,
-        thresholds=version.thresholds if version else None,
+        thresholds=version.thresholds if version else Thresholds(),
         today=context.week.last_day,
     )
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from core.xlsx.spec import Column, ColumnType, Table, ratio, serial_column
+from core.xlsx.writer import render_table
+
 from ..selectors import (
     disposal_progress_rows,
     progress_table,
@@ -28,8 +31,6 @@ from .attachments import (
     township_name,
     write_attachment,
 )
-from .spec import Column, ColumnType, Table, ratio, serial_column
-from .writer import render_table
 
 INT, MONEY, PERCENT, TEXT, DATE = (
     ColumnType.INT,

@@ -12,7 +12,8 @@ from screening.models import FundUse
 from .. import selectors, services
 from ..engine import LEVELS, level_rank
 from ..forms import LevelForm, ReturnForm
-from ..models import Level, ReviewState
+from ..levels import Level, level_badge
+from ..models import ReviewState
 from ..tables import state_badge as _state_badge
 
 register = template.Library()
@@ -83,6 +84,9 @@ def evidence_items(values):
     ]
 
 
+register.simple_tag(level_badge)
+
+
 @register.simple_tag
 def state_badge(state):
     return _state_badge(state) if state else ""
@@ -104,6 +108,13 @@ def _levels_beside(base: str, above: bool):
         for level in reversed(LEVELS)
         if (level_rank(level) > rank if above else level_rank(level) < rank)
     ]
+
+
+@register.inclusion_tag("risklists/_figures_panel.html")
+def institution_figures_panel(institution):
+    """The figures the rating derives from the institution's records (two queries and the
+    figures' own), counted with the thresholds in force for its county."""
+    return {"panel": selectors.institution_figures(institution)}
 
 
 @register.inclusion_tag("risklists/_institution_panel.html", takes_context=True)

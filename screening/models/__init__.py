@@ -4,7 +4,6 @@ Every model here is scoped through the institution it belongs to (``scope_path``
 from the institution, or from the importing unit while an outside record is unmatched).
 """
 
-from .base import ScopedModel, ScopedQuerySet
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .leads import Lead, LeadChannel, LeadStatus
 from .outside import (
@@ -66,8 +65,6 @@ __all__ = [
     "RegistrationChange",
     "RelatedCompany",
     "ResidentInterview",
-    "ScopedModel",
-    "ScopedQuerySet",
     "ScreeningRound",
     "ScreeningVisit",
     "SpotCheckDraw",

@@ -11,7 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import ScopedModel
+from core.scoping import ScopedModel
+
 from .people import normalise_name
 
 

@@ -11,9 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scoping import ScopedModel, ScopedQuerySet
 from institutions.validators import validate_id_number
-
-from .base import ScopedModel, ScopedQuerySet
 
 
 def normalise_name(value: str) -> str:

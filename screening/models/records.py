@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scoping import ScopedModel
 from institutions.validators import validate_credit_code, validate_id_number
 
-from .base import ScopedModel
 from .people import normalise_name
 
 ZERO = Decimal("0")

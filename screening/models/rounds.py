@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import path_ids
+from core.scoping import ScopedModel, ScopedQuerySet
 
-from .base import ScopedModel, ScopedQuerySet
 from .visits import ScreeningRound
 
 

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import path_ids
-
-from .base import ScopedModel, ScopedQuerySet
+from core.scoping import ScopedModel, ScopedQuerySet
 
 
 class SpotCheckQuerySet(ScopedQuerySet):

@@ -1,5 +1,6 @@
 """Panels the screening app adds to an institution's page (visits and the records the
-rating derives its figures from), and small fragments for screening pages."""
+rating derives its figures from; the figures themselves are the rating's panel), and
+small fragments for screening pages."""
 
 import os
 
@@ -16,7 +17,6 @@ from ..models import (
     RelatedCompany,
     ScreeningVisit,
 )
-from ..selectors import derived_figures
 from ..tables.visits import red_flag_badges, status_badge
 
 register = template.Library()
@@ -67,7 +67,6 @@ def panel_data(institution, user) -> dict:
         "changes": list(rows(RegistrationChange).order_by("-changed_on", "-pk")),
         "companies": list(rows(RelatedCompany).order_by("name", "pk")),
         "finances": list(rows(FinancialSnapshot).order_by("-as_of", "-pk")),
-        "figures": derived_figures([institution.pk])[institution.pk],
     }
 
 

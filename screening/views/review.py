@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core import clock
 from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
 from institutions.tables import SHORT_STATUS
@@ -49,7 +50,7 @@ class ReviewMixin:
 
 class FourLooksView(ReviewMixin, View):
     def get(self, request):
-        today = rounds.current_date()
+        today = clock.today()
         townships = four_looks.visible_townships(request.user)
         # Each round in force: what is left to cover and the days left (gap G1).
         progress = rounds.round_progress(request.user, townships, today)

@@ -7,6 +7,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core import clock
+
 from .. import rounds
 from ..forms.rounds import CampaignRoundsForm
 from ..models import CampaignRound, ScreeningRound
@@ -27,7 +29,7 @@ class CampaignRoundsView(View):
 
     def render_page(self, request, form):
         user = request.user
-        today = rounds.current_date()
+        today = clock.today()
         in_force = rounds.user_windows(user)
         states = []
         for kind, label in ScreeningRound.choices:

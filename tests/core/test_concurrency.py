@@ -131,7 +131,7 @@ def test_second_save_of_a_weekly_report_draft_is_refused(
     from reporting.periods import ReportingWeek
     from tests.reporting.conftest import shanghai
 
-    monkeypatch.setattr("reporting.clock.now", lambda: shanghai(2026, 11, 24, 9, 0))
+    monkeypatch.setattr("core.clock.now", lambda: shanghai(2026, 11, 24, 9, 0))
     url = reverse("reporting:weekly_edit", args=[2026, 48])
 
     def opened(user, summary):

@@ -7,9 +7,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
+from core import clock
 from core.demo import DEMO_PASSWORD, DemoBuilder
 from institutions.models import Institution
 from institutions.validators import validate_credit_code, validate_id_number
+from risklists.engine import Thresholds
+from risklists.figures import derived_figures
 from screening import four_looks
 from screening.models import (
     BlacklistEntry,
@@ -34,7 +37,6 @@ from screening.models import (
     VisitMethod,
     VisitStatus,
 )
-from screening.selectors import derived_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +180,9 @@ def test_every_rule_of_the_rating_fires_for_some_demo_institution():
     engine = pytest.importorskip("risklists.engine")
     call_command("load_demo")
     institutions = list(Institution.objects.all())
-    figures = derived_figures([i.pk for i in institutions])
+    figures = derived_figures(
+        [i.pk for i in institutions], thresholds=Thresholds(), today=clock.today()
+    )
     accepted = set(inspect.signature(engine.Facts).parameters)
     fired = set()
     for institution in institutions:

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from disposal.levels import DEFAULT_DEADLINE_DAYS, ActionType
 from disposal.models import ActionStatus, DeadlineSetting, DisposalAction, DisposalCase
 from disposal.services import apply_level, update_action
+from risklists import services as rating
+from risklists.models import RatingState
 from screening.models import ScreeningVisit, VisitStatus
 from tests.factories import InstitutionFactory
 
@@ -71,12 +73,21 @@ def test_each_level_creates_exactly_the_actions_it_requires(
     assert DisposalCase.objects.get(institution=institution).level == level
 
 
+def rated(institution):
+    """The engine's stored proposal for ``institution`` as its records stand now."""
+    rating.rate([institution])
+    return RatingState.objects.get(institution=institution).proposal
+
+
 def test_approving_the_same_level_again_creates_nothing_twice(institution, county_user):
-    apply_level(institution, "orange", user=county_user, today=TODAY, assessment_id=7)
+    assessment = rated(institution)
+    apply_level(institution, "orange", user=county_user, today=TODAY, assessment=assessment)
     before = DisposalAction.objects.count()
     history_before = DisposalAction.history.count()
 
-    result = apply_level(institution, "orange", user=county_user, today=TODAY, assessment_id=7)
+    result = apply_level(
+        institution, "orange", user=county_user, today=TODAY, assessment=assessment
+    )
 
     assert result.created == [] and result.lowered == [] and result.reopened == []
     assert DisposalAction.objects.count() == before
@@ -160,29 +171,59 @@ def test_deadlines_come_from_the_county_defaults_and_its_own_settings(
     assert deadlines[ActionType.RECTIFICATION_ORDER] == TODAY + timedelta(days=30)
 
 
-def test_signs_of_illegal_fundraising_on_the_latest_visit_add_the_mechanism_action(
-    institution, county_user, township_user
-):
+def promise_returns(institution, staff):
     ScreeningVisit.objects.create(
         institution=institution,
         visited_on=date(2026, 2, 1),
-        staff=township_user,
+        staff=staff,
         status=VisitStatus.SUBMITTED,
         promised_returns=True,
     )
 
-    apply_level(institution, "red", user=county_user, today=TODAY)
 
+def test_a_rating_that_found_illegal_fundraising_adds_the_mechanism_and_the_transfer(
+    institution, county_user, township_user
+):
+    promise_returns(institution, township_user)
+    assessment = rated(institution)
+    assert "R2" in assessment.codes
+
+    apply_level(institution, "red", user=county_user, today=TODAY, assessment=assessment)
+
+    case = DisposalCase.objects.get(institution=institution)
+    assert case.illegal_fundraising and case.crime_suspected
     assert ActionType.FUNDRAISING_MECHANISM in types(institution)
     assert ActionType.JUDICIAL_TRANSFER in types(institution)
 
 
+def test_the_conditions_are_what_the_approved_rating_found_not_a_new_reading_of_records(
+    institution, county_user, township_user
+):
+    """Disposal trusts the rating: a visit recorded after the approved assessment (and not
+    rated yet) changes nothing until a rating that found it is approved."""
+    assessment = rated(institution)
+    promise_returns(institution, township_user)
+
+    apply_level(institution, "red", user=county_user, today=TODAY, assessment=assessment)
+
+    case = DisposalCase.objects.get(institution=institution)
+    assert not case.illegal_fundraising and not case.crime_suspected
+    assert ActionType.JUDICIAL_TRANSFER not in types(institution)
+
+    found = rated(institution)
+    apply_level(institution, "red", user=county_user, today=TODAY, assessment=found)
+
+    assert ActionType.JUDICIAL_TRANSFER in types(institution)
+
+
 def test_actions_record_who_approved_and_the_assessment(institution, county_user):
-    apply_level(institution, "yellow", user=county_user, today=TODAY, assessment_id=42)
+    assessment = rated(institution)
+    apply_level(institution, "yellow", user=county_user, today=TODAY, assessment=assessment)
 
     action = DisposalAction.objects.filter(institution=institution).first()
     assert action.history.get().history_user == county_user
-    assert action.assessment_id == 42
+    assert action.assessment == assessment
+    assert DisposalCase.objects.get(institution=institution).assessment == assessment
     assert action.responsible_unit == institution.township
     assert action.scope_path == institution.scope_path
 

@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
-from disposal.selectors import board, screening_signs, target_outcome, zeroing_ledger
+from disposal.selectors import board, target_outcome, zeroing_ledger
 from disposal.services import Registration, assign_zeroing, cross_off
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
+from risklists.selectors import rating_findings
 from tests.disposal.factories import (
     PrepaymentFactory,
     RefundPlanFactory,
@@ -35,36 +36,19 @@ def test_every_unregistered_venue_is_on_the_ledger_and_nothing_else(
 
 
 def test_target_is_registration_for_a_stable_venue_without_large_prepayment(township):
-    venue = VenueFactory(township=township, collects_large_prepayment=False)
+    venue = VenueFactory(township=township)
 
-    signs = screening_signs([venue])[venue.pk]
+    found = rating_findings([venue])[venue.pk]
 
-    assert target_outcome(signs) == TargetOutcome.REGISTER
-
-
-def test_target_is_refunds_and_closure_when_the_flag_says_large_prepayments(township):
-    venue = VenueFactory(township=township, collects_large_prepayment=True)
-
-    assert target_outcome(screening_signs([venue])[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE
+    assert target_outcome(found) == TargetOutcome.REGISTER
 
 
-@pytest.fixture(params=["derived figures", "without the rating's thresholds"])
-def figures_source(request, monkeypatch):
-    """Both ways of reading the records: the shared derived figures, and the fallback used
-    while the rating's thresholds cannot be loaded."""
-    if request.param != "derived figures":
-        monkeypatch.setattr("disposal.selectors._derived_figures", lambda ids, today: None)
-    return request.param
-
-
-def test_target_is_refunds_and_closure_when_the_records_show_large_prepayments(
-    township, figures_source
-):
-    venue = VenueFactory(township=township, collects_large_prepayment=False)
-    small = VenueFactory(township=township, collects_large_prepayment=False)
+def test_target_is_refunds_and_closure_when_the_rating_found_large_prepayments(township):
+    venue = VenueFactory(township=township)
+    small = VenueFactory(township=township)
     PrepaymentFactory(institution=venue, amount=Decimal("80000"), kind="investment")
     PrepaymentFactory(institution=small, amount=Decimal("3000"), kind="membership")
-    refunded = VenueFactory(township=township, collects_large_prepayment=False)
+    refunded = VenueFactory(township=township)
     PrepaymentFactory(
         institution=refunded,
         amount=Decimal("80000"),
@@ -72,20 +56,20 @@ def test_target_is_refunds_and_closure_when_the_records_show_large_prepayments(
         kind="investment",
     )
 
-    signs = screening_signs([venue, small, refunded])
+    found = rating_findings([venue, small, refunded])
 
-    assert target_outcome(signs[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE
-    assert target_outcome(signs[small.pk]) == TargetOutcome.REGISTER
-    assert target_outcome(signs[refunded.pk]) == TargetOutcome.REGISTER
+    assert target_outcome(found[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE
+    assert target_outcome(found[small.pk]) == TargetOutcome.REGISTER
+    assert target_outcome(found[refunded.pk]) == TargetOutcome.REGISTER
 
 
-def test_promised_returns_are_signs_of_illegal_fundraising(township, figures_source):
+def test_promised_returns_are_signs_of_illegal_fundraising(township):
     venue = VenueFactory(township=township)
     PrepaymentFactory(institution=venue, amount=Decimal("2000"), promised_return=True)
 
-    signs = screening_signs([venue])[venue.pk]
+    found = rating_findings([venue])[venue.pk]
 
-    assert signs.illegal_fundraising and signs.crime_suspected and signs.large_prepayment
+    assert found.illegal_fundraising and found.crime_suspected and found.large_prepayment
 
 
 def test_assigning_a_person_puts_the_venue_in_progress(township, township_user):
@@ -207,7 +191,8 @@ def test_transferred_needs_a_recorded_transfer(township, township_user):
 def test_a_venue_with_large_prepayments_is_registered_off_only_once_refunds_are_paid(
     township, township_user
 ):
-    venue = VenueFactory(township=township, collects_large_prepayment=True)
+    venue = VenueFactory(township=township)
+    PrepaymentFactory(institution=venue, amount=Decimal("30000"), kind="investment")
     plan = RefundPlanFactory(institution=venue, amount_due=Decimal("30000"))
     RefundRecordFactory(plan=plan, amount=Decimal("10000"))
     registration = Registration(credit_code=make_credit_code(9003))

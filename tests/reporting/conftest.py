@@ -13,7 +13,7 @@ def frozen_clock(monkeypatch):
     """Set the reporting clock (only the clock): ``frozen_clock(shanghai(2026, 11, 24, 9))``."""
 
     def freeze(moment: datetime):
-        monkeypatch.setattr("reporting.clock.now", lambda: moment)
+        monkeypatch.setattr("core.clock.now", lambda: moment)
         return moment
 
     return freeze

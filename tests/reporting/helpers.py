@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
+from core.xlsx import workbook_bytes
 from disposal.models import ActionStatus, DisposalAction
 from reporting.periods import ReportingWeek
-from reporting.xlsx import workbook_bytes
 from reporting.xlsx.attachments import ReportContext, render_attachment
 from risklists import services as rating
 from tests.factories import InstitutionFactory, VenueFactory

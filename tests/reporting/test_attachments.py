@@ -10,6 +10,8 @@ from django.db.models import Max, Sum
 from django.utils import translation
 from openpyxl import load_workbook
 
+from core import clock
+from core.xlsx import workbook_bytes
 from disposal.models import (
     DisposalAction,
     InstitutionPlan,
@@ -27,11 +29,11 @@ from reporting.selectors import (
     results_table,
     risk_list_rows,
 )
-from reporting.xlsx import workbook_bytes
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
 from risklists import services as rating
+from risklists.engine import Thresholds
+from risklists.figures import derived_figures
 from screening.models import FundUse, Lead, LeadChannel, LeadStatus, PrepaymentKind, YesNoUnknown
-from screening.selectors import derived_figures
 from tests.disposal.factories import (
     AssistanceFactory,
     RefundPlanFactory,
@@ -389,7 +391,9 @@ def test_risk_list_has_the_approved_red_orange_yellow_ones_red_first(rated, coun
 def test_risk_list_prepayments_are_the_derived_figures(rated, county_user):
     sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user)
     rows = {r[2]: r for r in body(sheet, 5)}
-    figures = derived_figures([rated["venue"].pk, rated["orange"].pk])
+    figures = derived_figures(
+        [rated["venue"].pk, rated["orange"].pk], thresholds=Thresholds(), today=clock.today()
+    )
 
     for key in ("venue", "orange"):
         row = rows[rated[key].name]

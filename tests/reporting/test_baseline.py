@@ -6,13 +6,15 @@ from datetime import date
 import pytest
 from django.db.models import Sum
 
+from core.xlsx import workbook_bytes
 from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
 from institutions.models import Institution, Ownership, RegistrationStatus, VenueNature
 from reporting.selectors import LARGE_SCALE_BEDS, established_rows, venue_rows
-from reporting.xlsx import workbook_bytes
 from reporting.xlsx.attachments import ReportContext
 from reporting.xlsx.baseline import BASELINE_ATTACHMENTS, build_attachment
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS
+from risklists import services as rating
+from risklists.engine import Thresholds
 from tests.factories import InstitutionFactory, VenueFactory
 from tests.screening.factories import SubmittedVisitFactory
 
@@ -154,8 +156,10 @@ def test_venues_have_their_operator_nature_prepayments_target_and_status(venues,
     assert taking[4:7] == ("=1+1", "企业性质", 12)
     assert sheet.cell(row=5 + list(rows).index("开云颐养之家"), column=5).data_type == "s"
     assert taking[7:11] == ("是", 80000, 1, "责令退还资金、联合执法、关停取缔")
-    # Found taking large prepayments on the visit, before any record says how much.
-    assert rows["开云乐龄之家"][7:11] == ("是", 0, 0, "责令退还资金、联合执法、关停取缔")
+    # Whether a venue took large prepayments is what its rating found (O6 here: no record
+    # shows one), as on the risk list and the 清零 ledger; the registry's typed flag alone
+    # is not a finding.
+    assert rows["开云乐龄之家"][7:11] == ("否", None, None, "督促登记")
     assert rows["开云已取缔"][11] == "已销号（已取缔）"
 
 
@@ -170,12 +174,16 @@ def test_venue_totals_are_the_database_sums(venues, county_user):
 def test_venue_rows_cost_the_same_queries_for_3_and_30(
     township, county_user, django_assert_max_num_queries
 ):
+    def rows():
+        return list(venue_rows(county_user, thresholds=Thresholds(), today=date(2026, 11, 24)))
+
     VenueFactory.create_batch(3, township=township)
-    few = query_count(lambda: list(venue_rows(county_user)))
-    VenueFactory.create_batch(27, township=township)
+    rating.rate(Institution.objects.all())
+    few = query_count(rows)
+    rating.rate(VenueFactory.create_batch(27, township=township))
 
     with django_assert_max_num_queries(few):
-        assert len(list(venue_rows(county_user))) == 30
+        assert len(rows()) == 30
 
 
 # --- 附件3 and 附件4: the district tables' columns -----------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from reporting.xlsx import (
+from core.xlsx import (
     Column,
     ColumnType,
     Table,

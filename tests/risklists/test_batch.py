@@ -6,8 +6,11 @@ from datetime import date
 
 import pytest
 
+from core import clock
 from institutions.models import Institution
 from risklists import services, tasks
+from risklists.engine import Thresholds
+from risklists.figures import derived_figures
 from risklists.models import Assessment
 from screening.models import (
     BlacklistEntry,
@@ -19,7 +22,6 @@ from screening.models import (
     PersonRole,
     PersonRoleKind,
 )
-from screening.selectors import derived_figures
 from tests.factories import InstitutionFactory, VenueFactory
 
 from .factories import invest, visit
@@ -99,12 +101,12 @@ def test_chunks_rate_as_one_at_a_time(registry, chunk):
 
 def test_figures_of_ids_around_an_unasked_one_leave_it_out(registry):
     archived = registry["archived"].pk
-    own = derived_figures([archived])[archived]
+    own = derived_figures([archived], thresholds=Thresholds(), today=clock.today())[archived]
     assert own.person_blacklisted and own.person_economic_crime_suit and own.collapsed
     assert own.complaints == 2 and own.large_prepayment_payers == 1 and own.assets == 1
     asked = [registry["first"].pk, registry["venue"].pk]  # the archived one lies between
     assert asked[0] < archived < asked[1]
-    figures = derived_figures(asked)
+    figures = derived_figures(asked, thresholds=Thresholds(), today=clock.today())
     assert set(figures) == set(asked)
     first = figures[registry["first"].pk]
     assert (first.large_prepayment_payers, first.complaints) == (2, 0)

@@ -18,7 +18,6 @@ from screening.models import (
     SharedListEntry,
     SharedListSource,
 )
-from screening.selectors import derived_figures
 from screening.services.matching import (
     Registry,
     candidate_value,
@@ -26,7 +25,13 @@ from screening.services.matching import (
     match_records,
     reject_match,
 )
-from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
+from tests.factories import (
+    CountyFactory,
+    InstitutionFactory,
+    TownshipFactory,
+    UserFactory,
+    figures_of,
+)
 from tests.screening.xlsx import id_number
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +86,7 @@ def test_a_name_only_match_is_pending_with_its_candidate_and_does_not_count(
     assert record.match_status == MatchStatus.PENDING
     assert record.institution == institution
     assert not record.counts
-    figures = derived_figures([institution.pk])[institution.pk]
+    figures = figures_of(institution)
     assert figures.complaints == 0
 
 
@@ -162,7 +167,7 @@ def test_confirming_a_name_match_makes_it_count_and_is_audited(county_user, coun
     latest = record.history.order_by("-history_date", "-pk").first()
     assert latest.history_user == county_user
     assert latest.match_status == MatchStatus.CONFIRMED
-    assert derived_figures([institution.pk])[institution.pk].complaints == 1
+    assert figures_of(institution).complaints == 1
 
 
 def test_confirming_an_ambiguous_name_requires_choosing_a_candidate(

@@ -27,13 +27,13 @@ from screening.models import (
     RegistrationChange,
     RelatedCompany,
 )
-from screening.selectors import derived_figures
 from screening.services import records as services
 from tests.factories import (
     CountyFactory,
     InstitutionFactory,
     TownshipFactory,
     UserFactory,
+    figures_of,
     make_credit_code,
 )
 from tests.screening.factories import (
@@ -288,7 +288,7 @@ def test_a_new_legal_representative_ends_the_current_one_and_counts_as_a_change(
     assert change.new_value == "王新民"
     assert institution.legal_representative == "王新民"
     assert change.history.first().history_user == township_user
-    assert derived_figures([institution.pk])[institution.pk].legal_rep_changes_2y == 1
+    assert figures_of(institution).legal_rep_changes_2y == 1
 
 
 def test_two_new_legal_representatives_count_two_changes(township_user, institution):
@@ -310,7 +310,7 @@ def test_two_new_legal_representatives_count_two_changes(township_user, institut
     current = PersonRole.objects.filter(institution=institution, ended_on__isnull=True)
     assert [r.person.name for r in current] == ["乙"]
     assert RegistrationChange.objects.filter(kind=ChangeKind.LEGAL_REPRESENTATIVE).count() == 2
-    assert derived_figures([institution.pk])[institution.pk].legal_rep_changes_2y == 2
+    assert figures_of(institution).legal_rep_changes_2y == 2
 
 
 def test_the_first_legal_representative_is_not_a_change(client_for, township_user, institution):
@@ -481,7 +481,7 @@ def test_a_new_registered_address_moves_the_institution_and_counts(
     assert institution.registered_address == "开云镇新街88号"
     assert change.old_value == "开云镇老街1号"
     assert institution.history.first().history_user == township_user
-    assert derived_figures([institution.pk])[institution.pk].address_changes_2y == 1
+    assert figures_of(institution).address_changes_2y == 1
 
 
 def test_an_older_address_change_does_not_move_the_current_address(township_user, institution):
@@ -762,15 +762,6 @@ def test_panels_cost_the_same_queries_for_few_and_many_records(township_user, to
 
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(small.captured_queries) <= 20
-
-
-def test_panels_show_the_derived_figures(township_user, institution):
-    PrepaymentRecordFactory(
-        institution=institution, amount=Decimal("80000"), monthly_fee=Decimal("3000")
-    )
-    html = render_panels(township_user, institution)
-    assert 'data-figure="large_prepayment_total">80,000.00' in html
-    assert 'data-figure="large_prepayment_payers">1' in html
 
 
 def test_panels_offer_add_buttons_to_editors_only(township_user, leader, institution):

@@ -38,7 +38,7 @@ def frozen_today(monkeypatch):
     """Set the rounds' clock: ``frozen_today(date(2022, 1, 22))``."""
 
     def freeze(day: date):
-        monkeypatch.setattr("screening.rounds.current_date", lambda: day)
+        monkeypatch.setattr("core.clock.today", lambda: day)
         return day
 
     return freeze

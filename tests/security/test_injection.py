@@ -147,7 +147,7 @@ def unescape_xml(text):
 
 
 def test_typed_formulas_and_scripts_are_text_in_the_spreadsheets(world, media_root):
-    from reporting.xlsx import writer
+    from core.xlsx import writer
     from tests.disposal.factories import PenaltyFactory
     from tests.reporting.factories import PublicityActivityFactory
     from tests.screening.factories import PrepaymentRecordFactory

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.scoping import propagate_scope
 from institutions.models import Institution, LegalForm, Ownership, RegistrationStatus
-from institutions.services import propagate_institution_scope
 
 from ...models import (
     BlacklistEntry,
@@ -1022,7 +1022,7 @@ class RosterImport(ImportSpec):
             # set of updates per moved institution).
             for row in rows:
                 if row.action == UPDATE and "township" in row.resolved["changed"]:
-                    propagate_institution_scope(row.instance)
+                    propagate_scope(row.instance)
         return len(created) + len(updated)
 
 

@@ -1,28 +1,34 @@
-"""Figures derived from the screening records, for any number of institutions at once.
+"""The figures the rating derives from the screening records, for any number of
+institutions at once: the one home of "what the records say".
 
-Everything the rating needs is computed here from dated rows (prepayments, roles,
-changes, branches, outside records, visits), never typed twice. Each figure is one
-set-based query over all the institutions asked for, so the cost in queries is the same
-for one institution and for fifty thousand; the rating's facts builder and the
-institution page both read from here.
+Everything the rating reads is computed here from dated rows (prepayments, roles, changes,
+branches, outside records, visits), never typed twice. What counts as a large prepayment
+depends on the thresholds in force for the institution's county, so they are a required
+argument: the facts builder (``facts.py``) and every page that shows a derived figure pass
+the same thresholds, and show the same verdict. Each figure is one set-based query over
+all the institutions asked for, so the cost in queries is the same for one institution and
+for fifty thousand.
+
+``DerivedFigures`` carries every fact of the engine's ``Facts`` but the registry's own two
+(``REGISTRY_FACTS``), plus what only the institution page shows (``PAGE_ONLY``); a test
+holds the two classes together.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from .models import (
+from core.clock import months_before
+from core.db import fetch_values, id_array
+from screening.models import (
     BlacklistEntry,
     Branch,
     ChangeKind,
@@ -40,6 +46,8 @@ from .models import (
     VisitStatus,
 )
 
+from .engine import Thresholds
+
 ZERO = Decimal("0")
 COUNTED = (MatchStatus.MATCHED, MatchStatus.CONFIRMED)
 PREPAID_FEE_KINDS = (
@@ -47,7 +55,9 @@ PREPAID_FEE_KINDS = (
     PrepaymentKind.TOP_UP,
     PrepaymentKind.PREPAID_BED_FEE,
 )
-DEPOSIT_FALLBACK = Decimal("50000")
+# The facts the registry row gives (not the records), and what only the page shows.
+REGISTRY_FACTS = ("registered", "beds")
+PAGE_ONLY = ("large_payer_keys",)
 
 
 @dataclass
@@ -83,18 +93,6 @@ class DerivedFigures:
         return asdict(self)
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day ``months`` earlier (clamped to the month's end)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def _ids_filter(institution_ids, prefix="institution"):
     """A filter on the institution: a subquery for a queryset; for ids, their range alone
     when they fill at least half of it, else the ids as one array within their range.
@@ -119,31 +117,14 @@ def _ids_filter(institution_ids, prefix="institution"):
     return where
 
 
-def id_array(ids: list[int]) -> RawSQL:
-    """``ids`` as a one-parameter subquery for ``__in``.
-
-    A plain ``__in`` list is prepared value by value each time a query is built: for the
-    rating's chunks of thousands of ids and a dozen queries each, that cost more than
-    running the queries.
-    """
-    ids = [int(pk) for pk in ids]
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
-
-
 def derived_figures(
-    institution_ids, *, thresholds=None, today: date | None = None, payer_keys: bool = True
-):
-    """``{institution_id: DerivedFigures}`` for every institution asked for.
+    institution_ids, *, thresholds: Thresholds, today: date, payer_keys: bool = True
+) -> dict[int, DerivedFigures]:
+    """``{institution_id: DerivedFigures}`` for every institution asked for, with the
+    ``thresholds`` in force for them (``thresholds_for``) on ``today``.
 
     ``payer_keys=False`` leaves ``large_payer_keys`` empty (the rating does not read them).
     """
-    if thresholds is None:
-        from risklists.engine import Thresholds
-
-        thresholds = Thresholds()
-    today = today or timezone.localdate()
     if isinstance(institution_ids, QuerySet):
         ids = list(
             institution_ids.values_list("pk", flat=True)
@@ -205,8 +186,8 @@ def _prepayments(result, where, thresholds, payer_keys=True):
     # above the rounding error; PostgreSQL's numeric is exact.
     margin = ZERO if connection.vendor == "postgresql" else Decimal("0.000001")
     # Any investment-type payment, and any payment with a promised return, is large; prepaid
-    # fees above N months of the monthly fee (or the fixed amount when the fee is unknown),
-    # deposits above N months of the bed fee (or the fixed amount), are large in full.
+    # fees above N months of the monthly fee, deposits above N months of the bed fee, are
+    # large in full; where the fee is unknown, from the county's one fixed amount.
     per_payer = f"""
         SELECT institution_id, payer_key, fees + deposits + investments AS total,
             investments
@@ -233,7 +214,7 @@ def _prepayments(result, where, thresholds, payer_keys=True):
         margin,
         Decimal(thresholds.deposit_months),
         margin,
-        DEPOSIT_FALLBACK,
+        Decimal(thresholds.large_amount_fee_unknown),
         margin,
     ]
     if connection.vendor != "postgresql":
@@ -285,22 +266,6 @@ def _money(value) -> Decimal:
     if value is None:
         return ZERO
     return _exact(value).quantize(Decimal("0.01")) if isinstance(value, float) else Decimal(value)
-
-
-def fetch_values(queryset) -> list[tuple]:
-    """The rows of a ``values_list()`` queryset (never ``flat``), as tuples.
-
-    On PostgreSQL straight from the cursor: the driver already returns ints, strings,
-    booleans, dates and Decimals, and Django's handling of each row cost more than the
-    queries at province size. SQLite needs Django's converters (booleans, dates, Decimals).
-    """
-    db = connections[queryset.db]
-    if db.vendor != "postgresql":
-        return list(queryset)
-    sql, params = queryset.query.sql_with_params()
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _visits(result, where):

@@ -7,7 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.clock import months_before
 from institutions.models import Institution
+from risklists.engine import Facts, Thresholds
+from risklists.figures import PAGE_ONLY, REGISTRY_FACTS, DerivedFigures, derived_figures
 from screening.models import (
     BlacklistEntry,
     Branch,
@@ -27,7 +30,6 @@ from screening.models import (
     ScreeningVisit,
     VisitStatus,
 )
-from screening.selectors import derived_figures, months_before
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +50,9 @@ def pay(institution, payer, kind, amount, monthly_fee=None, refunded=0, promised
     )
 
 
-def figures_of(institution, **kwargs):
-    return derived_figures([institution.pk], today=TODAY, **kwargs)[institution.pk]
+def figures_of(institution, thresholds=None):
+    thresholds = thresholds or Thresholds()
+    return derived_figures([institution.pk], thresholds=thresholds, today=TODAY)[institution.pk]
 
 
 def test_institution_without_records_gets_neutral_figures(township):
@@ -301,7 +304,7 @@ def test_figures_take_the_same_queries_for_one_and_many_institutions(township, c
 
     def count(queryset):
         with CaptureQueriesContext(connection) as ctx:
-            result = derived_figures(queryset, today=TODAY)
+            result = derived_figures(queryset, today=TODAY, thresholds=Thresholds())
         assert all(f.large_prepayment_payers == 1 for f in result.values())
         return len(ctx.captured_queries)
 
@@ -311,3 +314,27 @@ def test_figures_take_the_same_queries_for_one_and_many_institutions(township, c
 def test_months_before_clamps_to_month_end():
     assert months_before(date(2026, 8, 31), 6) == date(2026, 2, 28)
     assert months_before(date(2026, 11, 23), 36) == date(2023, 11, 23)
+
+
+def test_every_fact_but_the_registrys_is_a_derived_figure_and_every_figure_a_fact():
+    """A field added to ``Facts`` but not derived from the records (or the reverse) would be
+    read by no rule, or rated from a default: this fails first."""
+    facts = Facts.field_names() - set(REGISTRY_FACTS)
+    figures = set(DerivedFigures.__dataclass_fields__) - set(PAGE_ONLY)
+
+    assert facts == figures
+    assert set(REGISTRY_FACTS) <= Facts.field_names()
+
+
+def test_the_thresholds_are_a_required_argument():
+    with pytest.raises(TypeError):
+        derived_figures([], today=TODAY)
+
+
+def test_a_deposit_with_unknown_bed_fee_is_large_from_the_countys_one_amount(township):
+    institution = InstitutionFactory(township=township)
+    pay(institution, "甲", PrepaymentKind.DEPOSIT, "20000")
+
+    assert figures_of(institution).large_prepayment_total == 0
+    strict = Thresholds(large_amount_fee_unknown=Decimal("10000"))
+    assert figures_of(institution, thresholds=strict).large_prepayment_total == Decimal("20000")
