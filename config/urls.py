@@ -5,18 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.audit_views import AuditLogView
-from core.home import home
-
 admin.site.site_header = _("Elder-care fraud risk screening — administration")
 admin.site.site_title = _("Administration")
 
 urlpatterns = [
-    path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("audit/", AuditLogView.as_view(), name="audit_log"),
+    path("", include("portal.urls")),
     path("institutions/", include("institutions.urls")),
     path("screening/", include("screening.urls")),
     path("risk/", include("risklists.urls")),

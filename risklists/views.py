@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import OrgUnit
-from core.attention import needs_attention
 from core.views import ObjectListView, PermissionRequiredMixin
 from institutions.models import Institution
 
@@ -40,11 +39,6 @@ class RiskListView(ObjectListView):
 
     def get_queryset(self):
         return selectors.risk_list(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["attention"] = needs_attention(self.request.user)  # 衡山县 第一时间
-        return context
 
 
 def _next_url(request, default):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "risklists",
     "disposal",
     "reporting",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.attention",
             ],
         },
     },

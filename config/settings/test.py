@@ -2,6 +2,8 @@
 
 from .base import *  # noqa: F403
 
+# The demo county, the synthetic province and the benchmarks are tested too.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from core.demo import DEMO_PASSWORD, DemoBuilder, demo_logins
+from devtools.demo import DEMO_PASSWORD, DemoBuilder, demo_logins
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.synthetic import PASSWORD, SyntheticBuilder, existing_size, username
+from devtools.synthetic import PASSWORD, SyntheticBuilder, existing_size, username
 
 
 class Command(BaseCommand):

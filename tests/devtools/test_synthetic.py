@@ -10,8 +10,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from core import synthetic
-from core.synthetic import SyntheticBuilder
+from devtools import synthetic
+from devtools.synthetic import SyntheticBuilder
 from disposal.models import DisposalAction, DisposalCase
 from institutions.models import Institution
 from institutions.validators import validate_credit_code, validate_id_number

@@ -34,7 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from core.demo import (
+from devtools.demo import (
     CHARGING,
     COMPANY_SUFFIX,
     DEMO_PASSWORD,

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from core import bench, synthetic
+from devtools import bench, synthetic
 
 ORDER = ["rate_all", "risk_list_page", "institution_list_page", "load", "weekly_pack"]
 

@@ -30,7 +30,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core import synthetic
+from devtools import synthetic
 
 PAGE_REPEATS = 7
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.attention import needs_attention
+from portal.attention import needs_attention
 from risklists import services
 from screening.models import Lead, LeadChannel
 from screening.services.leads import handle_lead, verify_lead
@@ -130,7 +130,7 @@ def test_only_the_county_section_gets_the_panel(client_for, township_user, leade
     red_proposal(township, township_user)
     for user in (township_user, leader):
         response = panel(client_for(user))
-        assert response.context["attention"] is None
+        assert not response.context["attention"]  # no panel data at all
         assert 'id="attention-panel"' not in response.content.decode()
 
 

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from core.bench import facts_floor
-from core.synthetic import SyntheticBuilder
+from devtools.bench import facts_floor
+from devtools.synthetic import SyntheticBuilder
 from institutions.models import Institution
 
 LINE = re.compile(

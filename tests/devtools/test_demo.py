@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
 from core import clock
-from core.demo import DEMO_PASSWORD, DemoBuilder
+from devtools.demo import DEMO_PASSWORD, DemoBuilder
 from institutions.models import Institution
 from institutions.validators import validate_credit_code, validate_id_number
 from risklists.engine import Thresholds
