@@ -388,7 +388,7 @@ def bench_weekly_pack() -> Result:
     import tempfile
     from pathlib import Path
 
-    from reporting.models import ReportSet
+    from reporting.choices import ReportSet
     from reporting.packs import write_pack
     from reporting.periods import ReportingWeek
 

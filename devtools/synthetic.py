@@ -61,14 +61,8 @@ from institutions.validators import (
     credit_code_check_char,
     id_number_check_char,
 )
-from reporting.models import (
-    GroupRole,
-    PlaceType,
-    PublicityActivity,
-    WeeklyReport,
-    WeeklyStatus,
-    WorkingGroupMember,
-)
+from reporting.choices import GroupRole, PlaceType, WeeklyStatus
+from reporting.models import PublicityActivity, WeeklyReport, WorkingGroupMember
 from reporting.periods import ReportingWeek
 from screening.models import (
     BlacklistEntry,

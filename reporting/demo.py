@@ -25,16 +25,8 @@ from accounts.models import OrgUnit, Role, UnitLevel, User
 from core import clock
 from institutions.models import Institution
 
-from .models import (
-    GroupRole,
-    PlaceType,
-    PublicityActivity,
-    ReportRun,
-    ReportSet,
-    RunStatus,
-    WeeklyReport,
-    WorkingGroupMember,
-)
+from .choices import GroupRole, PlaceType, ReportSet, RunStatus
+from .models import PublicityActivity, ReportRun, WeeklyReport, WorkingGroupMember
 from .periods import ReportingWeek, current_week, local_tz
 from .services import save_weekly_report
 

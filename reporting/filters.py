@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.filters import visible_townships
 
-from .models import PlaceType, PublicityActivity, ReportRun, ReportSet, RunStatus
+from .choices import PlaceType, ReportSet, RunStatus
+from .models import PublicityActivity, ReportRun
 
 
 class PublicityActivityFilterSet(django_filters.FilterSet):

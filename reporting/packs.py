@@ -23,7 +23,7 @@ from accounts.models import OrgUnit
 from accounts.viewers import UnitViewer
 from screening.four_looks import campaign_start
 
-from .models import ReportSet
+from .choices import ReportSet
 from .periods import ReportingWeek
 from .xlsx.district import Attachment, ReportContext
 

@@ -2,12 +2,12 @@
 
 from core.scoping import ScopedQuerySet
 
+from .choices import GroupRole, RunStatus
+
 
 class WorkingGroupMemberQuerySet(ScopedQuerySet):
     def in_group_order(self):
         """As the 附件1 list prints them: 组长, 副组长, 成员, 联络员, then the given order."""
-        from .models import GroupRole
-
         return self.select_related("unit").order_by(
             "unit__path", GroupRole.order_expression(), "order", "pk"
         )
@@ -32,6 +32,4 @@ class ReportRunQuerySet(ScopedQuerySet):
 
     def latest_done(self):
         """The newest finished pack of each set first (for the leaders' downloads)."""
-        from .models import RunStatus
-
         return self.filter(status=RunStatus.DONE).order_by("-year", "-week", "report_set")

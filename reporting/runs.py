@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -35,11 +36,14 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit, Role, UnitLevel
 from core import clock
 
-from .models import ReportRun, ReportSet, RunStatus
+from .choices import ReportSet, RunStatus
+from .models import ReportRun
 from .packs import PackFile, write_pack
 from .periods import ReportingWeek
 
 logger = logging.getLogger(__name__)
+# The Celery task that builds one run (tasks.py), by its registered name.
+BUILD_TASK = "reporting.build_report_run"
 
 
 def stale_after() -> timedelta:
@@ -130,11 +134,12 @@ def _is_live(run: ReportRun, now: datetime) -> bool:
 
 def dispatch(run: ReportRun) -> bool:
     """Send the run to a worker; False when the queue cannot be reached (the run stays
-    queued, with a note, and ``requeue_stale_runs`` sends it once the queue is back)."""
-    from . import tasks
+    queued, with a note, and ``requeue_stale_runs`` sends it once the queue is back).
 
+    The task is found by its registered name (``tasks.py`` registers it, imported when the
+    app is ready): the tasks call this module, so this module does not import them."""
     try:
-        tasks.build_report_run.delay(run.pk)
+        current_app.tasks[BUILD_TASK].delay(run.pk)
     except Exception as exc:  # the broker's connection errors differ by transport
         if settings.CELERY_TASK_ALWAYS_EAGER:
             raise

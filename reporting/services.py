@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import OrgUnit
 from core import clock
 
+from .choices import WeeklyStatus
 from .figures import frozen_results
-from .models import NARRATIVE_FIELDS, PublicityActivity, WeeklyReport, WeeklyStatus
+from .models import NARRATIVE_FIELDS, PublicityActivity, WeeklyReport
 from .periods import ReportingWeek, current_week, recent_weeks
 from .selectors import publicity_table
 

@@ -9,23 +9,19 @@ before it is built (``runs.claim``), so a duplicate or redelivered message does 
 
 from celery import shared_task
 
+from . import runs
 
-@shared_task(name="reporting.build_report_run", acks_late=True)
+
+@shared_task(name=runs.BUILD_TASK, acks_late=True)
 def build_report_run(run_id: int) -> str:
-    from . import runs
-
     return runs.build(run_id)
 
 
 @shared_task(name="reporting.build_weekly_packs", acks_late=True)
 def build_weekly_packs() -> list[int]:
-    from . import runs
-
     return [run.pk for run in runs.queue_weekly_packs()]
 
 
 @shared_task(name="reporting.requeue_stale_runs", acks_late=True)
 def requeue_stale_runs() -> list[int]:
-    from . import runs
-
     return runs.requeue_stale_runs()

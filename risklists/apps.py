@@ -12,21 +12,24 @@ class RisklistsConfig(AppConfig):
         # (on commit, as a Celery task). Imports write in bulk and send ``import_applied``.
         from screening.services.importing.service import import_applied
 
-        from . import signals
+        from . import receivers, signals
 
-        import_applied.connect(signals.import_applied, dispatch_uid="risklists-rerate-import")
+        import_applied.connect(receivers.import_applied, dispatch_uid="risklists-rerate-import")
+        signals.thresholds_saved.connect(
+            receivers.rerate_below_unit, dispatch_uid="risklists-rerate-thresholds"
+        )
 
         institution = apps.get_model("institutions", "Institution")
         for signal in (post_save, post_delete):
             signal.connect(
-                signals.institution_changed,
+                receivers.institution_changed,
                 sender=institution,
                 dispatch_uid=f"risklists-rerate-institution-{signal is post_save}",
             )
-            for label in signals.WATCHED_MODELS:
+            for label in receivers.WATCHED_MODELS:
                 model = apps.get_model(label)
                 signal.connect(
-                    signals.record_changed,
+                    receivers.record_changed,
                     sender=model,
                     dispatch_uid=f"risklists-rerate-{label}-{signal is post_save}",
                 )

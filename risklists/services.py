@@ -37,7 +37,7 @@ from .models import (
     result_digest,
 )
 from .querysets import in_force
-from .signals import rating_approved
+from .signals import rating_approved, thresholds_saved
 
 REASON_LENGTH = 100  # simple-history's history_change_reason column
 
@@ -548,7 +548,5 @@ def save_thresholds(*, user, thresholds: Thresholds, note: str = "") -> Threshol
         note=note.strip(),
         created_by=user,
     )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.rate_unit.delay(unit.pk))
+    thresholds_saved.send(sender=ThresholdVersion, version=version)
     return version

@@ -1,91 +1,19 @@
-"""What the rating tells other apps, and how it hears that an institution's data changed.
+"""What the rating announces. Declarations only: this module imports nothing of the app,
+so every module may send these without a loop.
 
-``rating_approved`` is sent (inside the approving transaction) whenever an institution's
-approved level is set: on approval, and when the county raises or lowers a level. The
-apps above listen (disposal creates the actions the level requires, 四级分类处置); the
-rating itself imports none of them.
-
-The receivers below re-rate an institution after a change to its registry row or to any
-screening record that the facts builder reads, once the transaction has committed.
+- ``rating_approved`` is sent (inside the approving transaction) whenever an institution's
+  approved level is set: on approval, and when the county raises or lowers a level. The
+  apps above listen (disposal creates the actions the level requires, 四级分类处置); the
+  rating itself imports none of them.
+- ``thresholds_saved`` is sent when a unit saves a new threshold version; the rating's own
+  receiver re-rates everything below the unit once the transaction has committed.
 """
 
-from django.db import connection, transaction
 from django.dispatch import Signal
 
 # Arguments: institution, level (the approved level now shown), assessment, user,
 # changed_at (when the level was set).
 rating_approved = Signal()
 
-
-# Screening models whose rows feed the facts builder (figures.py).
-WATCHED_MODELS = (
-    "screening.PrepaymentRecord",
-    "screening.ScreeningVisit",
-    "screening.PersonRole",
-    "screening.Branch",
-    "screening.RegistrationChange",
-    "screening.RelatedCompany",
-    "screening.FinancialSnapshot",
-    "screening.Lawsuit",
-    "screening.BlacklistEntry",
-    "screening.Complaint",
-    "screening.Lead",
-)
-
-
-class _Rerate:
-    """An on-commit callback that queues one re-rating; ``key`` lets a transaction queue
-    each institution (or person) once however many of its rows were saved."""
-
-    def __init__(self, key):
-        self.key = key
-
-    def __call__(self):
-        from . import tasks
-
-        kind, pk = self.key
-        if kind == "institution":
-            tasks.rate_institution.delay(pk)
-        else:
-            tasks.rate_person_institutions.delay(pk)
-
-
-def _already_queued(key) -> bool:
-    pending = getattr(connection, "run_on_commit", None) or ()
-    return any(getattr(entry[1], "key", None) == key for entry in pending)
-
-
-def queue_rerate(kind: str, pk) -> None:
-    if pk is None:
-        return
-    key = (kind, pk)
-    if connection.in_atomic_block and _already_queued(key):
-        return
-    transaction.on_commit(_Rerate(key))
-
-
-def institution_changed(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata: fixtures are rated by rate_all afterwards
-        return
-    queue_rerate("institution", instance.pk)
-
-
-def record_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    queue_rerate("institution", getattr(instance, "institution_id", None))
-    # A suit, blacklist entry or complaint about a person counts for every institution
-    # where that person holds a role; the task finds them (no query here).
-    person_id = getattr(instance, "person_id", None)
-    if person_id is not None and sender._meta.model_name != "personrole":
-        queue_rerate("person", person_id)
-
-
-def import_applied(sender, batch, **kwargs):
-    """An import wrote records in bulk (no save signals): once it has committed, re-rate
-    everything under the importing unit. Rating is idempotent and set-based, so the
-    institutions the import did not touch cost a little time and change nothing."""
-    from . import tasks
-
-    unit_id = batch.unit_id
-    transaction.on_commit(lambda: tasks.rate_unit.delay(unit_id))
+# Arguments: version (the ThresholdVersion saved).
+thresholds_saved = Signal()

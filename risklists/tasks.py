@@ -21,6 +21,8 @@ from celery import shared_task
 
 from institutions.models import Institution
 
+from . import services
+
 CHUNK = 10000  # a chunk of the nightly rating: ~150 MB at most, 14 queries per chunk
 
 
@@ -49,8 +51,6 @@ def rate_in_chunks(queryset, today: date | None = None, chunk: int = CHUNK) -> d
 
 
 def _rate_in_chunks(queryset, today: date | None, chunk: int) -> dict:
-    from . import services
-
     started = time.monotonic()
     levels: Counter = Counter()
     created = 0
@@ -73,8 +73,6 @@ def _rate_in_chunks(queryset, today: date | None, chunk: int) -> dict:
 @shared_task(name="risklists.rate_institution", acks_late=True)
 def rate_institution(institution_id: int) -> int:
     """Re-rate one institution; the number of new proposals stored (0 or 1)."""
-    from . import services
-
     queryset = Institution.objects.filter(pk=institution_id)
     if not queryset.exists():
         return 0
@@ -85,8 +83,6 @@ def rate_institution(institution_id: int) -> int:
 def rate_person_institutions(person_id: int) -> int:
     """Re-rate every institution where the person holds a current role."""
     from screening.models import PersonRole
-
-    from . import services
 
     queryset = Institution.objects.filter(
         pk__in=PersonRole.objects.filter(person_id=person_id, ended_on__isnull=True).values(

@@ -22,7 +22,8 @@ from institutions.models import Institution
 from screening.four_looks import of_townships, visible_townships
 from screening.models import ScreeningVisit, VisitStatus
 
-from ..models import PlaceType, PublicityActivity
+from ..choices import PlaceType
+from ..models import PublicityActivity
 
 # --- 附件5 publicity -------------------------------------------------------------------------
 

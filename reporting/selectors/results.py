@@ -38,7 +38,8 @@ from risklists.levels import Level
 from screening.four_looks import of_townships, visible_townships
 from screening.models import Lead, LeadStatus, ScreeningVisit, VisitStatus
 
-from ..models import WeeklyReport, WeeklyStatus
+from ..choices import WeeklyStatus
+from ..models import WeeklyReport
 from ..periods import ReportingWeek
 from .common import (
     ZERO,

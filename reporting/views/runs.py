@@ -16,8 +16,9 @@ from core.history import history_entries
 from core.views import ObjectDetailView, ObjectListView, ScopedQuerysetMixin
 
 from .. import runs
+from ..choices import ReportSet
 from ..filters import ReportRunFilterSet
-from ..models import ReportRun, ReportSet
+from ..models import ReportRun
 from ..periods import ReportingWeek, recent_weeks
 from ..tables import ReportRunTable
 from .common import HISTORY_EXCLUDED, XLSX

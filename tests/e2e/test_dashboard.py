@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from disposal.models import ActionStatus, DisposalAction, ZeroingEntry, ZeroingStatus
 from disposal.services import apply_level
-from reporting.models import ReportRun, ReportSet, RunStatus
+from reporting.choices import ReportSet, RunStatus
+from reporting.models import ReportRun
 from reporting.periods import current_week
 from screening.models import OfficialCount
 from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory

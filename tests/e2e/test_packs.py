@@ -5,7 +5,8 @@ import zipfile
 import pytest
 
 from reporting import packs
-from reporting.models import ReportRun, ReportSet, RunStatus
+from reporting.choices import ReportSet, RunStatus
+from reporting.models import ReportRun
 from reporting.periods import current_week
 from tests.factories import InstitutionFactory
 from tests.reporting.factories import PublicityActivityFactory

@@ -2,7 +2,8 @@
 
 import pytest
 
-from reporting.models import WeeklyReport, WeeklyStatus
+from reporting.choices import WeeklyStatus
+from reporting.models import WeeklyReport
 from reporting.periods import current_week
 from tests.reporting.factories import PublicityActivityFactory
 

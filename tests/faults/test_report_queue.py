@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from config.celery_app import app
 from reporting import packs, runs
-from reporting.models import ReportRun, ReportSet, RunStatus
+from reporting.choices import ReportSet, RunStatus
+from reporting.models import ReportRun
 from reporting.periods import ReportingWeek
 from tests.factories import InstitutionFactory
 from tests.reporting.factories import PublicityActivityFactory

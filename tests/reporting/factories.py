@@ -6,14 +6,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from reporting.models import (
-    GroupRole,
-    PlaceType,
-    PublicityActivity,
-    WeeklyReport,
-    WeeklyStatus,
-    WorkingGroupMember,
-)
+from reporting.choices import GroupRole, PlaceType, WeeklyStatus
+from reporting.models import PublicityActivity, WeeklyReport, WorkingGroupMember
 from tests.factories import CountyFactory, TownshipFactory
 
 

@@ -20,7 +20,7 @@ from disposal.models import (
     ZeroingStatus,
 )
 from institutions.models import Institution
-from reporting.models import GroupRole, PlaceType
+from reporting.choices import GroupRole, PlaceType
 from reporting.periods import ReportingWeek
 from reporting.selectors import (
     disposal_progress_rows,
@@ -565,7 +565,7 @@ def lead(unit, received_on, status=LeadStatus.RECEIVED, handled_on=None, fed_bac
 
 @pytest.fixture
 def results(township, other_township, township_user, county_user):
-    from reporting.models import WeeklyStatus
+    from reporting.choices import WeeklyStatus
     from tests.reporting.factories import WeeklyReportFactory
     from tests.screening.factories import SubmittedVisitFactory
 

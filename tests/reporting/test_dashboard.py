@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from disposal.models import ActionStatus, DisposalAction, ZeroingEntry, ZeroingStatus
 from disposal.services import apply_level
-from reporting.models import ReportRun, ReportSet, RunStatus
+from reporting.choices import ReportSet, RunStatus
+from reporting.models import ReportRun
 from reporting.periods import current_week
 from risklists.engine import level_rank
 from risklists.models import Assessment, ChangeKind, LevelChange, RatingState, ReviewState

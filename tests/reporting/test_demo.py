@@ -8,17 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import OrgUnit, UnitLevel, User
+from reporting.choices import GroupRole, PlaceType, ReportSet, RunStatus
 from reporting.demo import build_reporting_demo
-from reporting.models import (
-    GroupRole,
-    PlaceType,
-    PublicityActivity,
-    ReportRun,
-    ReportSet,
-    RunStatus,
-    WeeklyReport,
-    WorkingGroupMember,
-)
+from reporting.models import PublicityActivity, ReportRun, WeeklyReport, WorkingGroupMember
 from reporting.periods import current_week
 from reporting.services import SubmissionState, week_statuses
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reporting.choices import PlaceType
 from reporting.forms import PublicityActivityForm
-from reporting.models import PlaceType, PublicityActivity
+from reporting.models import PublicityActivity
 
 from .factories import PublicityActivityFactory
 

@@ -14,7 +14,8 @@ from kombu.exceptions import OperationalError
 from openpyxl import load_workbook
 
 from reporting import packs, runs, tasks
-from reporting.models import ReportRun, ReportSet, RunStatus
+from reporting.choices import ReportSet, RunStatus
+from reporting.models import ReportRun
 from reporting.periods import ReportingWeek
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
 

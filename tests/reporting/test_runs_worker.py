@@ -9,7 +9,8 @@ from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from reporting import packs, runs
-from reporting.models import ReportRun, ReportSet, RunStatus
+from reporting.choices import ReportSet, RunStatus
+from reporting.models import ReportRun
 from reporting.periods import ReportingWeek
 from tests.factories import InstitutionFactory
 from tests.workers import wait_for

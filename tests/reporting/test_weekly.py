@@ -10,8 +10,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from reporting import services
+from reporting.choices import PlaceType, WeeklyStatus
 from reporting.forms import WeeklyReportForm
-from reporting.models import PlaceType, WeeklyReport, WeeklyStatus, person_count
+from reporting.models import WeeklyReport, person_count
 from reporting.periods import ReportingWeek, current_week
 from reporting.services import SubmissionState
 

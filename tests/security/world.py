@@ -255,7 +255,8 @@ class World:
 
     def report_run(self, place):
         from reporting import runs
-        from reporting.models import ReportRun, ReportSet
+        from reporting.choices import ReportSet
+        from reporting.models import ReportRun
 
         def built():
             # A finished pack, so that its downloads are reachable by those who may.

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import OrgUnit, UnitLevel
-from reporting.models import ReportSet
+from reporting.choices import ReportSet
 from reporting.packs import write_pack
 from reporting.periods import ReportingWeek
 

@@ -1,0 +1,56 @@
+"""The enumerations of reporting (NetBox keeps an app's choices in ``choices.py`` too): the
+models use them, and so do the querysets, without importing the models."""
+
+from django.db import models
+from django.db.models import Case, Value, When
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupRole(models.TextChoices):
+    # 区县方案·加强组织领导: 组长、副组长、成员, 并安排专人负责工作联络.
+    LEADER = "leader", _("Group leader")
+    DEPUTY = "deputy", _("Deputy group leader")
+    MEMBER = "member", _("Group member")
+    LIAISON = "liaison", _("Liaison officer")
+
+    @classmethod
+    def order_expression(cls):
+        return Case(
+            *[When(role=value, then=Value(i)) for i, value in enumerate(cls.values)],
+            default=Value(len(cls.values)),
+            output_field=models.IntegerField(),
+        )
+
+
+class PlaceType(models.TextChoices):
+    # 区县方案 "三进": 进村、进社区、进养老服务机构.
+    VILLAGE = "village", _("Into a village")
+    COMMUNITY = "community", _("Into a community")
+    INSTITUTION = "institution", _("Into an elder-care institution")
+    # 衡山县方案 §二.四: 走进公园、走进广场等老年人聚集的场所开展宣传. Not one of the "三进":
+    # 附件5 counts it in a column of its own.
+    GATHERING_PLACE = (
+        "gathering_place",
+        _("Into a park, square or other place where elders gather"),
+    )
+
+
+class WeeklyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class ReportSet(models.TextChoices):
+    """The sets of spreadsheets the product produces, each from its plan's attachments."""
+
+    # 区县方案·加强信息报送: 周报送 — attachment tables 1–6 of the district plan.
+    DISTRICT_WEEKLY = "district_weekly", _("Weekly pack (district plan, attachments 1–6)")
+    # 山民发〔2022〕1号: 附件1–5 of the 衡山县 baseline screening.
+    BASELINE = "baseline", _("Baseline screening pack (衡山县 plan, attachments 1–5)")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
