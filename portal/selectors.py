@@ -1,0 +1,39 @@
+"""Reads of the project's own pages: what the home page shows each role, and what needs the
+county section's attention now (``attention.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from institutions.models import Institution
+from institutions.selectors import incomplete_institutions, incomplete_q, township_summary
+
+RECENT = 8
+
+
+@dataclass
+class Home:
+    townships: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+    incomplete: list = field(default_factory=list)
+    recent: list = field(default_factory=list)
+
+
+def home(user) -> Home:
+    """The user's townships with their counts and totals, the records still incomplete and
+    the last ones changed: a constant number of queries whatever the registry's size."""
+    visible = Institution.objects.visible_to(user).active()
+    rows = list(township_summary(user))
+    totals = {
+        "institutions": sum(r.n_institutions for r in rows),
+        "venues": sum(r.n_venues for r in rows),
+        "beds": sum(r.n_beds or 0 for r in rows),
+        "residents": sum(r.n_residents or 0 for r in rows),
+        "incomplete": visible.filter(incomplete_q()).count(),
+    }
+    return Home(
+        townships=rows,
+        totals=totals,
+        incomplete=list(incomplete_institutions(user)),
+        recent=list(visible.select_related("township").order_by("-updated_at")[:RECENT]),
+    )
