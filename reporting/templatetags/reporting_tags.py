@@ -2,7 +2,7 @@ from django import template
 
 from core import clock
 
-from .. import services
+from ..selectors import weekly
 
 register = template.Library()
 
@@ -12,5 +12,5 @@ def weekly_report_reminder(context):
     """The Tuesday banner for a township that has not submitted this week's report yet."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    week = services.reminder_week(user, clock.now()) if user is not None else None
+    week = weekly.reminder_week(user, clock.now()) if user is not None else None
     return {"week": week}

@@ -16,7 +16,7 @@ from ..figures import publicity_values, result_values
 from ..forms import WeeklyReportForm
 from ..models import SUMMARY_MAX_CHARS, WeeklyReport
 from ..periods import ReportingWeek, current_week
-from ..selectors import PublicityFigures, publicity_table
+from ..selectors import PublicityFigures, publicity_table, weekly
 from .common import HISTORY_EXCLUDED, week_from_param
 
 
@@ -25,21 +25,21 @@ class WeeklyListView(View):
 
     def get(self, request):
         now = clock.now()
-        township = services.reporting_township(request.user)
+        township = weekly.reporting_township(request.user)
         context = {
             "now": now,
             "current": current_week(now),
-            "reminder": services.reminder_week(request.user, now),
+            "reminder": weekly.reminder_week(request.user, now),
         }
         if township is not None:
             context.update(
                 township=township,
-                statuses=services.township_weeks(request.user, township, now),
+                statuses=weekly.township_weeks(request.user, township, now),
                 can_write=request.user.can_edit_registry,
             )
         else:
             week = week_from_param(request.GET.get("week"), now)
-            statuses = services.week_statuses(request.user, week, now)
+            statuses = weekly.week_statuses(request.user, week, now)
             counts = {}
             for status in statuses:
                 counts[status.state] = counts.get(status.state, 0) + 1
@@ -47,8 +47,8 @@ class WeeklyListView(View):
                 week=week,
                 statuses=statuses,
                 counts=[
-                    (state, counts.get(state, 0), services.STATE_STYLES[state])
-                    for state in services.SubmissionState
+                    (state, counts.get(state, 0), weekly.STATE_STYLES[state])
+                    for state in weekly.SubmissionState
                 ],
                 previous_week=week.previous(),
                 next_week=week.next(),
@@ -62,7 +62,7 @@ class WeeklyEditView(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.can_edit_registry:
             raise PermissionDenied(_("Your role does not allow this."))
-        self.township = services.reporting_township(request.user)
+        self.township = weekly.reporting_township(request.user)
         if self.township is None:
             raise PermissionDenied(_("Only a township or street submits the weekly report."))
         try:
@@ -128,7 +128,7 @@ class WeeklyEditView(View):
             "publicity": publicity_values(figures),
             "max_chars": SUMMARY_MAX_CHARS,
             "is_late": self.week.is_due(self.now),
-            "reminder": services.reminder_week(request.user, self.now),
+            "reminder": weekly.reminder_week(request.user, self.now),
         }
         return render(request, "reporting/weekly_form.html", context, status=status)
 
@@ -149,18 +149,18 @@ class WeeklyDetailView(ObjectDetailView):
             figures = publicity_table(
                 self.request.user, week.first_day, week.last_day, townships=[report.township]
             ).rows[0]
-        state = services.submission_state(report, week, now)
+        state = weekly.submission_state(report, week, now)
         context.update(
             week=week,
             publicity=publicity_values(figures),
             frozen=report.is_submitted and bool(report.publicity_figures),
             results=result_values(report, self.request.user),
-            state=services.SubmissionState(state),
-            state_style=services.STATE_STYLES[state],
+            state=weekly.SubmissionState(state),
+            state_style=weekly.STATE_STYLES[state],
             can_write=(
                 not report.is_submitted
                 and self.request.user.can_edit_registry
-                and services.reporting_township(self.request.user) == report.township
+                and weekly.reporting_township(self.request.user) == report.township
             ),
             history=history_entries(WeeklyReport, report.history.all(), HISTORY_EXCLUDED),
         )

@@ -12,7 +12,7 @@ from reporting.choices import GroupRole, PlaceType, ReportSet, RunStatus
 from reporting.demo import build_reporting_demo
 from reporting.models import PublicityActivity, ReportRun, WeeklyReport, WorkingGroupMember
 from reporting.periods import current_week
-from reporting.services import SubmissionState, week_statuses
+from reporting.selectors.weekly import SubmissionState, week_statuses
 
 pytestmark = pytest.mark.django_db
 

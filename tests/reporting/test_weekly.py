@@ -14,7 +14,8 @@ from reporting.choices import PlaceType, WeeklyStatus
 from reporting.forms import WeeklyReportForm
 from reporting.models import WeeklyReport, person_count
 from reporting.periods import ReportingWeek, current_week
-from reporting.services import SubmissionState
+from reporting.selectors import weekly
+from reporting.selectors.weekly import SubmissionState
 
 from .conftest import shanghai
 from .factories import PublicityActivityFactory, WeeklyReportFactory
@@ -130,7 +131,7 @@ def test_submitting_before_the_deadline_is_on_time(township_user, township):
 
     assert report.status == WeeklyStatus.SUBMITTED
     assert report.submitted_by == township_user
-    assert services.submission_state(report, WEEK, WEDNESDAY) == SubmissionState.ON_TIME
+    assert weekly.submission_state(report, WEEK, WEDNESDAY) == SubmissionState.ON_TIME
     assert report.history.first().history_user == township_user
 
 
@@ -141,7 +142,7 @@ def test_submitting_after_the_deadline_is_late(township_user):
     )
 
     assert report.is_late
-    assert services.submission_state(report, WEEK, WEDNESDAY) == SubmissionState.LATE
+    assert weekly.submission_state(report, WEEK, WEDNESDAY) == SubmissionState.LATE
 
 
 @pytest.mark.django_db
@@ -150,9 +151,9 @@ def test_a_draft_is_missing_after_the_deadline_and_not_yet_due_before(township_u
         user=township_user, week=WEEK, summary="草稿", results={}, now=TUESDAY_MORNING
     )
 
-    assert services.submission_state(draft, WEEK, BEFORE_DEADLINE) == SubmissionState.NOT_DUE
-    assert services.submission_state(draft, WEEK, AFTER_DEADLINE) == SubmissionState.MISSING
-    assert services.submission_state(None, WEEK, AFTER_DEADLINE) == SubmissionState.MISSING
+    assert weekly.submission_state(draft, WEEK, BEFORE_DEADLINE) == SubmissionState.NOT_DUE
+    assert weekly.submission_state(draft, WEEK, AFTER_DEADLINE) == SubmissionState.MISSING
+    assert weekly.submission_state(None, WEEK, AFTER_DEADLINE) == SubmissionState.MISSING
 
 
 @pytest.mark.django_db
@@ -298,10 +299,8 @@ def test_week_statuses_show_on_time_late_missing_and_not_yet_due(
         township=other_township, status=WeeklyStatus.SUBMITTED, submitted_at=AFTER_DEADLINE
     )
 
-    after = {s.township: s.state for s in services.week_statuses(county_user, WEEK, WEDNESDAY)}
-    before = {
-        s.township: s.state for s in services.week_statuses(county_user, WEEK, BEFORE_DEADLINE)
-    }
+    after = {s.township: s.state for s in weekly.week_statuses(county_user, WEEK, WEDNESDAY)}
+    before = {s.township: s.state for s in weekly.week_statuses(county_user, WEEK, BEFORE_DEADLINE)}
 
     assert after == {
         township: SubmissionState.ON_TIME,
