@@ -15,12 +15,10 @@ file are errors, since one of them is a mistake.
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.scoping import propagate_scope
 from institutions.models import Institution, LegalForm, Ownership, RegistrationStatus
+from institutions.services import save_institutions_bulk
 
 from ...models import (
     BlacklistEntry,
@@ -52,7 +50,7 @@ from .columns import (
     YesNo,
     squeeze,
 )
-from .spec import BULK_BATCH_SIZE, CREATE, SKIP, UPDATE, ImportContext, ImportSpec, Row
+from .spec import CREATE, SKIP, UPDATE, ImportContext, ImportSpec, Row
 from .spec import change_reason as history_reason
 
 ID_NUMBER = Column(
@@ -990,40 +988,16 @@ class RosterImport(ImportSpec):
         )
 
     def write(self, rows, ctx):
-        created = [r.instance for r in rows if r.action == CREATE]
-        updated = [r.instance for r in rows if r.action == UPDATE]
-        now = timezone.now()
-        for institution in created + updated:
-            # Institution.save() would set it: the path of the village, else the township.
-            institution.scope_path = (institution.village or institution.township).path
-            institution.updated_at = now
-        reason = history_reason(ctx)
-        if created:
-            bulk_create_with_history(
-                created,
-                Institution,
-                batch_size=BULK_BATCH_SIZE,
-                default_user=ctx.user,
-                default_change_reason=reason,
-            )
-        if updated:
-            changed = {f for r in rows if r.action == UPDATE for f in r.resolved["changed"]}
-            if "township" in changed:
-                changed |= {"village", "scope_path"}
-            bulk_update_with_history(
-                updated,
-                Institution,
-                sorted(changed | {"updated_at"}),
-                batch_size=BULK_BATCH_SIZE,
-                default_user=ctx.user,
-                default_change_reason=reason,
-            )
-            # An institution moved to another township takes its records along (rare: one
-            # set of updates per moved institution).
-            for row in rows:
-                if row.action == UPDATE and "township" in row.resolved["changed"]:
-                    propagate_scope(row.instance)
-        return len(created) + len(updated)
+        # The registry's own bulk service: it sets scope_path by the model's rule, records
+        # the history and moves the records of an institution whose township changed.
+        updates = [r for r in rows if r.action == UPDATE]
+        return save_institutions_bulk(
+            user=ctx.user,
+            created=[r.instance for r in rows if r.action == CREATE],
+            updated=[r.instance for r in updates],
+            fields={name for r in updates for name in r.resolved["changed"]},
+            reason=history_reason(ctx),
+        )
 
 
 SPECS: dict[str, ImportSpec] = {
