@@ -22,7 +22,10 @@ from core.views import ObjectListView, PermissionRequiredMixin
 
 from ..forms.imports import ImportUploadForm
 from ..models import ImportBatch, ImportKind, ImportStatus, MatchStatus
-from ..services import importing, matching
+from ..services import matching
+from ..services.importing.kinds import SPECS
+from ..services.importing.service import PREVIEW_ROWS, apply_batch, stage_import
+from ..services.importing.template import template_workbook
 from ..tables.imports import ImportBatchTable, status_badge
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,11 +60,11 @@ class ImportUploadView(CountySectionMixin, FormView):
 
     def get_initial(self):
         kind = self.request.GET.get("kind")
-        return {"kind": kind} if kind in importing.SPECS else {}
+        return {"kind": kind} if kind in SPECS else {}
 
     def form_valid(self, form):
         try:
-            batch = importing.stage_import(
+            batch = stage_import(
                 user=self.request.user,
                 kind=form.cleaned_data["kind"],
                 uploaded=form.cleaned_data["file"],
@@ -80,7 +83,7 @@ class ImportUploadView(CountySectionMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Import a spreadsheet")
         context["kinds"] = [
-            (kind, label, importing.SPECS[kind].columns) for kind, label in ImportKind.choices
+            (kind, label, SPECS[kind].columns) for kind, label in ImportKind.choices
         ]
         return context
 
@@ -106,8 +109,8 @@ class ImportPreviewView(CountySectionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         batch, user = self.object, self.request.user
-        spec = importing.SPECS[batch.kind]
-        shown = [item for item in batch.payload if "display" in item][: importing.PREVIEW_ROWS]
+        spec = SPECS[batch.kind]
+        shown = [item for item in batch.payload if "display" in item][:PREVIEW_ROWS]
         present = {name for item in shown for name in item["display"]}
         columns = [c for c in spec.columns if c.field in present]
         actions = Counter(item.get("action", "create") for item in batch.payload)
@@ -149,7 +152,7 @@ class ImportApplyView(CountySectionMixin, View):
     def post(self, request, pk):
         batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         try:
-            batch = importing.apply_batch(user=request.user, batch=batch)
+            batch = apply_batch(user=request.user, batch=batch)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -166,10 +169,10 @@ class ImportTemplateView(CountySectionMixin, View):
     """An empty workbook with the expected headers, and a sheet explaining each column."""
 
     def get(self, request, kind):
-        if kind not in importing.SPECS:
+        if kind not in SPECS:
             raise Http404
         label = ImportKind(kind).label
-        response = HttpResponse(importing.template_workbook(kind), content_type=XLSX)
+        response = HttpResponse(template_workbook(kind), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{_('Import template')}-{label}.xlsx"
         )
