@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit
+from accounts.selectors import visible_townships
 from core import clock
 
 from .figures import frozen_results
@@ -161,8 +162,6 @@ class WeekStatus:
 
 def week_statuses(user, week: ReportingWeek, now: datetime | None = None) -> list[WeekStatus]:
     """Every visible township's state for ``week`` (the county's view); two queries."""
-    from screening.four_looks import visible_townships
-
     now = now or clock.now()
     townships = visible_townships(user)
     reports = {

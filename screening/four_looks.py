@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit, UnitLevel
+from accounts.selectors import visible_townships
 from institutions.models import Institution, RegistrationStatus
 from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q, large_q
 
@@ -69,15 +70,6 @@ def new_since_q(since: date) -> Q:
 
 def candidates_q() -> Q:
     return Q(institution__isnull=True, match_status__in=CANDIDATE_STATUSES)
-
-
-def visible_townships(user):
-    """The townships the review has rows for; a village user gets their township's row."""
-    # In the order of the administrative division codes, as the statistics list them.
-    townships = list(OrgUnit.objects.visible_to(user).townships().order_by("code", "name"))
-    if not townships and user.unit_id and user.unit.township is not None:
-        townships = [user.unit.township]
-    return townships
 
 
 def of_townships(queryset, rows, chosen: bool, field: str = "township_id"):

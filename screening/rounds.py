@@ -21,10 +21,11 @@ from datetime import date
 from django.db.models import Count, Q
 
 from accounts.models import path_ids
+from accounts.selectors import visible_townships
 from core import clock
 from institutions.models import Institution
 
-from .four_looks import campaign_start, of_townships, visible_townships
+from .four_looks import campaign_start, of_townships
 from .models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
 
 KINDS: tuple[str, ...] = tuple(ScreeningRound.values)

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.selectors import visible_townships
 from core import clock
 from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
@@ -29,7 +30,7 @@ class ReviewMixin:
     def period(self, request, default_since=None, townships=None):
         """The campaign start defaults to the first round's start (gap G1), else 1 January."""
         if townships is None:
-            townships = four_looks.visible_townships(request.user)
+            townships = visible_townships(request.user)
         form = ReviewPeriodForm(request.GET or None, townships=townships)
         if default_since is None:
             default_since = rounds.review_start(request.user)
@@ -51,7 +52,7 @@ class ReviewMixin:
 class FourLooksView(ReviewMixin, View):
     def get(self, request):
         today = clock.today()
-        townships = four_looks.visible_townships(request.user)
+        townships = visible_townships(request.user)
         # Each round in force: what is left to cover and the days left (gap G1).
         progress = rounds.round_progress(request.user, townships, today)
         default_since = rounds.review_start(request.user, today, progress.own)
@@ -231,7 +232,7 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
     template_name = "screening/review/official_count_form.html"
 
     def get_township(self, request, pk):
-        townships = {t.pk: t for t in four_looks.visible_townships(request.user)}
+        townships = {t.pk: t for t in visible_townships(request.user)}
         if pk not in townships:
             raise Http404
         return townships[pk]

@@ -9,7 +9,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .. import four_looks, spot_checks
+from accounts.selectors import visible_townships
+
+from .. import spot_checks
 from ..forms.spot_checks import SpotCheckDrawForm
 from ..models import ScreeningRound, SpotCheckDraw
 from ..services.spot_checks import can_draw, draw_spot_check, replay
@@ -28,7 +30,7 @@ class SpotCheckListView(View):
         return render(request, self.template_name, context)
 
     def form(self, request, data=None):
-        townships = four_looks.visible_townships(request.user)
+        townships = visible_townships(request.user)
         return SpotCheckDrawForm(data, townships=townships)
 
     def get(self, request):
