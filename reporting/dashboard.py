@@ -25,7 +25,7 @@ from disposal.selectors import board
 from institutions.models import Institution
 from risklists.levels import LEVELS_DOWN, LIST_LEVELS, Level
 from risklists.selectors import approved_level_at
-from screening.four_looks import campaign_start, township_review
+from screening.selectors.four_looks import campaign_start, township_review
 
 from .models import ReportRun
 from .periods import ReportingWeek, recent_weeks

@@ -25,8 +25,8 @@ from accounts.selectors import visible_townships
 from core import clock
 from institutions.models import Institution
 
-from .four_looks import campaign_start, of_townships
 from .models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
+from .selectors.four_looks import campaign_start, of_townships
 
 KINDS: tuple[str, ...] = tuple(ScreeningRound.values)
 

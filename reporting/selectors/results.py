@@ -36,8 +36,8 @@ from accounts.selectors import visible_townships
 from disposal.models import Assistance, RefundRecord, Resettlement, Transfer
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
-from screening.four_looks import of_townships
 from screening.models import Lead, LeadStatus, ScreeningVisit, VisitStatus
+from screening.selectors.four_looks import of_townships
 
 from ..models import WeeklyReport, WeeklyStatus
 from ..periods import ReportingWeek

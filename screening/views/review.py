@@ -17,9 +17,11 @@ from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
 from institutions.tables import SHORT_STATUS
 
-from .. import four_looks, rounds
+from .. import rounds
 from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
-from ..models import OfficialCount, ScreeningRound, SharedListEntry
+from ..models import ScreeningRound, SharedListEntry
+from ..selectors import four_looks
+from ..services.four_looks import save_official_count, verify_candidate
 
 PAGE_SIZE = 50
 
@@ -205,7 +207,7 @@ class CandidateVerifyView(PermissionRequiredMixin, View):
         form = CandidateVerifyForm(request.POST)
         if form.is_valid():
             try:
-                four_looks.verify_candidate(
+                verify_candidate(
                     user=request.user,
                     entry=entry,
                     outcome=form.cleaned_data["outcome"],
@@ -238,23 +240,18 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
         return townships[pk]
 
     def render(self, request, township, form):
-        counts = OfficialCount.objects.visible_to(request.user).filter(unit=township)
+        counts = four_looks.official_counts(request.user, township)
         context = {
             "title": _("Official count of %(township)s") % {"township": township.name},
             "township": township,
             "form": form,
-            "counts": counts.select_related("created_by").order_by("-as_of", "-pk")[:20],
+            "counts": counts[:20],
         }
         return render(request, self.template_name, context)
 
     def get(self, request, township_pk):
         township = self.get_township(request, township_pk)
-        latest = (
-            OfficialCount.objects.visible_to(request.user)
-            .filter(unit=township)
-            .order_by("-as_of", "-pk")
-            .first()
-        )
+        latest = four_looks.latest_official_count(request.user, township)
         form = OfficialCountForm(initial={"institutions": latest.institutions} if latest else None)
         return self.render(request, township, form)
 
@@ -263,7 +260,7 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
         form = OfficialCountForm(request.POST)
         if form.is_valid():
             try:
-                four_looks.save_official_count(
+                save_official_count(
                     user=request.user,
                     township=township,
                     as_of=form.cleaned_data["as_of"],

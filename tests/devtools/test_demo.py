@@ -13,7 +13,6 @@ from institutions.models import Institution
 from institutions.validators import validate_credit_code, validate_id_number
 from risklists.engine import Thresholds
 from risklists.figures import derived_figures
-from screening import four_looks
 from screening.models import (
     BlacklistEntry,
     Branch,
@@ -37,6 +36,7 @@ from screening.models import (
     VisitMethod,
     VisitStatus,
 )
+from screening.selectors import four_looks
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import visible_townships
-from screening import four_looks
 from screening.models import (
     MatchStatus,
     OfficialCount,
@@ -19,6 +18,7 @@ from screening.models import (
     SharedListSource,
     VisitStatus,
 )
+from screening.selectors import four_looks
 from tests.factories import InstitutionFactory, TownshipFactory, UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
