@@ -17,10 +17,9 @@ from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
 from institutions.tables import SHORT_STATUS
 
-from .. import rounds
 from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
 from ..models import ScreeningRound, SharedListEntry
-from ..selectors import four_looks
+from ..selectors import four_looks, rounds
 from ..services.four_looks import save_official_count, verify_candidate
 
 PAGE_SIZE = 50
@@ -30,7 +29,7 @@ class ReviewMixin:
     """Reads ``since`` (the campaign start) and ``township`` from the query string."""
 
     def period(self, request, default_since=None, townships=None):
-        """The campaign start defaults to the first round's start (gap G1), else 1 January."""
+        """The campaign start defaults to the first round's start (全面摸排), else 1 January."""
         if townships is None:
             townships = visible_townships(request.user)
         form = ReviewPeriodForm(request.GET or None, townships=townships)
@@ -55,7 +54,7 @@ class FourLooksView(ReviewMixin, View):
     def get(self, request):
         today = clock.today()
         townships = visible_townships(request.user)
-        # Each round in force: what is left to cover and the days left (gap G1).
+        # Each round in force: what is left to cover and the days left (衡山县 §一.二 第五).
         progress = rounds.round_progress(request.user, townships, today)
         default_since = rounds.review_start(request.user, today, progress.own)
         form, since = self.period(request, default_since, townships)[:2]

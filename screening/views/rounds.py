@@ -1,4 +1,5 @@
-"""The windows of the screening rounds: set by the county section, read by everyone (gap G1)."""
+"""The windows of the screening rounds (衡山县 §一.二 第五, §三): set by the county section,
+read by everyone."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +10,9 @@ from django.views import View
 
 from core import clock
 
-from .. import rounds
 from ..forms.rounds import CampaignRoundsForm
 from ..models import CampaignRound, ScreeningRound
+from ..selectors import rounds
 from ..services.rounds import can_set_campaign_rounds, save_campaign_rounds
 
 

@@ -1,5 +1,5 @@
-"""Spot checks (随机检查, 抽查; gap G9): the county section draws, everyone reads the draws of
-their unit and goes to visit the institutions drawn."""
+"""Spot checks (随机检查, 抽查; 衡山县 §三.三): the county section draws, everyone reads the
+draws of their unit and goes to visit the institutions drawn."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,9 +11,9 @@ from django.views import View
 
 from accounts.selectors import visible_townships
 
-from .. import spot_checks
 from ..forms.spot_checks import SpotCheckDrawForm
 from ..models import ScreeningRound, SpotCheckDraw
+from ..selectors import spot_checks
 from ..services.spot_checks import can_draw, draw_spot_check, replay
 
 PAGE_SIZE = 20

@@ -160,7 +160,7 @@ def test_demo_gives_the_four_looks_review_something_to_find():
 
 
 def test_demo_county_has_round_windows_with_something_overdue_and_something_open():
-    from screening import rounds
+    from screening.selectors import rounds
 
     # A day well into the campaign: on 2 January no round could be overdue yet.
     today = date(2026, 6, 16)

@@ -1,4 +1,4 @@
-"""Where each township stands against the county's round windows (gap G1).
+"""Where each township stands against the county's round windows.
 
 衡山县 §一.二 第五: 各乡镇要在2022年1月20日前，扎实完成本轮摸底排查; §三: 全面摸排阶段(1月20日前),
 暗访督查阶段(1月15日-25日). District §二(二)一: "回头看"…确保5月底前完成复查工作.
@@ -25,8 +25,8 @@ from accounts.selectors import visible_townships
 from core import clock
 from institutions.models import Institution
 
-from .models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
-from .selectors.four_looks import campaign_start, of_townships
+from ..models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
+from .four_looks import campaign_start, of_townships
 
 KINDS: tuple[str, ...] = tuple(ScreeningRound.values)
 
