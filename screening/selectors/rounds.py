@@ -67,6 +67,15 @@ def user_windows(user) -> dict[str, CampaignRound]:
     return windows_for_paths(user, [user.unit.path])[user.unit.path]
 
 
+def own_windows(user) -> dict[str, CampaignRound]:
+    """The windows the user's own unit has set (not those it follows), for the form that
+    changes them."""
+    if user.unit_id is None:
+        return {}
+    rows = CampaignRound.objects.visible_to(user).filter(unit_id=user.unit_id).order_by()
+    return {window.kind: window for window in rows}
+
+
 def review_start(user, today: date | None = None, windows=None) -> date:
     """The "四看" review's campaign start: the first round's start once it has begun (the plans'
     campaign is the round of 全面摸排), else ``four_looks.campaign_start`` (1 January).
