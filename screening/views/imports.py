@@ -22,6 +22,7 @@ from core.views import ObjectListView, PermissionRequiredMixin
 
 from ..forms.imports import ImportUploadForm
 from ..models import ImportBatch, ImportKind, ImportStatus, MatchStatus
+from ..selectors import outside
 from ..services import matching
 from ..services.importing.kinds import SPECS
 from ..services.importing.service import PREVIEW_ROWS, apply_batch, stage_import
@@ -50,7 +51,7 @@ class ImportListView(CountySectionMixin, ObjectListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pending_matches"] = sum(matching.pending_counts(self.request.user).values())
+        context["pending_matches"] = sum(outside.pending_counts(self.request.user).values())
         return context
 
 
@@ -140,9 +141,9 @@ class ImportPreviewView(CountySectionMixin, DetailView):
         return context
 
     def match_summary(self, batch):
-        if batch.status != ImportStatus.APPLIED or batch.kind not in matching.BATCH_MODELS:
+        if batch.status != ImportStatus.APPLIED or batch.kind not in outside.BATCH_MODELS:
             return None
-        counts = matching.batch_summary(batch)
+        counts = outside.batch_summary(batch)
         return [(status.label, counts.get(status.value, 0), status.value) for status in MatchStatus]
 
 
@@ -187,30 +188,22 @@ class MatchListView(CountySectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        counts = matching.pending_counts(user)
+        counts = outside.pending_counts(user)
         kind = self.request.GET.get("kind")
-        if kind not in matching.MATCH_KINDS:
+        if kind not in outside.MATCH_KINDS:
             kind = next((k for k, n in counts.items() if n), "lawsuit")
-        model, label = matching.MATCH_KINDS[kind]
-        related = ["person", "institution", "institution__township", "batch"]
-        if kind == "shared":
-            related.append("township")
-        records = (
-            model.objects.visible_to(user)
-            .filter(match_status=MatchStatus.PENDING)
-            .select_related(*related)
-            .order_by("-created_at", "-pk")
-        )
+        label = outside.MATCH_KINDS[kind][1]
         batch = self.request.GET.get("batch")
-        if batch and batch.isdigit():
-            records = records.filter(batch_id=int(batch))
+        records = outside.pending_matches(
+            user, kind, int(batch) if batch and batch.isdigit() else None
+        )
         page = Paginator(records, MATCHES_PER_PAGE).get_page(self.request.GET.get("page"))
         candidates = matching.candidates_for(page.object_list, user=user)
         context.update(
             title=_("Matches to confirm"),
             kind=kind,
             kind_label=label,
-            tabs=[(k, matching.MATCH_KINDS[k][1], counts[k]) for k in matching.MATCH_KINDS],
+            tabs=[(k, outside.MATCH_KINDS[k][1], counts[k]) for k in outside.MATCH_KINDS],
             page_obj=page,
             rows=[
                 {
@@ -232,9 +225,9 @@ class MatchDecisionView(CountySectionMixin, View):
     confirm = True
 
     def post(self, request, kind, pk):
-        if kind not in matching.MATCH_KINDS:
+        if kind not in outside.MATCH_KINDS:
             raise Http404
-        model = matching.MATCH_KINDS[kind][0]
+        model = outside.MATCH_KINDS[kind][0]
         record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
         try:
             if self.confirm:
