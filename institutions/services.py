@@ -144,7 +144,7 @@ def save_institutions_bulk(
     if not user.is_superuser and any(
         user.unit is None or not i.scope_path.startswith(user.unit.path) for i in updated
     ):
-        # Moving an institution into the user's area from another is not theirs to do.
+        # An institution of another area is not the user's to change, nor to move into theirs.
         raise PermissionDenied(_("This institution is outside your unit."))
     _validate(everything)
     now = timezone.now()
