@@ -29,7 +29,6 @@ from institutions.validators import (
 )
 from reporting.demo import build_reporting_demo
 from risklists.demo import build_rating_demo
-from screening.four_looks import campaign_start
 from screening.models import (
     BlacklistEntry,
     BlacklistKind,
@@ -62,6 +61,7 @@ from screening.models import (
     YesNoUnknown,
 )
 from screening.models.people import normalise_name
+from screening.selectors.four_looks import campaign_start
 
 DEMO_PASSWORD = "Yanglao@2026"
 SEED = 20220107  # the date of the 衡山县 plan

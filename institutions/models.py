@@ -175,7 +175,15 @@ class Institution(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def scope_source(self) -> str:
+        """The path that scopes the institution: its village's, else its township's.
+
+        The one rule for ``scope_path``: ``save()`` applies it, and so does the bulk service
+        (``services.save_institutions_bulk``), since bulk writes do not call ``save()``.
+        """
         unit = self.village if self.village_id else self.township
-        self.scope_path = unit.path
+        return unit.path
+
+    def save(self, *args, **kwargs):
+        self.scope_path = self.scope_source()
         super().save(*args, **kwargs)

@@ -1,13 +1,20 @@
 """Writes to the registry. Each function owns its transaction and records who did it."""
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.models import OrgUnit
 from core.scoping import propagate_scope
 
 from .models import Institution
+
+BULK_BATCH_SIZE = 500
+CHANGE_REASON_LENGTH = 100  # simple-history's history_change_reason column
 
 
 def _require_editor(user, institution: Institution | None = None):
@@ -61,3 +68,125 @@ def restore_institution(*, user, institution: Institution) -> Institution:
     institution._change_reason = _("Restored")
     institution.save()
     return institution
+
+
+# --- many institutions at once (the roster import) -------------------------------------------
+
+
+def _load_units(institutions: list[Institution]) -> None:
+    """Put the townships and villages the instances do not carry yet on them, in one query,
+    so that the checks and the scope rule cost no query per institution."""
+    township, village = Institution.township, Institution.village
+    missing = {i.township_id for i in institutions if not township.is_cached(i)}
+    missing |= {i.village_id for i in institutions if i.village_id and not village.is_cached(i)}
+    missing.discard(None)
+    if not missing:
+        return
+    units = OrgUnit.objects.in_bulk(missing)
+    for institution in institutions:
+        if institution.township_id in units and not township.is_cached(institution):
+            institution.township = units[institution.township_id]
+        if institution.village_id in units and not village.is_cached(institution):
+            institution.village = units[institution.village_id]
+
+
+def _validate(institutions: list[Institution]) -> None:
+    """The model's own field and row rules, without a query per row: the units are loaded
+    already, and a credit code used twice is refused by the database's constraint (an
+    IntegrityError the caller reports) rather than by a query per row."""
+    errors = []
+    for institution in institutions:
+        try:
+            institution.full_clean(
+                exclude=[
+                    f.name
+                    for f in Institution._meta.concrete_fields
+                    if f.is_relation or not f.editable or f.auto_created
+                ],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            errors += [f"{institution}: {message}" for message in exc.messages]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_institutions_bulk(
+    *,
+    user,
+    created: Iterable[Institution] = (),
+    updated: Iterable[Institution] = (),
+    fields: Iterable[str] | None = None,
+    reason: str = "",
+) -> int:
+    """Create ``created`` and update ``updated`` (their ``fields``; every editable field when
+    None) in a constant number of queries, with one history row each naming ``user`` and
+    ``reason``. Returns how many institutions were written.
+
+    Every institution is validated and must be in the user's unit, as ``save_institution``
+    asks of one; ``scope_path`` follows the model's one rule (``Institution.scope_source``),
+    and an institution whose scope changed (moved to another township or village) takes its
+    records along (``propagate_scope``). All or nothing: one refused institution refuses
+    them all.
+    """
+    created, updated = list(created), list(updated)
+    if any(i.pk is not None for i in created) or any(i.pk is None for i in updated):
+        raise ValueError("created holds new institutions, updated saved ones")
+    everything = created + updated
+    if not everything:
+        return 0
+    _require_editor(user)
+    _load_units(everything)
+    for institution in everything:
+        _require_editor(user, institution)
+    if not user.is_superuser and any(
+        user.unit is None or not i.scope_path.startswith(user.unit.path) for i in updated
+    ):
+        # An institution of another area is not the user's to change, nor to move into theirs.
+        raise PermissionDenied(_("This institution is outside your unit."))
+    _validate(everything)
+    now = timezone.now()
+    moved = []
+    for institution in everything:
+        old_path = institution.scope_path
+        institution.scope_path = institution.scope_source()
+        institution.updated_at = now
+        if institution.pk is not None and old_path and old_path != institution.scope_path:
+            moved.append(institution)
+    for institution in created:
+        institution.created_by = user
+    reason = reason[:CHANGE_REASON_LENGTH] or None
+    if created:
+        bulk_create_with_history(
+            created,
+            Institution,
+            batch_size=BULK_BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    if updated:
+        if fields is None:
+            fields = [
+                f.name
+                for f in Institution._meta.concrete_fields
+                if f.editable and not f.primary_key and f.name != "created_by"
+            ]
+        fields = set(fields)
+        if fields & {"township", "village"}:
+            # The village belongs to its township: a new township takes a new village or none.
+            fields |= {"township", "village"}
+        bulk_update_with_history(
+            updated,
+            Institution,
+            sorted(fields | {"scope_path", "updated_at"}),
+            batch_size=BULK_BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    # One set of updates per moved institution: moves are rare (a roster correcting a
+    # township), and each must carry its own visits, records and their photos along.
+    for institution in moved:
+        propagate_scope(institution)
+    return len(everything)

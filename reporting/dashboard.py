@@ -18,13 +18,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import OrgUnit
+from accounts.selectors import visible_townships
 from disposal.models import ActionStatus, DisposalAction
 from disposal.querysets import OPEN_STATUSES
 from disposal.selectors import board
 from institutions.models import Institution
 from risklists.levels import LEVELS_DOWN, LIST_LEVELS, Level
 from risklists.selectors import approved_level_at
-from screening.four_looks import campaign_start, township_review, visible_townships
+from screening.selectors.four_looks import campaign_start, township_review
 
 from .models import ReportRun
 from .periods import ReportingWeek, recent_weeks

@@ -23,7 +23,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.viewers import UnitViewer
-from screening.four_looks import campaign_start
+from screening.selectors.four_looks import campaign_start
 
 from .periods import ReportingWeek
 from .selectors import PublicityFigures, ResultFigures, results_table

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit
 from accounts.viewers import UnitViewer
-from screening.four_looks import campaign_start
+from screening.selectors.four_looks import campaign_start
 
 from .choices import ReportSet
 from .periods import ReportingWeek

@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.models import OrgUnit
+from accounts.selectors import visible_townships
 from disposal.models import Outcome, TargetOutcome, ZeroingStatus
 from disposal.selectors import target_outcome, zeroing_ledger
 from institutions.models import (
@@ -27,7 +28,6 @@ from risklists.engine import Thresholds
 from risklists.figures import derived_figures
 from risklists.levels import Level
 from risklists.selectors import rating_findings
-from screening.four_looks import visible_townships
 from screening.models import ScreeningVisit, VisitStatus
 
 from .common import CHUNK_SIZE, Window, in_window

@@ -1,6 +1,6 @@
 """附件2 screening progress per township, and the 附件1 working group.
 
-Screening figures reuse the "四看" review's definitions (``screening.four_looks``):
+Screening figures reuse the "四看" review's definitions (``screening.selectors.four_looks``):
 "screened" is a SUBMITTED visit dated on or after the campaign start.
 """
 
@@ -13,8 +13,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.models import OrgUnit
 from institutions.models import Institution
-from screening.four_looks import of_townships, township_review
 from screening.models import FundUse, ScreeningVisit, VisitStatus, YesNoUnknown
+from screening.selectors.four_looks import of_townships, township_review
 
 from ..models import WorkingGroupMember
 

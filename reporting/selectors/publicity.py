@@ -18,9 +18,10 @@ from django.db.models import (
 )
 
 from accounts.models import OrgUnit
+from accounts.selectors import visible_townships
 from institutions.models import Institution
-from screening.four_looks import of_townships, visible_townships
 from screening.models import ScreeningVisit, VisitStatus
+from screening.selectors.four_looks import of_townships
 
 from ..choices import PlaceType
 from ..models import PublicityActivity

@@ -32,11 +32,12 @@ from decimal import Decimal
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from accounts.models import OrgUnit
+from accounts.selectors import visible_townships
 from disposal.models import Assistance, RefundRecord, Resettlement, Transfer
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
-from screening.four_looks import of_townships, visible_townships
 from screening.models import Lead, LeadStatus, ScreeningVisit, VisitStatus
+from screening.selectors.four_looks import of_townships
 
 from ..choices import WeeklyStatus
 from ..models import WeeklyReport

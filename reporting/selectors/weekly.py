@@ -11,8 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit
+from accounts.selectors import visible_townships
 from core import clock
-from screening.four_looks import visible_townships
 
 from ..choices import WeeklyStatus
 from ..models import WeeklyReport

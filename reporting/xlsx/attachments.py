@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from accounts.models import OrgUnit
 from core.xlsx.spec import Table
 from core.xlsx.writer import Target, render_table, save_workbook
-from screening.four_looks import campaign_start
+from screening.selectors.four_looks import campaign_start
 
 from ..periods import ReportingWeek, current_week
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.selectors import LARGE_INSTITUTION_BEDS
 
-from ..four_looks import CandidateOutcome
 from ..models import OfficialCount, ScreeningRound
+from ..services.four_looks import CandidateOutcome
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -1,12 +1,13 @@
 """Matching imported outside records (lawsuits, blacklists, complaints, shared lists) to the
 registry, and a person's confirmation or rejection of an uncertain match.
 
-The rule (SPEC §2 External records): an ID number or a credit code identifies its holder,
-so a record whose 身份证号 is a Person's, or whose 统一社会信用代码 is an Institution's, is
-*matched* at once. Otherwise the normalised name is compared: a name only suggests who it
-is, so the record is *pending* until someone in the county section confirms or rejects it;
-a pending match does not count for the rating (``MatchedRecord.counts``). No candidate at
-all leaves it *unmatched* (for a shared list: a candidate to verify as 未登记 or 登记未备案).
+The rule (三看公安、市场监管等部门的共享信息, district §二(二)一, as docs/policy-trace.md
+traces it): an ID number or a credit code identifies its holder, so a record whose 身份证号 is
+a Person's, or whose 统一社会信用代码 is an Institution's, is *matched* at once. Otherwise the
+normalised name is compared: a name only suggests who it is, so the record is *pending* until
+someone in the county section confirms or rejects it; a pending match does not count for the
+rating (``MatchedRecord.counts``). No candidate at all leaves it *unmatched* (for a shared
+list: a candidate to verify as 未登记 or 登记未备案).
 
 A name borne by several candidates stays pending without a candidate: the person who
 confirms it chooses among them (the confirm form lists them), so the system never guesses.
@@ -21,28 +22,19 @@ Only the registry the importing user sees is searched (``visible_to``).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from institutions.models import Institution
 
-from ..models import BlacklistEntry, Complaint, Lawsuit, MatchStatus, Person, SharedListEntry
+from ..models import MatchStatus, Person, SharedListEntry
 from ..models.people import normalise_name
-
-# The kinds of matched records, as named in URLs and in the match list's filter.
-MATCH_KINDS = {
-    "lawsuit": (Lawsuit, gettext_lazy("Lawsuits")),
-    "blacklist": (BlacklistEntry, gettext_lazy("Blacklists")),
-    "complaint": (Complaint, gettext_lazy("Complaints and reports")),
-    "shared": (SharedListEntry, gettext_lazy("Shared lists")),
-}
+from ..selectors.outside import MATCH_KINDS
 
 
 def kind_of(record) -> str:
@@ -233,30 +225,3 @@ def reject_match(*, user, record):
     record._change_reason = _("Match rejected")
     record.save()
     return record
-
-
-def pending_counts(user) -> dict[str, int]:
-    """{kind: number of pending matches} the user sees, one query per kind."""
-    return {
-        kind: model.objects.visible_to(user).filter(match_status=MatchStatus.PENDING).count()
-        for kind, (model, _label) in MATCH_KINDS.items()
-    }
-
-
-def batch_summary(batch) -> dict[str, int]:
-    """{match status: number of records} created by one import batch (one query)."""
-    counts: dict[str, int] = defaultdict(int)
-    model = BATCH_MODELS.get(batch.kind)
-    if model is None:
-        return {}
-    for row in model.objects.filter(batch=batch).values("match_status").annotate(n=Count("pk")):
-        counts[row["match_status"]] = row["n"]
-    return dict(counts)
-
-
-BATCH_MODELS = {
-    "lawsuits": Lawsuit,
-    "blacklist": BlacklistEntry,
-    "complaints": Complaint,
-    "shared_list": SharedListEntry,
-}

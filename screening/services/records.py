@@ -1,6 +1,6 @@
 """Writes to an institution's records: prepayments, persons and roles, branches,
-registration changes, related companies, assets and liabilities; and the export of the
-prepayment records.
+registration changes, related companies, assets and liabilities; and the workbook that
+exports the prepayment records (``selectors.records.prepayments_for_export`` reads them).
 
 Changes of legal representative and of registered address are facts the rating counts
 (区县方案: 频繁变更法定代表人、登记注册地), so they are recorded here as a consequence of what
@@ -28,7 +28,6 @@ from ..models import (
     Person,
     PersonRole,
     PersonRoleKind,
-    PrepaymentRecord,
     RegistrationChange,
 )
 from ..models.people import normalise_name
@@ -425,12 +424,3 @@ def prepayments_workbook(*, institution: Institution, records, user) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def prepayments_for_export(institution: Institution, user):
-    return (
-        PrepaymentRecord.objects.visible_to(user)
-        .filter(institution=institution)
-        .select_related("institution")
-        .order_by("paid_on", "pk")
-    )

@@ -22,7 +22,11 @@ from core.views import ObjectListView, PermissionRequiredMixin
 
 from ..forms.imports import ImportUploadForm
 from ..models import ImportBatch, ImportKind, ImportStatus, MatchStatus
-from ..services import importing, matching
+from ..selectors import outside
+from ..services import matching
+from ..services.importing.kinds import SPECS
+from ..services.importing.service import PREVIEW_ROWS, apply_batch, stage_import
+from ..services.importing.template import template_workbook
 from ..tables.imports import ImportBatchTable, status_badge
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +51,7 @@ class ImportListView(CountySectionMixin, ObjectListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pending_matches"] = sum(matching.pending_counts(self.request.user).values())
+        context["pending_matches"] = sum(outside.pending_counts(self.request.user).values())
         return context
 
 
@@ -57,11 +61,11 @@ class ImportUploadView(CountySectionMixin, FormView):
 
     def get_initial(self):
         kind = self.request.GET.get("kind")
-        return {"kind": kind} if kind in importing.SPECS else {}
+        return {"kind": kind} if kind in SPECS else {}
 
     def form_valid(self, form):
         try:
-            batch = importing.stage_import(
+            batch = stage_import(
                 user=self.request.user,
                 kind=form.cleaned_data["kind"],
                 uploaded=form.cleaned_data["file"],
@@ -80,7 +84,7 @@ class ImportUploadView(CountySectionMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Import a spreadsheet")
         context["kinds"] = [
-            (kind, label, importing.SPECS[kind].columns) for kind, label in ImportKind.choices
+            (kind, label, SPECS[kind].columns) for kind, label in ImportKind.choices
         ]
         return context
 
@@ -106,8 +110,8 @@ class ImportPreviewView(CountySectionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         batch, user = self.object, self.request.user
-        spec = importing.SPECS[batch.kind]
-        shown = [item for item in batch.payload if "display" in item][: importing.PREVIEW_ROWS]
+        spec = SPECS[batch.kind]
+        shown = [item for item in batch.payload if "display" in item][:PREVIEW_ROWS]
         present = {name for item in shown for name in item["display"]}
         columns = [c for c in spec.columns if c.field in present]
         actions = Counter(item.get("action", "create") for item in batch.payload)
@@ -137,9 +141,9 @@ class ImportPreviewView(CountySectionMixin, DetailView):
         return context
 
     def match_summary(self, batch):
-        if batch.status != ImportStatus.APPLIED or batch.kind not in matching.BATCH_MODELS:
+        if batch.status != ImportStatus.APPLIED or batch.kind not in outside.BATCH_MODELS:
             return None
-        counts = matching.batch_summary(batch)
+        counts = outside.batch_summary(batch)
         return [(status.label, counts.get(status.value, 0), status.value) for status in MatchStatus]
 
 
@@ -149,7 +153,7 @@ class ImportApplyView(CountySectionMixin, View):
     def post(self, request, pk):
         batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         try:
-            batch = importing.apply_batch(user=request.user, batch=batch)
+            batch = apply_batch(user=request.user, batch=batch)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -166,10 +170,10 @@ class ImportTemplateView(CountySectionMixin, View):
     """An empty workbook with the expected headers, and a sheet explaining each column."""
 
     def get(self, request, kind):
-        if kind not in importing.SPECS:
+        if kind not in SPECS:
             raise Http404
         label = ImportKind(kind).label
-        response = HttpResponse(importing.template_workbook(kind), content_type=XLSX)
+        response = HttpResponse(template_workbook(kind), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{_('Import template')}-{label}.xlsx"
         )
@@ -184,30 +188,22 @@ class MatchListView(CountySectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        counts = matching.pending_counts(user)
+        counts = outside.pending_counts(user)
         kind = self.request.GET.get("kind")
-        if kind not in matching.MATCH_KINDS:
+        if kind not in outside.MATCH_KINDS:
             kind = next((k for k, n in counts.items() if n), "lawsuit")
-        model, label = matching.MATCH_KINDS[kind]
-        related = ["person", "institution", "institution__township", "batch"]
-        if kind == "shared":
-            related.append("township")
-        records = (
-            model.objects.visible_to(user)
-            .filter(match_status=MatchStatus.PENDING)
-            .select_related(*related)
-            .order_by("-created_at", "-pk")
-        )
+        label = outside.MATCH_KINDS[kind][1]
         batch = self.request.GET.get("batch")
-        if batch and batch.isdigit():
-            records = records.filter(batch_id=int(batch))
+        records = outside.pending_matches(
+            user, kind, int(batch) if batch and batch.isdigit() else None
+        )
         page = Paginator(records, MATCHES_PER_PAGE).get_page(self.request.GET.get("page"))
         candidates = matching.candidates_for(page.object_list, user=user)
         context.update(
             title=_("Matches to confirm"),
             kind=kind,
             kind_label=label,
-            tabs=[(k, matching.MATCH_KINDS[k][1], counts[k]) for k in matching.MATCH_KINDS],
+            tabs=[(k, outside.MATCH_KINDS[k][1], counts[k]) for k in outside.MATCH_KINDS],
             page_obj=page,
             rows=[
                 {
@@ -229,9 +225,9 @@ class MatchDecisionView(CountySectionMixin, View):
     confirm = True
 
     def post(self, request, kind, pk):
-        if kind not in matching.MATCH_KINDS:
+        if kind not in outside.MATCH_KINDS:
             raise Http404
-        model = matching.MATCH_KINDS[kind][0]
+        model = outside.MATCH_KINDS[kind][0]
         record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
         try:
             if self.confirm:

@@ -39,6 +39,7 @@ from ..models import (
     RegistrationChange,
     RelatedCompany,
 )
+from ..selectors.records import prepayments_for_export
 from ..services import records as services
 from ..tables.records import PrepaymentTable
 from .visits import put_errors, visible_institution
@@ -174,7 +175,7 @@ class PrepaymentExportView(View):
 
     def get(self, request, pk):
         institution = visible_institution(request, pk)
-        records = services.prepayments_for_export(institution, request.user)
+        records = prepayments_for_export(request.user, institution)
         content = services.prepayments_workbook(
             institution=institution, records=records, user=request.user
         )

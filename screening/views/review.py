@@ -11,14 +11,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.selectors import visible_townships
 from core import clock
 from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
 from institutions.tables import SHORT_STATUS
 
-from .. import four_looks, rounds
 from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
-from ..models import OfficialCount, ScreeningRound, SharedListEntry
+from ..models import ScreeningRound, SharedListEntry
+from ..selectors import four_looks, rounds
+from ..services.four_looks import save_official_count, verify_candidate
 
 PAGE_SIZE = 50
 
@@ -27,9 +29,9 @@ class ReviewMixin:
     """Reads ``since`` (the campaign start) and ``township`` from the query string."""
 
     def period(self, request, default_since=None, townships=None):
-        """The campaign start defaults to the first round's start (gap G1), else 1 January."""
+        """The campaign start defaults to the first round's start (全面摸排), else 1 January."""
         if townships is None:
-            townships = four_looks.visible_townships(request.user)
+            townships = visible_townships(request.user)
         form = ReviewPeriodForm(request.GET or None, townships=townships)
         if default_since is None:
             default_since = rounds.review_start(request.user)
@@ -51,8 +53,8 @@ class ReviewMixin:
 class FourLooksView(ReviewMixin, View):
     def get(self, request):
         today = clock.today()
-        townships = four_looks.visible_townships(request.user)
-        # Each round in force: what is left to cover and the days left (gap G1).
+        townships = visible_townships(request.user)
+        # Each round in force: what is left to cover and the days left (衡山县 §一.二 第五).
         progress = rounds.round_progress(request.user, townships, today)
         default_since = rounds.review_start(request.user, today, progress.own)
         form, since = self.period(request, default_since, townships)[:2]
@@ -204,7 +206,7 @@ class CandidateVerifyView(PermissionRequiredMixin, View):
         form = CandidateVerifyForm(request.POST)
         if form.is_valid():
             try:
-                four_looks.verify_candidate(
+                verify_candidate(
                     user=request.user,
                     entry=entry,
                     outcome=form.cleaned_data["outcome"],
@@ -231,29 +233,24 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
     template_name = "screening/review/official_count_form.html"
 
     def get_township(self, request, pk):
-        townships = {t.pk: t for t in four_looks.visible_townships(request.user)}
+        townships = {t.pk: t for t in visible_townships(request.user)}
         if pk not in townships:
             raise Http404
         return townships[pk]
 
     def render(self, request, township, form):
-        counts = OfficialCount.objects.visible_to(request.user).filter(unit=township)
+        counts = four_looks.official_counts(request.user, township)
         context = {
             "title": _("Official count of %(township)s") % {"township": township.name},
             "township": township,
             "form": form,
-            "counts": counts.select_related("created_by").order_by("-as_of", "-pk")[:20],
+            "counts": counts[:20],
         }
         return render(request, self.template_name, context)
 
     def get(self, request, township_pk):
         township = self.get_township(request, township_pk)
-        latest = (
-            OfficialCount.objects.visible_to(request.user)
-            .filter(unit=township)
-            .order_by("-as_of", "-pk")
-            .first()
-        )
+        latest = four_looks.latest_official_count(request.user, township)
         form = OfficialCountForm(initial={"institutions": latest.institutions} if latest else None)
         return self.render(request, township, form)
 
@@ -262,7 +259,7 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
         form = OfficialCountForm(request.POST)
         if form.is_valid():
             try:
-                four_looks.save_official_count(
+                save_official_count(
                     user=request.user,
                     township=township,
                     as_of=form.cleaned_data["as_of"],

@@ -1,4 +1,5 @@
-"""The windows of the screening rounds: set by the county section, read by everyone (gap G1)."""
+"""The windows of the screening rounds (衡山县 §一.二 第五, §三): set by the county section,
+read by everyone."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +10,9 @@ from django.views import View
 
 from core import clock
 
-from .. import rounds
 from ..forms.rounds import CampaignRoundsForm
-from ..models import CampaignRound, ScreeningRound
+from ..models import ScreeningRound
+from ..selectors import rounds
 from ..services.rounds import can_set_campaign_rounds, save_campaign_rounds
 
 
@@ -20,12 +21,6 @@ class CampaignRoundsView(View):
     their history; only the county section changes its own unit's windows (403 otherwise)."""
 
     template_name = "screening/review/campaign_rounds.html"
-
-    def own_windows(self, request):
-        unit = request.user.unit
-        if unit is None:
-            return {}
-        return {w.kind: w for w in CampaignRound.objects.filter(unit=unit).order_by()}
 
     def render_page(self, request, form):
         user = request.user
@@ -49,13 +44,13 @@ class CampaignRoundsView(View):
     def get(self, request):
         form = None
         if can_set_campaign_rounds(request.user):
-            form = CampaignRoundsForm(windows=self.own_windows(request))
+            form = CampaignRoundsForm(windows=rounds.own_windows(request.user))
         return self.render_page(request, form)
 
     def post(self, request):
         if not can_set_campaign_rounds(request.user):
             raise PermissionDenied(_("Only the county section sets the campaign rounds."))
-        form = CampaignRoundsForm(request.POST, windows=self.own_windows(request))
+        form = CampaignRoundsForm(request.POST, windows=rounds.own_windows(request.user))
         if form.is_valid():
             try:
                 save_campaign_rounds(

@@ -1,5 +1,5 @@
-"""Spot checks (随机检查, 抽查; gap G9): the county section draws, everyone reads the draws of
-their unit and goes to visit the institutions drawn."""
+"""Spot checks (随机检查, 抽查; 衡山县 §三.三): the county section draws, everyone reads the
+draws of their unit and goes to visit the institutions drawn."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +9,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .. import four_looks, spot_checks
+from accounts.selectors import visible_townships
+
 from ..forms.spot_checks import SpotCheckDrawForm
 from ..models import ScreeningRound, SpotCheckDraw
+from ..selectors import spot_checks
 from ..services.spot_checks import can_draw, draw_spot_check, replay
 
 PAGE_SIZE = 20
@@ -28,7 +30,7 @@ class SpotCheckListView(View):
         return render(request, self.template_name, context)
 
     def form(self, request, data=None):
-        townships = four_looks.visible_townships(request.user)
+        townships = visible_townships(request.user)
         return SpotCheckDrawForm(data, townships=townships)
 
     def get(self, request):

@@ -10,7 +10,6 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -32,6 +31,7 @@ from institutions.models import Institution
 from ..filters.visits import VisitFilterSet
 from ..forms.visits import InterviewFormSet, ReopenForm, ScreeningVisitForm
 from ..models import ScreeningRound, ScreeningVisit, VisitAttachment, VisitStatus
+from ..selectors.visits import institutions_to_visit, submitted_by
 from ..services import visits as services
 from ..tables.visits import VisitTable, red_flag_badges, status_badge
 
@@ -183,16 +183,7 @@ class ChooseInstitutionView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         q = self.request.GET.get("q", "").strip()
-        institutions = (
-            Institution.objects.visible_to(self.request.user)
-            .active()
-            .select_related("township")
-            .order_by("township__path", "name")
-        )
-        if q:
-            institutions = institutions.filter(
-                Q(name__icontains=q) | Q(actual_address__icontains=q) | Q(credit_code__iexact=q)
-            )
+        institutions = institutions_to_visit(self.request.user, q)
         context.update(
             q=q, institutions=list(institutions[: self.limit]), limit=self.limit, title=""
         )
@@ -222,16 +213,6 @@ class VisitDetailView(ObjectDetailView):
             reopen_form=kwargs.get("reopen_form") or ReopenForm(),
         )
         return context
-
-
-def submitted_by(history):
-    """Who submitted the visit: the oldest record of the latest run of submitted records."""
-    who = None
-    for entry in history:  # newest first
-        if entry.record.status != VisitStatus.SUBMITTED:
-            break
-        who = entry.record.history_user
-    return who
 
 
 class VisitActionView(PermissionRequiredMixin, View):

@@ -13,7 +13,6 @@ from institutions.models import Institution
 from institutions.validators import validate_credit_code, validate_id_number
 from risklists.engine import Thresholds
 from risklists.figures import derived_figures
-from screening import four_looks
 from screening.models import (
     BlacklistEntry,
     Branch,
@@ -37,6 +36,7 @@ from screening.models import (
     VisitMethod,
     VisitStatus,
 )
+from screening.selectors import four_looks
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_demo_gives_the_four_looks_review_something_to_find():
 
 
 def test_demo_county_has_round_windows_with_something_overdue_and_something_open():
-    from screening import rounds
+    from screening.selectors import rounds
 
     # A day well into the campaign: on 2 January no round could be overdue yet.
     today = date(2026, 6, 16)

@@ -85,7 +85,7 @@ def test_county_user_imports_a_lawsuits_workbook(
 
 def test_import_pages_fit_a_phone(phone_page, login, screenshot, county_user, county, township):
     from screening.models import Complaint
-    from screening.services.importing import stage_import
+    from screening.services.importing.service import stage_import
     from screening.services.matching import match_records
     from tests.screening.xlsx import xlsx_upload
 

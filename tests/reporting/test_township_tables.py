@@ -9,8 +9,8 @@ import pytest
 
 from disposal.models import Outcome, ZeroingEntry, ZeroingStatus
 from reporting.selectors import progress_table, publicity_table, results_table
-from screening.four_looks import township_review
 from screening.models import Lead, LeadChannel, OfficialCount
+from screening.selectors.four_looks import township_review
 from tests.disposal.factories import TransferFactory
 from tests.factories import InstitutionFactory, TownshipFactory
 from tests.risklists.factories import visit

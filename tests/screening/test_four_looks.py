@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from screening import four_looks
+from accounts.selectors import visible_townships
 from screening.models import (
     MatchStatus,
     OfficialCount,
@@ -18,6 +18,7 @@ from screening.models import (
     SharedListSource,
     VisitStatus,
 )
+from screening.selectors import four_looks
 from tests.factories import InstitutionFactory, TownshipFactory, UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -308,7 +309,7 @@ def test_four_looks_page_queries_do_not_grow_with_townships(
     build_townships(county, 2, county_user)
     small = page_queries(client)
     build_townships(county, 8, county_user, start=2)
-    assert len(four_looks.visible_townships(county_user)) == 10
+    assert len(visible_townships(county_user)) == 10
     assert page_queries(client) == small
     # 12: the two of the round windows (gap G1) included.
     with django_assert_max_num_queries(12):

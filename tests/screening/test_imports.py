@@ -29,7 +29,8 @@ from screening.models import (
     SharedListEntry,
     SharedListSource,
 )
-from screening.services.importing import SPECS, apply_batch, stage_import
+from screening.services.importing.kinds import SPECS
+from screening.services.importing.service import apply_batch, stage_import
 from tests.factories import (
     CountyFactory,
     InstitutionFactory,

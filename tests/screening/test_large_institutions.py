@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from institutions.selectors import LARGE_INSTITUTION_BEDS
-from screening import four_looks
 from screening.models import ScreeningVisit, VisitStatus
+from screening.selectors import four_looks
 from tests.factories import InstitutionFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
-from screening import four_looks
 from screening.models import (
     BlacklistEntry,
     BlacklistKind,
@@ -18,6 +17,7 @@ from screening.models import (
     SharedListEntry,
     SharedListSource,
 )
+from screening.selectors import four_looks
 from screening.services.matching import (
     Registry,
     candidate_value,

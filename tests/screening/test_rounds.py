@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role, UnitLevel
-from screening import rounds
 from screening.models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
+from screening.selectors import rounds
 from screening.services.rounds import save_campaign_rounds
 from tests.factories import (
     CountyFactory,

@@ -11,8 +11,8 @@
 count. Every figure of the page comes from a handful of grouped queries, whatever the
 number of townships or institutions.
 
-The review also makes two small writes (the county's official count, the verification of a
-candidate); they are the service functions at the end of this module.
+The review's two small writes (the county's official count, the verification of a
+candidate) are in ``services/four_looks.py``.
 """
 
 from __future__ import annotations
@@ -20,19 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import OrgUnit, UnitLevel
+from accounts.models import OrgUnit
+from accounts.selectors import visible_townships
 from institutions.models import Institution, RegistrationStatus
 from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q, large_q
 
-from .models import MatchStatus, OfficialCount, ScreeningVisit, SharedListEntry, VisitStatus
+from ..models import MatchStatus, OfficialCount, ScreeningVisit, SharedListEntry, VisitStatus
 
 # The campaign start used when the page is not given ``since``. None means the most recent
 # 1 January: the plans run a campaign per year (排查整治 then 巩固提升), so by default the
@@ -53,7 +50,7 @@ def campaign_start(today: date | None = None) -> date:
 
 def screened_since(since: date, round_: str | None = None) -> Exists:
     """True for an institution with a submitted visit dated on or after ``since`` (of the
-    round ``round_`` when given: what a round's window still has to cover, gap G1)."""
+    round ``round_`` when given: what a round's window still has to cover, 衡山县 §一.二 第五)."""
     visits = ScreeningVisit.objects.filter(
         institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__gte=since
     )
@@ -69,15 +66,6 @@ def new_since_q(since: date) -> Q:
 
 def candidates_q() -> Q:
     return Q(institution__isnull=True, match_status__in=CANDIDATE_STATUSES)
-
-
-def visible_townships(user):
-    """The townships the review has rows for; a village user gets their township's row."""
-    # In the order of the administrative division codes, as the statistics list them.
-    townships = list(OrgUnit.objects.visible_to(user).townships().order_by("code", "name"))
-    if not townships and user.unit_id and user.unit.township is not None:
-        townships = [user.unit.township]
-    return townships
 
 
 def of_townships(queryset, rows, chosen: bool, field: str = "township_id"):
@@ -313,72 +301,23 @@ def is_new(institution: Institution, since: date) -> bool:
     )
 
 
-# --- writes the review makes -----------------------------------------------------------------
+# --- the official count (二看) ---------------------------------------------------------------
 
 
-class CandidateOutcome:
-    """What the township found when it verified a candidate (三看: 补齐未登记、已登记但未备案)."""
-
-    UNREGISTERED = "unregistered"
-    REGISTERED_NOT_FILED = "registered_not_filed"
-    ON_REGISTRY = "on_registry"
-    NOT_ELDER_CARE = "not_elder_care"
-    NOT_FOUND = "not_found"
-
-    choices = [
-        (UNREGISTERED, gettext_lazy("Unregistered venue (未登记): to add to the registry")),
-        (
-            REGISTERED_NOT_FILED,
-            gettext_lazy("Registered, not filed (登记未备案): to add to the registry"),
-        ),
-        (ON_REGISTRY, gettext_lazy("Already on the registry under another name")),
-        (NOT_ELDER_CARE, gettext_lazy("Not an elder-care service")),
-        (NOT_FOUND, gettext_lazy("Not found at the address / closed")),
-    ]
-
-
-NOTE_LENGTH = 255
-
-
-def _require(user, permission: str):
-    if not getattr(user, permission, False):
-        raise PermissionDenied(_("Your role does not allow this."))
-
-
-@transaction.atomic
-def verify_candidate(*, user, entry: SharedListEntry, outcome: str, note: str = ""):
-    """Record the verification of an unmatched shared-list entry; the history names ``user``."""
-    _require(user, "can_edit_registry")
-    if not SharedListEntry.objects.visible_to(user).filter(pk=entry.pk).exists():
-        raise PermissionDenied(_("This record is outside your unit."))
-    labels = dict(CandidateOutcome.choices)
-    if outcome not in labels:
-        raise ValidationError({"outcome": _("Choose what the verification found.")})
-    text = str(labels[outcome])
-    if note.strip():
-        text = f"{text}：{note.strip()}"
-    entry.verified_note = text[:NOTE_LENGTH]
-    entry._history_user = user
-    entry.save()
-    return entry
-
-
-@transaction.atomic
-def save_official_count(*, user, township: OrgUnit, as_of: date, institutions: int, notes=""):
-    """二看: the county enters the civil-affairs statistics' count; one per township and date."""
-    _require(user, "can_review")
-    if township.level != UnitLevel.TOWNSHIP or not (
-        OrgUnit.objects.visible_to(user).filter(pk=township.pk).exists()
-    ):
-        raise PermissionDenied(_("This township is outside your unit."))
-    if as_of > timezone.localdate():
-        raise ValidationError({"as_of": _("The date cannot be in the future.")})
-    count = OfficialCount.objects.filter(unit=township, as_of=as_of).first() or OfficialCount(
-        unit=township, as_of=as_of, created_by=user
+def official_counts(user, township: OrgUnit):
+    """The civil-affairs counts entered for ``township``, the latest first."""
+    return (
+        OfficialCount.objects.visible_to(user)
+        .filter(unit=township)
+        .select_related("created_by")
+        .order_by("-as_of", "-pk")
     )
-    count.institutions = institutions
-    count.notes = notes
-    count._history_user = user
-    count.full_clean()
-    count.save()
-    return count
+
+
+def latest_official_count(user, township: OrgUnit) -> OfficialCount | None:
+    return (
+        OfficialCount.objects.visible_to(user)
+        .filter(unit=township)
+        .order_by("-as_of", "-pk")
+        .first()
+    )

@@ -1,4 +1,4 @@
-"""Where each township stands against the county's round windows (gap G1).
+"""Where each township stands against the county's round windows.
 
 衡山县 §一.二 第五: 各乡镇要在2022年1月20日前，扎实完成本轮摸底排查; §三: 全面摸排阶段(1月20日前),
 暗访督查阶段(1月15日-25日). District §二(二)一: "回头看"…确保5月底前完成复查工作.
@@ -21,11 +21,12 @@ from datetime import date
 from django.db.models import Count, Q
 
 from accounts.models import path_ids
+from accounts.selectors import visible_townships
 from core import clock
 from institutions.models import Institution
 
-from .four_looks import campaign_start, of_townships, visible_townships
-from .models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
+from ..models import CampaignRound, ScreeningRound, ScreeningVisit, VisitStatus
+from .four_looks import campaign_start, of_townships
 
 KINDS: tuple[str, ...] = tuple(ScreeningRound.values)
 
@@ -64,6 +65,15 @@ def user_windows(user) -> dict[str, CampaignRound]:
     if user.unit_id is None:
         return {}
     return windows_for_paths(user, [user.unit.path])[user.unit.path]
+
+
+def own_windows(user) -> dict[str, CampaignRound]:
+    """The windows the user's own unit has set (not those it follows), for the form that
+    changes them."""
+    if user.unit_id is None:
+        return {}
+    rows = CampaignRound.objects.visible_to(user).filter(unit_id=user.unit_id).order_by()
+    return {window.kind: window for window in rows}
 
 
 def review_start(user, today: date | None = None, windows=None) -> date:

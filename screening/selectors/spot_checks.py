@@ -1,12 +1,13 @@
-"""What the spot-check pages read: the draws a user sees and the institutions of a draw,
-each with whether it has been visited since (gap G9). Constant queries per page."""
+"""What the spot-check pages read (随机检查, 衡山县 §三.三): the draws a user sees and the
+institutions of a draw, each with whether it has been visited since. Constant queries per
+page."""
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from institutions.models import Institution
 
-from .models import ScreeningVisit, SpotCheckDraw, SpotCheckItem, VisitStatus
+from ..models import ScreeningVisit, SpotCheckDraw, SpotCheckItem, VisitStatus
 
 
 def draws(user):

@@ -1,0 +1,33 @@
+"""Reads behind the visit pages: the institutions to choose from when recording a visit,
+and who submitted a visit."""
+
+from django.db.models import Q
+
+from institutions.models import Institution
+
+from ..models import VisitStatus
+
+
+def institutions_to_visit(user, q: str = ""):
+    """Active institutions and venues the user sees, found by name, address or credit code."""
+    institutions = (
+        Institution.objects.visible_to(user)
+        .active()
+        .select_related("township")
+        .order_by("township__path", "name")
+    )
+    if q:
+        institutions = institutions.filter(
+            Q(name__icontains=q) | Q(actual_address__icontains=q) | Q(credit_code__iexact=q)
+        )
+    return institutions
+
+
+def submitted_by(history):
+    """Who submitted the visit: the oldest record of the latest run of submitted records."""
+    who = None
+    for entry in history:  # newest first
+        if entry.record.status != VisitStatus.SUBMITTED:
+            break
+        who = entry.record.history_user
+    return who
