@@ -1,6 +1,6 @@
 """Report runs: asking for a pack, building it on a worker, and keeping it whole.
 
-The rules (区县方案·加强信息报送, SPEC §5):
+The rules (区县方案·加强信息报送):
 
 - One run per unit, set and week. Asking again for the same period re-runs it: the new files
   replace the old ones; a run already queued or being built is not queued twice.

@@ -1,4 +1,4 @@
-"""The four-colour rule engine (区县方案 二(二)二 建立"四色"风险名单; SPEC §3).
+"""The four-colour rule engine (区县方案 二(二)二 建立"四色"风险名单).
 
 Plain Python over a ``Facts`` record: no Django, no database, no clock, no I/O. That is what
 lets every rule be tested at and just below its threshold, lets a threshold change be
@@ -72,7 +72,7 @@ FUND_USES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Facts:
-    """What the rules look at, for one institution or unregistered venue (SPEC §3 table).
+    """What the rules look at, for one institution or unregistered venue.
 
     Every field has a neutral default, so ``Facts()`` is "nothing found" and rates green.
     The neutral default of ``registered`` is True, not False: being unregistered is itself
@@ -167,7 +167,7 @@ _COUNT_THRESHOLDS = (
 
 @dataclass(frozen=True)
 class Thresholds:
-    """A county's settings (SPEC §3). Changed only by the county section and stored as
+    """A county's settings. Changed only by the county section and stored as
     versioned JSON (``to_dict``/``from_dict``), so every assessment names the version it
     used. Frozen and hashable so that a batch can group institutions by the thresholds
     in force for them."""

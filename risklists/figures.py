@@ -148,7 +148,7 @@ def derived_figures(
 
 
 def _prepayments(result, where, thresholds, payer_keys=True):
-    """Per payer, the outstanding amounts by kind; then what counts as large (SPEC §3).
+    """Per payer, the outstanding amounts by kind; then what counts as large (``Thresholds``).
 
     The per-payer figures are grouped in the database and rolled up per institution there
     too: at province size that is half a million payers, and moving them into Python one

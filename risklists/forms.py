@@ -40,7 +40,7 @@ class LevelForm(forms.Form):
 
 
 class ThresholdsForm(forms.Form):
-    """The county's thresholds (SPEC §3), including what counts as a large prepayment and
+    """The county's thresholds, including what counts as a large prepayment and
     which failed 民发〔2024〕19号 checks become rules of a chosen level."""
 
     fast_expansion_branches = forms.IntegerField(

@@ -1,5 +1,5 @@
 """Stored ratings: versioned thresholds, assessments with their review, and the approved
-levels over time (区县方案 二(二)二 建立"四色"风险名单; SPEC §3).
+levels over time (区县方案 二(二)二 建立"四色"风险名单).
 
 The engine (``engine.py``) proposes; an ``Assessment`` keeps what it proposed (level, the
 hits with their evidence, the 民发〔2024〕19号 compliance checks, the threshold version)

@@ -3,7 +3,7 @@
 区县方案 二(二)二: 对摸排发现的问题隐患进行综合评估，逐一研究确定 … 建立"红橙黄绿"风险管控名单.
 The engine proposes; township staff submit their township's proposals; the county section
 approves or returns them with a reason, and may raise a level, or lower one with a written
-reason (SPEC §3). Each function checks the user's role and unit, owns its transaction and
+reason. Each function checks the user's role and unit, owns its transaction and
 names the user in the history.
 """
 
@@ -632,7 +632,8 @@ def raise_level(
 def lower_level(
     *, user, assessment: Assessment, level: str, reason: str, now: datetime | None = None
 ) -> Assessment:
-    """The county sets a lower level, only with a written reason (SPEC §3)."""
+    """The county sets a lower level, only with a written reason (逐一研究确定: the reason is
+    kept with the level change)."""
     _require(can_decide(user), user, assessment, _("Only the county section lowers a level."))
     return _set_level(
         user=user, assessment=assessment, level=level, reason=reason, now=now, raising=False

@@ -1,4 +1,4 @@
-"""The ``load`` benchmark (issue #7): township staff at work, against gunicorn.
+"""The ``load`` benchmark (docs/performance.md): township staff at work, against gunicorn.
 
 Started by ``manage.py bench`` (never by hand: it starts gunicorn, writes the users file and
 reads the figures). Each simulated user is one synthetic township's staff and, with

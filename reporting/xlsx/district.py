@@ -1,6 +1,7 @@
 """The district plan's attachment tables (区县方案 附件1–6), each declared once.
 
-Titles are the published template pack's; the columns are SPEC §5's reading of the plan.
+Titles are the published template pack's; the columns are our reading of what the plan asks
+for (docs/policy-trace.md, part A, 加强信息报送).
 A table is an ``Attachment``: its declaration (``Table``) and the function that yields its
 rows for a ``ReportContext``. Per-township tables (附件2, 5, 6) are short lists; the
 per-institution tables (附件3 the 红橙黄 list, 附件4 the disposal progress) stream their

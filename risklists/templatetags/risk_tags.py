@@ -18,7 +18,7 @@ from ..tables import state_badge as _state_badge
 
 register = template.Library()
 
-# What each value in a rule's evidence or a check's figures means (SPEC §3 Facts).
+# What each value in a rule's evidence or a check's figures means (engine.Facts).
 EVIDENCE_LABELS = {
     "registered": _("Registered with an authority"),
     "beds": _("Beds"),

@@ -1,4 +1,4 @@
-"""The county section's form for the windows of its screening rounds (gap G1)."""
+"""The county section's form for the windows of its screening rounds (衡山县 §一.二 第五)."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit

@@ -1,4 +1,4 @@
-"""The county section's form to draw a spot check (随机检查, gap G9)."""
+"""The county section's form to draw a spot check (随机检查, 衡山县 §三.三)."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit

@@ -33,7 +33,8 @@ class PrepaymentKind(models.TextChoices):
     INVESTMENT = "investment", _("Investment / bed purchase")
 
 
-# Kinds that are "prepaid service fees" in the large-prepayment definition (SPEC §3).
+# Kinds that are "prepaid service fees" in the large-prepayment definition (the county's
+# thresholds: risklists.engine.Thresholds).
 PREPAID_FEE_KINDS = (
     PrepaymentKind.MEMBERSHIP,
     PrepaymentKind.TOP_UP,

@@ -1,7 +1,9 @@
-"""Random spot checks (随机检查, 抽查): a reproducible draw of institutions to visit (gap G9).
+"""Random spot checks (随机检查, 抽查): a reproducible draw of institutions to visit
+(衡山县 §三.三).
 
 衡山县 §三.三: 暗访督查阶段…采取突击检查、随机检查、"四不两直"等多种方式，加强督导检查; and the
-yellow action 增加抽查检查频次 (SPEC §4). The county section draws N active institutions and
+yellow action 增加抽查检查频次 (区县方案 三是实行"四级"分类处置). The county section draws N
+active institutions and
 venues, of one township or the whole county, optionally only those on the red/orange/yellow
 list. The draw keeps its seed and the pool it was drawn from (the ids in order), so anyone
 can replay it and get the same list: nobody chose by hand. A draw is never edited or

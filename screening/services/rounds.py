@@ -1,4 +1,5 @@
-"""The county section sets the windows of its screening rounds (gap G1); history says who."""
+"""The county section sets the windows of its screening rounds (衡山县 §一.二 第五, §三);
+history says who."""
 
 from __future__ import annotations
 

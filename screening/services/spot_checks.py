@@ -1,4 +1,5 @@
-"""Drawing a random sample of institutions for spot checks (随机检查, 抽查; gap G9)."""
+"""Drawing a random sample of institutions for spot checks (衡山县 §三.三 随机检查;
+增加抽查检查频次)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Round windows (gap G1) in the browser: the county section sets them, the review shows them."""
+"""Round windows (衡山县 §一.二 第五) in the browser: the county section sets them, the
+review shows them."""
 
 from datetime import timedelta
 

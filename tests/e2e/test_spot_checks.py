@@ -1,4 +1,5 @@
-"""Spot checks (gap G9) in the browser: the county section draws, the township visits."""
+"""Spot checks (衡山县 §三.三 随机检查) in the browser: the county section draws, the
+township visits."""
 
 import pytest
 

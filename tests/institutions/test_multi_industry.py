@@ -1,4 +1,4 @@
-"""衡山县 §一.二 第三 重点排查…涉足多产业领域的养老服务机构 (gap G10): the flag is set on the
+"""衡山县 §一.二 第三 重点排查…涉足多产业领域的养老服务机构: the flag is set on the
 registry form, shown on the institution's page, and the registry list filters by it within
 the user's scope."""
 

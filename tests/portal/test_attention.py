@@ -1,4 +1,4 @@
-"""第一时间 (gap G6): 衡山县 §二.二 发现重大案件线索、重大风险隐患，要第一时间向县民政局养老股报告.
+"""第一时间: 衡山县 §二.二 发现重大案件线索、重大风险隐患，要第一时间向县民政局养老股报告.
 A new RED proposal and a lead a township marks as major reach the county section at once: a
 "needs attention now" panel at the top of its home page and of the risk list, with counts."""
 

@@ -38,7 +38,7 @@ def pay(institution, payer, kind, amount, monthly_fee=None, promised=False, **ex
 
 
 def invest(institution, payer="王奶奶", amount="80000"):
-    """An investment-type payment: always a large prepayment (SPEC §3)."""
+    """An investment-type payment: always a large prepayment (whatever the thresholds)."""
     return pay(institution, payer, PrepaymentKind.INVESTMENT, amount)
 
 

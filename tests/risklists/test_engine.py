@@ -1,6 +1,6 @@
-"""The rule engine of SPEC §3: every rule at and just below its threshold, the evidence it
-keeps, the 民发〔2024〕19号 checks, the county's thresholds, and properties that must hold
-for any facts. Pure Python: no database, no Django."""
+"""The rule engine (区县方案 二(二)二 "四色"风险名单): every rule at and just below its
+threshold, the evidence it keeps, the 民发〔2024〕19号 checks, the county's thresholds, and
+properties that must hold for any facts. Pure Python: no database, no Django."""
 
 import json
 from dataclasses import FrozenInstanceError, replace
@@ -96,7 +96,7 @@ def test_misspelt_fund_use_is_refused_rather_than_silently_ignored():
 
 # --- the rule table -------------------------------------------------------------------------
 
-# SPEC §3, copied: (code, level, plan clause).
+# The rule table as the plan words it: (code, level, plan clause).
 SPEC_RULES = [
     ("Y1", YELLOW, "收取大额预付费但资金主要用于弥补设施建设资金不足"),
     ("Y2", YELLOW, "近三年分支机构、服务网点扩张过快"),

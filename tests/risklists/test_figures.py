@@ -1,4 +1,4 @@
-"""The figures the rating derives from screening records (SPEC §3 definitions)."""
+"""The figures the rating derives from screening records, with the county's thresholds."""
 
 from datetime import date
 from decimal import Decimal

@@ -311,6 +311,6 @@ def test_four_looks_page_queries_do_not_grow_with_townships(
     build_townships(county, 8, county_user, start=2)
     assert len(visible_townships(county_user)) == 10
     assert page_queries(client) == small
-    # 12: the two of the round windows (gap G1) included.
+    # 12: the two of the round windows included.
     with django_assert_max_num_queries(12):
         client.get(reverse("screening:four_looks"))

@@ -1001,7 +1001,7 @@ def test_a_file_with_only_known_rows_offers_nothing_to_apply(client_for, county_
 def test_an_applied_import_rerates_its_unit_once_it_commits(
     county_user, township, django_capture_on_commit_callbacks
 ):
-    """A bulk import sends no save signals; the rating hears of it all the same (SPEC §3)."""
+    """A bulk import sends no save signals; the rating hears of it all the same."""
     from risklists.models import RatingState
 
     venue = InstitutionFactory(

@@ -1,4 +1,4 @@
-"""Key leads (gap G7): 区县方案 二(二)五 攻坚行动, 对前期排查掌握的重点线索. The county section
+"""Key leads: 区县方案 二(二)五 攻坚行动, 对前期排查掌握的重点线索. The county section
 marks a lead 重点 (audited); the lead list filters by it."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""规模相对较大的 (gap G2): 衡山县 §一.二 第三 重点排查…规模相对较大的. The registry list and
+"""规模相对较大的: 衡山县 §一.二 第三 重点排查…规模相对较大的. The registry list and
 the "四看" list of those not yet screened filter and sort by beds; the review counts the large
 ones."""
 

@@ -1,4 +1,5 @@
-"""Round windows (gap G1): the county section sets the start and deadline of each round; the
+"""Round windows (衡山县 §一.二 第五, §三): the county section sets the start and deadline of
+each round; the
 "四看" review shows per township what each round still has to cover and the days left."""
 
 from datetime import date

@@ -1,4 +1,5 @@
-"""Spot checks (随机检查, 抽查; gap G9): the county section draws a reproducible random sample of
+"""Spot checks (随机检查, 抽查; 衡山县 §三.三): the county section draws a reproducible random
+sample of
 institutions and venues; the draw is kept with who, when, seed and list; townships visit."""
 
 from datetime import timedelta

@@ -167,7 +167,7 @@ EXPECTED = {
     "screening:related_company_update": row(editors=SCOPED, readers="403"),
     "screening:review_incomplete": row(all="ok"),
     "screening:review_not_screened": row(all="ok"),
-    # Spot checks (gap G9): everyone reads the draws of their unit (a township: its own and
+    # Spot checks: everyone reads the draws of their unit (a township: its own and
     # the county-wide ones); only the county section's POST draws (403 for the others).
     "screening:spot_check_detail": row(all=SCOPED),
     "screening:spot_check_list": row(all="ok"),

@@ -227,7 +227,7 @@ class World:
         )
 
     def spot_check(self, place):
-        """A spot check drawn by the county section among the place's township (gap G9)."""
+        """A spot check drawn by the county section among the place's township."""
         from screening.services.spot_checks import draw_spot_check
 
         def build():

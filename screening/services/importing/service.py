@@ -31,7 +31,8 @@ MAX_ERRORS = 500
 
 
 def require_importer(user):
-    """Only the county section imports (SPEC §1: import shared data)."""
+    """Only the county section imports (the shared lists of 区县方案 二(二)一: 公安、市场监管等
+    部门共享名单)."""
     if not user.can_review:
         raise PermissionDenied(_("Only the county section imports spreadsheets."))
     if user.unit_id is None:
