@@ -26,7 +26,6 @@ from institutions.validators import (
 from risklists.levels import Level
 from risklists.selectors import rating_findings
 
-from . import penalty_services, services
 from .levels import DOCUMENTED_TYPES
 from .models import (
     ActionStatus,
@@ -50,7 +49,9 @@ from .models import (
     ZeroingStatus,
     expected_authority,
 )
-from .selectors import target_outcome
+from .selectors.actions import target_outcome
+from .services import actions as services
+from .services import penalties as penalty_services
 
 SEED = 20220107
 ELDERS = ["王秀英", "李桂兰", "张德明", "刘淑珍", "陈建国", "杨玉兰", "赵春梅", "周国华"]

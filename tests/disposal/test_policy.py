@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from disposal.levels import ActionType
 from disposal.models import DisposalAction, DisposalPolicy
-from disposal.services import (
+from disposal.services.actions import (
     add_conditional_action,
     apply_level,
     disposal_policy,

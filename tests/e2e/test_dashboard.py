@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from disposal.models import ActionStatus, DisposalAction, ZeroingEntry, ZeroingStatus
-from disposal.services import apply_level
+from disposal.services.actions import apply_level
 from reporting.models import ReportRun, ReportSet, RunStatus
 from reporting.periods import current_week
 from screening.models import OfficialCount

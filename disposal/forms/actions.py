@@ -11,8 +11,8 @@ from accounts.models import Role, User, path_ids
 from institutions.models import LegalForm, RegistrationStatus
 from institutions.validators import validate_credit_code
 
-from .levels import CONDITIONAL_TYPES, ActionType
-from .models import (
+from ..levels import CONDITIONAL_TYPES, ActionType
+from ..models import (
     Assistance,
     DisposalAction,
     Outcome,
@@ -23,7 +23,7 @@ from .models import (
     Transfer,
     expected_authority,
 )
-from .validators import ALLOWED_EXTENSIONS, MAX_EVIDENCE_BYTES
+from ..validators import ALLOWED_EXTENSIONS, MAX_EVIDENCE_BYTES
 
 TWO = "col-12 col-md-6"
 SUBMIT_CSS = "btn-primary w-100 w-md-auto"

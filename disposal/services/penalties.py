@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Penalty
-from .services import _in_scope, _save, require_editor
+from ..models import Penalty
+from .actions import _in_scope, _save, require_editor
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from risklists.models import Assessment
 from risklists.selectors import rating_findings
 from screening.models import PrepaymentRecord
 
-from .levels import (
+from ..levels import (
     CONDITIONAL_TYPES,
     DEFAULT_DEADLINE_DAYS,
     FOLLOW_UP_LEVEL,
@@ -34,7 +34,7 @@ from .levels import (
     is_below,
     required_action_types,
 )
-from .models import (
+from ..models import (
     ActionEvidence,
     ActionStatus,
     DeadlineSetting,
@@ -50,9 +50,9 @@ from .models import (
     ZeroingEntry,
     ZeroingStatus,
 )
-from .querysets import OPEN_STATUSES
-from .selectors import on_ledger_q, refund_totals, target_outcome
-from .validators import validate_evidence_file
+from ..querysets import OPEN_STATUSES
+from ..selectors.actions import on_ledger_q, refund_totals, target_outcome
+from ..validators import validate_evidence_file
 
 REASON_LENGTH = 100  # simple-history's history_change_reason column
 CLOSED = (ActionStatus.DONE, ActionStatus.NOT_APPLICABLE)

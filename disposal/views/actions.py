@@ -29,10 +29,9 @@ from core.views import (
 from institutions.models import Institution, RegistrationStatus
 from risklists.selectors import rating_findings
 
-from . import penalty_services, selectors, services
-from .exports import XLSX, penalties_workbook
-from .filters import ActionFilterSet, LedgerFilterSet, PenaltyFilterSet
-from .forms import (
+from ..exports import XLSX, penalties_workbook
+from ..filters import ActionFilterSet, LedgerFilterSet, PenaltyFilterSet
+from ..forms.actions import (
     ActionForm,
     AddActionForm,
     AssistanceForm,
@@ -51,8 +50,8 @@ from .forms import (
     WithdrawForm,
     ZeroingAssignForm,
 )
-from .levels import ActionType
-from .models import (
+from ..levels import ActionType
+from ..models import (
     ActionEvidence,
     Assistance,
     DisposalAction,
@@ -65,8 +64,11 @@ from .models import (
     ZeroingEntry,
     expected_authority,
 )
-from .tables import ActionTable, PenaltyTable, proposal_badge, status_badge
-from .validators import validate_evidence_file
+from ..selectors import actions as selectors
+from ..services import actions as services
+from ..services import penalties as penalty_services
+from ..tables import ActionTable, PenaltyTable, proposal_badge, status_badge
+from ..validators import validate_evidence_file
 
 HISTORY_EXCLUDED = ("scope_path", "updated_at")
 

@@ -28,8 +28,8 @@ from risklists.engine import Findings
 from risklists.levels import LEVELS_DOWN, Level, rank_expression
 from screening.models import BlacklistEntry, MatchStatus
 
-from .levels import ActionType
-from .models import (
+from ..levels import ActionType
+from ..models import (
     LISTED_GROUNDS,
     DisposalAction,
     DisposalCase,
@@ -41,7 +41,7 @@ from .models import (
     ZeroingEntry,
     ZeroingStatus,
 )
-from .querysets import OPEN_STATUSES, end_of_week
+from ..querysets import OPEN_STATUSES, end_of_week
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
