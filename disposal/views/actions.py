@@ -64,9 +64,16 @@ from ..models import (
     ZeroingEntry,
     expected_authority,
 )
-from ..selectors import actions as selectors
-from ..services import actions as services
-from ..services import penalties as penalty_services
+from ..selectors.actions import board, board_lists, key_cases
+from ..selectors.penalties import penalties, penalty_figures
+from ..selectors.records import refund_plans, refund_totals
+from ..selectors.settings import deadline_days, disposal_policy, notification_recipient
+from ..selectors.zeroing import target_outcome, zeroing_ledger
+from ..services.actions import add_conditional_action, add_evidence, mark_key_case, update_action
+from ..services.penalties import propose_penalty, record_penalty, withdraw_penalty
+from ..services.records import prefill_refunds, record_refund, save_plan, save_record
+from ..services.settings import save_deadlines, save_disposal_policy, save_notification_recipient
+from ..services.zeroing import Registration, assign_zeroing, cross_off
 from ..tables import ActionTable, PenaltyTable, proposal_badge, status_badge
 from ..validators import validate_evidence_file
 
@@ -103,8 +110,8 @@ class BoardView(View):
 
     def get(self, request):
         today = timezone.localdate()
-        total, townships = selectors.board(request.user, today)
-        lists = selectors.board_lists(request.user, today)
+        total, townships = board(request.user, today)
+        lists = board_lists(request.user, today)
         is_county = request.user.is_county_level or len(townships) > 1
         sections = [
             ("overdue", _("Overdue: escalated to the county"), lists["overdue"]),
@@ -118,8 +125,8 @@ class BoardView(View):
                 action.badge = status_badge(action, today)
         context = {
             "title": _("Disposal board"),
-            "key_cases": selectors.key_cases(request.user, today),
-            "penalties": selectors.penalty_figures(request.user),
+            "key_cases": key_cases(request.user, today),
+            "penalties": penalty_figures(request.user),
             "total": total,
             "townships": townships if is_county else [],
             "sections": sections,
@@ -196,15 +203,15 @@ class ActionUpdateView(ServiceErrorsMixin, ObjectUpdateView):
         kwargs = super().get_form_kwargs()
         action = self.object
         if action.action_type == ActionType.LEAD_NOTIFICATION:
-            kwargs["proposed_counterpart"] = services.notification_recipient(action.institution)
+            kwargs["proposed_counterpart"] = notification_recipient(action.institution)
         return kwargs
 
     @transaction.atomic
     def save(self, form):
-        action = services.update_action(user=self.request.user, action=form.instance)
+        action = update_action(user=self.request.user, action=form.instance)
         upload = form.cleaned_data.get("evidence_file")
         if upload:
-            services.add_evidence(
+            add_evidence(
                 user=self.request.user,
                 action=action,
                 upload=upload,
@@ -237,7 +244,7 @@ def ledger_row(institution, findings):
     return {
         "institution": institution,
         "entry": entry,
-        "target": selectors.target_outcome(findings),
+        "target": target_outcome(findings),
         "large_prepayment": findings.large_prepayment,
         "registered": registered,
         "crossed_off": bool(entry and entry.is_crossed_off),
@@ -251,7 +258,7 @@ class ZeroingLedgerView(View):
 
     def get(self, request):
         queryset = (
-            selectors.zeroing_ledger(request.user)
+            zeroing_ledger(request.user)
             .select_related("township", "village", "zeroing", "zeroing__responsible_user")
             .order_by("township__path", "name")
         )
@@ -260,7 +267,7 @@ class ZeroingLedgerView(View):
         page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         items = list(page.object_list)
         findings = rating_findings(items)
-        total, _townships = selectors.board(request.user)
+        total, _townships = board(request.user)
         context = {
             "title": _("Zeroing ledger"),
             "filter": filterset,
@@ -274,7 +281,7 @@ class ZeroingLedgerView(View):
 class ZeroingMixin:
     def get_institution(self, request, institution_pk):
         institution = get_object_or_404(
-            selectors.zeroing_ledger(request.user).select_related("township"), pk=institution_pk
+            zeroing_ledger(request.user).select_related("township"), pk=institution_pk
         )
         return institution
 
@@ -312,7 +319,7 @@ def zeroing_context(request, institution, assign_form=None, cross_off_form=None)
         "row": ledger_row(institution, findings),
         "transfers": list(Transfer.objects.visible_to(user).filter(institution=institution)),
         "expected_authority": expected_authority(institution),
-        "refunds": selectors.refund_totals([institution.pk])[institution.pk],
+        "refunds": refund_totals([institution.pk])[institution.pk],
         "follow_up": DisposalAction.objects.visible_to(user)
         .filter(institution=institution, action_type=ActionType.FOLLOW_UP_CHECK)
         .first(),
@@ -337,9 +344,7 @@ class ZeroingDetailView(ZeroingMixin, View):
         form = ZeroingAssignForm(request.POST, institution=institution, user=request.user)
         if form.is_valid():
             try:
-                services.assign_zeroing(
-                    user=request.user, institution=institution, **form.cleaned_data
-                )
+                assign_zeroing(user=request.user, institution=institution, **form.cleaned_data)
             except ValidationError as exc:
                 put_errors(form, exc)
             else:
@@ -364,7 +369,7 @@ class ZeroingCrossOffView(PermissionRequiredMixin, ZeroingMixin, View):
             data = form.cleaned_data
             registration = None
             if data.get("credit_code"):
-                registration = services.Registration(
+                registration = Registration(
                     credit_code=data["credit_code"],
                     registration_status=data.get("registration_status")
                     or RegistrationStatus.REGISTERED_NOT_FILED,
@@ -372,7 +377,7 @@ class ZeroingCrossOffView(PermissionRequiredMixin, ZeroingMixin, View):
                     registration_authority=data.get("registration_authority", ""),
                 )
             try:
-                services.cross_off(
+                cross_off(
                     user=request.user,
                     institution=institution,
                     outcome=data["outcome"],
@@ -501,7 +506,7 @@ class RecordCreateView(InstitutionMixin, ServiceErrorsMixin, ObjectCreateView):
         return kwargs
 
     def save(self, form):
-        return services.save_record(user=self.request.user, record=form.instance)
+        return save_record(user=self.request.user, record=form.instance)
 
     def get_success_url(self):
         return reverse(self.list_url, args=[self.institution.pk])
@@ -549,7 +554,7 @@ class RefundListView(InstitutionMixin, View):
     def get(self, request, institution_pk):
         user = request.user
         plans = list(
-            selectors.refund_plans(self.institution).filter(
+            refund_plans(self.institution).filter(
                 pk__in=RefundPlan.objects.visible_to(user).values("pk")
             )
         )
@@ -587,7 +592,7 @@ class RefundPrefillView(PermissionRequiredMixin, InstitutionMixin, View):
     permission = "can_edit_registry"
 
     def post(self, request, institution_pk):
-        created = services.prefill_refunds(user=request.user, institution=self.institution)
+        created = prefill_refunds(user=request.user, institution=self.institution)
         if created:
             messages.success(
                 request,
@@ -619,7 +624,7 @@ class RefundRecordCreateView(ServiceErrorsMixin, ObjectCreateView):
         return kwargs
 
     def save(self, form):
-        return services.record_refund(user=self.request.user, record=form.instance)
+        return record_refund(user=self.request.user, record=form.instance)
 
     def get_success_url(self):
         return reverse("disposal:refund_list", args=[self.plan.institution_id])
@@ -667,7 +672,7 @@ class InstitutionPlanView(InstitutionMixin, View):
         form = PlanForm(request.POST)
         if form.is_valid():
             try:
-                plan = services.save_plan(
+                plan = save_plan(
                     user=request.user, institution=self.institution, text=form.cleaned_data["text"]
                 )
             except ValidationError as exc:
@@ -696,7 +701,7 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
 
     def render_page(self, request, form, policy_form=None, recipient_form=None):
         unit = self.unit(request)
-        policy = services.disposal_policy(unit.path)
+        policy = disposal_policy(unit.path)
         if policy_form is None:
             policy_form = PolicyForm(
                 initial={"mechanism_for_every_orange": policy.mechanism_for_every_orange}
@@ -716,7 +721,7 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
 
     def get(self, request):
         unit = self.unit(request)
-        return self.render_page(request, DeadlineForm(days=services.deadline_days(unit.path)))
+        return self.render_page(request, DeadlineForm(days=deadline_days(unit.path)))
 
     def post(self, request):
         unit = self.unit(request)
@@ -724,19 +729,19 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
             return self.post_policy(request, unit)
         if "save_recipient" in request.POST:
             return self.post_recipient(request, unit)
-        form = DeadlineForm(request.POST, days=services.deadline_days(unit.path))
+        form = DeadlineForm(request.POST, days=deadline_days(unit.path))
         if not form.is_valid():
             return self.render_page(request, form)
-        services.save_deadlines(user=request.user, unit=unit, days=form.cleaned_data)
+        save_deadlines(user=request.user, unit=unit, days=form.cleaned_data)
         messages.success(request, _("Saved. New actions get these deadlines."))
         return redirect("disposal:deadline_settings")
 
     def post_policy(self, request, unit):
         form = PolicyForm(request.POST)
         if not form.is_valid():
-            days = services.deadline_days(unit.path)
+            days = deadline_days(unit.path)
             return self.render_page(request, DeadlineForm(days=days), form)
-        added = services.save_disposal_policy(
+        added = save_disposal_policy(
             user=request.user,
             unit=unit,
             mechanism_for_every_orange=form.cleaned_data["mechanism_for_every_orange"],
@@ -753,7 +758,7 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
         form = NotificationRecipientForm(request.POST)
         if form.is_valid():
             try:
-                services.save_notification_recipient(
+                save_notification_recipient(
                     user=request.user,
                     unit=unit,
                     recipient=form.cleaned_data["lead_notification_recipient"],
@@ -763,7 +768,7 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, _("Saved. New lead notifications propose it."))
                 return redirect("disposal:deadline_settings")
-        days = services.deadline_days(unit.path)
+        days = deadline_days(unit.path)
         return self.render_page(request, DeadlineForm(days=days), recipient_form=form)
 
 
@@ -805,7 +810,7 @@ class ActionAddView(InstitutionMixin, View):
         form = AddActionForm(request.POST, existing=self.existing())
         if form.is_valid():
             try:
-                action = services.add_conditional_action(
+                action = add_conditional_action(
                     user=request.user,
                     institution=institution,
                     action_type=form.cleaned_data["action_type"],
@@ -834,9 +839,7 @@ class CaseKeyView(InstitutionMixin, View):
             messages.error(request, _("Nothing was changed."))
         else:
             try:
-                services.mark_key_case(
-                    user=request.user, institution=institution, **form.cleaned_data
-                )
+                mark_key_case(user=request.user, institution=institution, **form.cleaned_data)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -858,7 +861,7 @@ class PenaltyListView(ObjectListView):
     template_name = "disposal/penalty_list.html"
 
     def get_queryset(self):
-        return selectors.penalties(self.request.user)
+        return penalties(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -879,7 +882,7 @@ class PenaltyExportView(View):
     """The list as filtered, as .xlsx (ID numbers masked for roles that do not need them)."""
 
     def get(self, request):
-        queryset = selectors.penalties(request.user).order_by(
+        queryset = penalties(request.user).order_by(
             "institution__township__path", "institution__name", "-decided_on", "pk"
         )
         filterset = PenaltyFilterSet(request.GET or None, queryset=queryset, request=request)
@@ -901,7 +904,7 @@ class PenaltyCreateView(RecordCreateView):
     success_message = _("Penalty recorded.")
 
     def save(self, form):
-        return penalty_services.record_penalty(user=self.request.user, penalty=form.instance)
+        return record_penalty(user=self.request.user, penalty=form.instance)
 
     def get_success_url(self):
         if self.object is None:  # the form again: "back" goes to the institution's penalties
@@ -985,7 +988,7 @@ class PenaltyProposeView(PenaltyActionView):
     success_message = _("Proposed for joint punishment.")
 
     def act(self, request, penalty, data):
-        penalty_services.propose_penalty(user=request.user, penalty=penalty, note=data["note"])
+        propose_penalty(user=request.user, penalty=penalty, note=data["note"])
 
 
 class PenaltyWithdrawView(PenaltyActionView):
@@ -996,4 +999,4 @@ class PenaltyWithdrawView(PenaltyActionView):
     success_message = _("Penalty withdrawn.")
 
     def act(self, request, penalty, data):
-        penalty_services.withdraw_penalty(user=request.user, penalty=penalty, reason=data["reason"])
+        withdraw_penalty(user=request.user, penalty=penalty, reason=data["reason"])

@@ -18,7 +18,8 @@ from disposal.models import (
     ZeroingEntry,
 )
 from disposal.selectors.actions import board
-from disposal.services.actions import Registration, apply_level, cross_off
+from disposal.services.actions import apply_level
+from disposal.services.zeroing import Registration, cross_off
 from institutions.models import RegistrationStatus
 from tests.disposal.factories import TransferFactory
 from tests.factories import VenueFactory, make_credit_code
