@@ -31,25 +31,18 @@ from risklists.selectors import rating_findings
 
 from ..exports import XLSX, penalties_workbook
 from ..filters import ActionFilterSet, LedgerFilterSet, PenaltyFilterSet
-from ..forms.actions import (
-    ActionForm,
-    AddActionForm,
+from ..forms.actions import ActionForm, AddActionForm, KeyForm
+from ..forms.penalties import PenaltyForm, ProposeForm, WithdrawForm
+from ..forms.records import (
     AssistanceForm,
-    CrossOffForm,
-    DeadlineForm,
-    KeyForm,
-    NotificationRecipientForm,
-    PenaltyForm,
     PlanForm,
-    PolicyForm,
-    ProposeForm,
     RefundPlanForm,
     RefundRecordForm,
     ResettlementForm,
     TransferForm,
-    WithdrawForm,
-    ZeroingAssignForm,
 )
+from ..forms.settings import DeadlineForm, NotificationRecipientForm, PolicyForm
+from ..forms.zeroing import CrossOffForm, ZeroingAssignForm
 from ..levels import ActionType
 from ..models import (
     ActionEvidence,
