@@ -1,6 +1,7 @@
 """Reads of disposal cases and their actions that need thought: the boards (figures overall
-and per township, the lists that need attention, the key cases) and the per-institution
-summary. Each is a constant number of set-based queries, whatever the number of rows."""
+and per township, the lists that need attention, the key cases), the actions a case has and
+the per-institution summary. Each is a constant number of set-based queries, whatever the
+number of rows."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from risklists.levels import LEVELS_DOWN, Level, rank_expression
 from ..levels import ActionType
 from ..models import DisposalAction, DisposalCase, InstitutionPlan, ZeroingEntry, ZeroingStatus
 from ..querysets import OPEN_STATUSES, end_of_week
+from .penalties import PenaltyFigures, penalty_figures
 from .records import RefundTotals, refund_totals
 from .zeroing import zeroing_ledger
 
@@ -131,6 +133,43 @@ def key_cases(user, today: date | None = None, limit: int = 20):
             overdue_actions=Count("actions", filter=is_open & Q(actions__deadline__lt=today)),
         )
         .order_by("-rank", "institution__township__path", "institution__name", "pk")[:limit]
+    )
+
+
+@dataclass
+class BoardPage:
+    total: BoardFigures
+    townships: list
+    lists: dict
+    key_cases: list
+    penalties: PenaltyFigures
+    is_county: bool
+
+
+def board_page(user, today: date | None = None) -> BoardPage:
+    """Everything a board shows: the figures, the lists that need attention, the key cases
+    and the line on penalties. A board over several townships (the county's) has a row per
+    township; a township's has none."""
+    today = today or timezone.localdate()
+    total, townships = board(user, today)
+    lists = board_lists(user, today)
+    is_county = user.is_county_level or len(townships) > 1
+    return BoardPage(
+        total=total,
+        townships=townships if is_county else [],
+        lists=lists,
+        key_cases=key_cases(user, today),
+        penalties=penalty_figures(user),
+        is_county=is_county,
+    )
+
+
+def action_types(user, institution) -> set[str]:
+    """The action types ``institution`` already has, among the actions the user sees."""
+    return set(
+        DisposalAction.objects.visible_to(user)
+        .filter(institution=institution)
+        .values_list("action_type", flat=True)
     )
 
 

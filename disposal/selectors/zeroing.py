@@ -1,5 +1,6 @@
-"""Reads of the 清零 ledger: which venues are on it, and each venue's target outcome (from its
-rating). Each is a constant number of set-based queries, whatever the number of rows."""
+"""Reads of the 清零 ledger: which venues are on it, each venue's target outcome (from its
+rating), the rows of the ledger's page and what one venue's page shows. Each is a constant
+number of set-based queries, whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from django.db.models import Q
 
 from institutions.models import Institution, RegistrationStatus
 from risklists.engine import Findings
+from risklists.selectors import rating_findings
 
-from ..models import TargetOutcome
+from ..levels import ActionType
+from ..models import DisposalAction, TargetOutcome, Transfer, ZeroingEntry
+from .records import refund_totals
 
 
 def target_outcome(findings: Findings) -> str:
@@ -35,3 +39,54 @@ def on_ledger_q() -> Q:
         | Q(zeroing__isnull=False)
         | (Q(pk__in=former_venues) & ~Q(registration_status=RegistrationStatus.UNREGISTERED))
     )
+
+
+def ledger_list(user):
+    """The ledger as its page lists it: township, village and entry joined, by township."""
+    return (
+        zeroing_ledger(user)
+        .select_related("township", "village", "zeroing", "zeroing__responsible_user")
+        .order_by("township__path", "name")
+    )
+
+
+def ledger_row(institution, findings: Findings) -> dict:
+    entry = getattr(institution, "zeroing", None)
+    registered = institution.registration_status != RegistrationStatus.UNREGISTERED
+    return {
+        "institution": institution,
+        "entry": entry,
+        "target": target_outcome(findings),
+        "large_prepayment": findings.large_prepayment,
+        "registered": registered,
+        "crossed_off": bool(entry and entry.is_crossed_off),
+    }
+
+
+def ledger_rows(institutions: list) -> list[dict]:
+    """One row per venue: its entry, and its target outcome from its rating (one read of the
+    ratings for the whole page)."""
+    findings = rating_findings(institutions)
+    return [ledger_row(institution, findings[institution.pk]) for institution in institutions]
+
+
+def venue_on_ledger(user, institution) -> dict:
+    """What a venue's ledger page shows besides its forms: its entry (who is in charge, who
+    crossed it off, the transfer), its row, its transfers, its refunds owed, and the
+    follow-up check once it is registered."""
+    row = ledger_rows([institution])[0]
+    entry = (
+        ZeroingEntry.objects.visible_to(user)
+        .filter(institution=institution)
+        .select_related("responsible_user", "crossed_off_by", "transfer")
+        .first()
+    )
+    return {
+        "entry": entry,
+        "row": row,
+        "transfers": list(Transfer.objects.visible_to(user).filter(institution=institution)),
+        "refunds": refund_totals([institution.pk])[institution.pk],
+        "follow_up": DisposalAction.objects.visible_to(user)
+        .filter(institution=institution, action_type=ActionType.FOLLOW_UP_CHECK)
+        .first(),
+    }
