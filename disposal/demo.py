@@ -26,7 +26,6 @@ from institutions.validators import (
 from risklists.levels import Level
 from risklists.selectors import rating_findings
 
-from . import penalty_services, services
 from .levels import DOCUMENTED_TYPES
 from .models import (
     ActionStatus,
@@ -50,7 +49,11 @@ from .models import (
     ZeroingStatus,
     expected_authority,
 )
-from .selectors import target_outcome
+from .selectors.zeroing import target_outcome
+from .services.actions import apply_level, flag_overdue_actions, mark_key_case, update_action
+from .services.penalties import propose_penalty, record_penalty
+from .services.records import prefill_refunds, record_refund, save_plan, save_record
+from .services.zeroing import Registration, assign_zeroing, cross_off
 
 SEED = 20220107
 ELDERS = ["王秀英", "李桂兰", "张德明", "刘淑珍", "陈建国", "杨玉兰", "赵春梅", "周国华"]
@@ -114,7 +117,7 @@ class DisposalDemo:
                 self.rate(by_pk[pk], level)
         if not from_ratings:
             self.lower_one(levels, by_pk)
-        services.flag_overdue_actions(today=self.today)
+        flag_overdue_actions(today=self.today)
         self.people_support(levels, by_pk)
         self.penalties(levels, by_pk)
         self.zeroing(registry)
@@ -143,7 +146,7 @@ class DisposalDemo:
         if case is None:
             rng = self.rng("rate", institution.name)
             approved_on = self.today - timedelta(days=rng.randint(2, 45))
-            services.apply_level(
+            apply_level(
                 institution,
                 level,
                 user=self.county_user,
@@ -183,7 +186,7 @@ class DisposalDemo:
         elif draw < 0.7:
             action.status = ActionStatus.IN_PROGRESS
             action.notes = "正在落实，已与负责人联系。"
-        services.update_action(
+        update_action(
             user=action.responsible_user or self.county_user, action=action, today=self.today
         )
 
@@ -200,10 +203,10 @@ class DisposalDemo:
         case = DisposalCase.objects.get(institution=institution)
         if case.level != Level.ORANGE:
             return
-        services.apply_level(
+        apply_level(
             institution, Level.YELLOW, user=self.county_user, today=self.today - timedelta(days=1)
         )
-        services.flag_overdue_actions(today=self.today)
+        flag_overdue_actions(today=self.today)
 
     # --- 攻坚行动: key cases and leads, a major lead --------------------------------
     def key_cases(self):
@@ -215,7 +218,7 @@ class DisposalDemo:
         reds = DisposalCase.objects.filter(level=Level.RED).select_related("institution")
         for case in reds.order_by("institution__name")[:3]:
             if not case.is_key:
-                services.mark_key_case(
+                mark_key_case(
                     user=self.county_user,
                     institution=case.institution,
                     is_key=True,
@@ -248,12 +251,12 @@ class DisposalDemo:
         for index, institution in enumerate(serious):
             self.refunds(institution)
             if not InstitutionPlan.objects.filter(institution=institution).exists():
-                services.save_plan(user=self.county_user, institution=institution, text=PLAN_TEXT)
+                save_plan(user=self.county_user, institution=institution, text=PLAN_TEXT)
             if levels[institution.pk] == Level.RED and index % 2 == 0:
                 self.resettle(institution)
         reds = [i for i in serious if levels[i.pk] == Level.RED and not i.is_venue]
         if reds and not Transfer.objects.filter(institution=reds[0]).exists():
-            services.save_record(
+            save_record(
                 user=self.county_user,
                 record=Transfer(
                     institution=reds[0],
@@ -307,11 +310,9 @@ class DisposalDemo:
                 institution=institution, document_number=penalty.document_number
             ).exists():
                 continue
-            recorded = penalty_services.record_penalty(
-                user=staff, penalty=penalty, today=self.today
-            )
+            recorded = record_penalty(user=staff, penalty=penalty, today=self.today)
             if recorded.is_person:
-                penalty_services.propose_penalty(
+                propose_penalty(
                     user=self.county_user,
                     penalty=recorded,
                     note="报县局审定后提请纳入养老服务市场失信联合惩戒对象名单。",
@@ -319,7 +320,7 @@ class DisposalDemo:
                 )
 
     def refunds(self, institution):
-        services.prefill_refunds(user=self.county_user, institution=institution)
+        prefill_refunds(user=self.county_user, institution=institution)
         if not RefundPlan.objects.filter(institution=institution).exists():
             rng = self.rng("refunds", institution.name)
             for name in rng.sample(ELDERS, 3):
@@ -329,7 +330,7 @@ class DisposalDemo:
                     amount_due=Decimal(rng.choice([8000, 12000, 30000, 50000, 68000])),
                     due_by=self.today + timedelta(days=30),
                 )
-                services.save_record(user=self.county_user, record=plan)
+                save_record(user=self.county_user, record=plan)
         for plan in RefundPlan.objects.filter(institution=institution).order_by("pk"):
             if RefundRecord.objects.filter(plan=plan).exists():
                 continue
@@ -337,7 +338,7 @@ class DisposalDemo:
             share = rng.choice([0, 0, Decimal("0.5"), 1])
             amount = (plan.amount_due * Decimal(share)).quantize(Decimal("0.01"))
             if amount > 0:
-                services.record_refund(
+                record_refund(
                     user=self.county_user,
                     record=RefundRecord(
                         plan=plan, amount=amount, refunded_on=self.today - timedelta(days=3)
@@ -354,7 +355,7 @@ class DisposalDemo:
         for name, day in zip(names[:2], days, strict=False):
             if Resettlement.objects.filter(institution=institution, elder_name=name).exists():
                 continue
-            services.save_record(
+            save_record(
                 user=self.county_user,
                 record=Resettlement(
                     institution=institution,
@@ -365,7 +366,7 @@ class DisposalDemo:
                 ),
             )
         if not Assistance.objects.filter(institution=institution, elder_name=names[2]).exists():
-            services.save_record(
+            save_record(
                 user=self.county_user,
                 record=Assistance(
                     institution=institution,
@@ -390,9 +391,7 @@ class DisposalDemo:
             assign, cross = rng.random() < 0.75, rng.random() < 0.35
             staff = self.staff.get(venue.township_id)
             if entry is None and staff is not None and assign:
-                services.assign_zeroing(
-                    user=self.county_user, institution=venue, responsible_user=staff
-                )
+                assign_zeroing(user=self.county_user, institution=venue, responsible_user=staff)
             if cross:
                 self.cross_off(venue, rng)
 
@@ -402,11 +401,11 @@ class DisposalDemo:
         code = body + credit_code_check_char(body)
         if Institution.objects.filter(credit_code=code).exists():
             return False
-        services.cross_off(
+        cross_off(
             user=self.county_user,
             institution=venue,
             outcome=Outcome.REGISTERED,
-            registration=services.Registration(
+            registration=Registration(
                 credit_code=code,
                 registration_status=RegistrationStatus.REGISTERED_NOT_FILED,
                 legal_form=LegalForm.SOCIAL_SERVICE
@@ -429,7 +428,7 @@ class DisposalDemo:
         ):
             if not Transfer.objects.filter(institution=venue).exists():
                 authority = expected_authority(venue)
-                services.save_record(
+                save_record(
                     user=user,
                     record=Transfer(
                         institution=venue,
@@ -441,12 +440,10 @@ class DisposalDemo:
                         reason="未经登记收住老年人，按场所性质移交处置。",
                     ),
                 )
-            services.cross_off(
-                user=user, institution=venue, outcome=Outcome.TRANSFERRED, today=self.today
-            )
+            cross_off(user=user, institution=venue, outcome=Outcome.TRANSFERRED, today=self.today)
         else:
             outcome = Outcome.BANNED if choice == 2 else Outcome.CLOSED
-            services.cross_off(
+            cross_off(
                 user=user, institution=venue, outcome=outcome, outcome_on=when, today=self.today
             )
         self.summary.crossed_off += 1

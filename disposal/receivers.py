@@ -8,7 +8,7 @@ the conditional ones. The rating itself knows nothing of disposal.
 
 from core import clock
 
-from .services import apply_level
+from .services.actions import apply_level
 
 
 def apply_approved_level(sender, institution, level, assessment, user, changed_at, **kwargs):

@@ -4,7 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
-from . import services
+from .services import actions as services
 
 
 @shared_task(name="disposal.flag_overdue_actions", acks_late=True)

@@ -4,7 +4,7 @@
 the red/orange/yellow/green ratings per township, the weekly trend of the list, screening
 coverage, disposal by level and the 清零 progress, and download the latest packs. Every
 figure comes from the same definitions the lists and attachment tables use (``risklists``'
-approved levels, the "四看" review's "screened", ``disposal.selectors.board``), each through
+approved levels, the "四看" review's "screened", ``disposal.selectors.actions.board``), each through
 ``visible_to(user)``; the number of queries does not depend on the number of townships,
 institutions or actions.
 """
@@ -21,7 +21,7 @@ from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
 from disposal.models import ActionStatus, DisposalAction
 from disposal.querysets import OPEN_STATUSES
-from disposal.selectors import board
+from disposal.selectors.actions import board
 from institutions.models import Institution
 from risklists.levels import LEVELS_DOWN, LIST_LEVELS, Level
 from risklists.selectors import approved_level_at

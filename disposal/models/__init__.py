@@ -1,20 +1,14 @@
 """Disposal (处置): tracked actions per level, the 清零 ledger, refunds, resettlement,
-assistance, transfers, the "一院一策" plan and the penalties decided (联合惩戒). Every model is
-scoped like the screening records: ``scope_path`` copied from the institution."""
+assistance, transfers, the "一院一策" plan and the penalties decided (联合惩戒), and the
+county's disposal settings. Every scoped model is scoped like the screening records:
+``scope_path`` copied from the institution.
 
-from risklists.levels import Level
+One module per part, and the services, selectors, forms and views of the app use the same
+names: actions, settings, records, zeroing, penalties. Django loads the models from here."""
 
-from ..levels import ActionType
-from .actions import (
-    ActionEvidence,
-    ActionStatus,
-    DeadlineSetting,
-    DisposalAction,
-    DisposalCase,
-    DisposalPolicy,
-)
+from .actions import ActionEvidence, ActionStatus, DisposalAction, DisposalCase
 from .penalties import LISTED_GROUNDS, Penalty, PenaltyGround, PenaltyKind
-from .support import (
+from .records import (
     Assistance,
     AssistanceKind,
     Authority,
@@ -26,12 +20,12 @@ from .support import (
     Transfer,
     expected_authority,
 )
+from .settings import DeadlineSetting, DisposalPolicy
 from .zeroing import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
 
 __all__ = [
     "ActionEvidence",
     "ActionStatus",
-    "ActionType",
     "Assistance",
     "AssistanceKind",
     "Authority",
@@ -41,7 +35,6 @@ __all__ = [
     "DisposalCase",
     "DisposalPolicy",
     "InstitutionPlan",
-    "Level",
     "LISTED_GROUNDS",
     "Outcome",
     "Penalty",

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from ..selectors import institution_summary
+from ..selectors.actions import institution_summary
 from ..tables import status_badge
 
 register = template.Library()

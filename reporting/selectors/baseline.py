@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
 from disposal.models import Outcome, TargetOutcome, ZeroingStatus
-from disposal.selectors import target_outcome, zeroing_ledger
+from disposal.selectors.zeroing import target_outcome, zeroing_ledger
 from institutions.models import (
     Institution,
     LegalForm,

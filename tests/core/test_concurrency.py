@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from disposal.models import DisposalAction
-from disposal.services import apply_level
+from disposal.services.actions import apply_level
 from institutions.models import Institution
 from screening.models import ScreeningVisit
 from tests.factories import InstitutionFactory, UserFactory

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from disposal import tasks
 from disposal.levels import ActionType
 from disposal.models import ActionEvidence, ActionStatus, DisposalAction
-from disposal.services import add_evidence, apply_level, flag_overdue_actions, update_action
+from disposal.services.actions import add_evidence, apply_level, flag_overdue_actions, update_action
 from disposal.validators import MAX_EVIDENCE_BYTES
 from tests.factories import InstitutionFactory
 

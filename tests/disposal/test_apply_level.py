@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from disposal.levels import DEFAULT_DEADLINE_DAYS, ActionType
 from disposal.models import ActionStatus, DeadlineSetting, DisposalAction, DisposalCase
-from disposal.services import apply_level, update_action
+from disposal.services.actions import apply_level, update_action
 from risklists import services as rating
 from risklists.models import RatingState
 from screening.models import ScreeningVisit, VisitStatus

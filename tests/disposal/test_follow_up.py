@@ -17,8 +17,9 @@ from disposal.models import (
     Outcome,
     ZeroingEntry,
 )
-from disposal.selectors import board
-from disposal.services import Registration, apply_level, cross_off
+from disposal.selectors.actions import board
+from disposal.services.actions import apply_level
+from disposal.services.zeroing import Registration, cross_off
 from institutions.models import RegistrationStatus
 from tests.disposal.factories import TransferFactory
 from tests.factories import VenueFactory, make_credit_code

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disposal.models import DisposalAction, DisposalCase
-from disposal.selectors import board_lists, key_cases
-from disposal.services import apply_level, mark_key_case
+from disposal.selectors.actions import board_lists, key_cases
+from disposal.services.actions import apply_level, mark_key_case
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from disposal.levels import ActionType
 from disposal.models import DisposalAction, DisposalPolicy
-from disposal.services import apply_level, notification_recipient, save_notification_recipient
+from disposal.selectors.settings import notification_recipient
+from disposal.services.actions import apply_level
+from disposal.services.settings import save_notification_recipient
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
 from tests.formdata import post_data
 

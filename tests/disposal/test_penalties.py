@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from disposal.models import Penalty, PenaltyGround, PenaltyKind
-from disposal.penalty_services import propose_penalty, record_penalty, withdraw_penalty
+from disposal.services.penalties import propose_penalty, record_penalty, withdraw_penalty
 from screening.models import BlacklistEntry, BlacklistKind, MatchStatus
 from tests.disposal.factories import PenaltyFactory
 from tests.factories import InstitutionFactory

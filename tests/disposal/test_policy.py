@@ -10,12 +10,9 @@ from django.urls import reverse
 
 from disposal.levels import ActionType
 from disposal.models import DisposalAction, DisposalPolicy
-from disposal.services import (
-    add_conditional_action,
-    apply_level,
-    disposal_policy,
-    save_disposal_policy,
-)
+from disposal.selectors.settings import disposal_policy
+from disposal.services.actions import add_conditional_action, apply_level
+from disposal.services.settings import save_disposal_policy
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory
 
 pytestmark = pytest.mark.django_db

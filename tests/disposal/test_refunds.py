@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from disposal.models import InstitutionPlan, RefundPlan, RefundRecord
-from disposal.selectors import refund_totals
-from disposal.services import prefill_refunds, record_refund, save_plan, save_record
+from disposal.selectors.records import refund_totals
+from disposal.services.records import prefill_refunds, record_refund, save_plan, save_record
 from tests.disposal.factories import (
     AssistanceFactory,
     PrepaymentFactory,

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from disposal.models import DisposalCase, Outcome, TargetOutcome, ZeroingStatus
 from disposal.receivers import apply_approved_level
-from disposal.selectors import target_outcome
-from disposal.services import Registration, cross_off
+from disposal.selectors.zeroing import target_outcome
+from disposal.services.zeroing import Registration, cross_off
 from risklists import services as rating
 from risklists.engine import Thresholds
 from risklists.models import Assessment, RatingState

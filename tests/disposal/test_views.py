@@ -29,7 +29,8 @@ from disposal.models import (
     ZeroingEntry,
     ZeroingStatus,
 )
-from disposal.services import add_evidence, apply_level, save_plan
+from disposal.services.actions import add_evidence, apply_level
+from disposal.services.records import save_plan
 from institutions.models import RegistrationStatus
 from tests.disposal.factories import (
     AssistanceFactory,

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
-from disposal.selectors import board, target_outcome, zeroing_ledger
-from disposal.services import Registration, assign_zeroing, cross_off
+from disposal.selectors.actions import board
+from disposal.selectors.zeroing import target_outcome, zeroing_ledger
+from disposal.services.zeroing import Registration, assign_zeroing, cross_off
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
 from risklists.selectors import rating_findings

@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from disposal.models import ActionEvidence, ActionStatus, DisposalAction
-from disposal.services import apply_level
+from disposal.services.actions import apply_level
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

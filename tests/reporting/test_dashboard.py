@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disposal.models import ActionStatus, DisposalAction, ZeroingEntry, ZeroingStatus
-from disposal.services import apply_level
+from disposal.services.actions import apply_level
 from reporting.choices import ReportSet, RunStatus
 from reporting.models import ReportRun
 from reporting.periods import current_week

@@ -191,7 +191,7 @@ class World:
 
     def action(self, place):
         from disposal.models import DisposalAction
-        from disposal.services import apply_level
+        from disposal.services.actions import apply_level
 
         def build():
             institution = self.institution(place)
@@ -201,7 +201,7 @@ class World:
         return self._once(("action", place), build)
 
     def evidence(self, place):
-        from disposal.services import add_evidence
+        from disposal.services.actions import add_evidence
 
         return self._once(
             ("evidence", place),

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from disposal.services import flag_overdue_actions
+from disposal.services.actions import flag_overdue_actions
 
 
 class Command(BaseCommand):

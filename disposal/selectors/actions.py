@@ -1,119 +1,26 @@
-"""Reads of disposal that need thought: a venue's 清零 target (from its rating), the
-boards, the 清零 ledger, and the per-institution summary. Each is a constant number of
-set-based queries, whatever the number of rows."""
+"""Reads of disposal cases and their actions that need thought: the boards (figures overall
+and per township, the lists that need attention, the key cases), the actions a case has and
+the per-institution summary. Each is a constant number of set-based queries, whatever the
+number of rows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    DecimalField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import OrgUnit
-from institutions.models import Institution, RegistrationStatus
-from risklists.engine import Findings
+from institutions.models import Institution
 from risklists.levels import LEVELS_DOWN, Level, rank_expression
-from screening.models import BlacklistEntry, MatchStatus
 
-from .levels import ActionType
-from .models import (
-    LISTED_GROUNDS,
-    DisposalAction,
-    DisposalCase,
-    InstitutionPlan,
-    Penalty,
-    RefundPlan,
-    RefundRecord,
-    TargetOutcome,
-    ZeroingEntry,
-    ZeroingStatus,
-)
-from .querysets import OPEN_STATUSES, end_of_week
-
-ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
-
-
-# --- the 清零 target ----------------------------------------------------------------------
-
-
-def target_outcome(findings: Findings) -> str:
-    """区县方案·清零行动: 督促登记 when stable without large prepayments; else 责令退还资金,
-    联合执法, 关停/取缔. ``findings`` are the rating's (``risklists.selectors.rating_findings``),
-    counted with the county's thresholds in force: disposal never reads the records twice."""
-    return TargetOutcome.REFUND_AND_CLOSE if findings.large_prepayment else TargetOutcome.REGISTER
-
-
-# --- refunds ----------------------------------------------------------------------------
-
-
-def refunded_subquery():
-    return Coalesce(
-        Subquery(
-            RefundRecord.objects.filter(plan=OuterRef("pk"))
-            .values("plan")
-            .annotate(total=Sum("amount"))
-            .values("total")[:1],
-            output_field=MONEY,
-        ),
-        Value(ZERO),
-        output_field=MONEY,
-    )
-
-
-def refund_plans(institution):
-    """An institution's refunds owed, each with ``refunded`` and ``outstanding``."""
-    return (
-        RefundPlan.objects.filter(institution=institution)
-        .annotate(refunded=refunded_subquery())
-        .annotate(outstanding=F("amount_due") - F("refunded"))
-        .order_by("payer_name", "pk")
-    )
-
-
-@dataclass
-class RefundTotals:
-    payers: int = 0
-    due: Decimal = ZERO
-    refunded: Decimal = ZERO
-    payers_settled: int = 0
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.due - self.refunded
-
-
-def refund_totals(institution_ids) -> dict[int, RefundTotals]:
-    """Per institution: total due, total refunded (the sum of refunds paid), payers settled."""
-    result = {pk: RefundTotals() for pk in institution_ids}
-    plans = (
-        RefundPlan.objects.filter(institution_id__in=list(result))
-        .annotate(refunded=refunded_subquery())
-        .values_list("institution_id", "amount_due", "refunded")
-    )
-    for pk, due, refunded in plans:
-        totals = result[pk]
-        totals.payers += 1
-        totals.due += due
-        totals.refunded += refunded
-        totals.payers_settled += refunded >= due
-    return result
-
-
-# --- boards -----------------------------------------------------------------------------
+from ..levels import ActionType
+from ..models import DisposalAction, DisposalCase, InstitutionPlan, ZeroingEntry, ZeroingStatus
+from ..querysets import OPEN_STATUSES, end_of_week
+from .penalties import PenaltyFigures, penalty_figures
+from .records import RefundTotals, refund_totals
+from .zeroing import zeroing_ledger
 
 
 @dataclass
@@ -161,25 +68,6 @@ def _fill(figures: BoardFigures, row: dict):
     names = ("open_total", "overdue", "due_this_week", "level_lowered", "unassigned", "follow_up")
     for name in names:
         setattr(figures, name, row.get(name, 0) or 0)
-
-
-def zeroing_ledger(user):
-    """Every venue on the ledger the user sees: unregistered venues on the registry, and
-    every institution that has a ledger entry (a venue crossed off stays on it)."""
-    return Institution.objects.visible_to(user).filter(on_ledger_q())
-
-
-def on_ledger_q() -> Q:
-    """On the ledger: an unregistered venue on the registry, a venue with a ledger entry, or a
-    former venue registered since (it stays until crossed off, 对账销号)."""
-    former_venues = Institution.history.filter(
-        registration_status=RegistrationStatus.UNREGISTERED
-    ).values("id")
-    return (
-        Q(registration_status=RegistrationStatus.UNREGISTERED, archived_at__isnull=True)
-        | Q(zeroing__isnull=False)
-        | (Q(pk__in=former_venues) & ~Q(registration_status=RegistrationStatus.UNREGISTERED))
-    )
 
 
 def board(user, today: date | None = None):
@@ -248,6 +136,43 @@ def key_cases(user, today: date | None = None, limit: int = 20):
     )
 
 
+@dataclass
+class BoardPage:
+    total: BoardFigures
+    townships: list
+    lists: dict
+    key_cases: list
+    penalties: PenaltyFigures
+    is_county: bool
+
+
+def board_page(user, today: date | None = None) -> BoardPage:
+    """Everything a board shows: the figures, the lists that need attention, the key cases
+    and the line on penalties. A board over several townships (the county's) has a row per
+    township; a township's has none."""
+    today = today or timezone.localdate()
+    total, townships = board(user, today)
+    lists = board_lists(user, today)
+    is_county = user.is_county_level or len(townships) > 1
+    return BoardPage(
+        total=total,
+        townships=townships if is_county else [],
+        lists=lists,
+        key_cases=key_cases(user, today),
+        penalties=penalty_figures(user),
+        is_county=is_county,
+    )
+
+
+def action_types(user, institution) -> set[str]:
+    """The action types ``institution`` already has, among the actions the user sees."""
+    return set(
+        DisposalAction.objects.visible_to(user)
+        .filter(institution=institution)
+        .values_list("action_type", flat=True)
+    )
+
+
 # --- one institution --------------------------------------------------------------------
 
 
@@ -297,47 +222,3 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
     for action in actions:
         action.overdue_now = action.is_overdue(today)
     return summary
-
-
-# --- penalties (区县方案 二(三)四 联合惩戒) -----------------------------------------------------
-
-
-def penalties(user):
-    """The penalties the user sees, for the list and its export: institution and township
-    joined, and whether the subject is already on a blacklist imported from outside (the
-    joint-punishment list, once published, comes back as a blacklist import): one query."""
-    listed = BlacklistEntry.objects.filter(
-        match_status__in=(MatchStatus.MATCHED, MatchStatus.CONFIRMED), removed_on__isnull=True
-    ).order_by()
-    return (
-        Penalty.objects.visible_to(user)
-        .for_list()
-        .annotate(
-            institution_listed=Exists(listed.filter(institution_id=OuterRef("institution_id"))),
-            person_listed=Exists(
-                listed.filter(id_number=OuterRef("person_id_number")).exclude(id_number="")
-            ),
-        )
-    )
-
-
-@dataclass
-class PenaltyFigures:
-    total: int = 0
-    proposed: int = 0
-    to_propose: int = 0  # punished on the plan's grounds, not yet put forward
-
-
-def penalty_figures(user) -> PenaltyFigures:
-    """The board's line on penalties, in one query (withdrawn ones do not count)."""
-    not_proposed = Q(proposed_on__isnull=True)
-    row = (
-        Penalty.objects.visible_to(user)
-        .current()
-        .aggregate(
-            total=Count("pk"),
-            proposed=Count("pk", filter=~not_proposed),
-            to_propose=Count("pk", filter=not_proposed & Q(ground__in=LISTED_GROUNDS)),
-        )
-    )
-    return PenaltyFigures(**{name: value or 0 for name, value in row.items()})

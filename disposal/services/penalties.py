@@ -1,4 +1,4 @@
-"""Writes of penalties (区县方案 二(三)四 联合惩戒), beside ``services.py`` and on its rules: each
+"""Writes of penalties (区县方案 二(三)四 联合惩戒), on the rules of ``common.py``: each
 function checks the user's role and unit, owns its transaction and names the user in the
 history. Nothing here deletes a row: a penalty recorded in error is withdrawn, with a reason.
 
@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Penalty
-from .services import _in_scope, _save, require_editor
+from ..models import Penalty
+from .common import _in_scope, _save, require_editor
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Forms of disposal, one module per part (as ``models/``)."""

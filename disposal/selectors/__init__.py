@@ -1,0 +1,1 @@
+"""Reads of disposal that need thought, one module per part (as ``models/``)."""

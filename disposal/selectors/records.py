@@ -1,0 +1,104 @@
+"""Reads of the records kept per institution: refunds owed, each with what was refunded and
+what is outstanding, and their totals per institution, in set-based queries; the versions
+of the "一院一策" plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ..models import InstitutionPlan, RefundPlan, RefundRecord
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def refunded_subquery():
+    return Coalesce(
+        Subquery(
+            RefundRecord.objects.filter(plan=OuterRef("pk"))
+            .values("plan")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1],
+            output_field=MONEY,
+        ),
+        Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def refund_plans(institution):
+    """An institution's refunds owed, each with ``refunded`` and ``outstanding``."""
+    return (
+        RefundPlan.objects.filter(institution=institution)
+        .annotate(refunded=refunded_subquery())
+        .annotate(outstanding=F("amount_due") - F("refunded"))
+        .order_by("payer_name", "pk")
+    )
+
+
+@dataclass
+class RefundTotals:
+    payers: int = 0
+    due: Decimal = ZERO
+    refunded: Decimal = ZERO
+    payers_settled: int = 0
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.due - self.refunded
+
+
+def refund_totals(institution_ids) -> dict[int, RefundTotals]:
+    """Per institution: total due, total refunded (the sum of refunds paid), payers settled."""
+    result = {pk: RefundTotals() for pk in institution_ids}
+    plans = (
+        RefundPlan.objects.filter(institution_id__in=list(result))
+        .annotate(refunded=refunded_subquery())
+        .values_list("institution_id", "amount_due", "refunded")
+    )
+    for pk, due, refunded in plans:
+        totals = result[pk]
+        totals.payers += 1
+        totals.due += due
+        totals.refunded += refunded
+        totals.payers_settled += refunded >= due
+    return result
+
+
+def refunds_with_payments(user, institution) -> tuple[list, dict]:
+    """The refunds owed by ``institution`` that the user sees, each with ``refunded``,
+    ``outstanding`` and its ``payments``; and their totals (due, refunded, outstanding).
+    Two queries, whatever the number of elders."""
+    plans = list(
+        refund_plans(institution).filter(pk__in=RefundPlan.objects.visible_to(user).values("pk"))
+    )
+    records = (
+        RefundRecord.objects.visible_to(user)
+        .filter(institution=institution)
+        .order_by("refunded_on", "pk")
+    )
+    by_plan = {}
+    for record in records:
+        by_plan.setdefault(record.plan_id, []).append(record)
+    for plan in plans:
+        plan.payments = by_plan.get(plan.pk, [])
+    totals = {
+        "due": sum((p.amount_due for p in plans), ZERO),
+        "refunded": sum((p.refunded for p in plans), ZERO),
+    }
+    totals["outstanding"] = totals["due"] - totals["refunded"]
+    return plans, totals
+
+
+def plan_versions(user, institution) -> list:
+    """The versions of an institution's "一院一策" plan the user sees, the latest first."""
+    return list(
+        InstitutionPlan.objects.visible_to(user)
+        .filter(institution=institution)
+        .select_related("created_by")
+        .order_by("-version")
+    )

@@ -1,0 +1,92 @@
+"""Reads of the 清零 ledger: which venues are on it, each venue's target outcome (from its
+rating), the rows of the ledger's page and what one venue's page shows. Each is a constant
+number of set-based queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from institutions.models import Institution, RegistrationStatus
+from risklists.engine import Findings
+from risklists.selectors import rating_findings
+
+from ..levels import ActionType
+from ..models import DisposalAction, TargetOutcome, Transfer, ZeroingEntry
+from .records import refund_totals
+
+
+def target_outcome(findings: Findings) -> str:
+    """区县方案·清零行动: 督促登记 when stable without large prepayments; else 责令退还资金,
+    联合执法, 关停/取缔. ``findings`` are the rating's (``risklists.selectors.rating_findings``),
+    counted with the county's thresholds in force: disposal never reads the records twice."""
+    return TargetOutcome.REFUND_AND_CLOSE if findings.large_prepayment else TargetOutcome.REGISTER
+
+
+def zeroing_ledger(user):
+    """Every venue on the ledger the user sees: unregistered venues on the registry, and
+    every institution that has a ledger entry (a venue crossed off stays on it)."""
+    return Institution.objects.visible_to(user).filter(on_ledger_q())
+
+
+def on_ledger_q() -> Q:
+    """On the ledger: an unregistered venue on the registry, a venue with a ledger entry, or a
+    former venue registered since (it stays until crossed off, 对账销号)."""
+    former_venues = Institution.history.filter(
+        registration_status=RegistrationStatus.UNREGISTERED
+    ).values("id")
+    return (
+        Q(registration_status=RegistrationStatus.UNREGISTERED, archived_at__isnull=True)
+        | Q(zeroing__isnull=False)
+        | (Q(pk__in=former_venues) & ~Q(registration_status=RegistrationStatus.UNREGISTERED))
+    )
+
+
+def ledger_list(user):
+    """The ledger as its page lists it: township, village and entry joined, by township."""
+    return (
+        zeroing_ledger(user)
+        .select_related("township", "village", "zeroing", "zeroing__responsible_user")
+        .order_by("township__path", "name")
+    )
+
+
+def ledger_row(institution, findings: Findings) -> dict:
+    entry = getattr(institution, "zeroing", None)
+    registered = institution.registration_status != RegistrationStatus.UNREGISTERED
+    return {
+        "institution": institution,
+        "entry": entry,
+        "target": target_outcome(findings),
+        "large_prepayment": findings.large_prepayment,
+        "registered": registered,
+        "crossed_off": bool(entry and entry.is_crossed_off),
+    }
+
+
+def ledger_rows(institutions: list) -> list[dict]:
+    """One row per venue: its entry, and its target outcome from its rating (one read of the
+    ratings for the whole page)."""
+    findings = rating_findings(institutions)
+    return [ledger_row(institution, findings[institution.pk]) for institution in institutions]
+
+
+def venue_on_ledger(user, institution) -> dict:
+    """What a venue's ledger page shows besides its forms: its entry (who is in charge, who
+    crossed it off, the transfer), its row, its transfers, its refunds owed, and the
+    follow-up check once it is registered."""
+    row = ledger_rows([institution])[0]
+    entry = (
+        ZeroingEntry.objects.visible_to(user)
+        .filter(institution=institution)
+        .select_related("responsible_user", "crossed_off_by", "transfer")
+        .first()
+    )
+    return {
+        "entry": entry,
+        "row": row,
+        "transfers": list(Transfer.objects.visible_to(user).filter(institution=institution)),
+        "refunds": refund_totals([institution.pk])[institution.pk],
+        "follow_up": DisposalAction.objects.visible_to(user)
+        .filter(institution=institution, action_type=ActionType.FOLLOW_UP_CHECK)
+        .first(),
+    }

@@ -1,0 +1,1 @@
+"""Writes of disposal, one module per part (as ``models/``)."""

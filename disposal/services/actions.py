@@ -1,0 +1,327 @@
+"""Writes of disposal cases and their actions. Each function checks the user's role and unit,
+owns its transaction and names the user in the history (django-simple-history). Nothing
+here deletes a row.
+
+The entry point for the rating is :func:`apply_level`: when the county section approves
+(or raises) an institution's level, the actions the level requires are created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from institutions.models import Institution
+from risklists.levels import Level
+from risklists.models import Assessment
+from risklists.selectors import rating_findings
+
+from ..levels import CONDITIONAL_TYPES, is_below, required_action_types
+from ..models import ActionEvidence, ActionStatus, DisposalAction, DisposalCase
+from ..querysets import OPEN_STATUSES
+from ..selectors.settings import deadline_days, disposal_policy
+from ..validators import validate_evidence_file
+from .common import _in_scope, _save, require_editor
+
+CLOSED = (ActionStatus.DONE, ActionStatus.NOT_APPLICABLE)
+
+
+@transaction.atomic
+def add_conditional_action(
+    *, user, institution: Institution, action_type: str, reason: str, today: date | None = None
+) -> DisposalAction:
+    """The county section adds 纳入处非机制 or 移送司法机关 to a case by hand, with a reason:
+    the records need not show the signs the level's condition reads (衡山县 §一.三: every
+    orange institution enters the mechanism; a crime suspected on other evidence)."""
+    today = today or timezone.localdate()
+    if not (user.can_review and _in_scope(user, institution)):
+        raise PermissionDenied(_("Only the county section adds an action by hand."))
+    if action_type not in CONDITIONAL_TYPES:
+        raise ValidationError({"action_type": _("This action cannot be added by hand.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the action is added.")})
+    case = DisposalCase.objects.select_for_update().filter(institution=institution).first()
+    if case is None:
+        raise ValidationError(
+            _("No level has been approved for this institution yet: approve one first.")
+        )
+    if DisposalAction.objects.filter(institution=institution, action_type=action_type).exists():
+        raise ValidationError({"action_type": _("This institution already has this action.")})
+    days = deadline_days(institution.scope_path)
+    action = DisposalAction(
+        case=case,
+        institution=institution,
+        action_type=action_type,
+        level=case.level,
+        assessment_id=case.assessment_id,
+        responsible_unit_id=institution.township_id,
+        required_on=today,
+        deadline=today + timedelta(days=days[action_type]),
+        manual_reason=reason[:255],
+        created_by=user,
+    )
+    action.full_clean()
+    return _save(action, user, _("Added by hand: %(reason)s") % {"reason": reason})
+
+
+# --- key cases (攻坚行动) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_key_case(
+    *, user, institution: Institution, is_key: bool, reason: str = ""
+) -> DisposalCase:
+    """区县方案 二(二)五 攻坚行动: the county section marks a case 重点 (or no longer); the key
+    cases come first on the county's board. The history says who, when and why."""
+    if not (user.can_review and _in_scope(user, institution)):
+        raise PermissionDenied(_("Only the county section marks key cases."))
+    case = DisposalCase.objects.select_for_update().filter(institution=institution).first()
+    if case is None:
+        raise ValidationError(
+            _("No level has been approved for this institution yet: approve one first.")
+        )
+    if case.is_key == is_key:
+        return case
+    case.is_key = is_key
+    change = _("Marked as a key case") if is_key else _("No longer a key case")
+    reason = (reason or "").strip()
+    return _save(case, user, f"{change}: {reason}" if reason else change)
+
+
+# --- applying a level -------------------------------------------------------------------
+
+
+@dataclass
+class ApplyResult:
+    case: DisposalCase
+    created: list = field(default_factory=list)
+    reopened: list = field(default_factory=list)
+    lowered: list = field(default_factory=list)
+
+
+@transaction.atomic
+def apply_level(
+    institution: Institution,
+    level: str,
+    *,
+    user,
+    assessment: Assessment | None = None,
+    today: date | None = None,
+    illegal_fundraising: bool | None = None,
+    crime_suspected: bool | None = None,
+) -> ApplyResult:
+    """Create the actions ``level`` requires for ``institution`` (四级分类处置).
+
+    Called when the county section approves a rating or raises a level. Idempotent: an
+    action type exists at most once per institution, so approving the same level again
+    creates nothing. Raising adds what the higher level requires (and reopens actions that
+    were set aside as "not applicable" after an earlier lowering). Lowering closes nothing:
+    open actions the new level no longer requires are flagged ``level_lowered_on`` for a
+    person to decide, with a reason.
+
+    ``illegal_fundraising`` and ``crime_suspected`` decide the conditional actions (纳入处非
+    机制, 移送司法机关); when not given they are what the approved ``assessment`` found (its
+    hits and their evidence), or without one what the institution's rating found. The
+    county's policy may enter every orange and red institution into the mechanism (衡山县).
+    """
+    if level not in Level.values:
+        raise ValueError(f"Unknown level {level!r}")
+    if not (user.can_review and _in_scope(user, institution)):
+        raise PermissionDenied(_("Only the county section applies an approved level."))
+    today = today or timezone.localdate()
+    if illegal_fundraising is None or crime_suspected is None:
+        found = (
+            assessment.findings
+            if assessment is not None
+            else rating_findings([institution])[institution.pk]
+        )
+        if illegal_fundraising is None:
+            illegal_fundraising = found.illegal_fundraising
+        if crime_suspected is None:
+            crime_suspected = found.crime_suspected
+    assessment_id = assessment.pk if assessment is not None else None
+
+    case = DisposalCase.objects.select_for_update().filter(institution=institution).first()
+    label = Level(level).label
+    reason = _("Level applied: %(level)s") % {"level": label}
+    if case is None:
+        case = DisposalCase(institution=institution, created_by=user)
+    if (
+        case.pk is None
+        or case.level != level
+        or case.assessment_id != assessment_id
+        or case.illegal_fundraising != illegal_fundraising
+        or case.crime_suspected != crime_suspected
+    ):
+        case.level = level
+        case.level_applied_on = today
+        case.assessment_id = assessment_id
+        case.illegal_fundraising = illegal_fundraising
+        case.crime_suspected = crime_suspected
+        _save(case, user, reason)
+
+    result = ApplyResult(case=case)
+    required = required_action_types(
+        level,
+        illegal_fundraising=illegal_fundraising,
+        crime_suspected=crime_suspected,
+        mechanism_for_every_orange=disposal_policy(
+            institution.scope_path
+        ).mechanism_for_every_orange,
+    )
+    existing = {a.action_type: a for a in DisposalAction.objects.filter(institution=institution)}
+    days = deadline_days(institution.scope_path)
+
+    for action_type in required:
+        action = existing.get(action_type)
+        if action is None:
+            action = DisposalAction(
+                case=case,
+                institution=institution,
+                action_type=action_type,
+                level=level,
+                assessment_id=assessment_id,
+                responsible_unit_id=institution.township_id,
+                required_on=today,
+                deadline=today + timedelta(days=days[action_type]),
+                created_by=user,
+            )
+            _save(action, user, reason)
+            result.created.append(action)
+        elif action.level_lowered_on is not None:
+            if action.status == ActionStatus.NOT_APPLICABLE:
+                # Set aside after a lowering; the level needs it again.
+                action.status = ActionStatus.OPEN
+                action.required_on = today
+                action.deadline = today + timedelta(days=days[action_type])
+                action.overdue_since = None
+                action.completed_on = None
+                action.status_reason = ""
+                result.reopened.append(action)
+            action.level_lowered_on = None
+            _save(action, user, _("Level raised again: %(level)s") % {"level": label})
+
+    for action_type, action in existing.items():
+        if (
+            action_type not in required
+            and action.status in OPEN_STATUSES
+            and action.level_lowered_on is None
+            and is_below(level, action_type)
+        ):
+            action.level_lowered_on = today
+            _save(action, user, _("Level lowered to %(level)s: decide") % {"level": label})
+            result.lowered.append(action)
+    return result
+
+
+# --- following an action ----------------------------------------------------------------
+
+
+@transaction.atomic
+def update_action(*, user, action: DisposalAction, today: date | None = None) -> DisposalAction:
+    """Save the changes made to ``action`` (status, responsible person, dates, 文号, notes).
+
+    The rules of one action: "not applicable" and closing an action after a lowering need a
+    reason; only the county section moves a deadline; done actions get their completion
+    date; dates are not in the future.
+    """
+    today = today or timezone.localdate()
+    before = DisposalAction.objects.select_for_update().get(pk=action.pk)
+    require_editor(user, before.institution)
+    errors = {}
+    if action.deadline != before.deadline and not user.can_review:
+        errors["deadline"] = _("Only the county section changes a deadline.")
+    reason = (action.status_reason or "").strip()
+    action.status_reason = reason
+    if action.status == ActionStatus.NOT_APPLICABLE and not reason:
+        errors["status_reason"] = _("Say why this action does not apply.")
+    if (
+        action.status in CLOSED
+        and before.status in OPEN_STATUSES
+        and before.level_lowered_on is not None
+        and not reason
+    ):
+        errors["status_reason"] = _(
+            "The level was lowered: say why this action is closed (or keep it open)."
+        )
+    for name in ("carried_out_on", "completed_on"):
+        value = getattr(action, name)
+        if value and value > today:
+            errors[name] = _("The date cannot be in the future.")
+    if action.completed_on and action.required_on and action.completed_on < action.required_on:
+        errors["completed_on"] = _("The completion date is before the action was required.")
+    user_unit = action.responsible_user.unit if action.responsible_user_id else None
+    if action.responsible_user_id and not (
+        user_unit is not None
+        and (
+            action.institution.scope_path.startswith(user_unit.path)
+            or user_unit.path.startswith(action.institution.township.path)
+        )
+    ):
+        errors["responsible_user"] = _("This person does not work for this institution's area.")
+    if errors:
+        raise ValidationError(errors)
+
+    if action.status == ActionStatus.DONE and not action.completed_on:
+        action.completed_on = action.carried_out_on or today
+    if action.status in OPEN_STATUSES:
+        action.completed_on = None
+    if action.deadline >= today:
+        action.overdue_since = None
+    action.full_clean()
+    change = ""
+    if action.status != before.status:
+        change = _("Status: %(status)s") % {"status": action.get_status_display()}
+    return _save(action, user, change)
+
+
+@transaction.atomic
+def add_evidence(*, user, action: DisposalAction, upload, description: str = "") -> ActionEvidence:
+    require_editor(user, action.institution)
+    try:
+        validate_evidence_file(upload)
+    except ValidationError as exc:
+        raise ValidationError({"evidence_file": exc.messages}) from exc
+    evidence = ActionEvidence(
+        action=action,
+        institution=action.institution,
+        file=upload,
+        original_name=upload.name[:255],
+        size=upload.size,
+        description=description[:200],
+        created_by=user,
+    )
+    _save(evidence, user)
+    # The action's own history says a file was added, so its trail is complete.
+    _save(action, user, _("Evidence added: %(name)s") % {"name": evidence.original_name})
+    return evidence
+
+
+def flag_overdue_actions(today: date | None = None) -> int:
+    """Flag open actions past their deadline (escalated to the county's board). Idempotent:
+    an action is flagged once, on the first day it is overdue."""
+    today = today or timezone.localdate()
+    actions = list(
+        DisposalAction.objects.filter(
+            status__in=OPEN_STATUSES, deadline__lt=today, overdue_since__isnull=True
+        )
+    )
+    for action in actions:
+        action.overdue_since = today
+    if actions:
+        with transaction.atomic():
+            bulk_update_with_history(
+                actions,
+                DisposalAction,
+                ["overdue_since"],
+                batch_size=500,
+                default_change_reason=_("Overdue: escalated to the county"),
+            )
+    return len(actions)

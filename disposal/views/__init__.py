@@ -1,0 +1,1 @@
+"""Pages of disposal, one module per part (as ``models/``); ``urls.py`` names them."""
