@@ -8,10 +8,13 @@ class DisposalConfig(AppConfig):
 
     def ready(self):
         # The approved level of a rating creates the actions that level requires.
-        from risklists.signals import rating_approved
+        from risklists.signals import rating_approved, ratings_approved
 
         from . import receivers
 
         rating_approved.connect(
             receivers.apply_approved_level, dispatch_uid="disposal-apply-approved-level"
+        )
+        ratings_approved.connect(
+            receivers.apply_approved_levels, dispatch_uid="disposal-apply-approved-levels"
         )

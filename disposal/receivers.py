@@ -8,7 +8,7 @@ the conditional ones. The rating itself knows nothing of disposal.
 
 from core import clock
 
-from .services.actions import apply_level
+from .services.actions import apply_level, apply_levels
 
 
 def apply_approved_level(sender, institution, level, assessment, user, changed_at, **kwargs):
@@ -20,3 +20,8 @@ def apply_approved_level(sender, institution, level, assessment, user, changed_a
         assessment=assessment,
         today=clock.localdate(changed_at),
     )
+
+
+def apply_approved_levels(sender, approvals, user, changed_at, **kwargs):
+    """Many levels approved at once (``ratings_approved``): applied in bulk, by the same rules."""
+    apply_levels(approvals, user=user, today=clock.localdate(changed_at))

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from institutions.models import Institution
 from risklists.levels import Level
@@ -25,7 +25,12 @@ from risklists.selectors import rating_findings
 from ..levels import CONDITIONAL_TYPES, is_below, required_action_types
 from ..models import ActionEvidence, ActionStatus, DisposalAction, DisposalCase
 from ..querysets import OPEN_STATUSES
-from ..selectors.settings import deadline_days, disposal_policy
+from ..selectors.settings import (
+    deadline_days,
+    deadline_days_for,
+    disposal_policies_for,
+    disposal_policy,
+)
 from ..validators import validate_evidence_file
 from .common import _in_scope, _save, require_editor
 
@@ -182,17 +187,7 @@ def apply_level(
     for action_type in required:
         action = existing.get(action_type)
         if action is None:
-            action = DisposalAction(
-                case=case,
-                institution=institution,
-                action_type=action_type,
-                level=level,
-                assessment_id=assessment_id,
-                responsible_unit_id=institution.township_id,
-                required_on=today,
-                deadline=today + timedelta(days=days[action_type]),
-                created_by=user,
-            )
+            action = _new_action(case, institution, action_type, days, today, user)
             _save(action, user, reason)
             result.created.append(action)
         elif action.level_lowered_on is not None:
@@ -219,6 +214,97 @@ def apply_level(
             _save(action, user, _("Level lowered to %(level)s: decide") % {"level": label})
             result.lowered.append(action)
     return result
+
+
+def _new_action(case, institution, action_type: str, days: dict, today: date, user):
+    """An action the case's level requires, due by the county's deadline for its type."""
+    return DisposalAction(
+        case=case,
+        institution=institution,
+        action_type=action_type,
+        level=case.level,
+        assessment_id=case.assessment_id,
+        responsible_unit_id=institution.township_id,
+        scope_path=institution.scope_path,
+        required_on=today,
+        deadline=today + timedelta(days=days[action_type]),
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def apply_levels(approvals, *, user, today: date | None = None) -> int:
+    """``apply_level`` for many approved levels at once (what ``ratings_approved``
+    announces): ``approvals`` carry ``institution_id``, ``assessment_id`` and ``level``.
+
+    An institution's first level, the common case of a batch, is created in bulk by the
+    same rules (the level's required actions, the conditions its assessment found, the
+    county's deadlines and policy), with history naming ``user``, in a constant number of
+    queries; an institution that already has a case goes through ``apply_level``, which
+    knows raising and lowering. The number of cases created is returned.
+    """
+    approvals = list(approvals)
+    if not approvals:
+        return 0
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section applies an approved level."))
+    today = today or timezone.localdate()
+    institutions = Institution.objects.in_bulk([a.institution_id for a in approvals])
+    if not all(_in_scope(user, institution) for institution in institutions.values()):
+        raise PermissionDenied(_("Only the county section applies an approved level."))
+    assessments = Assessment.objects.in_bulk([a.assessment_id for a in approvals])
+    applied = set(
+        DisposalAction.objects.filter(institution_id__in=list(institutions)).values_list(
+            "institution_id", flat=True
+        )
+    ) | set(
+        DisposalCase.objects.filter(institution_id__in=list(institutions)).values_list(
+            "institution_id", flat=True
+        )
+    )
+    paths = {institution.scope_path for institution in institutions.values()}
+    days_for, policy_for = deadline_days_for(paths), disposal_policies_for(paths)
+    cases, actions = [], []
+    for approval in approvals:
+        institution = institutions[approval.institution_id]
+        assessment = assessments[approval.assessment_id]
+        if institution.pk in applied:
+            apply_level(institution, approval.level, user=user, assessment=assessment, today=today)
+            continue
+        if approval.level not in Level.values:
+            raise ValueError(f"Unknown level {approval.level!r}")
+        found = assessment.findings
+        case = DisposalCase(
+            institution=institution,
+            level=approval.level,
+            level_applied_on=today,
+            assessment=assessment,
+            illegal_fundraising=found.illegal_fundraising,
+            crime_suspected=found.crime_suspected,
+            scope_path=institution.scope_path,
+            created_by=user,
+        )
+        case._change_reason = _("Level applied: %(level)s") % {"level": Level(case.level).label}
+        cases.append(case)
+        required = required_action_types(
+            case.level,
+            illegal_fundraising=case.illegal_fundraising,
+            crime_suspected=case.crime_suspected,
+            mechanism_for_every_orange=policy_for[
+                institution.scope_path
+            ].mechanism_for_every_orange,
+        )
+        for action_type in required:
+            action = _new_action(
+                case, institution, action_type, days_for[institution.scope_path], today, user
+            )
+            action._change_reason = case._change_reason
+            actions.append(action)
+    bulk_create_with_history(cases, DisposalCase, batch_size=500, default_user=user)
+    for action in actions:
+        action.case_id = action.case.pk
+    bulk_create_with_history(actions, DisposalAction, batch_size=500, default_user=user)
+    return len(cases)
 
 
 # --- following an action ----------------------------------------------------------------

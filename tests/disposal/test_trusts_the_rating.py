@@ -17,7 +17,7 @@ from risklists import services as rating
 from risklists.engine import Thresholds
 from risklists.models import Assessment, RatingState
 from risklists.selectors import rating_findings
-from risklists.signals import rating_approved
+from risklists.signals import rating_approved, ratings_approved
 from screening.models import PrepaymentKind
 from tests.disposal.factories import PrepaymentFactory, RefundPlanFactory, RefundRecordFactory
 from tests.factories import CountyFactory, TownshipFactory, VenueFactory, make_credit_code
@@ -145,4 +145,9 @@ def test_the_target_follows_the_approved_rating_until_a_new_one_is_approved(
 def test_the_receiver_of_an_approved_level_lives_in_disposal():
     receivers, _async_receivers = rating_approved._live_receivers(Assessment)
     assert apply_approved_level in receivers
+    assert {receiver.__module__ for receiver in receivers} == {"disposal.receivers"}
+
+
+def test_the_receiver_of_many_approved_levels_lives_in_disposal():
+    receivers, _async_receivers = ratings_approved._live_receivers(Assessment)
     assert {receiver.__module__ for receiver in receivers} == {"disposal.receivers"}
