@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import OrgUnit, Role, UnitLevel, User
+from accounts.demo import build_accounts_demo
 from core.clock import months_before
 from disposal.demo import build_disposal_demo, register_demo_venue
 from institutions.models import Institution, LegalForm, RegistrationStatus, VenueNature
@@ -63,24 +62,7 @@ from screening.models import (
 )
 from screening.models.people import normalise_name
 
-DEMO_PASSWORD = "Yanglao@2026"
 SEED = 20220107  # the date of the 衡山县 plan
-
-# (name, pinyin for the login, division code, villages/communities)
-TOWNSHIPS = [
-    ("开云镇", "kaiyun", "430423100", ["城南社区", "城北社区", "紫巾村", "师古村", "岳北村"]),
-    ("白果镇", "baiguo", "430423101", ["白果社区", "东峰村", "金田村", "前进村"]),
-    ("店门镇", "dianmen", "430423102", ["店门社区", "乐善村", "新桥村"]),
-    ("长江镇", "changjiang", "430423103", ["长江社区", "宏图村", "湘江村", "联合村"]),
-    ("新桥镇", "xinqiao", "430423104", ["新桥社区", "和平村", "复兴村"]),
-    ("萱洲镇", "xuanzhou", "430423105", ["萱洲社区", "光明村", "吉星村"]),
-    ("东湖镇", "donghu", "430423106", ["东湖社区", "花园村", "五一村", "红星村"]),
-    ("岭坡乡", "lingpo", "430423200", ["岭坡村", "中和村", "大同村"]),
-    ("贯塘乡", "guantang", "430423201", ["贯塘村", "东风村", "长青村"]),
-    ("福田铺乡", "futianpu", "430423202", ["福田村", "白云村", "新民村"]),
-    ("永和乡", "yonghe", "430423203", ["永和村", "永丰村", "石桥村"]),
-    ("江东乡", "jiangdong", "430423204", ["江东村", "湘东村", "团结村"]),
-]
 
 SURNAMES = (
     "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -141,6 +123,7 @@ class DemoSummary:
 
 class DemoBuilder:
     def __init__(self, seed: int = SEED, today: date | None = None):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         self.summary = DemoSummary()
@@ -161,56 +144,13 @@ class DemoBuilder:
         body = prefix + "430423" + "".join(self.rng.choices(CREDIT_CODE_CHARSET, k=17 - 8))
         return body + credit_code_check_char(body)
 
-    def unit(self, name, level, parent=None, code=""):
-        unit, created = OrgUnit.objects.get_or_create(
-            parent=parent, name=name, defaults={"level": level, "code": code}
-        )
-        self.summary.units += created
-        return unit
-
-    def user(self, username, unit, role, last_name, first_name, **extra):
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(
-                username=username,
-                unit=unit,
-                role=role,
-                last_name=last_name,
-                first_name=first_name,
-                phone=self.phone(),
-                **extra,
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            self.summary.users += 1
-        else:
-            self.phone()  # keep the random sequence identical on every run
-        return user
-
     # --- the county ----------------------------------------------------------------
     @transaction.atomic
     def build(self) -> DemoSummary:
-        province = self.unit("湖南省", UnitLevel.PROVINCE, code="430000")
-        city = self.unit("衡阳市", UnitLevel.CITY, province, code="430400")
-        county = self.unit("衡山县", UnitLevel.COUNTY, city, code="430423")
-
-        admin = self.user("admin", county, Role.ADMINISTRATOR, "系统", "管理员", is_staff=True)
-        admin.groups.add(self.admin_group())
-        self.user("county", county, Role.COUNTY_REVIEWER, "文", "雨倩")
-        self.user("leader", county, Role.LEADER, "局", "领导")
-
-        townships = []
-        staff = {}
-        for name, login, code, villages in TOWNSHIPS:
-            township = self.unit(name, UnitLevel.TOWNSHIP, county, code=code)
-            village_units = [
-                self.unit(v, UnitLevel.VILLAGE, township, code=f"{code}{i + 1:03d}")
-                for i, v in enumerate(villages)
-            ]
-            staff[township.pk] = self.user(login, township, Role.TOWNSHIP_STAFF, name[:1], "民政办")
-            townships.append((township, village_units))
-
-        county_user = User.objects.get(username="county")
+        demo = build_accounts_demo(self.seed)
+        self.summary.units, self.summary.users = demo.units, demo.users
+        county, staff, county_user = demo.county, demo.staff, demo.county_user
+        townships = demo.townships
         self._existing = {
             (i.township_id, i.name): i
             for i in Institution.objects.filter(township__in=[t for t, _ in townships])
@@ -240,14 +180,6 @@ class DemoBuilder:
             draw_spot_check(
                 user=county_user, size=8, listed_only=True, seed=20220115, note="暗访督查 随机抽查"
             )
-
-    def admin_group(self):
-        group, _ = Group.objects.get_or_create(name="系统管理员")
-        perms = Permission.objects.filter(
-            content_type__app_label__in=["accounts", "institutions", "django_celery_beat"]
-        ).exclude(codename__startswith="delete_")
-        group.permissions.add(*perms)
-        return group
 
     def township_registry(self, index, township, villages, creator):
         rng = self.rng
@@ -1470,13 +1402,3 @@ class ScreeningDemo:
         if institution is None and township is not None:
             entry.scope_path = township.path
         return entry
-
-
-def demo_logins():
-    """(username, role, unit) of every demo user, for the command's output and the README."""
-    return list(
-        User.objects.filter(username__in=["admin", "county", "leader"] + [t[1] for t in TOWNSHIPS])
-        .select_related("unit")
-        .order_by("unit__path", "username")
-        .values_list("username", "role", "unit__name")
-    )

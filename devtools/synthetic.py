@@ -33,11 +33,11 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import OrgUnit, Role, UnitLevel, User
 from devtools.demo import (
     CHARGING,
     COMPANY_SUFFIX,
-    DEMO_PASSWORD,
     GIVEN,
     INSTITUTION_KINDS,
     INSTITUTION_STEMS,

@@ -174,7 +174,10 @@ class DisposalDemo:
             action.responsible_user = staff
         if draw < 0.4:
             action.status = ActionStatus.DONE
-            carried_out = min(self.today, approved_on + timedelta(days=rng.randint(0, 6)))
+            # Counted from when the action was required: some come after the approval (the
+            # follow-up check of a venue that registered).
+            since = max(approved_on, action.required_on)
+            carried_out = min(self.today, since + timedelta(days=rng.randint(0, 6)))
             action.completed_on = carried_out
             if action.action_type in DOCUMENTED_TYPES:
                 action.carried_out_on = carried_out
