@@ -1,10 +1,11 @@
 """A realistic demo county (衡阳市衡山县), generated from a fixed seed.
 
 Every row is found by its natural key before it is created, so loading twice changes
-nothing. On top of the registry, ``ScreeningDemo`` adds the screening records (visits,
+nothing. The units and users come from ``accounts.demo``, the registry from
+``institutions.demo``; on top of them, ``ScreeningDemo`` adds the screening records (visits,
 prepayments, persons, outside records, leads, the "四看" figures) such that every rule of
-the rating fires for at least one institution; later parts of the product (ratings,
-disposal, reports) add their own demo rows here.
+the rating fires for at least one institution; then the rating, disposal and reporting demos
+add theirs.
 """
 
 import random
@@ -17,15 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.demo import build_accounts_demo
+from accounts.demo import SEED, DemoCounty, build_accounts_demo, demo_phone
 from core.clock import months_before
 from disposal.demo import build_disposal_demo, register_demo_venue
-from institutions.models import Institution, LegalForm, RegistrationStatus, VenueNature
-from institutions.validators import (
-    CREDIT_CODE_CHARSET,
-    credit_code_check_char,
-    id_number_check_char,
+from institutions.demo import (
+    INSTITUTION_STEMS,
+    VENUE_KINDS,
+    DemoRegistry,
+    build_registry_demo,
+    demo_credit_code,
+    person_name,
 )
+from institutions.validators import id_number_check_char
 from reporting.demo import build_reporting_demo
 from risklists.demo import build_rating_demo
 from screening.four_looks import campaign_start
@@ -62,54 +66,7 @@ from screening.models import (
 )
 from screening.models.people import normalise_name
 
-SEED = 20220107  # the date of the 衡山县 plan
-
-SURNAMES = (
-    "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
-    "顾侯邵孟龙万段"
-)
-GIVEN = "建国志强秀英桂兰海燕国华春梅玉兰德明小红建华丽娟文斌红霞明辉军凤英永红金凤淑珍卫东新民爱华"
-INSTITUTION_STEMS = [
-    "福寿",
-    "康乐",
-    "颐和",
-    "夕阳红",
-    "松鹤",
-    "安康",
-    "怡园",
-    "长寿",
-    "仁爱",
-    "乐龄",
-    "金色年华",
-    "祥和",
-    "敬贤",
-    "南岳",
-    "湘颐",
-    "同心",
-    "泰和",
-    "孝亲",
-    "惠民",
-    "佳园",
-]
-INSTITUTION_KINDS = [
-    "养老院",
-    "老年公寓",
-    "颐养中心",
-    "康养中心",
-    "护理院",
-    "居家养老服务中心",
-    "日间照料中心",
-    "养护院",
-]
-VENUE_KINDS = ["颐养之家", "老年活动中心", "养生馆", "托老所", "老年之家", "健康养生会所"]
 COMPANY_SUFFIX = ["健康管理有限公司", "养老服务有限公司", "康养产业有限公司"]
-SCOPES = [
-    "养老服务；康复护理；老年人日间照料",
-    "机构养老服务；餐饮服务；健康咨询",
-    "养老服务；老年用品销售；保健食品销售；旅游咨询",
-    "居家养老服务；家政服务；助餐服务",
-]
 
 
 @dataclass
@@ -124,51 +81,26 @@ class DemoSummary:
 class DemoBuilder:
     def __init__(self, seed: int = SEED, today: date | None = None):
         self.seed = seed
-        self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         self.summary = DemoSummary()
-        # The demo's own institutions, in creation order (existing ones included), so that
-        # the screening records depend on the seed only, never on rows a user added.
-        self.registry: list[Institution] = []
-        self.venue_pks: set[int] = set()  # the registry's venues, as the demo created them
-        self._existing: dict[tuple[int, str], Institution] = {}
 
-    # --- helpers -------------------------------------------------------------------
-    def person(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, self.rng.choice([1, 2])))
-
-    def phone(self) -> str:
-        return "1" + self.rng.choice("3578") + "".join(self.rng.choices("0123456789", k=9))
-
-    def credit_code(self, prefix: str) -> str:
-        body = prefix + "430423" + "".join(self.rng.choices(CREDIT_CODE_CHARSET, k=17 - 8))
-        return body + credit_code_check_char(body)
-
-    # --- the county ----------------------------------------------------------------
     @transaction.atomic
     def build(self) -> DemoSummary:
-        demo = build_accounts_demo(self.seed)
-        self.summary.units, self.summary.users = demo.units, demo.users
-        county, staff, county_user = demo.county, demo.staff, demo.county_user
-        townships = demo.townships
-        self._existing = {
-            (i.township_id, i.name): i
-            for i in Institution.objects.filter(township__in=[t for t, _ in townships])
-        }
-        for index, (township, villages) in enumerate(townships):
-            self.township_registry(index, township, villages, county_user)
-        self.new_in_campaign(townships, county_user)
-        self.summary.screening_rows = ScreeningDemo(
-            self, county, townships, staff, county_user
-        ).build()
+        county = build_accounts_demo(self.seed)
+        self.summary.units, self.summary.users = county.units, county.users
+        registry = build_registry_demo(
+            county, new_since=campaign_start(self.today), seed=self.seed, today=self.today
+        )
+        self.summary.institutions = registry.created
+        self.summary.screening_rows = ScreeningDemo(county, registry, self.seed, self.today).build()
         # The rating, then disposal, are made as a county makes them: the engine rates, the
         # townships submit, the county approves (which creates the disposal actions).
-        register_demo_venue(today=self.today)
-        ratings = build_rating_demo(today=self.today)
+        register_demo_venue(self.seed, today=self.today)
+        ratings = build_rating_demo(self.seed, today=self.today)
         self.summary.approved_ratings = ratings.approved
-        build_disposal_demo(levels=ratings.levels, today=self.today)
+        build_disposal_demo(self.seed, levels=ratings.levels, today=self.today)
         build_reporting_demo(today=self.today)
-        self.spot_check(county_user)
+        self.spot_check(county.county_user)
         return self.summary
 
     def spot_check(self, county_user):
@@ -180,140 +112,6 @@ class DemoBuilder:
             draw_spot_check(
                 user=county_user, size=8, listed_only=True, seed=20220115, note="暗访督查 随机抽查"
             )
-
-    def township_registry(self, index, township, villages, creator):
-        rng = self.rng
-        # Every township has its public 敬老院; then a mix of private and public-private ones.
-        plans = [("public", township.name + "敬老院")]
-        for k in range(rng.randint(7, 10)):
-            stem = INSTITUTION_STEMS[(index * 7 + k) % len(INSTITUTION_STEMS)]
-            kind = rng.choice(INSTITUTION_KINDS)
-            plans.append(
-                (
-                    rng.choice(["private", "private", "private", "public_private"]),
-                    f"衡山县{township.name[:2]}{stem}{kind}",
-                )
-            )
-        for ownership, name in plans:
-            self.institution(township, villages, name, ownership, creator)
-        for k in range(2):
-            stem = INSTITUTION_STEMS[(index * 3 + k + 5) % len(INSTITUTION_STEMS)]
-            self.venue(
-                township, villages, f"{township.name[:2]}{stem}{rng.choice(VENUE_KINDS)}", creator
-            )
-
-    def new_in_campaign(self, townships, creator):
-        """四看·四看: institutions established and venues found during this year's campaign,
-        not screened yet, so that the review has something to find."""
-        start = campaign_start(self.today)
-        span = (self.today - start).days
-        for index in (0, 4, 8):
-            township, villages = townships[index]
-            day = start + timedelta(days=int(span * self.rng.uniform(0.3, 0.9)))
-            self.institution(
-                township,
-                villages,
-                f"衡山县{township.name[:2]}新康养老服务中心",
-                "private",
-                creator,
-                established_on=day,
-            )
-        for index in (2, 6):
-            township, villages = townships[index]
-            day = start + timedelta(days=int(span * self.rng.uniform(0.3, 0.9)))
-            self.venue(township, villages, f"{township.name[:2]}新开托老所", creator, found_on=day)
-
-    def institution(self, township, villages, name, ownership, creator, established_on=None):
-        rng = self.rng
-        if ownership == "public":
-            legal_form, prefix, authority = (
-                LegalForm.PUBLIC_INSTITUTION,
-                "12",
-                "衡山县事业单位登记管理局",
-            )
-        elif rng.random() < 0.7:
-            legal_form, prefix, authority = LegalForm.SOCIAL_SERVICE, "52", "衡山县民政局"
-        else:
-            legal_form, prefix, authority = LegalForm.ENTERPRISE, "91", "衡山县市场监督管理局"
-        beds = rng.choice([20, 30, 40, 50, 60, 80, 100, 120, 150, 200, 300])
-        village = rng.choice(villages)
-        rep, principal = self.person(), self.person()
-        # A few records are left incomplete on purpose: the "四看" review must find them.
-        incomplete = rng.random() < 0.12
-        values = dict(
-            registration_status=(
-                RegistrationStatus.REGISTERED_NOT_FILED
-                if rng.random() < 0.15
-                else RegistrationStatus.REGISTERED_FILED
-            ),
-            credit_code=self.credit_code(prefix),
-            legal_form=legal_form,
-            ownership=ownership,
-            registration_authority=authority,
-            village=village,
-            registered_address=(
-                f"湖南省衡阳市衡山县{township.name}{village.name}{rng.randint(1, 199)}号"
-            ),
-            actual_address=""
-            if incomplete
-            else f"衡山县{township.name}{village.name}{rng.randint(1, 199)}号",
-            beds=beds,
-            residents=int(beds * rng.uniform(0.3, 0.95)),
-            legal_representative=rep,
-            principal="" if incomplete else principal,
-            investors="" if ownership == "public" else "、".join({rep, self.person()}),
-            business_scope=rng.choice(SCOPES),
-            established_on=date(2008, 1, 1) + timedelta(days=rng.randint(0, 5000)),
-            multi_industry=rng.random() < 0.15,
-            contact_person=principal,
-            contact_phone=self.phone(),
-        )
-        if established_on is not None:
-            values["established_on"] = established_on
-        self._get_or_create(township, name, values, creator)
-
-    def venue(self, township, villages, name, creator, found_on=None):
-        rng = self.rng
-        nature = rng.choice(
-            [VenueNature.ENTERPRISE, VenueNature.INDIVIDUAL, VenueNature.SOCIAL_SERVICE]
-        )
-        operator = self.person()
-        village = rng.choice(villages)
-        values = dict(
-            registration_status=RegistrationStatus.UNREGISTERED,
-            credit_code=self.credit_code("91") if nature == VenueNature.ENTERPRISE else "",
-            legal_form=LegalForm.ENTERPRISE if nature == VenueNature.ENTERPRISE else "",
-            venue_nature=nature,
-            village=village,
-            actual_address=f"衡山县{township.name}{village.name}{rng.randint(1, 199)}号",
-            beds=rng.choice([6, 10, 12, 15, 20, 30]),
-            residents=rng.randint(3, 25),
-            operator=operator,
-            principal=operator,
-            business_scope=rng.choice(SCOPES) if nature == VenueNature.ENTERPRISE else "",
-            found_on=date(2022, 1, 10) + timedelta(days=rng.randint(0, 120)),
-            collects_large_prepayment=rng.random() < 0.4,
-            contact_person=operator,
-            contact_phone=self.phone(),
-        )
-        if nature == VenueNature.ENTERPRISE:
-            values["legal_representative"] = operator
-        if found_on is not None:
-            values["found_on"] = found_on
-        self.venue_pks.add(self._get_or_create(township, name, values, creator).pk)
-
-    def _get_or_create(self, township, name, values, creator):
-        institution = self._existing.get((township.pk, name))
-        if institution is None:
-            institution = Institution(township=township, name=name, created_by=creator, **values)
-            institution._history_user = creator
-            institution.full_clean()
-            institution.save()
-            self._existing[(township.pk, name)] = institution
-            self.summary.institutions += 1
-        if institution not in self.registry:
-            self.registry.append(institution)
-        return institution
 
 
 # --- the screening records -----------------------------------------------------------------
@@ -342,20 +140,29 @@ BRANCH_NAMES = ["城南服务网点", "东湖分院", "长江助餐点", "湘江
 
 
 class ScreeningDemo:
-    def __init__(self, builder, county, townships, staff, county_user):
-        self.b = builder
-        self.rng = builder.rng
-        self.today = builder.today
+    def __init__(self, county: DemoCounty, registry: DemoRegistry, seed: int = SEED, today=None):
+        self.rng = random.Random(f"{seed}:screening")
+        self.today = today or timezone.localdate()
         self.campaign = campaign_start(self.today)
-        self.county = county
-        self.townships = [t for t, _ in townships]
-        self.staff = staff
-        self.county_user = county_user
-        self.registry = list(builder.registry)
+        self.county = county.county
+        self.townships = [t for t, _ in county.townships]
+        self.staff = county.staff
+        self.county_user = county.county_user
+        self.registry = list(registry.institutions)
+        self.venue_pks = registry.venue_pks
         self.created = 0
         self.used_ids: set[str] = set()
 
     # --- helpers -------------------------------------------------------------------------
+    def person(self) -> str:
+        return person_name(self.rng)
+
+    def phone(self) -> str:
+        return demo_phone(self.rng)
+
+    def credit_code(self, prefix: str) -> str:
+        return demo_credit_code(self.rng, prefix)
+
     def ago(self, days=0, months=0) -> date:
         return months_before(self.today, months) - timedelta(days=days)
 
@@ -381,7 +188,7 @@ class ScreeningDemo:
     def unique_names(self, n) -> list[str]:
         names: list[str] = []
         while len(names) < n:
-            name = self.b.person()
+            name = self.person()
             if name not in names:
                 names.append(name)
         return names
@@ -419,7 +226,7 @@ class ScreeningDemo:
     def was_venue(self, institution) -> bool:
         """Created as a venue by the demo: a venue the demo registers later (清零·督促登记)
         keeps its screening records, so a second load must see it as it was."""
-        return institution.pk in self.b.venue_pks
+        return institution.pk in self.venue_pks
 
     # --- the whole -----------------------------------------------------------------------
     def build(self) -> int:
@@ -480,7 +287,7 @@ class ScreeningDemo:
     def persons_and_roles(self):
         """One person per key role (legal representative, principal, investors); the Y3
         institution changed its legal representative twice in 24 months."""
-        b, rng = self.b, self.rng
+        rng = self.rng
         people, roles, changes = [], [], []
         current_rep = {}
 
@@ -488,7 +295,7 @@ class ScreeningDemo:
             p = Person(
                 name=name,
                 id_number=self.id_number(1950, 1985),
-                phone=b.phone(),
+                phone=self.phone(),
                 unit=institution.township,
                 scope_path=institution.township.path,
                 normalised_name=normalise_name(name),
@@ -597,7 +404,7 @@ class ScreeningDemo:
 
     def payer(self, institution, name, **values):
         id_number = self.id_number() if self.rng.random() < 0.7 else ""
-        phone = self.b.phone() if self.rng.random() < 0.5 else ""
+        phone = self.phone() if self.rng.random() < 0.5 else ""
         record = PrepaymentRecord(
             institution=institution,
             payer_name=name,
@@ -944,7 +751,7 @@ class ScreeningDemo:
                     institution=institution,
                     name=name,
                     normalised_name=normalise_name(name),
-                    credit_code=self.b.credit_code("91"),
+                    credit_code=self.credit_code("91"),
                     relation=rng.choice(["同一投资人", "法定代表人控制的企业", "母公司"]),
                     has_transactions=transactions,
                     transactions_note=(
@@ -1106,7 +913,7 @@ class ScreeningDemo:
                 self.matched(
                     BlacklistEntry,
                     subject=name,
-                    credit_code=self.b.credit_code("91"),
+                    credit_code=self.credit_code("91"),
                     match_status=MatchStatus.UNMATCHED,
                     list_kind=BlacklistKind.ENTERPRISE,
                     reason="严重违法失信企业",
@@ -1249,8 +1056,8 @@ class ScreeningDemo:
                     channel=channel,
                     reference=f"XS-HS-{k + 1:03d}",
                     received_on=received,
-                    reporter_name=self.b.person() if channel != LeadChannel.FOUND else "",
-                    reporter_phone=self.b.phone() if channel != LeadChannel.FOUND else "",
+                    reporter_name=self.person() if channel != LeadChannel.FOUND else "",
+                    reporter_phone=self.phone() if channel != LeadChannel.FOUND else "",
                     subject=subject,
                     content=f"{subject}，请核实处理。",
                     status=status,
@@ -1344,7 +1151,7 @@ class ScreeningDemo:
                     SharedListSource.MARKET_REGULATION,
                     name,
                     township,
-                    credit_code=self.b.credit_code("91"),
+                    credit_code=self.credit_code("91"),
                     address=f"衡山县{township.name}{rng.randint(1, 199)}号",
                     business_scope="养老服务；健康咨询；老年人养护服务",
                     registered_on=self.ago(days=rng.randint(30, 300)),
@@ -1371,7 +1178,7 @@ class ScreeningDemo:
                     SharedListSource.JINMIN,
                     name,
                     township if k else None,
-                    credit_code=self.b.credit_code("91"),
+                    credit_code=self.credit_code("91"),
                     business_scope="养老服务；养老产业投资；健康管理咨询",
                     registered_on=self.ago(days=rng.randint(10, 200)),
                 )

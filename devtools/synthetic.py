@@ -35,20 +35,18 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from devtools.demo import (
-    CHARGING,
-    COMPANY_SUFFIX,
+from devtools.demo import CHARGING, COMPANY_SUFFIX, MARKETING
+from disposal.levels import DEFAULT_DEADLINE_DAYS, required_action_types
+from disposal.models import ActionStatus, DisposalAction, DisposalCase, ZeroingEntry
+from disposal.models.zeroing import ZeroingStatus
+from institutions.demo import (
     GIVEN,
     INSTITUTION_KINDS,
     INSTITUTION_STEMS,
-    MARKETING,
     SCOPES,
     SURNAMES,
     VENUE_KINDS,
 )
-from disposal.levels import DEFAULT_DEADLINE_DAYS, required_action_types
-from disposal.models import ActionStatus, DisposalAction, DisposalCase, ZeroingEntry
-from disposal.models.zeroing import ZeroingStatus
 from institutions.models import (
     Institution,
     LegalForm,
