@@ -35,7 +35,6 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from devtools.demo import CHARGING, COMPANY_SUFFIX, MARKETING
 from disposal.levels import DEFAULT_DEADLINE_DAYS, required_action_types
 from disposal.models import ActionStatus, DisposalAction, DisposalCase, ZeroingEntry
 from disposal.models.zeroing import ZeroingStatus
@@ -68,6 +67,7 @@ from reporting.models import (
     WorkingGroupMember,
 )
 from reporting.periods import ReportingWeek
+from screening.demo import CHARGING, COMPANY_SUFFIX, MARKETING
 from screening.models import (
     BlacklistEntry,
     BlacklistKind,
