@@ -62,6 +62,7 @@ from .models import (
     YesNoUnknown,
 )
 from .models.people import normalise_name
+from .services.records import add_person_role, record_registration_change, save_record
 from .services.spot_checks import draw_spot_check
 
 ID_REGIONS = ["430423", "430421", "430481", "430406", "430408"]
@@ -170,6 +171,20 @@ class ScreeningDemo:
                 stored[tuple(getattr(row, f) for f in fields)] = row.pk
         return stored, seen
 
+    def write_new(self, rows, model, fields, save) -> set[tuple]:
+        """Write through ``save`` each row whose natural key (``fields``) is not stored yet;
+        return the keys written now."""
+        stored = set(model._default_manager.values_list(*fields))
+        written = set()
+        for row in rows:
+            key = tuple(getattr(row, f) for f in fields)
+            if key in stored or key in written:
+                continue
+            save(row)
+            written.add(key)
+        self.created += len(written)
+        return written
+
     def staff_of(self, institution):
         return self.staff[institution.township_id]
 
@@ -234,86 +249,77 @@ class ScreeningDemo:
         return self.created
 
     # --- persons, roles, registration changes ----------------------------------------------
-    def persons_and_roles(self):
-        """One person per key role (legal representative, principal, investors); the Y3
-        institution changed its legal representative twice in 24 months."""
+    def persons_and_roles(self) -> dict[int, Person]:
+        """One person per key role (legal representative, principal, investors), recorded as
+        a township records them: a new legal representative ends the previous one's role and
+        records the change (``add_person_role``). The Y3 institution changed its legal
+        representative twice in 24 months (频繁变更法定代表人), a few others once.
+
+        Returns each institution's legal representative now."""
         rng = self.rng
-        people, roles, changes = [], [], []
+        plans = []  # (institution, (name, id number, phone), kind, started, share)
         current_rep = {}
 
-        def person(name, institution):
-            p = Person(
-                name=name,
-                id_number=self.id_number(1950, 1985),
-                phone=self.phone(),
-                unit=institution.township,
-                scope_path=institution.township.path,
-                normalised_name=normalise_name(name),
-                created_by=self.staff_of(institution),
-            )
-            people.append(p)
-            return p
+        def person(name):
+            return (name, self.id_number(1950, 1985), self.phone())
 
-        def role(institution, p, kind, started, ended=None, share=None):
-            roles.append((institution, p, kind, started, ended, share))
+        def role(institution, who, kind, started, share=None):
+            plans.append((institution, who, kind, started, share))
 
         rep_changed = [self.show["Y3"]] + rng.sample(self.registered, 4)
         for institution in self.registered + [v for v in self.venues if v.legal_representative]:
             started = institution.established_on or institution.found_on or self.campaign
-            rep = person(institution.legal_representative, institution)
+            rep = person(institution.legal_representative)
             current_rep[institution.pk] = rep
-            local = {rep.name: rep}
+            local = {rep[0]: rep}
             investors = [n for n in institution.investors.split("、") if n]
             if institution.principal:
                 if institution.principal not in local:
-                    local[institution.principal] = person(institution.principal, institution)
+                    local[institution.principal] = person(institution.principal)
                 role(institution, local[institution.principal], PersonRoleKind.PRINCIPAL, started)
             for name in sorted(investors):
                 if name not in local:
-                    local[name] = person(name, institution)
-                p = local[name]
+                    local[name] = person(name)
                 share = Decimal(100 // max(len(investors), 1))
-                role(institution, p, PersonRoleKind.INVESTOR, started, share=share)
+                role(institution, local[name], PersonRoleKind.INVESTOR, started, share=share)
+            # The legal representatives in the order they took office: each ends the one before.
             if institution == self.show["Y3"]:
-                # 频繁变更法定代表人: two changes within 24 months.
-                first, second = (person(n, institution) for n in self.unique_names(2))
+                first, second = (person(n) for n in self.unique_names(2))
                 d1, d2 = self.ago(months=19), self.ago(months=5)
-                role(institution, first, PersonRoleKind.LEGAL_REPRESENTATIVE, started, d1)
-                role(institution, second, PersonRoleKind.LEGAL_REPRESENTATIVE, d1, d2)
+                role(institution, first, PersonRoleKind.LEGAL_REPRESENTATIVE, started)
+                role(institution, second, PersonRoleKind.LEGAL_REPRESENTATIVE, d1)
                 role(institution, rep, PersonRoleKind.LEGAL_REPRESENTATIVE, d2)
-                changes += [
-                    (institution, ChangeKind.LEGAL_REPRESENTATIVE, d1, first.name, second.name),
-                    (institution, ChangeKind.LEGAL_REPRESENTATIVE, d2, second.name, rep.name),
-                ]
             elif institution in rep_changed:
                 # One change in the period: recorded, not "frequent".
-                old = person(self.unique_names(1)[0], institution)
+                old = person(self.unique_names(1)[0])
                 day = self.ago(days=rng.randint(30, 600))
-                role(institution, old, PersonRoleKind.LEGAL_REPRESENTATIVE, started, day)
+                role(institution, old, PersonRoleKind.LEGAL_REPRESENTATIVE, started)
                 role(institution, rep, PersonRoleKind.LEGAL_REPRESENTATIVE, day)
-                changes.append(
-                    (institution, ChangeKind.LEGAL_REPRESENTATIVE, day, old.name, rep.name)
-                )
             else:
                 role(institution, rep, PersonRoleKind.LEGAL_REPRESENTATIVE, started)
 
-        stored, _ = self.insert(Person, people, ("id_number",))
-        role_rows = [
-            PersonRole(
+        stored = set(
+            PersonRole.objects.filter(
+                institution__in=[institution for institution, *_ in plans]
+            ).values_list("institution_id", "person__id_number", "kind")
+        )
+        for institution, (name, id_number, phone), kind, started, share in plans:
+            if (institution.pk, id_number, kind) in stored:
+                continue
+            add_person_role(
+                user=self.staff_of(institution),
                 institution=institution,
-                person_id=stored[(p.id_number,)],
+                name=name,
                 kind=kind,
+                id_number=id_number,
+                phone=phone,
                 started_on=started,
-                ended_on=ended,
                 share_percent=share,
-                scope_path=institution.scope_path,
-                created_by=self.staff_of(institution),
             )
-            for institution, p, kind, started, ended, share in roles
-        ]
-        self.insert(PersonRole, role_rows, ("institution_id", "person_id", "kind"))
-        self.changes = changes
-        return {pk: (stored[(p.id_number,)], p) for pk, p in current_rep.items()}
+            self.created += 1
+        ids = [id_number for _name, id_number, _phone in current_rep.values()]
+        persons = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+        return {pk: persons[id_number] for pk, (_name, id_number, _phone) in current_rep.items()}
 
     # --- prepayments ---------------------------------------------------------------------
     def prepayments(self):
@@ -349,7 +355,12 @@ class ScreeningDemo:
                 rows += self.unknown_fee_payment(institution)
             plans[institution.pk] = (len({r.payer_key for r in rows}), any(r.large for r in rows))
             records += rows
-        self.insert(PrepaymentRecord, records, ("institution_id", "payer_key", "kind"))
+        self.write_new(
+            records,
+            PrepaymentRecord,
+            ("institution_id", "payer_key", "kind"),
+            lambda record: save_record(user=self.staff_of(record.institution), record=record),
+        )
         return plans
 
     def payer(self, institution, name, **values):
@@ -360,9 +371,8 @@ class ScreeningDemo:
             payer_name=name,
             payer_id_number=id_number,
             payer_phone=phone,
+            # The key save() gives it, to find the record already stored.
             payer_key=f"id:{id_number}" if id_number else f"name:{normalise_name(name)}",
-            scope_path=institution.scope_path,
-            created_by=self.staff_of(institution),
             **values,
         )
         record.large = False
@@ -637,9 +647,11 @@ class ScreeningDemo:
                     self.ago(months=rng.randint(40, 120)),
                 )
             )
-        self.insert(Branch, branches, ("institution_id", "name"))
+        self.write_new(branches, Branch, ("institution_id", "name"), self.save_record)
 
-        changes = list(self.changes)
+        # Changes of legal representative come from the roles (persons_and_roles); the
+        # latest change of registered address also moves the institution's address.
+        changes = []
         moved = show["Y3_address"]
         old = [
             f"湖南省衡阳市衡山县{moved.township.name}{n}号"
@@ -673,12 +685,21 @@ class ScreeningDemo:
                 old_value=before,
                 new_value=after,
                 source=str(institution.registration_authority or "登记机关"),
-                scope_path=institution.scope_path,
-                created_by=self.staff_of(institution),
             )
             for institution, kind, day, before, after in changes
         ]
-        self.insert(RegistrationChange, rows, ("institution_id", "kind", "new_value"))
+        self.write_new(
+            rows,
+            RegistrationChange,
+            ("institution_id", "kind", "new_value"),
+            lambda change: record_registration_change(
+                user=self.staff_of(change.institution), change=change
+            ),
+        )
+
+    def save_record(self, record):
+        """An institution's record, entered by its township's staff."""
+        return save_record(user=self.staff_of(record.institution), record=record)
 
     def branch(self, institution, name, day):
         return Branch(
@@ -686,8 +707,6 @@ class ScreeningDemo:
             name=name,
             address=f"衡山县{institution.township.name}{self.rng.randint(1, 199)}号",
             opened_on=day,
-            scope_path=institution.scope_path,
-            created_by=self.staff_of(institution),
         )
 
     def related_companies_and_finances(self):
@@ -700,7 +719,7 @@ class ScreeningDemo:
                 RelatedCompany(
                     institution=institution,
                     name=name,
-                    normalised_name=normalise_name(name),
+                    normalised_name=normalise_name(name),  # the key save() gives it
                     credit_code=self.credit_code("91"),
                     relation=rng.choice(["同一投资人", "法定代表人控制的企业", "母公司"]),
                     has_transactions=transactions,
@@ -709,11 +728,11 @@ class ScreeningDemo:
                         if transactions
                         else ""
                     ),
-                    scope_path=institution.scope_path,
-                    created_by=self.staff_of(institution),
                 )
             )
-        self.insert(RelatedCompany, companies, ("institution_id", "normalised_name"))
+        self.write_new(
+            companies, RelatedCompany, ("institution_id", "normalised_name"), self.save_record
+        )
 
         snapshots = []
         insolvent = show["R3"]
@@ -742,7 +761,7 @@ class ScreeningDemo:
                 Decimal("1900000"),
             )
         )
-        self.insert(FinancialSnapshot, snapshots, ("institution_id", "source"))
+        self.write_new(snapshots, FinancialSnapshot, ("institution_id", "source"), self.save_record)
 
     def snapshot(self, institution, source, day, assets, liabilities, net_fixed):
         return FinancialSnapshot(
@@ -752,8 +771,6 @@ class ScreeningDemo:
             total_liabilities=liabilities,
             net_fixed_assets=net_fixed,
             source=source,
-            scope_path=institution.scope_path,
-            created_by=self.staff_of(institution),
         )
 
     # --- outside records -----------------------------------------------------------------
@@ -777,12 +794,12 @@ class ScreeningDemo:
 
     def outside_records(self, persons):
         rng, show = self.rng, self.show
-        rep_pk, rep = persons[show["O1"].pk]
+        rep = persons[show["O1"].pk]
         lawsuits = [
             # 投资人、法定代表人或主要负责人因经济犯罪被提起诉讼: matched by ID number.
             self.matched(
                 Lawsuit,
-                person=rep_pk,
+                person=rep.pk,
                 subject=rep.name,
                 id_number=rep.id_number,
                 case_number="（2025）湘0423刑初118号",
@@ -819,11 +836,11 @@ class ScreeningDemo:
                     filed_on=self.ago(months=14),
                 )
             )
-        pending_pk, pending = persons[rng.choice(self.registered).pk]
+        pending = persons[rng.choice(self.registered).pk]
         lawsuits.append(
             self.matched(
                 Lawsuit,
-                person=pending_pk,
+                person=pending.pk,
                 subject=pending.name,
                 match_status=MatchStatus.PENDING,
                 case_number="（2023）湘0421刑初77号",
@@ -835,12 +852,12 @@ class ScreeningDemo:
         )
         self.insert(Lawsuit, lawsuits, ("case_number", "normalised_name"))
 
-        listed_pk, listed = persons[show["O3"].pk]
+        listed = persons[show["O3"].pk]
         removed = rng.choice(self.registered)
         blacklist = [
             self.matched(
                 BlacklistEntry,
-                person=listed_pk,
+                person=listed.pk,
                 subject=listed.name,
                 id_number=listed.id_number,
                 list_kind=BlacklistKind.CREDIT_CHINA,
