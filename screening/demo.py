@@ -11,7 +11,7 @@ today and are never part of a natural key.
 
 import random
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -64,6 +64,7 @@ from .models import (
 from .models.people import normalise_name
 from .services.records import add_person_role, record_registration_change, save_record
 from .services.spot_checks import draw_spot_check
+from .services.visits import save_visit
 
 ID_REGIONS = ["430423", "430421", "430481", "430406", "430408"]
 MARKETING = [
@@ -489,6 +490,10 @@ class ScreeningDemo:
                 )
             else:
                 use = FundUse.NONE
+            if large and use == FundUse.NONE:
+                # A visit that found large prepayments says how the funds are used: the visit
+                # service refuses to submit it otherwise.
+                use = FundUse.OPERATIONS
             common = {
                 "large_prepayment_found": YesNoUnknown.YES if large else YesNoUnknown.NO,
                 "prepayment_payers_reported": payers or None,
@@ -546,19 +551,34 @@ class ScreeningDemo:
                         values,
                     )
                 )
-        stored, created = self.insert(ScreeningVisit, visits, ("institution_id", "round"))
-        interviews = []
+        stored = set(ScreeningVisit.objects.values_list("institution_id", "round"))
         for visit in visits:
-            if visit.status != VisitStatus.SUBMITTED or visit.method != VisitMethod.UNANNOUNCED:
-                continue
+            # Interviews are drawn for every visit, saved only with a visit created now: the
+            # random sequence must not depend on what the database already holds.
+            interviews = self.interviews(visit)
             key = (visit.institution_id, visit.round)
-            collected = visit.large_prepayment_found == YesNoUnknown.YES
-            # Drawn for every visit, stored only with a visit created now: the random
-            # sequence must not depend on what the database already holds.
-            for name in self.unique_names(rng.randint(1, 3)):
-                agent = rng.random() < 0.4
-                interview = ResidentInterview(
-                    visit_id=stored[key],
+            if key in stored:
+                continue
+            stored.add(key)
+            save_visit(
+                user=visit.staff,
+                visit=visit,
+                interviews=interviews,
+                submit=visit.status == VisitStatus.SUBMITTED,
+            )
+            self.created += 1 + len(interviews)
+
+    def interviews(self, visit) -> list[ResidentInterview]:
+        """衡山县方案: 询问入住的老年人或者其代理人 — on a submitted visit at the door."""
+        if visit.status != VisitStatus.SUBMITTED or visit.method != VisitMethod.UNANNOUNCED:
+            return []
+        rng = self.rng
+        collected = visit.large_prepayment_found == YesNoUnknown.YES
+        interviews = []
+        for name in self.unique_names(rng.randint(1, 3)):
+            agent = rng.random() < 0.4
+            interviews.append(
+                ResidentInterview(
                     interviewee=name + ("（家属）" if agent else ""),
                     is_agent=agent,
                     prepayment_collected=YesNoUnknown.YES if collected else YesNoUnknown.NO,
@@ -569,14 +589,9 @@ class ScreeningDemo:
                         [YesNoUnknown.YES, YesNoUnknown.YES, YesNoUnknown.NO]
                     ),
                     notes="" if not collected else "称办卡可享受优惠",
-                    scope_path=visit.scope_path,
-                    created_by=visit.created_by,
                 )
-                if key in created:
-                    interviews.append(interview)
-        if interviews:
-            ResidentInterview.objects.bulk_create(interviews, batch_size=500)
-            self.created += len(interviews)
+            )
+        return interviews
 
     def visit(self, institution, round_, status, day, values):
         rng = self.rng
@@ -612,12 +627,7 @@ class ScreeningDemo:
             companions=rng.choice(COMPANIONS),
             method=method,
             round=round_,
-            status=status,
-            submitted_at=(
-                timezone.make_aware(datetime.combine(day, time(17, 0)))
-                if status == VisitStatus.SUBMITTED
-                else None
-            ),
+            status=status,  # what save_visit is asked to do: submit, or keep a draft
             operating_entity=institution.operator or institution.name,
             marketing_methods=rng.choice(MARKETING),
             charging_methods=rng.choice(CHARGING),
@@ -625,8 +635,6 @@ class ScreeningDemo:
             notice_to_every_resident=notice,
             commitment_letter_signed=letter,
             findings="；".join(findings) or "未发现风险隐患",
-            scope_path=institution.scope_path,
-            created_by=staff,
             **values,
         )
 
