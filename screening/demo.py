@@ -28,7 +28,7 @@ from institutions.demo import (
 )
 from institutions.validators import id_number_check_char
 
-from .four_looks import campaign_start
+from .four_looks import campaign_start, save_official_count
 from .models import (
     BlacklistEntry,
     BlacklistKind,
@@ -62,7 +62,15 @@ from .models import (
     YesNoUnknown,
 )
 from .models.people import normalise_name
+from .services.leads import (
+    feed_back_lead,
+    handle_lead,
+    report_lead_to_county,
+    save_lead,
+    verify_lead,
+)
 from .services.records import add_person_role, record_registration_change, save_record
+from .services.rounds import save_campaign_rounds
 from .services.spot_checks import draw_spot_check
 from .services.visits import save_visit
 
@@ -944,7 +952,9 @@ class ScreeningDemo:
 
     # --- leads ---------------------------------------------------------------------------
     def leads(self):
-        """Leads in every status; two left too long; some linked to institutions."""
+        """Leads in every status, each moved on by its township through the workflow
+        (区县方案·畅通线索举报渠道: 核实、查办、反馈); two left too long; some linked to
+        institutions."""
         rng, show = self.rng, self.show
         linked = {
             1: show["O2"],
@@ -1005,55 +1015,48 @@ class ScreeningDemo:
                 True,
             ),
         ]
-        rows = []
+        order = [LeadStatus.RECEIVED, LeadStatus.VERIFIED, LeadStatus.HANDLED, LeadStatus.FED_BACK]
+        stored = set(Lead.objects.values_list("reference", flat=True))
         for k, (status, days, channel, subject, related) in enumerate(plan):
             institution = linked.get(k)
             township = (
                 institution.township if institution else self.townships[k % len(self.townships)]
             )
-            staff = self.staff[township.pk]
             received = self.ago(days=days)
-            order = [
-                LeadStatus.RECEIVED,
-                LeadStatus.VERIFIED,
-                LeadStatus.HANDLED,
-                LeadStatus.FED_BACK,
-            ]
-            step = order.index(status)
+            lead = Lead(
+                unit=township,
+                institution=institution,
+                channel=channel,
+                reference=f"XS-HS-{k + 1:03d}",
+                received_on=received,
+                reporter_name=self.person() if channel != LeadChannel.FOUND else "",
+                reporter_phone=self.phone() if channel != LeadChannel.FOUND else "",
+                subject=subject,
+                content=f"{subject}，请核实处理。",
+            )
+            if lead.reference in stored:
+                continue
 
             def after(n, _received=received, _days=days):
                 return min(_received + timedelta(days=max(1, _days * n // 6)), self.today)
 
-            rows.append(
-                Lead(
-                    unit=township,
-                    institution=institution,
-                    channel=channel,
-                    reference=f"XS-HS-{k + 1:03d}",
-                    received_on=received,
-                    reporter_name=self.person() if channel != LeadChannel.FOUND else "",
-                    reporter_phone=self.phone() if channel != LeadChannel.FOUND else "",
-                    subject=subject,
-                    content=f"{subject}，请核实处理。",
-                    status=status,
-                    is_fraud_related=related if step >= 1 else None,
-                    verified_on=after(1) if step >= 1 else None,
-                    handled_on=after(2) if step >= 2 else None,
-                    fed_back_on=after(3) if step >= 3 else None,
-                    reported_to_county_on=after(3) if step >= 2 else None,
-                    handler=staff if step >= 1 else None,
-                    result=(
-                        "已约谈负责人，责令整改并督促清退预收费用"
-                        if step >= 2 and related
-                        else "经核实不属于养老服务诈骗，已告知举报人"
-                        if step >= 2
-                        else ""
-                    ),
-                    scope_path=institution.scope_path if institution else township.path,
-                    created_by=staff,
+            # The township takes each step of the workflow in turn, on its own date.
+            staff = self.staff[township.pk]
+            step = order.index(status)
+            save_lead(user=staff, lead=lead)
+            if step >= 1:
+                verify_lead(user=staff, lead=lead, is_fraud_related=related, verified_on=after(1))
+            if step >= 2:
+                result = (
+                    "已约谈负责人，责令整改并督促清退预收费用"
+                    if related
+                    else "经核实不属于养老服务诈骗，已告知举报人"
                 )
-            )
-        self.insert(Lead, rows, ("reference",))
+                handle_lead(user=staff, lead=lead, result=result, handled_on=after(2))
+                report_lead_to_county(user=staff, lead=lead, reported_on=after(3))
+            if step >= 3:
+                feed_back_lead(user=staff, lead=lead, fed_back_on=after(3))
+            self.created += 1
 
     # --- "四看" ----------------------------------------------------------------------------
     def official_counts(self):
@@ -1061,21 +1064,23 @@ class ScreeningDemo:
         counts = defaultdict(int)
         for institution in self.registered:
             counts[institution.township_id] += 1
-        rows = [
-            OfficialCount(
-                unit=township,
+        stored = set(OfficialCount.objects.values_list("unit_id", flat=True))
+        for township in self.townships:
+            institutions = max(counts[township.pk] + self.rng.choice([-1, 0, 0, 1, 2]), 0)
+            if township.pk in stored:
+                continue
+            save_official_count(
+                user=self.county_user,
+                township=township,
                 as_of=self.campaign - timedelta(days=1),
-                institutions=max(counts[township.pk] + self.rng.choice([-1, 0, 0, 1, 2]), 0),
+                institutions=institutions,
                 notes="民政统计年报",
-                scope_path=township.path,
-                created_by=self.county_user,
             )
-            for township in self.townships
-        ]
-        self.insert(OfficialCount, rows, ("unit_id",))
+            self.created += 1
 
     def round_windows(self):
-        """The county's round windows (gap G1), placed on the demo's visits: the first round
+        """The county's round windows (首轮排查, "回头看", 暗访督查; docs/policy-trace.md),
+        placed on the demo's visits: the first round
         ended with some institutions never visited, the look-back ended with many left, the
         covert inspection is still open. Set once; a later load keeps them as they are."""
         span = (self.today - self.campaign).days
@@ -1089,19 +1094,12 @@ class ScreeningDemo:
             ScreeningRound.COVERT: (at(0.85), self.today + timedelta(days=10)),
         }
         stored = set(CampaignRound.objects.filter(unit=self.county).values_list("kind", flat=True))
-        for kind, (starts_on, ends_on) in windows.items():
-            if kind in stored:
-                continue
-            window = CampaignRound(
-                unit=self.county,
-                kind=kind,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                created_by=self.county_user,
-            )
-            window._history_user = self.county_user
-            window.save()
-            self.created += 1
+        saved = save_campaign_rounds(
+            user=self.county_user,
+            unit=self.county,
+            windows={kind: window for kind, window in windows.items() if kind not in stored},
+        )
+        self.created += len(saved)
 
     def shared_lists(self):
         """三看: lists shared by police, market regulation and 金民工程; some match the registry."""
