@@ -9,15 +9,19 @@ not in the database are written, so a second run creates nothing. Dates are rela
 today and are never part of a natural key.
 """
 
+import io
 import random
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from openpyxl import Workbook
 
 from accounts.demo import SEED, DemoCounty, demo_phone
+from accounts.models import OrgUnit
 from core.clock import months_before
 from institutions.demo import (
     INSTITUTION_STEMS,
@@ -28,21 +32,20 @@ from institutions.demo import (
 )
 from institutions.validators import id_number_check_char
 
-from .four_looks import campaign_start, save_official_count
+from .four_looks import CandidateOutcome, campaign_start, save_official_count, verify_candidate
 from .models import (
-    BlacklistEntry,
     BlacklistKind,
     Branch,
     CampaignRound,
     ChangeKind,
-    Complaint,
     FinancialSnapshot,
     FundUse,
-    Lawsuit,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
     Lead,
     LeadChannel,
     LeadStatus,
-    MatchStatus,
     OfficialCount,
     Person,
     PersonRole,
@@ -62,6 +65,7 @@ from .models import (
     YesNoUnknown,
 )
 from .models.people import normalise_name
+from .services.importing import apply_batch, spec_for, stage_import
 from .services.leads import (
     feed_back_lead,
     handle_lead,
@@ -94,6 +98,11 @@ COMPANY_SUFFIX = ["健康管理有限公司", "养老服务有限公司", "康�
 
 
 class ScreeningDemo:
+    """Each record is written as it is entered in the product, through the screening
+    services: an institution's records, persons, visits and leads by its township's staff,
+    the outside lists by the county section's import, the counts and round windows by the
+    county section. The history of every row names who entered it."""
+
     def __init__(
         self,
         county: DemoCounty,
@@ -153,33 +162,6 @@ class ScreeningDemo:
                 names.append(name)
         return names
 
-    def insert(self, model, rows, fields, history=True):
-        """Insert the rows whose natural key (``fields``) is not stored yet.
-
-        Returns ``{key: pk}`` for every row (stored before or now) and the keys created now.
-        """
-        stored = {
-            tuple(values[1:]): values[0]
-            for values in model._default_manager.values_list("pk", *fields)
-        }
-        new, seen = [], set()
-        for row in rows:
-            key = tuple(getattr(row, f) for f in fields)
-            if key in stored or key in seen:
-                continue
-            seen.add(key)
-            row._history_user = getattr(row, "created_by", None) or self.county_user
-            new.append(row)
-        if new:
-            if history:
-                bulk_create_with_history(new, model, batch_size=500)
-            else:
-                model._default_manager.bulk_create(new, batch_size=500)
-            self.created += len(new)
-            for row in new:
-                stored[tuple(getattr(row, f) for f in fields)] = row.pk
-        return stored, seen
-
     def write_new(self, rows, model, fields, save) -> set[tuple]:
         """Write through ``save`` each row whose natural key (``fields``) is not stored yet;
         return the keys written now."""
@@ -203,6 +185,7 @@ class ScreeningDemo:
         return institution.pk in self.venue_pks
 
     # --- the whole -----------------------------------------------------------------------
+    @transaction.atomic
     def build(self) -> int:
         registered = [i for i in self.registry if not self.was_venue(i)]
         self.venues = [i for i in self.registry if self.was_venue(i)]
@@ -257,7 +240,7 @@ class ScreeningDemo:
         self.shared_lists()
         return self.created
 
-    # --- persons, roles, registration changes ----------------------------------------------
+    # --- persons and roles -----------------------------------------------------------------
     def persons_and_roles(self) -> dict[int, Person]:
         """One person per key role (legal representative, principal, investors), recorded as
         a township records them: a new legal representative ends the previous one's role and
@@ -789,134 +772,122 @@ class ScreeningDemo:
             source=source,
         )
 
-    # --- outside records -----------------------------------------------------------------
-    def matched(self, model, institution=None, person=None, subject="", **values):
-        """A record as the import would leave it; scoped by its institution, else the county."""
-        status = values.pop("match_status", MatchStatus.MATCHED)
-        return model(
-            unit=self.county,
-            subject_name=subject,
-            normalised_name=normalise_name(subject),
-            institution=institution,
-            person_id=person,
-            match_status=status,
-            matched_at=timezone.now()
-            if status in (MatchStatus.MATCHED, MatchStatus.CONFIRMED)
-            else None,
-            scope_path=institution.scope_path if institution else self.county.path,
-            created_by=self.county_user,
-            **values,
-        )
+    # --- outside records ----------------------------------------------------------------
+    def import_list(self, kind: str, file_name: str, rows: list[dict]) -> None:
+        """The county section imports a list as the sending department gave it (区县方案:
+        部门间信息共享): the import reads it, matches it to the registry (an ID number or a
+        credit code matches at once, a name only suggests) and writes it with its history.
+        Once: a list the demo imported before is not imported again."""
+        if ImportBatch.objects.filter(unit=self.county, kind=kind, file_name=file_name).exists():
+            return
+        columns = [c for c in spec_for(kind).columns if any(c.field in row for row in rows)]
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append([column.header for column in columns])
+        for row in rows:
+            sheet.append([cell(row.get(column.field)) for column in columns])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        upload = SimpleUploadedFile(file_name, buffer.getvalue())
+        batch = stage_import(user=self.county_user, kind=kind, uploaded=upload)
+        if batch.status != ImportStatus.PREVIEWED:
+            raise ValueError(f"The demo's {file_name} does not import: {batch.errors}")
+        self.created += apply_batch(user=self.county_user, batch=batch).rows_applied
 
-    def outside_records(self, persons):
+    def outside_records(self, persons: dict[int, Person]):
         rng, show = self.rng, self.show
         rep = persons[show["O1"].pk]
         lawsuits = [
             # 投资人、法定代表人或主要负责人因经济犯罪被提起诉讼: matched by ID number.
-            self.matched(
-                Lawsuit,
-                person=rep.pk,
-                subject=rep.name,
-                id_number=rep.id_number,
-                case_number="（2025）湘0423刑初118号",
-                court="衡山县人民法院",
-                cause="集资诈骗罪",
-                economic_crime=True,
-                filed_on=self.ago(months=8),
-            ),
+            {
+                "subject_name": rep.name,
+                "id_number": rep.id_number,
+                "case_number": "（2025）湘0423刑初118号",
+                "court": "衡山县人民法院",
+                "cause": "集资诈骗罪",
+                "economic_crime": True,
+                "filed_on": self.ago(months=8),
+            },
         ]
         for k, institution in enumerate(rng.sample(self.registered, 2)):
             lawsuits.append(
-                self.matched(
-                    Lawsuit,
-                    institution=institution,
-                    subject=institution.name,
-                    credit_code=institution.credit_code,
-                    case_number=f"（2024）湘0423民初{1200 + k}号",
-                    court="衡山县人民法院",
-                    cause="服务合同纠纷",
-                    filed_on=self.ago(months=rng.randint(6, 20)),
-                )
+                {
+                    "subject_name": institution.name,
+                    "credit_code": institution.credit_code,
+                    "case_number": f"（2024）湘0423民初{1200 + k}号",
+                    "court": "衡山县人民法院",
+                    "cause": "服务合同纠纷",
+                    "filed_on": self.ago(months=rng.randint(6, 20)),
+                }
             )
         for k, name in enumerate(self.unique_names(2)):
+            # Nobody on the registry: unmatched.
             lawsuits.append(
-                self.matched(
-                    Lawsuit,
-                    subject=name,
-                    id_number=self.id_number(1960, 1985),
-                    match_status=MatchStatus.UNMATCHED,
-                    case_number=f"（2024）湘04刑初{30 + k}号",
-                    court="衡阳市中级人民法院",
-                    cause="非法吸收公众存款罪",
-                    economic_crime=True,
-                    filed_on=self.ago(months=14),
-                )
+                {
+                    "subject_name": name,
+                    "id_number": self.id_number(1960, 1985),
+                    "case_number": f"（2024）湘04刑初{30 + k}号",
+                    "court": "衡阳市中级人民法院",
+                    "cause": "非法吸收公众存款罪",
+                    "economic_crime": True,
+                    "filed_on": self.ago(months=14),
+                }
             )
+        # A name without an ID number: a match for the county section to confirm.
         pending = persons[rng.choice(self.registered).pk]
         lawsuits.append(
-            self.matched(
-                Lawsuit,
-                person=pending.pk,
-                subject=pending.name,
-                match_status=MatchStatus.PENDING,
-                case_number="（2023）湘0421刑初77号",
-                court="衡阳县人民法院",
-                cause="合同诈骗罪",
-                economic_crime=True,
-                filed_on=self.ago(months=26),
-            )
+            {
+                "subject_name": pending.name,
+                "case_number": "（2023）湘0421刑初77号",
+                "court": "衡阳县人民法院",
+                "cause": "合同诈骗罪",
+                "economic_crime": True,
+                "filed_on": self.ago(months=26),
+            }
         )
-        self.insert(Lawsuit, lawsuits, ("case_number", "normalised_name"))
+        self.import_list(ImportKind.LAWSUITS, "法院涉诉案件名单.xlsx", lawsuits)
 
         listed = persons[show["O3"].pk]
         removed = rng.choice(self.registered)
         blacklist = [
-            self.matched(
-                BlacklistEntry,
-                person=listed.pk,
-                subject=listed.name,
-                id_number=listed.id_number,
-                list_kind=BlacklistKind.CREDIT_CHINA,
-                reason="失信被执行人",
-                listed_on=self.ago(months=14),
-            ),
-            self.matched(
-                BlacklistEntry,
-                institution=removed,
-                subject=removed.name,
-                credit_code=removed.credit_code,
-                list_kind=BlacklistKind.SOCIAL_ORGANISATION,
-                reason="未按规定参加年检",
-                listed_on=self.ago(months=40),
-                removed_on=self.ago(months=28),
-            ),
+            {
+                "subject_name": listed.name,
+                "id_number": listed.id_number,
+                "list_kind": BlacklistKind.CREDIT_CHINA,
+                "reason": "失信被执行人",
+                "listed_on": self.ago(months=14),
+            },
+            {
+                "subject_name": removed.name,
+                "credit_code": removed.credit_code,
+                "list_kind": BlacklistKind.SOCIAL_ORGANISATION,
+                "reason": "未按规定参加年检",
+                "listed_on": self.ago(months=40),
+                "removed_on": self.ago(months=28),
+            },
         ]
         for name in ("衡阳康寿养老产业有限公司", "湖南颐年健康科技有限公司"):
             blacklist.append(
-                self.matched(
-                    BlacklistEntry,
-                    subject=name,
-                    credit_code=self.credit_code("91"),
-                    match_status=MatchStatus.UNMATCHED,
-                    list_kind=BlacklistKind.ENTERPRISE,
-                    reason="严重违法失信企业",
-                    listed_on=self.ago(months=rng.randint(3, 30)),
-                )
+                {
+                    "subject_name": name,
+                    "credit_code": self.credit_code("91"),
+                    "list_kind": BlacklistKind.ENTERPRISE,
+                    "reason": "严重违法失信企业",
+                    "listed_on": self.ago(months=rng.randint(3, 30)),
+                }
             )
-        self.insert(BlacklistEntry, blacklist, ("list_kind", "normalised_name"))
+        self.import_list(ImportKind.BLACKLIST, "黑名单.xlsx", blacklist)
 
         target = show["O2"]
         complaints = [
-            self.matched(
-                Complaint,
-                institution=target,
-                subject=target.name,
-                credit_code=target.credit_code,
-                received_on=self.ago(days=days),
-                channel=channel,
-                content=content,
-                reference=f"TS-HS-{k + 1:03d}",
-            )
+            {
+                "subject_name": target.name,
+                "credit_code": target.credit_code,
+                "received_on": self.ago(days=days),
+                "channel": channel,
+                "content": content,
+                "reference": f"TS-HS-{k + 1:03d}",
+            }
             for k, (days, channel, content) in enumerate(
                 [
                     (75, "12345热线", "家属反映机构推销会员卡，称预交5万元可终身免费入住"),
@@ -925,30 +896,24 @@ class ScreeningDemo:
             )
         ]
         other = rng.choice(self.registered)
-        complaints.append(
-            self.matched(
-                Complaint,
-                institution=other,
-                subject=other.name[3:],
-                received_on=self.ago(days=12),
-                channel="来访",
-                content="反映伙食质量差",
-                reference="TS-HS-003",
-                match_status=MatchStatus.PENDING,
-            )
-        )
-        complaints.append(
-            self.matched(
-                Complaint,
-                subject="福满堂养生会所",
-                received_on=self.ago(days=50),
-                channel="12345热线",
-                content="养生会所以免费体检为名向老人推销保健品并收取预存款",
-                reference="TS-HS-004",
-                match_status=MatchStatus.UNMATCHED,
-            )
-        )
-        self.insert(Complaint, complaints, ("reference",))
+        complaints += [
+            # By name only: a match for the county section to confirm.
+            {
+                "subject_name": other.name,
+                "received_on": self.ago(days=12),
+                "channel": "来访",
+                "content": "反映伙食质量差",
+                "reference": "TS-HS-003",
+            },
+            {
+                "subject_name": "福满堂养生会所",
+                "received_on": self.ago(days=50),
+                "channel": "12345热线",
+                "content": "养生会所以免费体检为名向老人推销保健品并收取预存款",
+                "reference": "TS-HS-004",
+            },
+        ]
+        self.import_list(ImportKind.COMPLAINTS, "投诉举报工单.xlsx", complaints)
 
     # --- leads ---------------------------------------------------------------------------
     def leads(self):
@@ -1102,86 +1067,87 @@ class ScreeningDemo:
         self.created += len(saved)
 
     def shared_lists(self):
-        """三看: lists shared by police, market regulation and 金民工程; some match the registry."""
+        """三看: lists shared by police, market regulation and 金民工程; some match the registry.
+        A township verifies one candidate: registered, not filed (登记未备案)."""
         rng = self.rng
         rows = []
         for institution in rng.sample(self.registered, 6):
             rows.append(
-                self.shared(
-                    SharedListSource.MARKET_REGULATION,
-                    institution.name,
-                    institution.township,
-                    institution=institution,
-                    credit_code=institution.credit_code,
-                    address=institution.registered_address,
-                )
+                {
+                    "subject_name": institution.name,
+                    "source": SharedListSource.MARKET_REGULATION,
+                    "credit_code": institution.credit_code,
+                    "address": institution.registered_address,
+                    "township": institution.township,
+                }
             )
         for k in range(5):
             township = self.townships[(k * 5) % len(self.townships)]
             name = f"衡山县{township.name[:2]}{INSTITUTION_STEMS[(k * 3) % 20]}健康咨询有限公司"
             rows.append(
-                self.shared(
-                    SharedListSource.MARKET_REGULATION,
-                    name,
-                    township,
-                    credit_code=self.credit_code("91"),
-                    address=f"衡山县{township.name}{rng.randint(1, 199)}号",
-                    business_scope="养老服务；健康咨询；老年人养护服务",
-                    registered_on=self.ago(days=rng.randint(30, 300)),
-                    verified_note="已登记未备案（登记未备案）：需补录入名录" if k == 0 else "",
-                )
+                {
+                    "subject_name": name,
+                    "source": SharedListSource.MARKET_REGULATION,
+                    "credit_code": self.credit_code("91"),
+                    "address": f"衡山县{township.name}{rng.randint(1, 199)}号",
+                    "business_scope": "养老服务；健康咨询；老年人养护服务",
+                    "registered_on": self.ago(days=rng.randint(30, 300)),
+                    "township": township,
+                }
             )
+            if k == 0:
+                verified = (township, name)
         for k in range(4):
             township = self.townships[(k * 3 + 1) % len(self.townships)]
-            name = f"{township.name[:2]}{rng.choice(VENUE_KINDS)}{k + 1}号"
             rows.append(
-                self.shared(
-                    SharedListSource.POLICE,
-                    name,
-                    township,
-                    address=f"衡山县{township.name}{rng.randint(1, 199)}号",
-                    business_scope="收住老人十余名，疑似未经登记",
-                )
+                {
+                    "subject_name": f"{township.name[:2]}{rng.choice(VENUE_KINDS)}{k + 1}号",
+                    "source": SharedListSource.POLICE,
+                    "address": f"衡山县{township.name}{rng.randint(1, 199)}号",
+                    "business_scope": "收住老人十余名，疑似未经登记",
+                    "township": township,
+                }
             )
         for k in range(3):
             township = self.townships[(k * 4 + 2) % len(self.townships)]
-            name = f"湖南{INSTITUTION_STEMS[(k * 7 + 2) % 20]}养老产业发展有限公司"
+            stem = INSTITUTION_STEMS[(k * 7 + 2) % 20]
             rows.append(
-                self.shared(
-                    SharedListSource.JINMIN,
-                    name,
-                    township if k else None,
-                    credit_code=self.credit_code("91"),
-                    business_scope="养老服务；养老产业投资；健康管理咨询",
-                    registered_on=self.ago(days=rng.randint(10, 200)),
-                )
+                {
+                    "subject_name": f"湖南{stem}养老产业发展有限公司",
+                    "source": SharedListSource.JINMIN,
+                    "credit_code": self.credit_code("91"),
+                    "business_scope": "养老服务；养老产业投资；健康管理咨询",
+                    "registered_on": self.ago(days=rng.randint(10, 200)),
+                    "township": township if k else None,
+                }
             )
+        # By name only: a match for the county section to confirm.
         pending = rng.choice(self.registered)
         rows.append(
-            self.shared(
-                SharedListSource.JINMIN,
-                pending.name + "有限公司",
-                pending.township,
-                institution=pending,
-                match_status=MatchStatus.PENDING,
-            )
+            {
+                "subject_name": pending.name,
+                "source": SharedListSource.JINMIN,
+                "township": pending.township,
+            }
         )
-        self.insert(SharedListEntry, rows, ("source", "normalised_name"))
+        self.import_list(ImportKind.SHARED_LIST, "部门共享名单.xlsx", rows)
 
-    def shared(self, source, name, township, institution=None, match_status=None, **values):
-        status = match_status or (MatchStatus.MATCHED if institution else MatchStatus.UNMATCHED)
-        entry = self.matched(
-            SharedListEntry,
-            institution=institution,
-            subject=name,
-            match_status=status,
-            source=source,
-            township=township,
-            **values,
+        township, name = verified
+        entry = SharedListEntry.objects.get(
+            source=SharedListSource.MARKET_REGULATION, normalised_name=normalise_name(name)
         )
-        if institution is None and township is not None:
-            entry.scope_path = township.path
-        return entry
+        if not entry.verified_note:
+            verify_candidate(
+                user=self.staff[township.pk],
+                entry=entry,
+                outcome=CandidateOutcome.REGISTERED_NOT_FILED,
+                note="需补录入名录",
+            )
+
+
+def cell(value):
+    """A value as a spreadsheet cell holds it: a township by its name."""
+    return value.name if isinstance(value, OrgUnit) else value
 
 
 def build_screening_demo(
