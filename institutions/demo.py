@@ -1,7 +1,7 @@
 """The demo county's registry: in every township its public 敬老院 and a mix of private and
 public-private institutions, two unregistered venues, and a few institutions and venues new
-during this year's campaign, which the "四看" review must find (区县方案: 新成立的养老服务机构
-和新运营的场所).
+during this year's campaign, which the "四看" review must find (区县方案 二(二)一:
+新成立的养老服务机构和新运营的场所).
 
 Written as the county section would enter them, through ``services.save_institution``.
 Every institution is found by (township, name) before it is created, so loading twice

@@ -774,10 +774,11 @@ class ScreeningDemo:
 
     # --- outside records ----------------------------------------------------------------
     def import_list(self, kind: str, file_name: str, rows: list[dict]) -> None:
-        """The county section imports a list as the sending department gave it (区县方案:
-        部门间信息共享): the import reads it, matches it to the registry (an ID number or a
-        credit code matches at once, a name only suggests) and writes it with its history.
-        Once: a list the demo imported before is not imported again."""
+        """The county section imports a list as the court, the list keeper or the other
+        department gave it (区县方案 二(二)一: 诉讼、黑名单, 三看公安、市场监管等部门的共享信息):
+        the import reads it, matches it to the registry (an ID number or a credit code
+        matches at once, a name only suggests) and writes it with its history. Once: a list
+        the demo imported before is not imported again."""
         if ImportBatch.objects.filter(unit=self.county, kind=kind, file_name=file_name).exists():
             return
         columns = [c for c in spec_for(kind).columns if any(c.field in row for row in rows)]
@@ -918,7 +919,7 @@ class ScreeningDemo:
     # --- leads ---------------------------------------------------------------------------
     def leads(self):
         """Leads in every status, each moved on by its township through the workflow
-        (区县方案·畅通线索举报渠道: 核实、查办、反馈); two left too long; some linked to
+        (区县方案 二(一)二: 要及时核实、查办、反馈); two left too long; some linked to
         institutions."""
         rng, show = self.rng, self.show
         linked = {
@@ -1158,9 +1159,9 @@ def build_screening_demo(
 
 
 def build_spot_check_demo(county: DemoCounty) -> None:
-    """One 随机检查 among the institutions on the list (the yellow level's 增加抽查检查频次;
-    docs/policy-trace.md), drawn once with a fixed seed: run after the ratings, which put
-    institutions on the list."""
+    """One 随机检查 among the institutions on the list (区县方案 二(二)三, yellow: 增加抽查检查
+    频次), drawn once with a fixed seed: run after the ratings, which put institutions on
+    the list."""
     county_user = county.county_user
     if not SpotCheckDraw.objects.filter(unit=county_user.unit).exists():
         draw_spot_check(
