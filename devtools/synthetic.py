@@ -33,22 +33,19 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from devtools.demo import (
-    CHARGING,
-    COMPANY_SUFFIX,
-    DEMO_PASSWORD,
+from disposal.levels import DEFAULT_DEADLINE_DAYS, required_action_types
+from disposal.models import ActionStatus, DisposalAction, DisposalCase, ZeroingEntry
+from disposal.models.zeroing import ZeroingStatus
+from institutions.demo import (
     GIVEN,
     INSTITUTION_KINDS,
     INSTITUTION_STEMS,
-    MARKETING,
     SCOPES,
     SURNAMES,
     VENUE_KINDS,
 )
-from disposal.levels import DEFAULT_DEADLINE_DAYS, required_action_types
-from disposal.models import ActionStatus, DisposalAction, DisposalCase, ZeroingEntry
-from disposal.models.zeroing import ZeroingStatus
 from institutions.models import (
     Institution,
     LegalForm,
@@ -64,6 +61,7 @@ from institutions.validators import (
 from reporting.choices import GroupRole, PlaceType, WeeklyStatus
 from reporting.models import PublicityActivity, WeeklyReport, WorkingGroupMember
 from reporting.periods import ReportingWeek
+from screening.demo import CHARGING, COMPANY_SUFFIX, MARKETING
 from screening.models import (
     BlacklistEntry,
     BlacklistKind,

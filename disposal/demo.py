@@ -23,7 +23,9 @@ from institutions.validators import (
     credit_code_check_char,
     id_number_check_char,
 )
+from risklists import services as rating_services
 from risklists.levels import Level
+from risklists.models import PENDING_STATES, RatingState, ReviewState
 from risklists.selectors import rating_findings
 
 from .levels import DOCUMENTED_TYPES
@@ -111,6 +113,8 @@ class DisposalDemo:
         from_ratings = levels is not None
         if levels is None:
             levels = self.choose_levels(registry)
+        else:
+            levels = {**levels, **self.review_registered()}
         by_pk = {i.pk: i for i in registry}
         for pk, level in sorted(levels.items()):
             if pk in by_pk:
@@ -139,6 +143,27 @@ class DisposalDemo:
         for venue in venues[:4]:
             levels[venue.pk] = Level.RED if venue.collects_large_prepayment else Level.ORANGE
         return levels
+
+    def review_registered(self) -> dict[int, str]:
+        """The venue that registered (``register_demo_venue``) has a follow-up check on a
+        green case until the county approves a level; its first rating as an institution
+        may still wait in the review. The township submits it and the county approves it,
+        so that its board follows an approved level like every other institution's."""
+        registered = ZeroingEntry.objects.filter(outcome=Outcome.REGISTERED)
+        states = RatingState.objects.filter(
+            institution__in=registered.values("institution"), current__isnull=True
+        ).select_related("proposal", "institution")
+        approved = {}
+        for state in states.order_by("institution__name"):
+            proposal, staff = state.proposal, self.staff.get(state.institution.township_id)
+            if proposal is None or staff is None or proposal.state not in PENDING_STATES:
+                continue
+            if proposal.state in (ReviewState.PROPOSED, ReviewState.RETURNED):
+                rating_services.submit(user=staff, assessment=proposal)
+            rating_services.approve(user=self.county_user, assessment=proposal)
+            state.refresh_from_db()
+            approved[state.institution_id] = state.approved_level
+        return approved
 
     # --- actions -----------------------------------------------------------------
     def rate(self, institution, level):
@@ -177,7 +202,10 @@ class DisposalDemo:
             action.responsible_user = staff
         if draw < 0.4:
             action.status = ActionStatus.DONE
-            carried_out = min(self.today, approved_on + timedelta(days=rng.randint(0, 6)))
+            # Counted from when the action was required: some come after the approval (the
+            # follow-up check of a venue that registered).
+            since = max(approved_on, action.required_on)
+            carried_out = min(self.today, since + timedelta(days=rng.randint(0, 6)))
             action.completed_on = carried_out
             if action.action_type in DOCUMENTED_TYPES:
                 action.carried_out_on = carried_out

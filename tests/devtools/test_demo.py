@@ -6,9 +6,10 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.demo import DEMO_PASSWORD
 from accounts.models import OrgUnit, Role, UnitLevel, User
 from core import clock
-from devtools.demo import DEMO_PASSWORD, DemoBuilder
+from devtools.demo import DemoBuilder
 from institutions.models import Institution
 from institutions.validators import validate_credit_code, validate_id_number
 from risklists.engine import Thresholds

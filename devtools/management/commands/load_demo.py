@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from accounts.demo import DEMO_PASSWORD, demo_logins
 from accounts.models import Role
-from devtools.demo import DEMO_PASSWORD, DemoBuilder, demo_logins
+from devtools.demo import DemoBuilder
 
 
 class Command(BaseCommand):
