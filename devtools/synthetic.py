@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import OrgUnit, Role, UnitLevel, User
-from disposal.levels import DEFAULT_DEADLINE_DAYS, required_action_types
+from core.db import id_array
 from disposal.models import ActionStatus, DisposalAction, DisposalCase, ZeroingEntry
 from disposal.models.zeroing import ZeroingStatus
 from institutions.demo import (
@@ -1175,126 +1175,76 @@ class SyntheticBuilder:
         )
 
     def approvals(self):
-        """The county approved three quarters of last week's proposals; a tenth are with it
-        as submitted; the rest wait for the township."""
-        from risklists.models import Assessment, LevelChange, RatingState, ReviewState
+        """Last week's review, through the rating's own bulk services: each township's staff
+        submitted most of their proposals (``submit_many``), and the county section approved
+        three quarters of them (``approve_many``), which applies the levels' disposal actions
+        (``disposal.services.actions.apply_levels``, hearing ``ratings_approved``); the rest
+        wait for the township."""
+        from risklists import services
+        from risklists.models import RatingState
 
         rng = self.rng
         proposals = list(
             RatingState.objects.filter(institution__scope_path__startswith=self.province.path)
             .order_by("institution_id")
-            .values_list("institution_id", "proposal_id", "list_level")
+            .values_list("institution_id", "proposal_id")
         )
         plans = {p.institution.pk: p for p in self.planned}
-        approved, submitted, changes = [], [], []
-        by_reviewer: dict[int, list[int]] = {}
-        reviewed_at = self.now - timedelta(days=6)
-        self.approved: list[tuple[int, int, str]] = []
-        for institution_id, proposal_id, level in proposals:
+        submitted: dict[int, list[int]] = {}  # township staff -> proposals
+        approved: dict[int, list[int]] = {}  # county reviewer -> proposals
+        for institution_id, proposal_id in proposals:
             draw = rng.random()
+            if draw >= 0.85:
+                continue
+            township = plans[institution_id].township
+            submitted.setdefault(township.staff.pk, []).append(proposal_id)
             if draw < 0.75:
-                reviewer = self.county_reviewers[plans[institution_id].township.county.unit.pk]
-                by_reviewer.setdefault(reviewer.pk, []).append(proposal_id)
-                approved.append(institution_id)
-                self.approved.append((institution_id, proposal_id, level))
-                changes.append(
-                    dict(
-                        institution_id=institution_id,
-                        assessment_id=proposal_id,
-                        level=level,
-                        previous_level="",
-                        kind="approved",
-                        changed_at=reviewed_at,
-                        changed_by_id=reviewer.pk,
-                    )
-                )
-            elif draw < 0.85:
-                submitted.append(proposal_id)
-        for reviewer_id, ids in by_reviewer.items():
-            for start in range(0, len(ids), self.batch_size):
-                Assessment.objects.filter(pk__in=ids[start : start + self.batch_size]).update(
-                    state=ReviewState.APPROVED,
-                    reviewed_by_id=reviewer_id,
-                    reviewed_at=reviewed_at,
-                    submitted_at=reviewed_at - timedelta(days=1),
-                )
-        for start in range(0, len(submitted), self.batch_size):
-            Assessment.objects.filter(pk__in=submitted[start : start + self.batch_size]).update(
-                state=ReviewState.SUBMITTED, submitted_at=reviewed_at
+                reviewer = self.county_reviewers[township.county.unit.pk]
+                approved.setdefault(reviewer.pk, []).append(proposal_id)
+        reviewed_at = self.now - timedelta(days=6)
+        users = User.objects.select_related("unit").in_bulk([*submitted, *approved])
+        for staff_id, ids in submitted.items():
+            services.submit_many(
+                user=users[staff_id], assessments=ids, now=reviewed_at - timedelta(days=1)
             )
-        for start in range(0, len(approved), self.batch_size):
-            RatingState.objects.filter(
-                institution_id__in=approved[start : start + self.batch_size]
-            ).update(current_id=F("proposal_id"), approved_level=F("list_level"))
-        self._bulk_values(LevelChange, changes)
+        for reviewer_id, ids in approved.items():
+            services.approve_many(user=users[reviewer_id], assessments=ids, now=reviewed_at)
+        self.summary.add("levelchange", sum(len(ids) for ids in approved.values()))
 
     def disposal(self):
-        """The actions each approved level requires (四级分类处置), at various stages, and the
-        清零 ledger entries of the venues."""
-        from risklists.models import Assessment
-
+        """The actions the approved levels required, at various stages (as townships follow
+        them: the data the boards and packs read), and the 清零 ledger entries of the venues."""
         rng = self.rng
-        plans = {p.institution.pk: p for p in self.planned}
-        hits = dict(
-            Assessment.objects.filter(
-                pk__in=[a for _i, a, level in self.approved if level != "green"]
-            )
-            .exclude(level="green")
-            .values_list("pk", "hits")
+        ids = list(
+            DisposalAction.objects.filter(scope_path__startswith=self.province.path)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        cases, actions = [], []
-        required_on = self.ago(6)
-        for institution_id, assessment_id, level in self.approved:
-            plan = plans[institution_id]
-            codes = {hit["code"] for hit in hits.get(assessment_id, ())}
-            crime = "R2" in codes
-            case = DisposalCase(
-                institution_id=institution_id,
-                level=level,
-                level_applied_on=required_on,
-                assessment_id=assessment_id,
-                illegal_fundraising=crime,
-                crime_suspected=crime,
-                scope_path=plan.institution.scope_path,
-                created_by=self.county_reviewers[plan.township.county.unit.pk],
-            )
-            cases.append(case)
-            for action_type in required_action_types(
-                level, illegal_fundraising=crime, crime_suspected=crime
-            ):
-                deadline = required_on + timedelta(days=DEFAULT_DEADLINE_DAYS[action_type])
-                status = rng.choices(
-                    list(ActionStatus.values), weights=(0.3, 0.3, 0.37, 0.03), k=1
-                )[0]
-                done = status == ActionStatus.DONE
-                actions.append(
-                    dict(
-                        case=case,
-                        institution_id=institution_id,
-                        action_type=action_type,
-                        level=level,
-                        assessment_id=assessment_id,
-                        responsible_unit_id=plan.township.unit.pk,
-                        responsible_user_id=plan.township.staff.pk,
-                        required_on=required_on,
-                        deadline=deadline,
-                        status=status,
-                        status_reason="经核实不适用"
-                        if status == ActionStatus.NOT_APPLICABLE
-                        else "",
-                        carried_out_on=self.ago(rng.randint(0, 5)) if done else None,
-                        completed_on=self.ago(rng.randint(0, 5)) if done else None,
-                        overdue_since=deadline
-                        if status == ActionStatus.OPEN and deadline < self.today
-                        else None,
-                        scope_path=plan.institution.scope_path,
-                        created_by_id=self.county_reviewers[plan.township.county.unit.pk].pk,
-                    )
+        # The rows that end alike are written together: a few dozen updates, not one a row.
+        stages: dict[tuple, list[int]] = {}
+        for pk in ids:
+            status = rng.choices(list(ActionStatus.values), weights=(0.3, 0.3, 0.37, 0.03), k=1)[0]
+            values = {"status": status}
+            if status == ActionStatus.DONE:
+                values["carried_out_on"] = self.ago(rng.randint(0, 5))
+                values["completed_on"] = self.ago(rng.randint(0, 5))
+            elif status == ActionStatus.NOT_APPLICABLE:
+                values["status_reason"] = "经核实不适用"
+            stages.setdefault(tuple(sorted(values.items())), []).append(pk)
+        actions = DisposalAction.objects.filter(scope_path__startswith=self.province.path)
+        for values, pks in stages.items():
+            for start in range(0, len(pks), self.batch_size):
+                actions.filter(pk__in=id_array(pks[start : start + self.batch_size])).update(
+                    **dict(values)
                 )
-        self._bulk(DisposalCase, cases)
-        for action in actions:
-            action["case_id"] = action.pop("case").pk
-        self._bulk_values(DisposalAction, actions)
+        # Open past its deadline: flagged on the first day it was overdue, as the nightly
+        # task does.
+        actions.filter(status=ActionStatus.OPEN, deadline__lt=self.today).update(
+            overdue_since=F("deadline")
+        )
+        in_province = {"scope_path__startswith": self.province.path}
+        self.summary.add("disposalcase", DisposalCase.objects.filter(**in_province).count())
+        self.summary.add("disposalaction", len(ids))
         entries = []
         for plan in self.planned:
             if not plan.institution.is_venue or rng.random() >= 0.5:

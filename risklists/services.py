@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -25,7 +26,7 @@ from institutions.models import Institution
 
 from .engine import LEVELS, Thresholds, evaluate_plain, level_rank
 from .facts import build_facts
-from .levels import Level
+from .levels import Level, rank
 from .models import (
     PENDING_STATES,
     Assessment,
@@ -477,6 +478,16 @@ def _latest_rows_for_update(user, ids: list[int]) -> tuple[list[Assessment], dic
     return rows, states
 
 
+def _write_batch(rows: list[Assessment], user, reason: str, now: datetime, **values) -> None:
+    """Every row of a batch takes the same ``values``: one UPDATE, and the history rows from
+    the rows as they now are (the same rows ``bulk_update_with_history`` would write, without
+    its per-row CASE expressions)."""
+    Assessment.objects.filter(pk__in=id_array([row.pk for row in rows])).update(**values)
+    Assessment.history.bulk_history_create(
+        rows, update=True, default_user=user, default_change_reason=reason, default_date=now
+    )
+
+
 def _chunks(assessments) -> list[list[int]]:
     ids = [getattr(item, "pk", item) for item in assessments]
     return [ids[start : start + BULK_CHUNK] for start in range(0, len(ids), BULK_CHUNK)]
@@ -494,13 +505,14 @@ def submit_many(*, user, assessments, now: datetime | None = None) -> int:
         rows, _states = _latest_rows_for_update(user, ids)
         for row in rows:
             _mark_submitted(row, user, now)
-        bulk_update_with_history(
+        _write_batch(
             rows,
-            Assessment,
-            ["state", "submitted_by", "submitted_at"],
-            default_user=user,
-            default_change_reason=_("Submitted"),
-            default_date=now,
+            user,
+            _("Submitted"),
+            now,
+            state=ReviewState.SUBMITTED,
+            submitted_by=user,
+            submitted_at=now,
         )
         count += len(rows)
     return count
@@ -518,12 +530,14 @@ def approve_many(*, user, assessments, now: datetime | None = None) -> list[Appr
     for ids in _chunks(assessments):
         rows, states = _latest_rows_for_update(user, ids)
         changes = []
+        by_level: dict[str, list[int]] = {}
         for row in rows:
             _mark_approved(row, user, now)
             state = states[row.institution_id]
             previous = state.approved_level
             state.current = row
             state.refresh_levels()
+            by_level.setdefault(state.approved_level, []).append(row.institution_id)
             changes.append(
                 LevelChange(
                     institution_id=row.institution_id,
@@ -536,17 +550,24 @@ def approve_many(*, user, assessments, now: datetime | None = None) -> list[Appr
                 )
             )
             approvals.append(Approval(row.institution_id, row.pk, row.shown_level))
-        bulk_update_with_history(
+        _write_batch(
             rows,
-            Assessment,
-            ["state", "reviewed_by", "reviewed_at", "return_reason"],
-            default_user=user,
-            default_change_reason=_("Approved"),
-            default_date=now,
+            user,
+            _("Approved"),
+            now,
+            state=ReviewState.APPROVED,
+            reviewed_by=user,
+            reviewed_at=now,
+            return_reason="",
         )
-        RatingState.objects.bulk_update(
-            list(states.values()), ["current", "approved_level", "list_level", "list_rank"]
-        )
+        # The approved proposal becomes the current rating: the rows of one level alike.
+        for level, institution_ids in by_level.items():
+            RatingState.objects.filter(institution_id__in=id_array(institution_ids)).update(
+                current_id=F("proposal_id"),
+                approved_level=level,
+                list_level=level,
+                list_rank=rank(level),
+            )
         LevelChange.objects.bulk_create(changes)
     if approvals:
         ratings_approved.send(sender=Assessment, approvals=approvals, user=user, changed_at=now)
