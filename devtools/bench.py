@@ -1,5 +1,5 @@
-"""Benchmarks against the floor (issue #7): each measures a piece of work the product does
-at province size, and the same work done the plainest possible way in the same run.
+"""Benchmarks against the floor (docs/performance.md): each measures a piece of work the
+product does at province size, and the same work done the plainest possible way in the same run.
 
 - ``rate_all``: the nightly rating of every institution (facts builder, engine, storing what
   changed) against one SQL aggregate query computing the same facts.
@@ -125,8 +125,9 @@ def timed(function: Callable, repeat: int = 1) -> tuple[float, object]:
 FEE_KINDS = "('membership', 'top_up', 'prepaid_bed_fee')"
 COUNTED = "('matched', 'confirmed')"
 
-# The facts of SPEC §3 for every active institution in one statement: per payer, then per
-# institution, the latest visit and balance, the dated counts and the outside records.
+# The facts (risklists.engine.Facts) for every active institution in one statement: per
+# payer, then per institution, the latest visit and balance, the dated counts and the outside
+# records.
 FACTS_SQL = f"""
 WITH payer AS (
     SELECT institution_id, payer_key,

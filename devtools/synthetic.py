@@ -1,4 +1,4 @@
-"""A province-size synthetic data set for the benchmarks (issue #7).
+"""A province-size synthetic data set for the benchmarks (docs/performance.md).
 
 One deployment must serve a whole province: about 50,000 institutions and venues and half a
 million prepayment records. ``SyntheticBuilder`` writes such a province from a seed — the

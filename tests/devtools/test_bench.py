@@ -1,4 +1,4 @@
-"""``manage.py bench`` prints one well-formed BENCH line per benchmark (issue #7)."""
+"""``manage.py bench`` prints one well-formed BENCH line per benchmark (docs/performance.md)."""
 
 import re
 from io import StringIO

@@ -1,4 +1,5 @@
-"""The synthetic province of the benchmarks (issue #7): reproducible, realistic, scoped."""
+"""The synthetic province of the benchmarks (docs/performance.md): reproducible, realistic,
+scoped."""
 
 import re
 from collections import Counter

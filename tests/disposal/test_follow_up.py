@@ -1,4 +1,4 @@
-"""After registration, follow-up checks (gap G14): 衡山县 §一.三 督促其尽快依法办理登记，并加强后续
+"""After registration, follow-up checks: 衡山县 §一.三 督促其尽快依法办理登记，并加强后续
 跟踪检查. A venue crossed off the 清零 ledger as registered gets a follow-up check on its
 disposal board, with the county's deadline and the ledger's person in charge."""
 

@@ -1,4 +1,4 @@
-"""Who is notified (gap G11): the 线索通报 action's recipient is a county setting, proposed on
+"""Who is notified: the 线索通报 action's recipient is a county setting, proposed on
 the action's form and changed there by hand. District plan: 向属地人民政府和政法部门进行线索通报;
 衡山县: 及时向县民政局养老股通报."""
 

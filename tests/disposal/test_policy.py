@@ -1,4 +1,4 @@
-"""纳入处非机制 where the plans differ (gap G13): the district plan enters only those
+"""纳入处非机制 where the plans differ: the district plan enters only those
 属于非法集资的, 衡山县 every orange institution. The county chooses (audited), and adds a
 conditional action to a case by hand, with a reason."""
 

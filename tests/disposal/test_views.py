@@ -595,7 +595,7 @@ def test_transfer_form_proposes_market_regulation_for_enterprise_and_individual_
     client_for, township_user, mine, nature
 ):
     """衡山县方案 §一.三: 属企业性质的移交市场监管部门; an individual's venue goes there
-    too (gap G8)."""
+    too."""
     venue = mine["venue"]
     venue.venue_nature = nature
     venue.save()
