@@ -41,14 +41,26 @@ def _display(model_field, value, related_names):
     return str(value)
 
 
+def tracked_fields(model, history_model, excluded=()) -> list:
+    """The fields of ``model`` whose changes a history row can show: those its history keeps
+    (a model may exclude some from its history, such as a progress counter), editable, not
+    the primary key, and not ``excluded``."""
+    kept = {f.attname for f in history_model._meta.concrete_fields}
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname in kept and f.name not in excluded and f.name != "id" and f.editable
+    ]
+
+
 def history_entries(model, history_queryset, excluded=()) -> list[HistoryEntry]:
     """Newest first; each entry lists the fields that changed from the record before it."""
     records = list(history_queryset.select_related("history_user").order_by("history_date", "pk"))
-    tracked = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in excluded and f.name != "id" and f.editable
-    ]
+    return entries_from(model, records, tracked_fields(model, history_queryset.model, excluded))
+
+
+def entries_from(model, records: list, tracked: list) -> list[HistoryEntry]:
+    """The entries of ``records`` (oldest first), comparing the ``tracked`` fields."""
     # Resolve every foreign key value seen in the history with one query per related model.
     wanted: dict[type, set] = {}
     for f in tracked:

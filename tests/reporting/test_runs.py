@@ -97,6 +97,18 @@ def test_building_the_same_week_again_replaces_the_pack_and_never_duplicates_it(
     assert zip_names(second) == expected_files()
 
 
+def test_the_packs_page_opens_after_the_same_week_is_built_again(
+    county_user, leader, data, client_for
+):
+    run = request(county_user).run
+    request(county_user)  # 重新生成: the run's history now has rows to compare
+
+    for user in (county_user, leader):
+        response = client_for(user).get(reverse("reporting:run_detail", args=[run.pk]))
+        assert response.status_code == 200
+        assert response.context["history"]
+
+
 def test_another_week_or_set_is_another_run(county_user, data):
     request(county_user)
     request(county_user, week=WEEK.previous())
