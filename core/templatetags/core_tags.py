@@ -1,11 +1,13 @@
 """Template fragments used everywhere: masked personal data, query strings, lean table rows."""
 
 from django import template
+from django.conf import settings
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import unlocalize
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core import masking
 
@@ -20,6 +22,19 @@ def masked_id(value, user):
 @register.filter
 def masked_phone(value, user):
     return masking.show_phone(value, user)
+
+
+@register.inclusion_tag("core/_language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """The language menu of every page, in a context of its own: the names it needs (the
+    languages, the current one) cannot shadow a page's own (a page's ``current`` week)."""
+    request = context.get("request")
+    return {
+        "languages": settings.LANGUAGES,
+        "current_language": get_language(),
+        "next": request.get_full_path() if request is not None else "",
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.simple_tag(takes_context=True)

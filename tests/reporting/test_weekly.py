@@ -2,6 +2,7 @@
 on-time / late / missing states with a frozen clock, the pages and the Tuesday reminder."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -596,3 +597,18 @@ def test_the_weekly_pages_show_the_reminder_on_tuesday_morning(
     assert (
         "data-weekly-reminder" not in client.get(reverse("reporting:weekly_list")).content.decode()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["township_user", "county_user"])
+def test_the_weekly_page_says_when_this_weeks_report_is_due(
+    request, role, client_for, frozen_clock
+):
+    """The page's own ``current`` week is not shadowed by the menu's language switcher."""
+    frozen_clock(WEDNESDAY)
+    user = request.getfixturevalue(role)
+
+    page = client_for(user).get(reverse("reporting:weekly_list")).content.decode()
+
+    deadline = WEEK.next().deadline.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"本周报送截止：{deadline:%Y-%m-%d %H:%M}" in page
