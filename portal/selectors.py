@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from institutions.models import Institution
 from institutions.selectors import incomplete_institutions, incomplete_q, township_summary
+from risklists.selectors import returned_proposals
+from risklists.services import can_submit
 
 RECENT = 8
 
@@ -17,6 +19,7 @@ class Home:
     totals: dict = field(default_factory=dict)
     incomplete: list = field(default_factory=list)
     recent: list = field(default_factory=list)
+    returned: list = field(default_factory=list)
 
 
 def home(user) -> Home:
@@ -36,4 +39,5 @@ def home(user) -> Home:
         totals=totals,
         incomplete=list(incomplete_institutions(user)),
         recent=list(visible.select_related("township").order_by("-updated_at")[:RECENT]),
+        returned=returned_proposals(user) if can_submit(user) else [],
     )

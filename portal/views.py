@@ -20,6 +20,7 @@ def home(request):
         "totals": data.totals,
         "incomplete": data.incomplete,
         "recent": data.recent,
+        "returned": data.returned,
     }
     return render(request, "portal/home.html", context)
 

@@ -56,6 +56,18 @@ def review_queue(user):
     )
 
 
+def returned_proposals(user, limit: int = 20) -> list[Assessment]:
+    """The proposals the county returned that wait for the user's township to answer, newest
+    first, each with its reason (one query). A re-rating carries an open return over, so the
+    reason stays until the township resubmits."""
+    return list(
+        Assessment.objects.visible_to(user)
+        .filter(state=ReviewState.RETURNED, institution__archived_at__isnull=True)
+        .select_related("institution", "institution__township", "reviewed_by")
+        .order_by("-reviewed_at", "-pk")[:limit]
+    )
+
+
 # --- changes since last week ------------------------------------------------------------------
 
 

@@ -279,6 +279,7 @@ def rate(
         # Whole rows only for what is written (the history copies every field).
         full = Assessment.objects.in_bulk([*to_supersede, *to_refresh, *to_redigest])
         superseded = [full[pk] for pk in to_supersede]
+        _carry_returns_over(superseded, new)
         for assessment in superseded:
             assessment.state = ReviewState.SUPERSEDED
         refreshed = [full[pk] for pk in to_refresh]
@@ -321,6 +322,20 @@ def rate(
             result.created = created
             _point_states(created)
     return result
+
+
+def _carry_returns_over(superseded: list[Assessment], new: list[Assessment]) -> None:
+    """A proposal the county returned stays returned when a newer rating replaces it: the
+    township must still answer the reason (it sees it until it resubmits), so the new
+    proposal carries the return, with who returned it, when and why."""
+    returned = {a.institution_id: a for a in superseded if a.state == ReviewState.RETURNED}
+    for assessment in new:
+        previous = returned.get(assessment.institution_id)
+        if previous is not None:
+            assessment.state = ReviewState.RETURNED
+            assessment.return_reason = previous.return_reason
+            assessment.reviewed_by_id = previous.reviewed_by_id
+            assessment.reviewed_at = previous.reviewed_at
 
 
 def _point_states(created: list[Assessment]) -> None:
