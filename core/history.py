@@ -6,8 +6,11 @@ queries.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass
@@ -27,18 +30,27 @@ class HistoryEntry:
         return self.record.history_type
 
 
-def _display(model_field, value, related_names):
+def display_value(model_field, value) -> str:
+    """A field's value as a person reads it: the choice's label, 是/否, a time in Asia/Shanghai
+    to the minute, a date as 2026-12-06; "—" for nothing."""
     if value in (None, ""):
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.ForeignKey):
-        return related_names.get((model_field.related_model, value), str(value))
     if isinstance(model_field, models.BooleanField):
-        from django.utils.translation import gettext as _
-
-        return _("Yes") if value else _("No")
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
     return str(value)
+
+
+def _display(model_field, value, related_names):
+    if value not in (None, "") and isinstance(model_field, models.ForeignKey):
+        return related_names.get((model_field.related_model, value), str(value))
+    return display_value(model_field, value)
 
 
 def tracked_fields(model, history_model, excluded=()) -> list:

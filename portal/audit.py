@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import registered_models
 
 from accounts.models import OrgUnit, User
+from core.history import display_value
 from core.masking import show_id_number, show_phone
 
 PAGE_SIZE = 50
@@ -222,13 +223,10 @@ def _mask(field_name: str, value: str, user) -> str:
 
 
 def _display(model_field, value, user) -> str:
-    if value in (None, ""):
-        return "—"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.BooleanField):
-        return str(_("Yes") if value else _("No"))
-    text = _mask(model_field.name, str(value), user)
+    text = display_value(model_field, value)
+    if text == "—" or model_field.choices or isinstance(model_field, models.BooleanField):
+        return text
+    text = _mask(model_field.name, text, user)
     return text if len(text) <= 80 else text[:79] + "…"
 
 

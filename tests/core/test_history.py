@@ -4,7 +4,7 @@ A model may keep fields out of its history (a pack's progress counter, a digest)
 that compared a field the history does not have failed with a 500 as soon as a record had
 two history rows. Checked here for every model with a history, a change of each field."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import registered_models
 
-from core.history import entries_from, tracked_fields
+from core.history import display_value, entries_from, tracked_fields
+from screening.models import ScreeningVisit
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,13 @@ def test_a_change_of_each_field_shows_and_nothing_the_history_lacks_is_read(mode
 
     assert oldest.changes == []
     assert len(newest.changes) == len(tracked)
+
+
+def test_a_time_in_a_history_is_shown_in_shanghai_to_the_minute():
+    field = ScreeningVisit._meta.get_field("submitted_at")
+    moment = datetime(2026, 12, 6, 16, 3, 41, 35068, tzinfo=UTC)
+
+    assert display_value(field, moment) == "2026-12-07 00:03"
+    assert display_value(ScreeningVisit._meta.get_field("visited_on"), date(2026, 12, 6)) == (
+        "2026-12-06"
+    )
