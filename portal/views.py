@@ -1,7 +1,10 @@
 """The project's own pages: the home page (what needs my attention, per role) and the
 county section's audit log (who did what, when, to which record)."""
 
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -10,6 +13,13 @@ from core.views import PermissionRequiredMixin
 from . import selectors
 from .audit import audit_page
 from .forms import AuditFilterForm
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico before reading a page's <link rel="icon">, logged in or
+    not: the site's icon, from its static files."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def home(request):
