@@ -30,10 +30,11 @@ class RunRequestForm(forms.Form):
 
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The week just due first: on Tuesday evening that is the one people want.
+        # Newest first, as every list of weeks; the week just due is chosen: on Tuesday
+        # evening that is the one people want.
         weeks = recent_weeks(now, 12)
+        self.fields["week"].choices = [(w.label, week_label(w)) for w in weeks]
         due = [w for w in weeks if w.is_due(now)]
-        self.fields["week"].choices = [(w.label, week_label(w)) for w in due + weeks[:1]]
         if due:
             self.fields["week"].initial = due[0].label
 

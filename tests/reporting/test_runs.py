@@ -348,3 +348,16 @@ def test_weekly_report_command_says_what_is_wrong_with_its_arguments(county, tmp
     with pytest.raises(Exception, match="--unit"):
         call_command("weekly_report", "--week", "2026-W48", "--out", str(tmp_path))
     call_command("weekly_report", "--week", "2026-W48", "--out", str(tmp_path), "--unit", "衡山县")
+
+
+def test_the_weeks_to_ask_for_are_newest_first_with_the_week_just_due_chosen(frozen_clock):
+    from reporting.views.runs import RunRequestForm
+
+    now = frozen_clock(shanghai(2026, 11, 24, 18))  # Tuesday evening: 2026-W48 just due
+
+    form = RunRequestForm(now=now)
+
+    labels = [label for label, _text in form.fields["week"].choices]
+    assert labels[:3] == ["2026-W49", "2026-W48", "2026-W47"]
+    assert labels == sorted(labels, reverse=True)
+    assert form.fields["week"].initial == "2026-W48"
