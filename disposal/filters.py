@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_q
 from institutions.filters import visible_townships
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
@@ -60,13 +61,13 @@ class ActionFilterSet(django_filters.FilterSet):
         fields = ["q", "township", "level", "action_type", "status", "state", "key", "institution"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
         return queryset.filter(
-            Q(institution__name__icontains=value)
-            | Q(document_number__icontains=value)
-            | Q(responsible_name__icontains=value)
+            search_q(
+                value,
+                "institution__name__icontains",
+                "document_number__icontains",
+                "responsible_name__icontains",
+            )
         )
 
     def by_key(self, queryset, name, value):
@@ -108,13 +109,8 @@ class LedgerFilterSet(django_filters.FilterSet):
         fields = ["q", "township", "ledger_status"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
         return queryset.filter(
-            Q(name__icontains=value)
-            | Q(operator__icontains=value)
-            | Q(actual_address__icontains=value)
+            search_q(value, "name__icontains", "operator__icontains", "actual_address__icontains")
         )
 
     def by_status(self, queryset, name, value):
@@ -173,14 +169,14 @@ class PenaltyFilterSet(django_filters.FilterSet):
             self.queryset = self.queryset.current()
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
         return queryset.filter(
-            Q(institution__name__icontains=value)
-            | Q(person_name__icontains=value)
-            | Q(document_number__icontains=value)
-            | Q(authority__icontains=value)
+            search_q(
+                value,
+                "institution__name__icontains",
+                "person_name__icontains",
+                "document_number__icontains",
+                "authority__icontains",
+            )
         )
 
     def by_proposal(self, queryset, name, value):

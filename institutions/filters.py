@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from core.search import search_q
 
 from .models import Institution, LegalForm, Ownership, RegistrationStatus
 from .selectors import LARGE_INSTITUTION_BEDS, large_q
@@ -76,14 +76,15 @@ class InstitutionFilterSet(django_filters.FilterSet):
             self.queryset = self.queryset.filter(archived_at__isnull=True)
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
         return queryset.filter(
-            Q(name__icontains=value)
-            | Q(credit_code__iexact=value)
-            | Q(legal_representative__icontains=value)
-            | Q(actual_address__icontains=value)
+            search_q(
+                value,
+                "name__icontains",
+                "credit_code__iexact",
+                "legal_representative__icontains",
+                "actual_address__icontains",
+                "registered_address__icontains",
+            )
         )
 
     def filter_archived(self, queryset, name, value):

@@ -1,7 +1,7 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_q
 from institutions.filters import visible_townships
 from institutions.models import Institution, RegistrationStatus
 
@@ -35,10 +35,7 @@ class RiskListFilterSet(django_filters.FilterSet):
         fields = ["q", "township", "level", "state", "kind"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value))
+        return queryset.filter(search_q(value, "name__icontains", "credit_code__iexact"))
 
     def filter_kind(self, queryset, name, value):
         if value == "venue":

@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_q
 from institutions.filters import visible_townships
 
 from ..models import Lead, LeadChannel, LeadStatus
@@ -60,14 +60,14 @@ class LeadFilterSet(django_filters.FilterSet):
         ]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
         return queryset.filter(
-            Q(subject__icontains=value)
-            | Q(reference__icontains=value)
-            | Q(content__icontains=value)
-            | Q(institution__name__icontains=value)
+            search_q(
+                value,
+                "subject__icontains",
+                "reference__icontains",
+                "content__icontains",
+                "institution__name__icontains",
+            )
         )
 
     def filter_overdue(self, queryset, name, value):

@@ -1,8 +1,7 @@
 """Reads behind the visit pages: the institutions to choose from when recording a visit,
 and who submitted a visit."""
 
-from django.db.models import Q
-
+from core.search import search_q
 from institutions.models import Institution
 
 from ..models import VisitStatus
@@ -18,7 +17,7 @@ def institutions_to_visit(user, q: str = ""):
     )
     if q:
         institutions = institutions.filter(
-            Q(name__icontains=q) | Q(actual_address__icontains=q) | Q(credit_code__iexact=q)
+            search_q(q, "name__icontains", "actual_address__icontains", "credit_code__iexact")
         )
     return institutions
 

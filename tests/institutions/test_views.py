@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -258,3 +259,26 @@ def test_create_form_is_prefilled_from_the_query_string(client_for, township_use
     form = client_for(township_user).get(url).context["form"]
     assert form.initial["name"] == "城南颐养之家"
     assert form.initial["registration_status"] == "unregistered"
+
+
+def test_a_search_of_several_words_finds_rows_where_every_word_matches(
+    client_for, township_user, township
+):
+    wanted = InstitutionFactory(township=township, name="开云镇康乐颐养院")
+    by_address = InstitutionFactory(
+        township=township, name="康乐之家", actual_address="衡山县开云镇老街8号"
+    )
+    InstitutionFactory(township=township, name="开云镇福寿养老院")
+    InstitutionFactory(township=township, name="白果康乐居")
+
+    for typed in ("开云 康乐", "开云　康乐", "康乐，开云"):
+        response = client_for(township_user).get(reverse("institutions:list"), {"q": typed})
+        assert set(response.context["table"].data) == {wanted, by_address}, typed
+
+
+def test_words_of_a_search_each_match_some_field():
+    from core.search import search_q, words
+
+    assert words(" 开云　康乐,颐养 ") == ["开云", "康乐", "颐养"]
+    assert search_q("", "name__icontains") == Q()
+    assert len(search_q("开云 康乐", "name__icontains", "actual_address__icontains")) == 2
