@@ -172,10 +172,9 @@ class ImportTemplateView(CountySectionMixin, View):
     def get(self, request, kind):
         if kind not in SPECS:
             raise Http404
-        label = ImportKind(kind).label
         response = HttpResponse(template_workbook(kind), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"{_('Import template')}-{label}.xlsx"
+            as_attachment=True, filename=f"{SPECS[kind].document}导入模板.xlsx"
         )
         return response
 

@@ -867,6 +867,16 @@ def test_the_template_of_each_kind_has_the_expected_headers_and_reads_back(
     assert "没有数据" in message
 
 
+@pytest.mark.parametrize("kind", list(SPECS))
+def test_a_template_downloads_under_a_chinese_name_for_what_it_is(client_for, county_user, kind):
+    from urllib.parse import unquote
+
+    response = client_for(county_user).get(reverse("screening:import_template", args=[kind]))
+
+    filename = unquote(response["Content-Disposition"].split("filename*=utf-8''")[-1])
+    assert SPECS[kind].document and filename == f"{SPECS[kind].document}导入模板.xlsx"
+
+
 # --- pages ------------------------------------------------------------------------------------
 
 

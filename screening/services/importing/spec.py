@@ -88,6 +88,9 @@ class ImportSpec:
     """One kind of import, declared as data. Subclasses set the class attributes."""
 
     kind: str = ""
+    # What the spreadsheet is, in the words a clerk files it under: its template downloads
+    # as 「<document>导入模板.xlsx」.
+    document: str = ""
     model = None
     columns: tuple[Column, ...] = ()
     # The fields whose values make two rows the same record (named in duplicate messages).

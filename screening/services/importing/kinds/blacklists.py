@@ -22,6 +22,7 @@ from .common import CREDIT_CODE, ID_NUMBER, SubjectImport
 
 class BlacklistImport(SubjectImport):
     kind = ImportKind.BLACKLIST
+    document = "黑名单"
     model = BlacklistEntry
     columns = (
         Column(

@@ -21,6 +21,7 @@ from .common import CREDIT_CODE, ID_NUMBER, SubjectImport
 
 class ComplaintImport(SubjectImport):
     kind = ImportKind.COMPLAINTS
+    document = "投诉举报记录"
     model = Complaint
     columns = (
         Column(

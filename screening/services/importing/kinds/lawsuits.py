@@ -18,6 +18,7 @@ from .common import CREDIT_CODE, ID_NUMBER, SubjectImport
 
 class LawsuitImport(SubjectImport):
     kind = ImportKind.LAWSUITS
+    document = "涉诉记录"
     model = Lawsuit
     columns = (
         Column(

@@ -29,6 +29,7 @@ class LeadImport(ImportSpec):
     """Leads from the 12337 platform and the 12345 hotline, each for its township."""
 
     kind = ImportKind.LEADS
+    document = "举报线索"
     model = Lead
     columns = (
         Column(

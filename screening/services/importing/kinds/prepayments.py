@@ -32,6 +32,7 @@ class PrepaymentImport(ImportSpec):
     number (else the name), so that payers are counted once however many rows they have."""
 
     kind = ImportKind.PREPAYMENTS
+    document = "预付费名单"
     model = PrepaymentRecord
     columns = (
         Column(

@@ -34,6 +34,7 @@ class RosterImport(ImportSpec):
     """
 
     kind = ImportKind.ROSTER
+    document = "养老机构名册"
     model = Institution
     columns = (
         Column(

@@ -26,6 +26,7 @@ class SharedListImport(SubjectImport):
     matched to an institution; those matched to none are candidates to verify."""
 
     kind = ImportKind.SHARED_LIST
+    document = "部门共享名单"
     model = SharedListEntry
     columns = (
         Column(
