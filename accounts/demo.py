@@ -35,6 +35,21 @@ TOWNSHIPS = [
     ("江东乡", "jiangdong", "430423204", ["江东村", "湘东村", "团结村"]),
 ]
 COUNTY_LOGINS = ["admin", "county", "leader"]
+# The person behind each township's login (surname, given name), as the histories name them.
+TOWNSHIP_STAFF_NAMES = [
+    ("张", "三"),
+    ("李", "秀兰"),
+    ("王", "建军"),
+    ("刘", "芳"),
+    ("陈", "志强"),
+    ("杨", "丽"),
+    ("赵", "国庆"),
+    ("黄", "婷"),
+    ("周", "海涛"),
+    ("吴", "桂英"),
+    ("徐", "勇"),
+    ("孙", "敏"),
+]
 
 
 def demo_phone(rng: random.Random) -> str:
@@ -95,18 +110,18 @@ class AccountsDemo:
         admin = self.user("admin", county, Role.ADMINISTRATOR, "系统", "管理员", is_staff=True)
         admin.groups.add(admin_group())
         county_user = self.user("county", county, Role.COUNTY_REVIEWER, "文", "雨倩")
-        self.user("leader", county, Role.LEADER, "局", "领导")
+        self.user("leader", county, Role.LEADER, "谭", "建华")
 
         demo = DemoCounty(county=county, county_user=county_user)
-        for name, login, code, villages in TOWNSHIPS:
+        for (name, login, code, villages), person in zip(
+            TOWNSHIPS, TOWNSHIP_STAFF_NAMES, strict=True
+        ):
             township = self.unit(name, UnitLevel.TOWNSHIP, county, code=code)
             village_units = [
                 self.unit(v, UnitLevel.VILLAGE, township, code=f"{code}{i + 1:03d}")
                 for i, v in enumerate(villages)
             ]
-            demo.staff[township.pk] = self.user(
-                login, township, Role.TOWNSHIP_STAFF, name[:1], "民政办"
-            )
+            demo.staff[township.pk] = self.user(login, township, Role.TOWNSHIP_STAFF, *person)
             demo.townships.append((township, village_units))
         demo.units, demo.users = self.units, self.users
         return demo

@@ -261,5 +261,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+if not REDIS_URL:
+    # Tasks run inline: a line per task succeeded ("Task … succeeded in 0.01s") and the
+    # in-memory broker's "No hostname was supplied" are noise around what a command prints
+    # (load_demo's logins); a real worker keeps them in its own log.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 
 SITE_TITLE = _("Elder-care fraud risk screening")

@@ -1,7 +1,12 @@
 import inspect
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
@@ -38,6 +43,8 @@ from screening.models import (
     VisitStatus,
 )
 from screening.selectors import four_looks
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +221,36 @@ def test_demo_ratings_go_through_the_review_like_a_county_makes_them():
     assert lowered.count() == 1 and lowered.get().reason
     week_ago = timezone.now() - timedelta(days=7)
     assert LevelChange.objects.filter(changed_at__gte=week_ago).exists()
+
+
+def test_demo_users_have_real_names_as_histories_show_them():
+    call_command("load_demo")
+
+    kaiyun = User.objects.get(username="kaiyun")
+    assert str(kaiyun) == "张三" and kaiyun.unit.name == "开云镇"
+    names = [str(u) for u in User.objects.filter(role=Role.TOWNSHIP_STAFF)]
+    assert len(set(names)) == len(names)
+    assert not any("民政办" in name for name in names)
+
+
+@pytest.mark.skipif(not settings.CELERY_BROKER_URL.startswith("memory"), reason="embedded only")
+def test_load_demo_prints_the_logins_without_a_screen_of_task_lines(tmp_path):
+    """As `make run` does on a fresh machine: embedded SQLite, tasks inline."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=environment, check=True, cwd=ROOT)  # noqa: S603
+
+    done = subprocess.run(  # noqa: S603
+        [*manage, "load_demo"], env=environment, capture_output=True, text=True, cwd=ROOT
+    )
+
+    assert done.returncode == 0
+    assert done.stdout.startswith("Demo county loaded:")
+    assert "kaiyun" in done.stdout
+    assert "succeeded in" not in done.stderr
+    assert len(done.stderr.splitlines()) <= 2
