@@ -83,6 +83,7 @@ EXPECTED = {
     "disposal:zeroing_cross_off": row(editors="405", readers="403"),
     "disposal:zeroing_detail": row(all=SCOPED),
     "disposal:zeroing_ledger": row(all="ok"),
+    "favicon": row(all="redirect", anonymous="redirect"),
     "home": row(all="ok"),
     "institutions:archive": row(editors="405", readers="403"),
     "institutions:create": row(editors="ok", readers="403"),
