@@ -6,6 +6,8 @@ from django.db import models, transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_phone
+
 from .querysets import OrgUnitQuerySet, UserManager
 
 
@@ -128,7 +130,7 @@ class User(AbstractUser):
     role = models.CharField(
         _("role"), max_length=32, choices=Role.choices, default=Role.TOWNSHIP_STAFF
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
 
     objects = UserManager()
 

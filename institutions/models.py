@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import OrgUnit, UnitLevel
+from core.validators import validate_phone
 
 from .querysets import InstitutionQuerySet
 from .validators import validate_credit_code
@@ -116,7 +117,9 @@ class Institution(models.Model):
         help_text=_("As found on the visit; the prepayment records give the figures."),
     )
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=32, blank=True, validators=[validate_phone]
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, db_index=True)

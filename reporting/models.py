@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import UnitLevel
 from core.scoping import ScopedModel
+from core.validators import validate_phone
 from screening.models.records import not_in_future
 
 from .choices import GroupRole, PlaceType, ReportSet, RunStatus, WeeklyStatus
@@ -63,7 +64,7 @@ class WorkingGroupMember(ScopedModel):
         _("work unit"), max_length=100, help_text=_("Department or office, as printed.")
     )
     post = models.CharField(_("post"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])

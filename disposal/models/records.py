@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedModel
+from core.validators import validate_phone
 from institutions.models import VenueNature
 from institutions.validators import validate_id_number
 from screening.models.people import normalise_name
@@ -42,7 +43,9 @@ class RefundPlan(ScopedModel):
     payer_id_number = models.CharField(
         _("payer's ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
-    payer_phone = models.CharField(_("payer's phone"), max_length=32, blank=True)
+    payer_phone = models.CharField(
+        _("payer's phone"), max_length=32, blank=True, validators=[validate_phone]
+    )
     payer_key = models.CharField(max_length=60, editable=False, db_index=True)
     amount_due = models.DecimalField(
         _("amount due (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY

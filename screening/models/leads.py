@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedModel
+from core.validators import validate_phone
 
 
 class LeadChannel(models.TextChoices):
@@ -47,7 +48,9 @@ class Lead(ScopedModel):
     reference = models.CharField(_("reference number"), max_length=100, blank=True)
     received_on = models.DateField(_("received on"))
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
-    reporter_phone = models.CharField(_("reporter's phone"), max_length=32, blank=True)
+    reporter_phone = models.CharField(
+        _("reporter's phone"), max_length=32, blank=True, validators=[validate_phone]
+    )
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"))
     status = models.CharField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedModel, ScopedQuerySet
+from core.validators import validate_phone
 from institutions.validators import validate_id_number
 
 
@@ -50,7 +51,7 @@ class Person(ScopedModel):
         db_index=True,
         validators=[validate_id_number],
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     unit = models.ForeignKey(
         "accounts.OrgUnit",
         verbose_name=_("recorded by unit"),

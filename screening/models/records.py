@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedModel
+from core.validators import validate_phone
 from institutions.validators import validate_credit_code, validate_id_number
 
 from .people import normalise_name
@@ -55,7 +56,9 @@ class PrepaymentRecord(ScopedModel):
     payer_id_number = models.CharField(
         _("payer's ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
-    payer_phone = models.CharField(_("payer's phone"), max_length=32, blank=True)
+    payer_phone = models.CharField(
+        _("payer's phone"), max_length=32, blank=True, validators=[validate_phone]
+    )
     # The payer's identity for counting distinct payers: ID number, else normalised name.
     payer_key = models.CharField(max_length=60, editable=False, db_index=True)
     kind = models.CharField(_("kind"), max_length=32, choices=PrepaymentKind.choices)

@@ -135,6 +135,21 @@ def test_bad_credit_code_is_refused_with_a_message(client_for, township_user, to
     assert not Institution.objects.exists()
 
 
+def test_a_phone_that_is_not_one_is_refused_with_an_example(client_for, township_user, township):
+    client = client_for(township_user)
+    for typed in ("12345", "139", "abc"):
+        data = form_data(township, contact_phone=typed)
+        response = client.post(reverse("institutions:create"), data)
+        assert response.status_code == 200
+        assert "0734-5820307" in str(response.context["form"].errors["contact_phone"])
+    assert not Institution.objects.exists()
+
+    response = client.post(
+        reverse("institutions:create"), form_data(township, contact_phone="0734-5820307转8001")
+    )
+    assert response.status_code == 302
+
+
 def test_unregistered_venue_needs_no_credit_code(client_for, township_user, township):
     client = client_for(township_user)
     data = form_data(

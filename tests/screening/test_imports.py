@@ -231,6 +231,28 @@ def test_county_imports_a_shared_list_and_unmatched_entries_are_seen_by_their_to
     assert SharedListEntry.objects.visible_to(township_user).filter(pk=candidate.pk).exists()
 
 
+def test_a_phone_that_is_not_one_is_refused_on_its_row_and_nothing_is_applied(
+    county_user, township
+):
+    headers = [
+        "乡镇（街道）",
+        "线索来源",
+        "编号",
+        "受理日期",
+        "举报人",
+        "联系电话",
+        "被举报对象",
+        "线索内容",
+    ]
+    good = ["开云镇", "12337", "L-1", "2024-05-01", "张三", "0734-5820307", "某养老院", "会员费"]
+    bad = ["开云镇", "12345热线", "L-2", "2024-05-02", "李四", "12345", "某养老院", "炒床位"]
+
+    batch = invalid(county_user, "leads", headers, [good, bad])
+
+    [(row, column, message)] = messages_of(batch)
+    assert (row, column) == (3, "联系电话") and "12345" in message
+
+
 def test_county_imports_leads_for_each_township(county_user, township, other_township):
     institution = InstitutionFactory(township=other_township)
     batch = stage_and_apply(

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import override as language
 
+from core.validators import is_phone, normalise_phone
 from institutions.validators import validate_credit_code, validate_id_number
 
 
@@ -96,8 +97,20 @@ class Phone(Text):
     max_length: int = 32
     personal: str = "phone"
 
+    def parse(self, raw, ctx):
+        value = super().parse(raw, ctx)
+        if value and not is_phone(value):
+            raise CellError(
+                _(
+                    "“%(value)s” is not a phone number: a mobile number (13812345678) or a "
+                    "landline with its area code (0734-5820307)."
+                )
+                % {"value": value}
+            )
+        return normalise_phone(value)
+
     def describe(self):
-        return _("Phone number")
+        return _("Phone number: a mobile, or a landline with its area code")
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
