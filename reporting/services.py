@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, path_ids
 from core import clock
 
-from .choices import WeeklyStatus
+from .choices import RunStatus, WeeklyStatus
 from .figures import frozen_results
-from .models import NARRATIVE_FIELDS, PublicityActivity, WeeklyReport
+from .models import NARRATIVE_FIELDS, PublicityActivity, ReportRun, WeeklyReport
 from .periods import ReportingWeek
 from .selectors import publicity_table
 from .selectors.weekly import reporting_township
@@ -108,5 +108,48 @@ def save_weekly_report(
         report.result_figures = frozen_results(township, week, user)
     report.full_clean()
     report._history_user = user
+    report.save()
+    return report
+
+
+def counted_in_pack(report: WeeklyReport) -> bool:
+    """The county has acted on the submitted report: a pack of its week was built, for the
+    township's county (or a unit above it), after the report was submitted."""
+    if not report.is_submitted or report.submitted_at is None:
+        return False
+    return ReportRun.objects.filter(
+        unit_id__in=path_ids(report.township.path),
+        year=report.year,
+        week=report.week,
+        status=RunStatus.DONE,
+        finished_at__gte=report.submitted_at,
+    ).exists()
+
+
+@transaction.atomic
+def withdraw_weekly_report(*, user, report: WeeklyReport) -> WeeklyReport:
+    """The township takes back its submitted report while the county has not counted it in
+    the week's pack: the report is a draft again, to be corrected and submitted again (a
+    report submitted again after the deadline is late)."""
+    _require_editor(user)
+    if reporting_township(user) != report.township:
+        raise PermissionDenied(_("Only the township that submitted the report withdraws it."))
+    report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_submitted:
+        raise ValidationError(_("Only a submitted report can be withdrawn."))
+    if counted_in_pack(report):
+        raise ValidationError(
+            _(
+                "The county section has already counted this report in the week's pack: "
+                "it can no longer be withdrawn. Tell the county section what to correct."
+            )
+        )
+    report.status = WeeklyStatus.DRAFT
+    report.submitted_at = None
+    report.submitted_by = None
+    report.publicity_figures = {}
+    report.result_figures = {}
+    report._history_user = user
+    report._change_reason = _("Withdrawn by the township")
     report.save()
     return report

@@ -12,6 +12,7 @@ urlpatterns = [
     path("weekly/", views.WeeklyListView.as_view(), name="weekly_list"),
     path("weekly/<int:year>/<int:week>/edit/", views.WeeklyEditView.as_view(), name="weekly_edit"),
     path("weekly/<int:pk>/", views.WeeklyDetailView.as_view(), name="weekly_detail"),
+    path("weekly/<int:pk>/withdraw/", views.WeeklyWithdrawView.as_view(), name="weekly_withdraw"),
     path("packs/", views.RunListView.as_view(), name="run_list"),
     path("packs/request/", views.RunRequestView.as_view(), name="run_request"),
     path("packs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import Role
 from core.db import fetch_values, id_array
 from institutions.models import Institution
+from screening.services import visits as visit_services
 
 from .engine import LEVELS, Thresholds, evaluate_plain, level_rank
 from .facts import build_facts
@@ -424,6 +425,7 @@ def _set_approved(
     state.current = assessment
     state.refresh_levels()
     state.save(update_fields=["current", "approved_level", "list_level", "list_rank"])
+    visit_services.mark_reviewed([assessment.institution_id], now)
     LevelChange.objects.create(
         institution_id=assessment.institution_id,
         assessment=assessment,
@@ -584,6 +586,7 @@ def approve_many(*, user, assessments, now: datetime | None = None) -> list[Appr
                 list_rank=rank(level),
             )
         LevelChange.objects.bulk_create(changes)
+        visit_services.mark_reviewed([row.institution_id for row in rows], now)
     if approvals:
         ratings_approved.send(sender=Assessment, approvals=approvals, user=user, changed_at=now)
     return approvals
@@ -605,6 +608,7 @@ def return_for_revision(
     assessment.reviewed_by = user
     assessment.reviewed_at = now or timezone.now()
     assessment.return_reason = reason
+    visit_services.mark_reviewed([assessment.institution_id], assessment.reviewed_at)
     return _save(assessment, user, _("Returned: %(reason)s") % {"reason": reason})
 
 

@@ -18,7 +18,7 @@ from .runs import (
     RunRetryView,
     RunStatusView,
 )
-from .weekly import WeeklyDetailView, WeeklyEditView, WeeklyListView
+from .weekly import WeeklyDetailView, WeeklyEditView, WeeklyListView, WeeklyWithdrawView
 
 __all__ = [
     "AttachmentDownloadView",
@@ -35,6 +35,7 @@ __all__ = [
     "WeeklyDetailView",
     "WeeklyEditView",
     "WeeklyListView",
+    "WeeklyWithdrawView",
     "DashboardView",
     "ThreeMustsListView",
     "NoticeView",

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -133,6 +133,23 @@ class WeeklyEditView(View):
         return render(request, "reporting/weekly_form.html", context, status=status)
 
 
+class WeeklyWithdrawView(View):
+    """POST: the township takes back its submitted report (see ``withdraw_weekly_report``)."""
+
+    def post(self, request, pk):
+        report = get_object_or_404(WeeklyReport.objects.visible_to(request.user), pk=pk)
+        try:
+            report = services.withdraw_weekly_report(user=request.user, report=report)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(report)
+        messages.success(
+            request, _("The report has been withdrawn: it is a draft again. Submit it again.")
+        )
+        return redirect("reporting:weekly_edit", year=report.year, week=report.week)
+
+
 class WeeklyDetailView(ObjectDetailView):
     model = WeeklyReport
     select_related = ("township", "submitted_by")
@@ -161,6 +178,12 @@ class WeeklyDetailView(ObjectDetailView):
                 not report.is_submitted
                 and self.request.user.can_edit_registry
                 and weekly.reporting_township(self.request.user) == report.township
+            ),
+            can_withdraw=(
+                report.is_submitted
+                and self.request.user.can_edit_registry
+                and weekly.reporting_township(self.request.user) == report.township
+                and not services.counted_in_pack(report)
             ),
             history=history_entries(WeeklyReport, report.history.all(), HISTORY_EXCLUDED),
         )

@@ -75,6 +75,12 @@ class ScreeningVisit(ScopedModel):
         db_index=True,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # When the county section first reviewed (approved, returned, raised or lowered) a rating
+    # of the institution made while this visit was submitted: from then on the township can
+    # no longer withdraw the visit; only the county reopens it.
+    county_reviewed_at = models.DateTimeField(
+        _("county reviewed its rating at"), null=True, blank=True, editable=False
+    )
 
     # The key items of both plans (重点排查 …).
     operating_entity = models.CharField(_("operating entity"), max_length=200, blank=True)
@@ -117,7 +123,7 @@ class ScreeningVisit(ScopedModel):
 
     findings = models.TextField(_("findings"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "county_reviewed_at"])
 
     class Meta:
         verbose_name = _("screening visit")
@@ -127,6 +133,11 @@ class ScreeningVisit(ScopedModel):
 
     def __str__(self):
         return f"{self.institution} · {self.visited_on}"
+
+    @property
+    def is_withdrawable(self) -> bool:
+        """Submitted, and the county has not yet reviewed a rating made with it."""
+        return self.status == VisitStatus.SUBMITTED and self.county_reviewed_at is None
 
     @property
     def three_musts_complete(self) -> bool:

@@ -52,6 +52,7 @@ def check_submittable(visit: ScreeningVisit) -> None:
 def _mark_submitted(visit: ScreeningVisit):
     visit.status = VisitStatus.SUBMITTED
     visit.submitted_at = timezone.now()
+    visit.county_reviewed_at = None
     visit._change_reason = _("Submitted")
 
 
@@ -114,6 +115,41 @@ def submit_visit(*, user, visit: ScreeningVisit) -> ScreeningVisit:
     visit._history_user = user
     visit.save()
     return visit
+
+
+@transaction.atomic
+def withdraw_visit(*, user, visit: ScreeningVisit) -> ScreeningVisit:
+    """Township staff take back a submission the county section has not acted on: the visit
+    is a draft again (it stops counting for the rating) and can be corrected and resubmitted.
+    Once the county has reviewed a rating made with it, only the county reopens it."""
+    require_editor(user, visit.institution)
+    # The row is locked: a county review committing meanwhile is either seen or waits.
+    current = ScreeningVisit.objects.select_for_update().get(pk=visit.pk)
+    if current.status != VisitStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted visit can be withdrawn."))
+    if current.county_reviewed_at is not None:
+        raise ValidationError(
+            _(
+                "The county section has already reviewed the rating made with this visit: "
+                "it can no longer be withdrawn. Ask the county section to reopen it."
+            )
+        )
+    visit.status = VisitStatus.DRAFT
+    visit.submitted_at = None
+    visit._history_user = user
+    visit._change_reason = _("Withdrawn by the township")
+    visit.save(update_fields=["status", "submitted_at", "updated_at"])
+    return visit
+
+
+def mark_reviewed(institution_ids, now) -> int:
+    """The county reviewed ratings of these institutions: their submitted visits can no
+    longer be withdrawn (called by the rating's review; one UPDATE)."""
+    return ScreeningVisit.objects.filter(
+        institution_id__in=list(institution_ids),
+        status=VisitStatus.SUBMITTED,
+        county_reviewed_at__isnull=True,
+    ).update(county_reviewed_at=now)
 
 
 @transaction.atomic

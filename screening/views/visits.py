@@ -210,6 +210,7 @@ class VisitDetailView(ObjectDetailView):
             submitted_by=submitted_by(history) if visit.status == VisitStatus.SUBMITTED else None,
             can_edit=user.can_edit_registry and visit.status == VisitStatus.DRAFT,
             can_reopen=user.can_review and visit.status == VisitStatus.SUBMITTED,
+            can_withdraw=user.can_edit_registry and visit.is_withdrawable,
             reopen_form=kwargs.get("reopen_form") or ReopenForm(),
         )
         return context
@@ -239,6 +240,23 @@ class VisitSubmitView(VisitActionView):
             return redirect("screening:visit_detail", pk=visit.pk)
         messages.success(request, _("The visit has been submitted."))
         return redirect("screening:visit_detail", pk=visit.pk)
+
+
+class VisitWithdrawView(VisitActionView):
+    """Township staff take back a submitted visit the county has not acted on."""
+
+    def post(self, request, pk):
+        visit = self.get_visit(request, pk)
+        try:
+            services.withdraw_visit(user=request.user, visit=visit)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("screening:visit_detail", pk=visit.pk)
+        messages.success(
+            request, _("The visit has been withdrawn: it is a draft again and can be corrected.")
+        )
+        return redirect("screening:visit_update", pk=visit.pk)
 
 
 class VisitReopenView(VisitActionView):
@@ -286,5 +304,6 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", VisitUpdateView.as_view(), name="visit_update"),
     path("visits/<int:pk>/submit/", VisitSubmitView.as_view(), name="visit_submit"),
     path("visits/<int:pk>/reopen/", VisitReopenView.as_view(), name="visit_reopen"),
+    path("visits/<int:pk>/withdraw/", VisitWithdrawView.as_view(), name="visit_withdraw"),
     path("visits/files/<int:pk>/", VisitAttachmentView.as_view(), name="visit_attachment"),
 ]

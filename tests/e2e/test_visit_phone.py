@@ -48,7 +48,20 @@ def test_township_staff_record_and_submit_a_visit_on_a_phone(
     assert fits_the_phone(page)
     screenshot(page, "visit-phone-form")
 
+    # Submitting asks first and says what happens next; "cancel" leaves the form as it is.
     page.click("button[name=action][value=submit]")
+    dialog = page.locator("#confirm-dialog")
+    dialog.wait_for(state="visible")
+    assert "县级科室审核评级前" in dialog.inner_text()
+    assert fits_the_phone(page)
+    screenshot(page, "visit-phone-confirm")
+    dialog.locator("button:has-text('取消')").click()
+    dialog.wait_for(state="hidden")
+    assert not ScreeningVisit.objects.filter(institution=institution).exists()
+    assert page.input_value("#id_findings") == "现场发现“投资床位年返8%”宣传单。"
+    page.click("button[name=action][value=submit]")
+    dialog.wait_for(state="visible")
+    dialog.locator("[data-confirm-ok]").click()
     page.wait_for_url("**/screening/visits/*/")
 
     assert "走访记录已提交" in page.locator(".alert").first.inner_text()

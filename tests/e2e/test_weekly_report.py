@@ -35,6 +35,11 @@ def test_township_writes_and_submits_the_weekly_report(
     screenshot(page, "weekly-report-form")
 
     page.click("button[name=action][value=submit]")
+    dialog = page.locator("#confirm-dialog")
+    dialog.wait_for(state="visible")
+    assert "县级生成本周报表前" in dialog.inner_text()
+    screenshot(page, "weekly-report-confirm")
+    dialog.locator("[data-confirm-ok]").click()
     page.wait_for_url("**/reporting/weekly/*/")
 
     assert "已报送" in page.locator(".alert").first.inner_text()
@@ -45,6 +50,15 @@ def test_township_writes_and_submits_the_weekly_report(
     assert report.summary == summary
     assert report.cases_filed == 1
     assert report.publicity_figures["leaflets"] == 120
+
+    # Taken back before the county builds the week's pack: a draft again, nothing lost.
+    page.click("button:has-text('撤回')")
+    dialog.wait_for(state="visible")
+    dialog.locator("[data-confirm-ok]").click()
+    page.wait_for_url("**/reporting/weekly/*/*/edit/")
+    assert page.input_value("#id_summary") == summary
+    report.refresh_from_db()
+    assert report.status == WeeklyStatus.DRAFT
 
 
 def test_the_weekly_report_form_fits_a_phone(phone_page, login, township_user):

@@ -112,6 +112,7 @@ EXPECTED = {
     "reporting:run_status": row(township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED),
     "reporting:three_musts": row(all="ok"),
     "reporting:weekly_detail": row(all=SCOPED),
+    "reporting:weekly_withdraw": row(all="405"),
     "reporting:weekly_edit": row(township="ok", county="403", leader="403", administrator="403"),
     "reporting:weekly_list": row(all="ok"),
     "risklists:approve": row(all="405"),
@@ -179,6 +180,7 @@ EXPECTED = {
     "screening:visit_reopen": row(county="405", others="403"),
     "screening:visit_submit": row(editors="405", readers="403"),
     "screening:visit_update": row(editors=SCOPED, readers="403"),
+    "screening:visit_withdraw": row(editors="405", readers="403"),
     "set_language": row(all="redirect"),
 }
 
