@@ -3,11 +3,12 @@ county section's audit log (who did what, when, to which record)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from accounts.models import Role
 from core.views import PermissionRequiredMixin
 
 from . import selectors
@@ -23,6 +24,10 @@ def favicon(request):
 
 
 def home(request):
+    # Leaders read; what they come for is the campaign at a glance: their home is the
+    # dashboard (which links the packs and every list).
+    if request.user.role == Role.LEADER:
+        return redirect("reporting:dashboard")
     data = selectors.home(request.user)
     context = {
         "title": _("Home"),

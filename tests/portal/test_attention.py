@@ -128,8 +128,8 @@ def test_a_major_lead_leaves_the_panel_once_handled(county_user, township, towns
 
 def test_only_the_county_section_gets_the_panel(client_for, township_user, leader, township):
     red_proposal(township, township_user)
-    for user in (township_user, leader):
-        response = panel(client_for(user))
+    for user, page in ((township_user, "home"), (leader, "reporting:dashboard")):
+        response = panel(client_for(user), page)
         assert not response.context["attention"]  # no panel data at all
         assert 'id="attention-panel"' not in response.content.decode()
 

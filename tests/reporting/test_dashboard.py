@@ -292,8 +292,12 @@ def test_query_count_is_the_same_for_2_and_20_townships(
     assert with_two <= 25
 
 
-def test_leaders_find_the_dashboard_on_the_home_page(client_for, leader, township_user):
-    content = client_for(leader).get(reverse("home")).content.decode()
+def test_a_leaders_home_is_the_dashboard(client_for, leader, township_user, county_user):
+    response = client_for(leader).get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(URL, 302)]
+    assert response.templates[0].name == "reporting/dashboard.html"
+
+    content = client_for(county_user).get(reverse("home")).content.decode()
     assert 'id="dashboard-card"' in content and f'href="{URL}"' in content
 
     content = client_for(township_user).get(reverse("home")).content.decode()
