@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from institutions.models import Institution
 from institutions.selectors import incomplete_institutions, incomplete_q, township_summary
+from reporting.selectors import weekly
 from risklists.selectors import returned_proposals
 from risklists.services import can_submit
 
@@ -20,6 +21,8 @@ class Home:
     incomplete: list = field(default_factory=list)
     recent: list = field(default_factory=list)
     returned: list = field(default_factory=list)
+    weekly_returned: list = field(default_factory=list)  # weekly reports the county sent back
+    weekly_reminders: list = field(default_factory=list)  # 催报 of weeks not yet submitted
 
 
 def home(user) -> Home:
@@ -34,10 +37,13 @@ def home(user) -> Home:
         "residents": sum(r.n_residents or 0 for r in rows),
         "incomplete": visible.filter(incomplete_q()).count(),
     }
+    notices = weekly.notices(user) if weekly.reporting_township(user) is not None else None
     return Home(
         townships=rows,
         totals=totals,
         incomplete=list(incomplete_institutions(user)),
         recent=list(visible.select_related("township").order_by("-updated_at")[:RECENT]),
         returned=returned_proposals(user) if can_submit(user) else [],
+        weekly_returned=notices.returned if notices else [],
+        weekly_reminders=notices.open_reminders if notices else [],
     )

@@ -36,6 +36,8 @@ def home(request):
         "incomplete": data.incomplete,
         "recent": data.recent,
         "returned": data.returned,
+        "weekly_returned": data.weekly_returned,
+        "weekly_reminders": data.weekly_reminders,
     }
     return render(request, "portal/home.html", context)
 

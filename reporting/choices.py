@@ -40,6 +40,23 @@ class WeeklyStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class ReviewState(models.TextChoices):
+    """Where a township's weekly report stands with the county section."""
+
+    DRAFT = "draft", _("Draft")
+    AWAITING = "awaiting", _("Awaiting the county's review")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+REVIEW_STYLES = {
+    ReviewState.DRAFT: "text-bg-light border",
+    ReviewState.AWAITING: "text-bg-info",
+    ReviewState.ACCEPTED: "text-bg-success",
+    ReviewState.RETURNED: "text-bg-danger",
+}
+
+
 class ReportSet(models.TextChoices):
     """The sets of spreadsheets the product produces, each from its plan's attachments."""
 

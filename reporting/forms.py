@@ -168,3 +168,13 @@ class WeeklyReportForm(forms.ModelForm):
         """The results' fields: the typed ones, then the counted ones (read-only)."""
         keys = {figure.key for figure in RESULT_FIGURES}
         return [self[name] for name in self.fields if name in keys]
+
+
+class ReviewReasonForm(forms.Form):
+    """Why the county sends a weekly report back (returned or reopened): the township reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -20,7 +20,7 @@ from core.scoping import ScopedModel
 from core.validators import validate_phone
 from screening.models.records import not_in_future
 
-from .choices import GroupRole, PlaceType, ReportSet, RunStatus, WeeklyStatus
+from .choices import GroupRole, PlaceType, ReportSet, ReviewState, RunStatus, WeeklyStatus
 from .periods import ReportingWeek
 from .querysets import (
     PublicityActivityQuerySet,
@@ -201,6 +201,34 @@ class WeeklyReport(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The county section's review (周报送: the county accepts a township's report or returns
+    # it with a reason; an accepted report is locked until the county reopens it).
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField(
+        _("why the county returned it"),
+        blank=True,
+        editable=False,
+        help_text=_("Shown to the township until it submits the report again."),
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     publicity_figures = models.JSONField(
         _("publicity figures as submitted"), default=dict, blank=True, editable=False
     )
@@ -260,6 +288,25 @@ class WeeklyReport(ScopedModel):
         return bool(self.submitted_at and self.submitted_at > self.period.deadline)
 
     @property
+    def is_accepted(self) -> bool:
+        return self.is_submitted and self.accepted_at is not None
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back by the county (returned or reopened) and not yet submitted again."""
+        return not self.is_submitted and bool(self.return_reason)
+
+    @property
+    def review_state(self) -> str:
+        if self.is_accepted:
+            return ReviewState.ACCEPTED
+        if self.is_submitted:
+            return ReviewState.AWAITING
+        if self.is_returned:
+            return ReviewState.RETURNED
+        return ReviewState.DRAFT
+
+    @property
     def narrative(self) -> list[tuple[str, str, str]]:
         """(field name, label, text) of the optional texts beside the summary."""
         return [
@@ -275,6 +322,36 @@ class WeeklyReport(ScopedModel):
                     % {"max": SUMMARY_MAX_CHARS, "count": person_count(self.summary)}
                 }
             )
+
+
+class WeeklyReminder(ScopedModel):
+    """催报: the county section reminds a township that its weekly report is not in."""
+
+    township = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("township / street"),
+        on_delete=models.PROTECT,
+        related_name="weekly_reminders",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    week = models.PositiveSmallIntegerField(_("week"))
+    # Who sent it and when: ``created_by`` and ``created_at``.
+
+    class Meta:
+        verbose_name = _("reminder to report")
+        verbose_name_plural = _("reminders to report")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["township", "year", "week"])]
+
+    def __str__(self):
+        return f"{self.township} · {self.period.label}"
+
+    def scope_source(self):
+        return self.township.path
+
+    @property
+    def period(self) -> ReportingWeek:
+        return ReportingWeek(self.year, self.week)
 
 
 def report_run_upload_to(instance, filename):

@@ -52,16 +52,13 @@ def stale_after() -> timedelta:
 
 
 def can_request(user) -> bool:
-    """County-level staff ask for packs: the section, leaders, administrators."""
+    """Only the county section asks for or rebuilds a pack: a pack is the county's official
+    report, and leaders and administrators read it (they download, they do not replace)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    return user.is_county_level and user.role in (
-        Role.COUNTY_REVIEWER,
-        Role.LEADER,
-        Role.ADMINISTRATOR,
-    )
+    return user.is_county_level and user.role == Role.COUNTY_REVIEWER
 
 
 @dataclass

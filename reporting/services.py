@@ -15,14 +15,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, path_ids
+from accounts.selectors import visible_townships
 from core import clock
 
 from .choices import RunStatus, WeeklyStatus
 from .figures import frozen_results
-from .models import NARRATIVE_FIELDS, PublicityActivity, ReportRun, WeeklyReport
+from .models import NARRATIVE_FIELDS, PublicityActivity, ReportRun, WeeklyReminder, WeeklyReport
 from .periods import ReportingWeek
 from .selectors import publicity_table
 from .selectors.weekly import reporting_township
+
+HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
 
 
 def _require_editor(user):
@@ -103,6 +106,9 @@ def save_weekly_report(
         report.status = WeeklyStatus.SUBMITTED
         report.submitted_at = now
         report.submitted_by = user
+        report.return_reason = ""
+        report.accepted_at = None
+        report.accepted_by = None
         figures = publicity_table(user, week.first_day, week.last_day, townships=[township])
         report.publicity_figures = figures.rows[0].as_dict()
         report.result_figures = frozen_results(township, week, user)
@@ -137,6 +143,13 @@ def withdraw_weekly_report(*, user, report: WeeklyReport) -> WeeklyReport:
     report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_submitted:
         raise ValidationError(_("Only a submitted report can be withdrawn."))
+    if report.is_accepted:
+        raise ValidationError(
+            _(
+                "The county section has already accepted this report: it can no longer be "
+                "withdrawn. Ask the county section to reopen it."
+            )
+        )
     if counted_in_pack(report):
         raise ValidationError(
             _(
@@ -144,12 +157,126 @@ def withdraw_weekly_report(*, user, report: WeeklyReport) -> WeeklyReport:
                 "it can no longer be withdrawn. Tell the county section what to correct."
             )
         )
-    report.status = WeeklyStatus.DRAFT
-    report.submitted_at = None
-    report.submitted_by = None
-    report.publicity_figures = {}
-    report.result_figures = {}
+    _back_to_draft(report)
     report._history_user = user
     report._change_reason = _("Withdrawn by the township")
     report.save()
     return report
+
+
+def _back_to_draft(report: WeeklyReport) -> None:
+    """The township has the report again: a draft whose figures count live until it is
+    submitted again (a resubmission after the deadline is late)."""
+    report.status = WeeklyStatus.DRAFT
+    report.submitted_at = None
+    report.submitted_by = None
+    report.accepted_at = None
+    report.accepted_by = None
+    report.publicity_figures = {}
+    report.result_figures = {}
+
+
+# --- the county section's review and reminders (周报送) ---------------------------------------
+
+
+def _require_reviewer(user, report: WeeklyReport | None = None) -> None:
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section reviews weekly reports."))
+    if report is not None and not WeeklyReport.objects.visible_to(user).filter(pk=report.pk):
+        raise PermissionDenied(_("This township is outside your unit."))
+
+
+def _locked(report: WeeklyReport) -> WeeklyReport:
+    return WeeklyReport.objects.select_for_update().select_related("township").get(pk=report.pk)
+
+
+@transaction.atomic
+def accept_weekly_report(*, user, report: WeeklyReport, now=None) -> WeeklyReport:
+    """The county section accepts a submitted report: it is locked (no withdrawal) until the
+    county reopens it."""
+    _require_reviewer(user, report)
+    report = _locked(report)
+    if not report.is_submitted:
+        raise ValidationError(_("Only a submitted report can be accepted."))
+    if report.is_accepted:
+        raise ValidationError(_("This report has already been accepted."))
+    report.accepted_at = now or clock.now()
+    report.accepted_by = user
+    report._history_user = user
+    report._change_reason = _("Accepted by the county")
+    report.save()
+    return report
+
+
+def _send_back(user, report: WeeklyReport, reason: str, now, history: str) -> WeeklyReport:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the report goes back to the township.")})
+    _back_to_draft(report)
+    report.return_reason = reason
+    report.returned_at = now or clock.now()
+    report.returned_by = user
+    report._history_user = user
+    report._change_reason = (history % {"reason": reason})[:HISTORY_REASON_LENGTH]
+    report.save()
+    return report
+
+
+@transaction.atomic
+def return_weekly_report(*, user, report: WeeklyReport, reason: str, now=None) -> WeeklyReport:
+    """The county section returns a submitted report with a reason (required): the township
+    has it again as a draft, with the reason on its home page until it submits again."""
+    _require_reviewer(user, report)
+    report = _locked(report)
+    if not report.is_submitted or report.is_accepted:
+        raise ValidationError(
+            _("Only a submitted report not yet accepted can be returned; reopen an accepted one.")
+        )
+    return _send_back(user, report, reason, now, _("Returned: %(reason)s"))
+
+
+@transaction.atomic
+def reopen_weekly_report(*, user, report: WeeklyReport, reason: str, now=None) -> WeeklyReport:
+    """The county section reopens an accepted report, with a reason (audited): it goes back
+    to the township as a draft, like a returned one."""
+    _require_reviewer(user, report)
+    report = _locked(report)
+    if not report.is_accepted:
+        raise ValidationError(_("Only an accepted report can be reopened."))
+    return _send_back(user, report, reason, now, _("Reopened: %(reason)s"))
+
+
+def townships_to_remind(user, week: ReportingWeek) -> list[OrgUnit]:
+    """The user's townships whose report of ``week`` is not submitted."""
+    submitted = WeeklyReport.objects.visible_to(user).filter(
+        year=week.year, week=week.week, status=WeeklyStatus.SUBMITTED
+    )
+    done = set(submitted.values_list("township_id", flat=True))
+    return [t for t in visible_townships(user) if t.pk not in done]
+
+
+@transaction.atomic
+def send_reminders(
+    *, user, week: ReportingWeek, township: OrgUnit | None = None, now=None
+) -> list[WeeklyReminder]:
+    """催报: remind every township of the user's unit that has not submitted ``week`` (or
+    only ``township``). One row per township reminded; a township that has submitted is not
+    reminded."""
+    _require_reviewer(user)
+    now = now or clock.now()
+    if not week.has_started(now):
+        raise ValidationError(_("This week has not started yet."))
+    townships = townships_to_remind(user, week)
+    if township is not None:
+        townships = [t for t in townships if t.pk == township.pk]
+    reminders = [
+        WeeklyReminder(
+            township=t,
+            year=week.year,
+            week=week.week,
+            scope_path=t.path,
+            created_by=user,
+        )
+        for t in townships
+    ]
+    return WeeklyReminder.objects.bulk_create(reminders)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("weekly/<int:year>/<int:week>/edit/", views.WeeklyEditView.as_view(), name="weekly_edit"),
     path("weekly/<int:pk>/", views.WeeklyDetailView.as_view(), name="weekly_detail"),
     path("weekly/<int:pk>/withdraw/", views.WeeklyWithdrawView.as_view(), name="weekly_withdraw"),
+    re_path(
+        r"^weekly/(?P<pk>[0-9]+)/(?P<action>accept|return|reopen)/$",
+        views.WeeklyReviewView.as_view(),
+        name="weekly_review",
+    ),
+    path("weekly/remind/", views.WeeklyRemindView.as_view(), name="weekly_remind"),
+    path("notices/", views.NoticeListView.as_view(), name="notices"),
     path("packs/", views.RunListView.as_view(), name="run_list"),
     path("packs/request/", views.RunRequestView.as_view(), name="run_request"),
     path("packs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),

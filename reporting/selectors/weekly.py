@@ -14,8 +14,8 @@ from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
 from core import clock
 
-from ..choices import WeeklyStatus
-from ..models import WeeklyReport
+from ..choices import REVIEW_STYLES, ReviewState, WeeklyStatus
+from ..models import WeeklyReminder, WeeklyReport
 from ..periods import ReportingWeek, current_week, recent_weeks
 
 
@@ -62,13 +62,24 @@ class WeekStatus:
     def state_label(self):
         return SubmissionState(self.state).label
 
+    reminders: list = None
+
     @property
     def is_draft(self) -> bool:
         return self.report is not None and not self.report.is_submitted
 
+    @property
+    def review_state(self):
+        return ReviewState(self.report.review_state) if self.report is not None else None
+
+    @property
+    def review_style(self) -> str:
+        return REVIEW_STYLES[self.review_state] if self.report is not None else ""
+
 
 def week_statuses(user, week: ReportingWeek, now: datetime | None = None) -> list[WeekStatus]:
-    """Every visible township's state for ``week`` (the county's view); two queries."""
+    """Every visible township's state for ``week`` (the county's view) with the reminders sent;
+    three queries."""
     now = now or clock.now()
     townships = visible_townships(user)
     reports = {
@@ -78,8 +89,15 @@ def week_statuses(user, week: ReportingWeek, now: datetime | None = None) -> lis
         .filter(township__in=townships)
         .select_related("submitted_by")
     }
+    reminders = reminders_by_township(user, week)
     return [
-        WeekStatus(t, week, reports.get(t.pk), submission_state(reports.get(t.pk), week, now))
+        WeekStatus(
+            t,
+            week,
+            reports.get(t.pk),
+            submission_state(reports.get(t.pk), week, now),
+            reminders.get(t.pk, []),
+        )
         for t in townships
     ]
 
@@ -120,3 +138,65 @@ def reminder_week(user, now: datetime | None = None) -> ReportingWeek | None:
         township=township, year=week.year, week=week.week, status=WeeklyStatus.SUBMITTED
     ).exists()
     return None if submitted else week
+
+
+# --- the county's review and reminders, as the township sees them ----------------------------
+
+
+@dataclass
+class Reminder:
+    """A 催报 with whether the week it asks for has been submitted since."""
+
+    reminder: WeeklyReminder
+    submitted: bool
+
+
+@dataclass
+class Notices:
+    returned: list[WeeklyReport]  # sent back by the county, not yet submitted again
+    reminders: list[Reminder]  # every reminder, newest first
+
+    @property
+    def open_reminders(self) -> list[Reminder]:
+        return [r for r in self.reminders if not r.submitted]
+
+
+def notices(user, limit: int = 50) -> Notices:
+    """What the county section sent the user's unit: returned reports still open and the
+    reminders to report (a township: its own; the county: those it sent). Two queries."""
+    reports = WeeklyReport.objects.visible_to(user)
+    returned = list(
+        reports.filter(status=WeeklyStatus.DRAFT)
+        .exclude(return_reason="")
+        .select_related("township", "returned_by")
+        .order_by("-returned_at")
+    )
+    reminders = list(
+        WeeklyReminder.objects.visible_to(user).select_related("township", "created_by")[:limit]
+    )
+    weeks = {(r.township_id, r.year, r.week) for r in reminders}
+    submitted = set()
+    if weeks:
+        submitted = set(
+            reports.filter(
+                status=WeeklyStatus.SUBMITTED,
+                township_id__in={t for t, _y, _w in weeks},
+                year__in={y for _t, y, _w in weeks},
+            ).values_list("township_id", "year", "week")
+        )
+    return Notices(
+        returned=returned,
+        reminders=[Reminder(r, (r.township_id, r.year, r.week) in submitted) for r in reminders],
+    )
+
+
+def reminders_by_township(user, week: ReportingWeek) -> dict[int, list[WeeklyReminder]]:
+    """The reminders of ``week`` per township (the county's weekly page); one query."""
+    found: dict[int, list[WeeklyReminder]] = {}
+    for reminder in (
+        WeeklyReminder.objects.visible_to(user)
+        .filter(year=week.year, week=week.week)
+        .select_related("created_by")
+    ):
+        found.setdefault(reminder.township_id, []).append(reminder)
+    return found

@@ -18,7 +18,15 @@ from .runs import (
     RunRetryView,
     RunStatusView,
 )
-from .weekly import WeeklyDetailView, WeeklyEditView, WeeklyListView, WeeklyWithdrawView
+from .weekly import (
+    NoticeListView,
+    WeeklyDetailView,
+    WeeklyEditView,
+    WeeklyListView,
+    WeeklyRemindView,
+    WeeklyReviewView,
+    WeeklyWithdrawView,
+)
 
 __all__ = [
     "AttachmentDownloadView",
@@ -35,6 +43,9 @@ __all__ = [
     "WeeklyDetailView",
     "WeeklyEditView",
     "WeeklyListView",
+    "WeeklyRemindView",
+    "WeeklyReviewView",
+    "NoticeListView",
     "WeeklyWithdrawView",
     "DashboardView",
     "ThreeMustsListView",

@@ -3,17 +3,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 
+from accounts.models import OrgUnit
 from core import clock
 from core.concurrency import add_version_field
 from core.history import history_entries
 from core.views import ObjectDetailView
 
 from .. import services
+from ..choices import REVIEW_STYLES, ReviewState
 from ..figures import publicity_values, result_values
-from ..forms import WeeklyReportForm
+from ..forms import ReviewReasonForm, WeeklyReportForm
 from ..models import SUMMARY_MAX_CHARS, WeeklyReport
 from ..periods import ReportingWeek, current_week
 from ..selectors import PublicityFigures, publicity_table, weekly
@@ -51,6 +55,7 @@ class WeeklyListView(View):
                     for state in weekly.SubmissionState
                 ],
                 previous_week=week.previous(),
+                can_remind=request.user.can_review and week.has_started(now),
                 next_week=week.next(),
             )
         return render(request, "reporting/weekly_list.html", context)
@@ -150,6 +155,84 @@ class WeeklyWithdrawView(View):
         return redirect("reporting:weekly_edit", year=report.year, week=report.week)
 
 
+REVIEW_ACTIONS = {
+    "accept": (services.accept_weekly_report, _("The report has been accepted.")),
+    "return": (services.return_weekly_report, _("The report has been returned to the township.")),
+    "reopen": (services.reopen_weekly_report, _("The report has been reopened for the township.")),
+}
+
+
+class WeeklyReviewView(View):
+    """POST: the county section accepts, returns (with a reason) or reopens (with a reason)
+    a township's report. Another county's report is not found."""
+
+    def post(self, request, pk, action):
+        if not request.user.can_review:
+            raise PermissionDenied(_("Only the county section reviews weekly reports."))
+        report = get_object_or_404(WeeklyReport.objects.visible_to(request.user), pk=pk)
+        service, done = REVIEW_ACTIONS[action]
+        kwargs = {}
+        if action != "accept":
+            form = ReviewReasonForm(request.POST)
+            kwargs["reason"] = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            service(user=request.user, report=report, **kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect(report)
+
+
+class WeeklyRemindView(View):
+    """POST: 催报 — the county section reminds every township of its unit that has not
+    submitted the week's report, or one of them (``township``)."""
+
+    def post(self, request):
+        if not request.user.can_review:
+            raise PermissionDenied(_("Only the county section sends reminders."))
+        now = clock.now()
+        week = week_from_param(request.POST.get("week"), now)
+        township = None
+        if request.POST.get("township"):
+            township = get_object_or_404(
+                OrgUnit.objects.visible_to(request.user).townships(),
+                pk=request.POST["township"] if request.POST["township"].isdigit() else 0,
+            )
+        try:
+            sent = services.send_reminders(user=request.user, week=week, township=township)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if sent:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Reminder sent to %(count)d township.",
+                        "Reminders sent to %(count)d townships.",
+                        len(sent),
+                    )
+                    % {"count": len(sent)},
+                )
+            else:
+                messages.info(request, _("Every township has submitted: no reminder sent."))
+        return redirect(f"{reverse('reporting:weekly_list')}?week={week.label}")
+
+
+class NoticeListView(View):
+    """The notification list: reminders to report and reports returned (a township: those
+    sent to it; the county: those it sent)."""
+
+    def get(self, request):
+        return render(
+            request,
+            "reporting/notices.html",
+            {"title": _("Notifications"), "notices": weekly.notices(request.user)},
+        )
+
+
 class WeeklyDetailView(ObjectDetailView):
     model = WeeklyReport
     select_related = ("township", "submitted_by")
@@ -181,9 +264,23 @@ class WeeklyDetailView(ObjectDetailView):
             ),
             can_withdraw=(
                 report.is_submitted
+                and not report.is_accepted
                 and self.request.user.can_edit_registry
                 and weekly.reporting_township(self.request.user) == report.township
                 and not services.counted_in_pack(report)
+            ),
+            review_state=ReviewState(report.review_state),
+            review_style=REVIEW_STYLES[report.review_state],
+            can_accept=self.request.user.can_review
+            and report.is_submitted
+            and not report.is_accepted,
+            can_return=self.request.user.can_review
+            and report.is_submitted
+            and not report.is_accepted,
+            can_reopen=self.request.user.can_review and report.is_accepted,
+            reason_form=ReviewReasonForm(),
+            reminders=weekly.reminders_by_township(self.request.user, week).get(
+                report.township_id, []
             ),
             history=history_entries(WeeklyReport, report.history.all(), HISTORY_EXCLUDED),
         )

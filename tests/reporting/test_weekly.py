@@ -485,7 +485,7 @@ def test_county_sees_every_townships_state_for_a_week(
     )
     client = client_for(county_user)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("reporting:weekly_list"), {"week": WEEK.label})
 
     page = response.content.decode()

@@ -118,6 +118,7 @@ ARGUMENTS = {
     "reporting:weekly_edit": lambda w, p: {"year": w.this_week.year, "week": w.this_week.week},
     "reporting:weekly_detail": pk(lambda w, p: w.weekly_report(p)),
     "reporting:weekly_withdraw": pk(lambda w, p: w.weekly_report(p)),
+    "reporting:weekly_review": lambda w, p: {"pk": w.weekly_report(p).pk, "action": "accept"},
     "reporting:run_detail": pk(lambda w, p: w.report_run(p)),
     "reporting:run_status": pk(lambda w, p: w.report_run(p)),
     "reporting:run_retry": pk(lambda w, p: w.report_run(p)),
