@@ -70,3 +70,48 @@ def test_the_weekly_report_form_fits_a_phone(phone_page, login, township_user):
 
     assert phone_page.inner_text("[data-char-count]") == "4"
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+
+
+def test_the_county_returns_a_report_with_a_reason_and_the_township_sees_it(
+    browser, live_server, login, screenshot, township_user, county_user, other_township
+):
+    from reporting import services
+
+    week = current_week()
+    report = services.save_weekly_report(
+        user=township_user, week=week, summary="本周宣传2场。", results={}, submit=True
+    )
+    reason = "宣传场次与附件5不一致，请核对后重报"
+
+    county = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    page = county.new_page()
+    login(page, "county")
+    page.goto(f"/reporting/weekly/?week={week.label}")
+    # 催报 the township that has not reported, from the week page
+    page.click("#remind-all")
+    page.locator("#confirm-dialog [data-confirm-ok]").click()
+    page.wait_for_load_state("load")
+    assert "已向 1 个乡镇" in page.locator(".alert").first.inner_text()
+    page.goto(report.get_absolute_url())
+    page.fill("#weekly-review textarea[name=reason]", reason)
+    page.click("#weekly-review button:has-text('退回')")
+    page.wait_for_load_state("load")
+    assert "周报已退回" in page.locator(".alert").first.inner_text()
+    screenshot(page, "weekly-returned-county")
+    county.close()
+
+    township = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 375, "height": 812}
+    )
+    page = township.new_page()
+    login(page, "kaiyun")
+    notice = page.locator("#weekly-notices")
+    assert reason in notice.inner_text()
+    screenshot(page, "weekly-returned-township-home")
+    notice.locator("a").first.click()
+    page.wait_for_url("**/edit/")
+    assert reason in page.locator("#return-reason").inner_text()
+    assert page.input_value("#id_summary") == "本周宣传2场。"
+    township.close()
+    report.refresh_from_db()
+    assert report.status == WeeklyStatus.DRAFT and report.return_reason == reason
