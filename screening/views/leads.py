@@ -1,9 +1,15 @@
 """Leads (线索): list, record, edit, and the workflow received → verified → handled → fed back."""
 
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -19,8 +25,11 @@ from core.views import (
 from ..filters.leads import LeadFilterSet
 from ..forms.leads import STEP_FORMS, KeyForm, LeadForm, ReportForm
 from ..models import Lead, LeadStatus
+from ..reports import lead_handling_workbook
+from ..selectors.lead_handling import SOURCES, STAGES, lead_handling
 from ..services import leads as services
 from ..tables.leads import LeadTable, status_badge
+from .records import XLSX
 
 HISTORY_EXCLUDED = ("scope_path", "updated_at")
 
@@ -220,3 +229,56 @@ urlpatterns = [
     path("leads/<int:pk>/report/", LeadReportView.as_view(), name="lead_report"),
     path("leads/<int:pk>/key/", LeadKeyView.as_view(), name="lead_key"),
 ]
+
+
+class LeadHandlingView(View):
+    """报送线索办理情况: the leads of a period by township and source, as a page and .xlsx."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        periods = handling_periods(today)
+        first, last = periods[0][1], periods[0][2]
+        try:
+            if request.GET.get("from"):
+                first = date.fromisoformat(request.GET["from"])
+            if request.GET.get("to"):
+                last = date.fromisoformat(request.GET["to"])
+        except ValueError:
+            messages.error(request, _("Give the dates as YYYY-MM-DD."))
+        if last < first:
+            first, last = last, first
+        report = lead_handling(request.user, first, last)
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(lead_handling_workbook(report, request.user), content_type=XLSX)
+            response["Content-Disposition"] = content_disposition_header(
+                as_attachment=True, filename=f"线索办理情况-{first}至{last}.xlsx"
+            )
+            return response
+        return render(
+            request,
+            "screening/leads/lead_handling.html",
+            {
+                "title": _("Handling of leads"),
+                "report": report,
+                "sources": SOURCES,
+                "stages": STAGES,
+                "periods": periods,
+                "query": urlencode({"from": first.isoformat(), "to": last.isoformat()}),
+            },
+        )
+
+
+def handling_periods(today: date) -> list[tuple[str, date, date]]:
+    """The periods a clerk reports for: this month, last month, this week, last week."""
+    month_start = today.replace(day=1)
+    last_month_end = month_start - timedelta(days=1)
+    week_start = today - timedelta(days=today.weekday())
+    return [
+        (_("This month"), month_start, today),
+        (_("Last month"), last_month_end.replace(day=1), last_month_end),
+        (_("This week"), week_start, today),
+        (_("Last week"), week_start - timedelta(days=7), week_start - timedelta(days=1)),
+    ]
+
+
+urlpatterns.append(path("leads/handling/", LeadHandlingView.as_view(), name="lead_handling"))

@@ -153,6 +153,7 @@ EXPECTED = {
     "screening:lead_detail": row(all=SCOPED),
     "screening:lead_key": row(all="405"),
     "screening:lead_list": row(all="ok"),
+    "screening:lead_handling": row(all="ok"),
     "screening:lead_report": row(editors="405", readers="403"),
     "screening:lead_update": row(editors=SCOPED, readers="403"),
     "screening:match_confirm": row(county="405", others="403"),
