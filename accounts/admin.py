@@ -10,6 +10,7 @@ Every change is kept by django-simple-history (the models' ``history``) and the 
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -70,14 +71,24 @@ class OrgUnitAdmin(SubtreeAdminMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets is known to two people: the user changes it at their
+    next login."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(SubtreeAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "unit", "role", "is_active"]
     list_filter = ["role", "is_active", "unit__level"]
     list_select_related = ["unit"]
     raw_id_fields = ["unit"]
+    change_password_form = ResetPasswordForm
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Unit and role"), {"fields": ("unit", "role", "phone")}),
+        (_("Unit and role"), {"fields": ("unit", "role", "phone", "must_change_password")}),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("Unit and role"), {"fields": ("unit", "role", "phone")}),
@@ -113,5 +124,8 @@ class UserAdmin(SubtreeAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
                     raise PermissionDenied(_("Only a superuser grants administrator rights."))
             elif obj.is_superuser or obj.is_staff:
                 raise PermissionDenied(_("Only a superuser grants administrator rights."))
+        if not change:
+            # Created with a password the administrator chose: the user replaces it first.
+            obj.must_change_password = True
         obj._history_user = request.user
         super().save_model(request, obj, form, change)

@@ -134,6 +134,14 @@ class User(AbstractUser):
         _("role"), max_length=32, choices=Role.choices, default=Role.TOWNSHIP_STAFF
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when an administrator creates the account or resets its password: the user "
+            "chooses their own password before anything else."
+        ),
+    )
 
     # Who gave whom which unit, role or rights; never the password hash.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: refuses logins of a locked-out account.
@@ -124,7 +125,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.password_validation.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.password_validation.CommonPatternValidator"},
 ]
+# The demo county's logins share one published password; they are created with
+# must_change_password unless this is on (config.settings.local and .test turn it on, so
+# that `make run` logins work directly).
+PASSWORD_CHANGE_DEMO_EXEMPT = False
 
 # Repeated failed logins lock the account (django-axes): AXES_FAILURE_LIMIT failures lock it
 # for AXES_COOLOFF_MINUTES; a successful login resets the count.

@@ -93,6 +93,7 @@ EXPECTED = {
     "institutions:update": row(editors=SCOPED, readers="403"),
     "login": row(all="ok", anonymous="ok"),
     "logout": row(all="405"),
+    "password_change": row(all="ok"),
     "reporting:attachment": row(all="ok"),
     "reporting:commitment": row(all=SCOPED),
     "reporting:dashboard": row(all="ok"),
