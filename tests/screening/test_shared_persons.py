@@ -161,9 +161,7 @@ def test_changing_an_id_number_to_one_held_elsewhere_is_not_refused_by_name(
 
 
 def test_an_id_number_held_inside_the_unit_is_still_named(township_user, institution):
-    PersonRoleFactory(
-        institution=institution, person=PersonFactory(name="孙八", id_number=NUMBER)
-    )
+    PersonRoleFactory(institution=institution, person=PersonFactory(name="孙八", id_number=NUMBER))
     role = link(township_user, institution, "周九", number=id_number(11))
 
     with pytest.raises(ValidationError) as refused:
