@@ -257,3 +257,18 @@ def test_changes_made_in_the_admin_are_kept_in_the_history(client, unit_admin, t
     latest = township_user.history.latest()
     assert latest.role == Role.LEADER
     assert latest.history_user == unit_admin
+
+
+def test_unit_administrator_opens_the_add_and_change_pages(client, unit_admin, township):
+    client.force_login(unit_admin)
+
+    pages = [
+        reverse("admin:accounts_user_add"),
+        reverse("admin:accounts_orgunit_add"),
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:accounts_orgunit_changelist"),
+        reverse("admin:accounts_orgunit_change", args=[township.pk]),
+        reverse("admin:accounts_orgunit_change", args=[unit_admin.unit_id]),  # read-only view
+    ]
+
+    assert [client.get(url).status_code for url in pages] == [200] * len(pages)
