@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -94,6 +95,8 @@ class AccountsDemo:
                 last_name=last_name,
                 first_name=first_name,
                 phone=phone,
+                # A shared, published password: changed at first login unless exempt.
+                must_change_password=not settings.PASSWORD_CHANGE_DEMO_EXEMPT,
                 **extra,
             )
             user.set_password(DEMO_PASSWORD)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.validators import validate_phone
 
@@ -49,6 +50,8 @@ class OrgUnit(models.Model):
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
+    # Who created, renamed or moved a unit (the path follows the parent, so it is not kept).
+    history = HistoricalRecords(excluded_fields=["path"])
     objects = OrgUnitQuerySet.as_manager()
 
     class Meta:
@@ -131,7 +134,17 @@ class User(AbstractUser):
         _("role"), max_length=32, choices=Role.choices, default=Role.TOWNSHIP_STAFF
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when an administrator creates the account or resets its password: the user "
+            "chooses their own password before anything else."
+        ),
+    )
 
+    # Who gave whom which unit, role or rights; never the password hash.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
     objects = UserManager()
 
     class Meta:

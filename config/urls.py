@@ -5,12 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import PasswordChangeView
+
 admin.site.site_header = _("Elder-care fraud risk screening — administration")
 admin.site.site_title = _("Administration")
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.urls")),
     path("institutions/", include("institutions.urls")),

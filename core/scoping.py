@@ -58,6 +58,10 @@ class ScopedModel(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # False for a record that names an institution but belongs to the unit that recorded it
+    # (a publicity activity a township held there): it stays when the institution moves.
+    moves_with_institution = True
+
     class Meta:
         abstract = True
 
@@ -110,6 +114,8 @@ def propagate_scope(owner) -> None:
         ]
 
     for model in models_in_scope:
+        if not getattr(model, "moves_with_institution", True):
+            continue
         lookups = links_to_owner(model)
         for f in model._meta.concrete_fields:
             if (

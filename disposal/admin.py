@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SubtreeAdminMixin
+
 from .models import (
     ActionEvidence,
     Assistance,
@@ -18,7 +20,7 @@ from .models import (
 )
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class ScopedAdmin(SubtreeAdminMixin, SimpleHistoryAdmin):
     """Rows of the admin's own subtree; nothing is deleted (history stays traceable)."""
 
     raw_id_fields = ["institution"]
@@ -94,7 +96,7 @@ class PenaltyAdmin(ScopedAdmin):
 
 
 @admin.register(InstitutionPlan)
-class InstitutionPlanAdmin(admin.ModelAdmin):
+class InstitutionPlanAdmin(SubtreeAdminMixin, admin.ModelAdmin):
     list_display = ["institution", "version", "created_at"]
     raw_id_fields = ["institution"]
     readonly_fields = ["scope_path", "created_at", "updated_at", "created_by"]
@@ -107,7 +109,7 @@ class InstitutionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineSetting)
-class DeadlineSettingAdmin(SimpleHistoryAdmin):
+class DeadlineSettingAdmin(SubtreeAdminMixin, SimpleHistoryAdmin):
     list_display = ["unit", "action_type", "days"]
     raw_id_fields = ["unit"]
 
@@ -119,7 +121,7 @@ class DeadlineSettingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DisposalPolicy)
-class DisposalPolicyAdmin(SimpleHistoryAdmin):
+class DisposalPolicyAdmin(SubtreeAdminMixin, SimpleHistoryAdmin):
     list_display = ["unit", "mechanism_for_every_orange"]
     raw_id_fields = ["unit"]
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SubtreeAdminMixin
+
 from .models import PublicityActivity, WeeklyReport, WorkingGroupMember
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class ScopedAdmin(SubtreeAdminMixin, SimpleHistoryAdmin):
     """Rows of the admin's own subtree; nothing is deleted (history stays traceable)."""
 
     readonly_fields = ["scope_path", "created_at", "updated_at", "created_by"]

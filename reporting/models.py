@@ -131,6 +131,10 @@ class PublicityActivity(ScopedModel):
     def get_absolute_url(self):
         return reverse("reporting:publicity_detail", args=[self.pk])
 
+    # The township's own work (附件5 counts it for the township that held it), wherever the
+    # institution it was held at moves later.
+    moves_with_institution = False
+
     def scope_source(self):
         return self.township.path
 

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SubtreeAdminMixin
+
 from .models import Assessment, LevelChange, ThresholdVersion
 
 
@@ -18,7 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class AssessmentAdmin(SubtreeAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["institution", "level", "override_level", "state", "computed_at"]
     list_filter = ["level", "state"]
     search_fields = ["institution__name"]

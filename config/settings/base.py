@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the query: NUL bytes answer 400, bad page sizes fall back.
+    "core.parameters.QueryParameterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: refuses logins of a locked-out account.
@@ -124,7 +127,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.password_validation.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.password_validation.CommonPatternValidator"},
 ]
+# The demo county's logins share one published password; they are created with
+# must_change_password unless this is on (config.settings.local and .test turn it on, so
+# that `make run` logins work directly).
+PASSWORD_CHANGE_DEMO_EXEMPT = False
 
 # Repeated failed logins lock the account (django-axes): AXES_FAILURE_LIMIT failures lock it
 # for AXES_COOLOFF_MINUTES; a successful login resets the count.

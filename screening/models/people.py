@@ -59,6 +59,18 @@ class Person(ScopedModel):
         related_name="+",
     )
     notes = models.CharField(_("notes"), max_length=255, blank=True)
+    # A unit typed an ID number that a person outside its subtree already carries under
+    # another name. Refusing would tell it the number exists elsewhere (issue 19, finding 1),
+    # so the record is kept beside the other one, marked for the unit that sees both.
+    id_number_disputed = models.BooleanField(
+        _("ID number disputed"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Another person on record outside the unit that entered this one carries the same "
+            "ID number under another name."
+        ),
+    )
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "normalised_name"])
     objects = PersonQuerySet.as_manager()
@@ -70,7 +82,7 @@ class Person(ScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number"],
-                condition=~models.Q(id_number=""),
+                condition=~models.Q(id_number="") & models.Q(id_number_disputed=False),
                 name="unique_person_id_number_when_given",
             )
         ]

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from accounts.models import OrgUnit, path_ids
 from core.masking import show_id_number, show_phone
 from institutions.models import Institution
 
@@ -84,15 +85,89 @@ def _not_in_future(value: date | None, field: str):
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
+# --- persons shared across units (issue 19, finding 1) ---------------------------------------
+#
+# A person is one record wherever they hold roles (the same ID number, the same person), so
+# that a legal representative sued in one county counts in another. What a unit may change
+# about a person is limited to what it holds: a person with roles (or recorded) outside the
+# user's subtree is renamed or re-contacted only by the unit that sees all of them. And no
+# answer may tell a unit whether an ID number exists outside its subtree.
+
+
+def _outside_paths(user, person: Person) -> list[str]:
+    """The scope paths of the person's record and roles that lie outside the user's subtree."""
+    if user.is_superuser:
+        return []
+    prefix = user.unit.path if user.unit_id else "/"
+    paths = set(PersonRole.objects.filter(person=person).values_list("scope_path", flat=True))
+    paths.add(person.scope_path)
+    return sorted(p for p in paths if p and not p.startswith(prefix))
+
+
+def unit_seeing_all(paths: list[str]) -> OrgUnit | None:
+    """The lowest unit whose subtree holds every one of ``paths`` (materialised paths)."""
+    common: list[int] = []
+    for ids in zip(*(path_ids(p) for p in paths), strict=False):
+        if len(set(ids)) != 1:
+            break
+        common.append(ids[0])
+    return OrgUnit.objects.filter(pk=common[-1]).first() if common else None
+
+
+def _refuse_shared_change(user, person: Person):
+    outside = _outside_paths(user, person)
+    if not outside:
+        return
+    unit = unit_seeing_all([*outside, user.unit.path])
+    raise ValidationError(
+        {
+            "person_name": _(
+                "This person also holds a role outside your unit: their name, ID number and "
+                "phone are corrected by %(unit)s, which sees all of their roles. Ask them to "
+                "make the correction."
+            )
+            % {"unit": unit.name if unit else _("the system administrator")}
+        }
+    )
+
+
+def _visible_person_with_id(user, id_number: str, exclude_pk=None):
+    found = Person.objects.visible_to(user).filter(id_number=id_number)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+def _hidden_person_with_id(user, id_number: str, exclude_pk=None):
+    """A person outside the user's subtree with this ID number: never named in an answer."""
+    found = Person.objects.filter(id_number=id_number, id_number_disputed=False).exclude(
+        pk__in=Person.objects.visible_to(user).values("pk")
+    )
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
 def find_or_create_person(*, user, institution, name: str, id_number: str = "", phone: str = ""):
-    """The same person across institutions when the ID number matches; a new one otherwise."""
+    """The same person across institutions when the ID number matches; a new one otherwise.
+
+    The answer is the same whether or not the number exists outside the user's subtree: a
+    person there with the same name is linked (the same person; their record is not changed
+    from here), one under another name is not revealed — a new record is kept beside it,
+    marked ``id_number_disputed`` for the unit that sees both.
+    """
     name = (name or "").strip()
     id_number = (id_number or "").strip().upper()
     phone = (phone or "").strip()
     if not name:
         raise ValidationError({"person_name": _("Give the person's name.")})
+    disputed = False
     if id_number:
-        person = Person.objects.filter(id_number=id_number).first()
+        hidden = _hidden_person_with_id(user, id_number)
+        if hidden is not None and hidden.normalised_name == normalise_name(name):
+            return hidden
+        disputed = hidden is not None
+        person = None if disputed else _visible_person_with_id(user, id_number)
         if person is not None:
             if person.normalised_name != normalise_name(name):
                 raise ValidationError(
@@ -103,7 +178,7 @@ def find_or_create_person(*, user, institution, name: str, id_number: str = "", 
                         )
                     }
                 )
-            if phone and not person.phone:
+            if phone and not person.phone and not _outside_paths(user, person):
                 person.phone = phone
                 person._history_user = user
                 person.save()
@@ -114,6 +189,7 @@ def find_or_create_person(*, user, institution, name: str, id_number: str = "", 
         phone=phone,
         unit=institution.township,
         created_by=user,
+        id_number_disputed=disputed,
     )
     try:
         person.full_clean()
@@ -252,17 +328,22 @@ def update_person_role(
     person = role.person
     name = (name or "").strip()
     id_number = (id_number or "").strip().upper()
+    phone = (phone or "").strip()
     if not name:
         raise ValidationError({"person_name": _("Give the person's name.")})
-    if (
-        id_number
-        and id_number != person.id_number
-        and Person.objects.filter(id_number=id_number).exclude(pk=person.pk).exists()
-    ):
-        raise ValidationError(
-            {"person_id_number": _("Another person is on record with this ID number.")}
+    if (name, id_number, phone) != (person.name, person.id_number, person.phone):
+        _refuse_shared_change(user, person)
+    if id_number and id_number != person.id_number:
+        # Only a person the user sees is named as the holder of the number; one outside
+        # their subtree makes this record disputed, the same answer as an unknown number.
+        if _visible_person_with_id(user, id_number, exclude_pk=person.pk) is not None:
+            raise ValidationError(
+                {"person_id_number": _("Another person is on record with this ID number.")}
+            )
+        person.id_number_disputed = (
+            _hidden_person_with_id(user, id_number, exclude_pk=person.pk) is not None
         )
-    person.name, person.id_number, person.phone = name, id_number, (phone or "").strip()
+    person.name, person.id_number, person.phone = name, id_number, phone
     try:
         person.full_clean()
     except ValidationError as exc:

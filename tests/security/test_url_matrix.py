@@ -93,6 +93,7 @@ EXPECTED = {
     "institutions:update": row(editors=SCOPED, readers="403"),
     "login": row(all="ok", anonymous="ok"),
     "logout": row(all="405"),
+    "password_change": row(all="ok"),
     "reporting:attachment": row(all="ok"),
     "reporting:commitment": row(all=SCOPED),
     "reporting:dashboard": row(all="ok"),
@@ -262,3 +263,72 @@ def test_administrator_opens_the_admin_site():
     client.force_login(World().users["administrator"])
 
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+# --- the admin site's record pages (issue 19, finding 2) ------------------------------------
+
+# Change, history and password pages of the admin's records, per place: a unit administrator
+# opens those of their own county (200) and gets the admin's "not found" (a redirect to its
+# index) for another county's; everyone without staff rights is sent to the admin's login.
+ADMIN_RECORD_PAGES = {
+    "admin:accounts_user_change": lambda w, p: w.staff_user(p),
+    "admin:accounts_user_history": lambda w, p: w.staff_user(p),
+    "admin:auth_user_password_change": lambda w, p: w.staff_user(p),
+    "admin:accounts_orgunit_change": lambda w, p: w.townships[p],
+    "admin:accounts_orgunit_history": lambda w, p: w.townships[p],
+    "admin:institutions_institution_change": lambda w, p: w.institution(p),
+    "admin:institutions_institution_history": lambda w, p: w.institution(p),
+}
+
+
+def admin_outcome(response):
+    if response.status_code == 302:
+        location = response["Location"]
+        logins = (reverse("admin:login"), reverse("login"))
+        return "login" if location.startswith(logins) else "not found"
+    return {200: "ok", 404: "not found"}.get(response.status_code, str(response.status_code))
+
+
+def test_admin_record_pages_are_in_the_table():
+    for name in ADMIN_RECORD_PAGES:
+        assert name in ROUTES, name
+
+
+def test_admin_history_version_page_of_another_county_is_not_found(client):
+    from accounts.demo import admin_group
+
+    world = World()
+    administrator = world.users["administrator"]
+    administrator.groups.add(admin_group())
+    client.force_login(administrator)
+    answers = {}
+    for place in ("A", "C"):
+        institution = world.institution(place)
+        version = institution.history.latest().history_id
+        url = reverse(
+            "admin:institutions_institution_simple_history", args=[institution.pk, version]
+        )
+        answers[place] = client.get(url).status_code
+
+    assert answers == {"A": 200, "C": 404}
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_RECORD_PAGES))
+def test_admin_record_pages_answer_each_role_within_its_subtree(name):
+    from accounts.demo import admin_group
+
+    world = World()
+    world.users["administrator"].groups.add(admin_group())
+    observed = {}
+    for role in ROLES:
+        for scope in ("own", "other"):
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            record = ADMIN_RECORD_PAGES[name](world, World.place_for(role, scope))
+            observed[(role, scope)] = admin_outcome(client.get(reverse(name, args=[record.pk])))
+
+    expected = {(role, scope): "login" for role in ROLES for scope in ("own", "other")}
+    expected[("administrator", "own")] = "ok"
+    expected[("administrator", "other")] = "not found"
+    assert observed == expected

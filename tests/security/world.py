@@ -70,6 +70,10 @@ class World:
             self._cache[key] = build()
         return self._cache[key]
 
+    def staff_user(self, place):
+        """The township staff login of a place (a user record for the admin's pages)."""
+        return self._staff[place]
+
     # --- records -----------------------------------------------------------------------------
 
     def institution(self, place):

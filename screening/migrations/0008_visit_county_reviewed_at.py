@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0006_phone_numbers_validated'),
+        ('screening', '0007_person_id_number_disputed'),
     ]
 
     operations = [
