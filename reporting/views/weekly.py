@@ -8,10 +8,12 @@ from django.views import View
 
 from core import clock
 from core.concurrency import add_version_field
+from core.exports import export_url, xlsx_response
 from core.history import history_entries
 from core.views import ObjectDetailView
 
 from .. import services
+from ..exports import WEEKLY_TABLE
 from ..figures import publicity_values, result_values
 from ..forms import WeeklyReportForm
 from ..models import SUMMARY_MAX_CHARS, WeeklyReport
@@ -21,7 +23,10 @@ from .common import HISTORY_EXCLUDED, week_from_param
 
 
 class WeeklyListView(View):
-    """The county: every township's state for one week. A township: its own recent weeks."""
+    """The county: every township's state for one week. A township: its own recent weeks.
+    With ``export``, the same rows with the reports' texts, as .xlsx."""
+
+    export = False
 
     def get(self, request):
         now = clock.now()
@@ -37,6 +42,7 @@ class WeeklyListView(View):
                 statuses=weekly.township_weeks(request.user, township, now),
                 can_write=request.user.can_edit_registry,
             )
+            name = f"{township.name}周报"
         else:
             week = week_from_param(request.GET.get("week"), now)
             statuses = weekly.week_statuses(request.user, week, now)
@@ -53,6 +59,10 @@ class WeeklyListView(View):
                 previous_week=week.previous(),
                 next_week=week.next(),
             )
+            name = f"乡镇周报-{week.label}"
+        if self.export:
+            return xlsx_response(WEEKLY_TABLE, context["statuses"], name=name, user=request.user)
+        context["export_url"] = export_url(request)
         return render(request, "reporting/weekly_list.html", context)
 
 

@@ -1,0 +1,187 @@
+"""Every list a person filters downloads as .xlsx: the rows its filters select (all pages),
+the columns shown on screen, personal data masked as on screen (issue 17, "Every list
+exports").
+
+The sheet is a ``core.xlsx`` table like the reports' attachments, so typed text is always a
+text cell, never a formula. Rows are read from the database in chunks and written as they
+come (openpyxl's write-only mode, then a temporary file), so memory stays flat at 50,000
+rows and the number of queries does not grow with them.
+
+A list's export is a sibling route named like the list's with ``_export`` appended
+(``institutions:list`` → ``institutions:list_export``); ``export_url`` finds it for the
+「导出 Excel」 button, carrying the page's filters.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.http import FileResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
+from django_tables2 import CheckBoxColumn
+from django_tables2.rows import BoundRow
+
+from . import clock
+from .xlsx import Column, ColumnType, Table, render_table, save_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK_SIZE = 2000
+EXPORT_SUFFIX = "_export"
+
+
+def export_url(request) -> str | None:
+    """The export of the list ``request`` shows, with its filters (not its page), if any."""
+    match = request.resolver_match
+    if match is None or match.view_name.endswith(EXPORT_SUFFIX):
+        return None
+    try:
+        url = reverse(match.view_name + EXPORT_SUFFIX, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def xlsx_response(table: Table, rows: Iterable, *, name: str, user) -> FileResponse:
+    """``table`` filled from ``rows`` as an attachment 「<name>-<date>.xlsx」.
+
+    The workbook goes through a temporary file, never through a bytes object in memory.
+    """
+    today = clock.localdate()
+    workbook = render_table(
+        table, rows, unit_name=user.unit.name if user.unit_id else "", report_date=today
+    )
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    try:
+        save_workbook(workbook, file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=f"{name}-{today:%Y-%m-%d}.xlsx", content_type=XLSX
+    )
+
+
+def list_table(title, columns: Iterable[Column], *, code: str = "list") -> Table:
+    """A list as a sheet: its title, the unit and date line, the columns; no totals row and
+    no signature footer (those belong to the reports)."""
+    return Table(
+        code=code,
+        sheet_title=str(title)[:31],
+        title=title,
+        columns=tuple(columns),
+        totals=False,
+        footer=False,
+    )
+
+
+def in_chunks(queryset, size: int = CHUNK_SIZE) -> Iterator[list]:
+    """The rows of ``queryset`` read in chunks, as lists: for a page's selector that reads
+    something more for a list of records at once (one query per chunk, not per row)."""
+    chunk = []
+    for record in queryset.iterator(chunk_size=size):
+        chunk.append(record)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- a django-tables2 table as a sheet ------------------------------------------------------
+
+
+def plain(value):
+    """A cell's value as the screen shows it, without its markup: rendered HTML (badges,
+    links, masked numbers) becomes its text; dates and times are written as on the pages."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | Decimal):
+        return value
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, SafeData):
+        return " ".join(html.unescape(strip_tags(str(value))).split())
+    return str(value)
+
+
+def exported_columns(table) -> list:
+    """The table's visible columns a person reads: not checkboxes, not the unnamed columns
+    of buttons, not those the table excludes from exports."""
+    return [
+        column
+        for column in table.columns
+        if not isinstance(column.column, CheckBoxColumn)
+        and not column.column.exclude_from_export
+        and str(column.header).strip()
+    ]
+
+
+NUMERIC_TYPES = {
+    models.IntegerField: ColumnType.INT,
+    models.BigIntegerField: ColumnType.INT,
+    models.PositiveIntegerField: ColumnType.INT,
+    models.PositiveSmallIntegerField: ColumnType.INT,
+    models.SmallIntegerField: ColumnType.INT,
+    models.DecimalField: ColumnType.MONEY,
+}
+
+
+def _column_type(table, bound_column) -> ColumnType:
+    """A number column for a model's number field shown as it is; text otherwise."""
+    model = table._meta.model
+    name = bound_column.name
+    if model is None or hasattr(table, f"render_{name}") or hasattr(table, f"value_{name}"):
+        return ColumnType.TEXT
+    try:
+        field = model._meta.get_field(str(bound_column.accessor))
+    except FieldDoesNotExist:
+        return ColumnType.TEXT
+    return NUMERIC_TYPES.get(type(field), ColumnType.TEXT)
+
+
+def _cell(name):
+    return lambda row: plain(row.get_cell_value(name))
+
+
+def table_sheet(table, title) -> Table:
+    """The sheet of a django-tables2 ``table``: its visible columns, headed by their verbose
+    names, each cell the column's value (``value_<name>``, else ``render_<name>`` as text)."""
+    return list_table(
+        title,
+        (
+            Column(
+                column.name,
+                (str(column.header),),
+                _column_type(table, column),
+                value=_cell(column.name),
+            )
+            for column in exported_columns(table)
+        ),
+    )
+
+
+def table_rows(table) -> Iterator[BoundRow]:
+    """The rows of ``table`` (filtered and ordered as on screen, not paginated), read in
+    chunks: never the whole queryset in memory."""
+    data = table.data.data
+    records = data.iterator(chunk_size=CHUNK_SIZE) if hasattr(data, "iterator") else iter(data)
+    for record in records:
+        yield BoundRow(record, table=table)
+
+
+def table_response(table, *, title, name: str, user) -> FileResponse:
+    return xlsx_response(table_sheet(table, title), table_rows(table), name=name, user=user)
