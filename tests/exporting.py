@@ -1,17 +1,25 @@
-"""Reading an exported list back: the header row and the data rows as (value, data type)."""
+"""Reading an exported list back: its header row and data rows, and its query count."""
 
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+
+
+def workbook_of(response):
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    content = b"".join(response.streaming_content)
+    return load_workbook(io.BytesIO(content)).active
 
 
 def sheet_rows(response, header_first: str):
     """``(headers, rows)`` of the export in ``response``: the header row is the one whose
     first cell is ``header_first``; each data cell is ``(value, data_type)``."""
-    assert response.status_code == 200, response.status_code
-    content = b"".join(response.streaming_content)
-    worksheet = load_workbook(io.BytesIO(content)).active
-    rows = list(worksheet.iter_rows())
+    rows = list(workbook_of(response).iter_rows())
     for i, row in enumerate(rows):
         if row[0].value == header_first:
             headers = [cell.value for cell in row]
@@ -20,5 +28,27 @@ def sheet_rows(response, header_first: str):
     raise AssertionError(f"no header row starting with {header_first!r}")
 
 
-def values(rows, column: int):
-    return [row[column][0] for row in rows]
+def column(rows, index: int) -> list:
+    """The values of one column of ``rows``."""
+    return [row[index][0] for row in rows]
+
+
+def text_cells(rows) -> list[tuple]:
+    """Every non-empty cell of ``rows`` as ``(value, data_type)``."""
+    return [cell for row in rows for cell in row if cell[0] is not None]
+
+
+def queries_of(client, url) -> int:
+    """The queries an export takes, the file read to its end."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+    return len(captured.captured_queries)
+
+
+def filename_of(response) -> str:
+    from urllib.parse import unquote
+
+    disposition = response["Content-Disposition"]
+    return unquote(disposition.split("filename*=utf-8''", 1)[1])
