@@ -16,12 +16,16 @@ def workbook_of(response):
     return load_workbook(io.BytesIO(content)).active
 
 
-def sheet_rows(response, header_first: str):
+HEADER_ROW = 3  # below the title and the unit and date line
+
+
+def sheet_rows(response, header_first: str | None = None):
     """``(headers, rows)`` of the export in ``response``: the header row is the one whose
-    first cell is ``header_first``; each data cell is ``(value, data_type)``."""
+    first cell is ``header_first`` (the third row if not given); each data cell is
+    ``(value, data_type)``."""
     rows = list(workbook_of(response).iter_rows())
     for i, row in enumerate(rows):
-        if row[0].value == header_first:
+        if row[0].value == header_first or (header_first is None and i == HEADER_ROW - 1):
             headers = [cell.value for cell in row]
             data = [[(cell.value, cell.data_type) for cell in r] for r in rows[i + 1 :]]
             return headers, data
