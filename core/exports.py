@@ -15,17 +15,19 @@ A list's export is a sibling route named like the list's with ``_export`` append
 from __future__ import annotations
 
 import html
+import inspect
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
+import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import FileResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django_tables2 import CheckBoxColumn
 from django_tables2.rows import BoundRow
@@ -33,6 +35,7 @@ from django_tables2.rows import BoundRow
 from . import clock
 from .xlsx import Column, ColumnType, Table, render_table, save_workbook
 
+TAG = re.compile(r"<[^>]*>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 2000
 EXPORT_SUFFIX = "_export"
@@ -114,7 +117,9 @@ def plain(value):
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, SafeData):
-        return " ".join(html.unescape(strip_tags(str(value))).split())
+        # Markup built with format_html: the typed text inside is escaped, so every "<" is
+        # a tag's; a regular expression removes them (strip_tags parses HTML, 20 times slower).
+        return " ".join(html.unescape(TAG.sub(" ", str(value))).split())
     return str(value)
 
 
@@ -153,8 +158,88 @@ def _column_type(table, bound_column) -> ColumnType:
     return NUMERIC_TYPES.get(type(field), ColumnType.TEXT)
 
 
-def _cell(name):
-    return lambda row: plain(row.get_cell_value(name))
+# The columns whose value is the record's value itself (dates formatted by ``plain``).
+PLAIN_COLUMNS = (tables.Column, tables.DateColumn, tables.DateTimeColumn)
+CELL_ARGUMENTS = {"value", "record", "column", "bound_column", "table"}
+
+
+def _final_field(model, accessor: str):
+    """The model field ``accessor`` ends on (through relations), or None."""
+    field = None
+    for part in accessor.replace(".", "__").split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model
+    return field
+
+
+def _resolver(table, bound_column):
+    """``record → value`` as django-tables2 finds it: the choice's label for a field with
+    choices (looked up in a dict made once, not with get_FOO_display per cell), else the
+    attribute path; None when a step is missing."""
+    parts = str(bound_column.accessor).replace(".", "__").split("__")
+    field = _final_field(table._meta.model, str(bound_column.accessor))
+    labels = (
+        {key: str(label) for key, label in field.flatchoices} if field and field.choices else None
+    )
+
+    def resolve(record):
+        value = record
+        for part in parts:
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        if labels is not None:
+            return labels.get(value, value)
+        return value
+
+    return resolve
+
+
+def cell_reader(table, bound_column):
+    """``record → cell value`` for one column, what ``BoundRow.get_cell_value`` gives
+    (``value_<name>``, else ``render_<name>`` as text, else the value), without its cost per
+    cell (a signature inspected and an accessor parsed for every cell: 50,000 rows × the
+    columns). Columns of other kinds go through django-tables2 itself."""
+    name = bound_column.name
+    column = bound_column.column
+    empty = column.empty_values
+    method = getattr(table, f"value_{name}", None) or getattr(table, f"render_{name}", None)
+    if table._meta.model is None:
+        return lambda record: plain(BoundRow(record, table=table).get_cell_value(name))
+    resolve = _resolver(table, bound_column)
+    if method is None:
+        if type(column) not in PLAIN_COLUMNS:
+            return lambda record: plain(BoundRow(record, table=table).get_cell_value(name))
+
+        def read_value(record):
+            value = resolve(record)
+            return None if value in empty else plain(value)
+
+        return read_value
+    wanted = set(inspect.signature(method).parameters)
+    if not wanted <= CELL_ARGUMENTS:
+        return lambda record: plain(BoundRow(record, table=table).get_cell_value(name))
+    fixed = {"column": column, "bound_column": bound_column, "table": table}
+    fixed = {key: value for key, value in fixed.items() if key in wanted}
+    pass_value, pass_record = "value" in wanted, "record" in wanted
+
+    def read(record):
+        value = resolve(record)
+        if value in empty:
+            return None
+        kwargs = dict(fixed)
+        if pass_value:
+            kwargs["value"] = value
+        if pass_record:
+            kwargs["record"] = record
+        return plain(method(**kwargs))
+
+    return read
 
 
 def table_sheet(table, title) -> Table:
@@ -167,20 +252,18 @@ def table_sheet(table, title) -> Table:
                 column.name,
                 (str(column.header),),
                 _column_type(table, column),
-                value=_cell(column.name),
+                value=cell_reader(table, column),
             )
             for column in exported_columns(table)
         ),
     )
 
 
-def table_rows(table) -> Iterator[BoundRow]:
-    """The rows of ``table`` (filtered and ordered as on screen, not paginated), read in
+def table_rows(table) -> Iterator:
+    """The records of ``table`` (filtered and ordered as on screen, not paginated), read in
     chunks: never the whole queryset in memory."""
     data = table.data.data
-    records = data.iterator(chunk_size=CHUNK_SIZE) if hasattr(data, "iterator") else iter(data)
-    for record in records:
-        yield BoundRow(record, table=table)
+    return data.iterator(chunk_size=CHUNK_SIZE) if hasattr(data, "iterator") else iter(data)
 
 
 def table_response(table, *, title, name: str, user) -> FileResponse:
