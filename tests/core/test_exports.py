@@ -79,3 +79,39 @@ def test_each_cell_is_what_django_tables2_gives_for_it(table_class, make, townsh
 def test_checkboxes_buttons_and_columns_kept_out_of_exports_are_not_exported(township):
     table = WithMethods([InstitutionFactory(township=township)])
     assert [column.name for column in exported_columns(table)] == ["name", "beds"]
+
+
+LIST_PAGES = [
+    ("institutions:list", {}),
+    ("screening:visit_list", {}),
+    ("screening:lead_list", {}),
+    ("risklists:list", {}),
+    ("risklists:review", {}),
+    ("disposal:action_list", {}),
+    ("disposal:zeroing_ledger", {}),
+    ("reporting:publicity_list", {}),
+    ("reporting:weekly_list", {}),
+    ("audit_log", {}),
+    ("disposal:refund_list", {"institution_pk": None}),
+    ("disposal:resettlement_list", {"institution_pk": None}),
+    ("disposal:assistance_list", {"institution_pk": None}),
+    ("disposal:transfer_list", {"institution_pk": None}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kwargs"), LIST_PAGES)
+def test_every_list_offers_its_export_with_the_pages_filters(
+    client_for, county_user, township, name, kwargs
+):
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    if kwargs:
+        kwargs = {"institution_pk": InstitutionFactory(township=township).pk}
+    query = "q=%E5%BC%80%E4%BA%91&page=1"
+    content = client_for(county_user).get(reverse(name, kwargs=kwargs) + "?" + query)
+    assert content.status_code == 200
+    export = reverse(f"{name}_export", kwargs=kwargs) + "?q=%E5%BC%80%E4%BA%91"
+    assert f'data-export href="{escape(export)}"' in content.content.decode()
+    assert "导出 Excel" in content.content.decode()
