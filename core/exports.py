@@ -14,6 +14,7 @@ A list's export is a sibling route named like the list's with ``_export`` append
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import inspect
 import re
@@ -61,6 +62,8 @@ def xlsx_response(table: Table, rows: Iterable, *, name: str, user) -> FileRespo
     The workbook goes through a temporary file, never through a bytes object in memory.
     """
     today = clock.localdate()
+    if not table.sheet_title:  # the list's title, in the language of this request
+        table = dataclasses.replace(table, sheet_title=str(table.title)[:31])
     workbook = render_table(
         table, rows, unit_name=user.unit.name if user.unit_id else "", report_date=today
     )
@@ -81,7 +84,6 @@ def list_table(title, columns: Iterable[Column], *, code: str = "list") -> Table
     no signature footer (those belong to the reports)."""
     return Table(
         code=code,
-        sheet_title=str(title)[:31],
         title=title,
         columns=tuple(columns),
         totals=False,
