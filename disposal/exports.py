@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import partial
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import list_table
 from core.masking import show_id_number, show_phone
-from core.xlsx import Column, ColumnType, Table, render_table, serial_column, workbook_bytes
+from core.xlsx import Column, ColumnType, Table, serial_column
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROPOSAL = _("Joint punishment")
 
 PENALTY_TABLE = Table(
@@ -65,17 +63,6 @@ def penalty_rows(penalties: Iterable, user) -> Iterator[dict]:
             "proposed_on": penalty.proposed_on,
             "proposal_note": penalty.proposal_note,
         }
-
-
-def penalties_workbook(penalties: Iterable, user) -> bytes:
-    """The rows the user filtered, as .xlsx, with the unit line and the signature footer."""
-    workbook = render_table(
-        PENALTY_TABLE,
-        penalty_rows(penalties, user),
-        unit_name=user.unit.name if user.unit_id else "",
-        report_date=timezone.localdate(),
-    )
-    return workbook_bytes(workbook)
 
 
 # --- the lists of the disposal pages, as their screens show them -------------------------------

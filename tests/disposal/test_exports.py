@@ -191,3 +191,28 @@ def test_record_exports_of_another_townships_institution_are_not_found(
 ):
     foreign = InstitutionFactory(township=other_township)
     assert client_for(township_user).get(record_url(name, foreign)).status_code == 404
+
+
+# --- penalties: the form with every particular, through the same response -----------------------
+
+
+def test_penalty_export_is_dated_and_takes_the_same_queries_for_1_and_20_penalties(
+    client_for, county_user, township
+):
+    from core import clock
+    from tests.exporting import filename_of
+
+    from .factories import PenaltyFactory
+
+    institution = InstitutionFactory(township=township)
+    client = client_for(county_user)
+    url = reverse("disposal:penalty_export")
+    PenaltyFactory(institution=institution, summary="=1+1")
+    few = queries_of(client, url)
+    PenaltyFactory.create_batch(19, institution=institution)
+    assert queries_of(client, url) == few
+    response = client.get(url)
+    assert filename_of(response) == f"被依法依规惩处的机构和人员-{clock.localdate():%Y-%m-%d}.xlsx"
+    _headers, rows = sheet_rows(response, "序号")
+    assert len([row for row in rows if isinstance(row[0][0], int)]) == 20
+    assert ("=1+1", "s") in text_cells(rows)
