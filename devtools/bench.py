@@ -7,6 +7,8 @@ product does at province size, and the same work done the plainest possible way 
   the same cells.
 - ``institution_list_page``, ``risk_list_page``: the first page filtered to one township, as
   a county user, through the test client, against the page's main query run raw.
+- ``export_50k``: the institution list exported whole (every institution of the province) in
+  one request through the view, against the same cells written by a bare openpyxl loop.
 - ``load``: locust against gunicorn (``scripts/bench_locustfile.py``), driven by the
   ``bench`` command itself.
 
@@ -345,6 +347,77 @@ def bench_risk_list_page() -> Result:
     )
 
 
+# --- export_50k -------------------------------------------------------------------------------
+
+
+def province_reader():
+    """A leader of the whole synthetic province (not saved): the user who sees every row."""
+    from accounts.models import Role, User
+
+    return User(username="bench_province", unit=synthetic.province(), role=Role.LEADER)
+
+
+def bench_export_50k() -> Result:
+    """The institution list's 「导出 Excel」 unfiltered at province size: every institution in
+    one request through the view (filterset, table, writer, file response read to its end),
+    against the same cells fetched raw and written by a bare write-only openpyxl loop."""
+    import tempfile
+
+    from django.test import RequestFactory
+    from openpyxl import Workbook
+
+    from institutions.models import Institution
+    from institutions.views import InstitutionListView
+
+    user = province_reader()
+    view = InstitutionListView.as_view(export=True)
+
+    def export() -> int:
+        request = RequestFactory().get("/institutions/export/")
+        request.user = user
+        response = view(request)
+        assert response.status_code == 200, response.status_code
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        response.close()
+        return size
+
+    with QueryCounter() as counter:
+        seconds, size = timed(export)
+    peak = peak_mb()
+    queryset = Institution.objects.visible_to(user)
+    rows = queryset.count()
+    fields = (
+        "name",
+        "township__name",
+        "registration_status",
+        "credit_code",
+        "ownership",
+        "legal_form",
+        "beds",
+        "residents",
+        "legal_representative",
+    )
+
+    def floor():
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for values in queryset.values_list(*fields).iterator(chunk_size=2000):
+            sheet.append(values)
+        with tempfile.TemporaryFile() as file:
+            workbook.save(file)
+
+    baseline, _ = timed(floor)
+    return Result(
+        "export_50k",
+        n=rows,
+        seconds=seconds,
+        baseline_seconds=baseline,
+        queries=counter.count,
+        peak_mb=peak,
+        extra={"rows": rows, "bytes": size},
+    )
+
+
 # --- weekly pack ------------------------------------------------------------------------------
 
 
@@ -435,6 +508,7 @@ BENCHMARKS: dict[str, Callable[[], Result]] = {
     "weekly_pack": bench_weekly_pack,
     "risk_list_page": bench_risk_list_page,
     "institution_list_page": bench_institution_list_page,
+    "export_50k": bench_export_50k,
 }
 
 

@@ -1,19 +1,21 @@
-"""The list of institutions and persons punished (区县方案 二(三)四) as a spreadsheet, declared
-once as data and written by the reports' one writer (``reporting.xlsx``): typed text is
-always a text cell, never a formula. ID numbers are masked for roles that do not need them.
+"""Disposal's lists as spreadsheets, declared once as data and written by the one writer
+(``core.xlsx``): typed text is always a text cell, never a formula. The penalties (区县方案
+二(三)四) with their full particulars; the 清零 ledger, refunds, resettlement, assistance and
+transfers as their pages show them. Personal data is masked for roles that do not need it,
+as on the pages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import partial
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.masking import show_id_number
-from core.xlsx import Column, ColumnType, Table, render_table, serial_column, workbook_bytes
+from core.exports import list_table
+from core.masking import show_id_number, show_phone
+from core.xlsx import Column, ColumnType, Table, serial_column
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROPOSAL = _("Joint punishment")
 
 PENALTY_TABLE = Table(
@@ -63,12 +65,106 @@ def penalty_rows(penalties: Iterable, user) -> Iterator[dict]:
         }
 
 
-def penalties_workbook(penalties: Iterable, user) -> bytes:
-    """The rows the user filtered, as .xlsx, with the unit line and the signature footer."""
-    workbook = render_table(
-        PENALTY_TABLE,
-        penalty_rows(penalties, user),
-        unit_name=user.unit.name if user.unit_id else "",
-        report_date=timezone.localdate(),
+# --- the lists of the disposal pages, as their screens show them -------------------------------
+
+
+def ledger_status(row) -> str:
+    """The 清零 status as the ledger's badge says it (disposal/_zeroing_status.html)."""
+    entry = row["entry"]
+    if row["crossed_off"]:
+        day = entry.outcome_on.strftime("%Y-%m-%d") if entry.outcome_on else ""
+        return " ".join(filter(None, (str(_("Crossed off")), entry.get_outcome_display(), day)))
+    if row["registered"]:
+        return str(_("Registered: to cross off"))
+    if entry:
+        return entry.get_status_display()
+    return str(_("Not started"))
+
+
+def ledger_target(row) -> str:
+    if row["target"] == "refund_and_close":
+        return str(_("Order refunds, joint enforcement, close down or ban"))
+    return str(_("Urge registration"))
+
+
+ZEROING_LEDGER_TABLE = list_table(
+    _("Zeroing ledger"),
+    (
+        Column("venue", (_("Venue"),), width=28, value=lambda row: row["institution"].name),
+        Column(
+            "township",
+            (_("Township / street"),),
+            width=12,
+            value=lambda row: str(row["institution"].township or ""),
+        ),
+        Column("target", (_("Target outcome"),), width=30, value=ledger_target),
+        Column(
+            "responsible",
+            (_("Responsible person"),),
+            width=14,
+            value=lambda row: row["entry"].responsible_display if row["entry"] else "",
+        ),
+        Column("status", (_("Status"),), width=24, value=ledger_status),
+    ),
+)
+
+
+def refund_table(user) -> Table:
+    """Refunds to elders as the page shows them, ID numbers and phones masked likewise."""
+
+    def payments(plan):
+        return "\n".join(
+            f"{p.refunded_on:%Y-%m-%d}: {p.amount:,.2f}" if p.refunded_on else f"{p.amount:,.2f}"
+            for p in plan.payments
+        )
+
+    return list_table(
+        _("Refunds to elders"),
+        (
+            Column("payer", (_("Elder (payer)"),), width=12, value=lambda p: p.payer_name),
+            Column(
+                "due_by",
+                (_("To be refunded by"),),
+                width=12,
+                value=lambda p: f"{p.due_by:%Y-%m-%d}" if p.due_by else "",
+            ),
+            Column(
+                "id_number",
+                (_("ID number"),),
+                width=21,
+                value=lambda p: show_id_number(p.payer_id_number, user),
+            ),
+            Column(
+                "phone",
+                (_("Phone number"),),
+                width=14,
+                value=lambda p: show_phone(p.payer_phone, user),
+            ),
+            Column("due", (_("Amount due"),), ColumnType.MONEY, 14, lambda p: p.amount_due),
+            Column("refunded", (_("Amount refunded"),), ColumnType.MONEY, 14, lambda p: p.refunded),
+            Column(
+                "outstanding",
+                (_("Amount still owed"),),
+                ColumnType.MONEY,
+                14,
+                lambda p: p.outstanding,
+            ),
+            Column("payments", (_("Refunds paid"),), width=24, value=payments),
+        ),
     )
-    return workbook_bytes(workbook)
+
+
+def record_table(title, columns, user) -> Table:
+    """Resettlement, assistance or transfers: the page's ``(label, cell(record, user))``
+    columns, the same cells."""
+    return list_table(
+        title,
+        (
+            Column(f"column{i}", (label,), width=18, value=partial(_record_cell, cell, user))
+            for i, (label, cell) in enumerate(columns)
+        ),
+    )
+
+
+def _record_cell(cell, user, record):
+    return str(cell(record, user))

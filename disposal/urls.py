@@ -7,10 +7,20 @@ app_name = "disposal"
 urlpatterns = [
     path("", actions.BoardView.as_view(), name="board"),
     path("actions/", actions.ActionListView.as_view(), name="action_list"),
+    path(
+        "actions/export/",
+        actions.ActionListView.as_view(export=True),
+        name="action_list_export",
+    ),
     path("actions/<int:pk>/", actions.ActionDetailView.as_view(), name="action_detail"),
     path("actions/<int:pk>/edit/", actions.ActionUpdateView.as_view(), name="action_update"),
     path("evidence/<int:pk>/", actions.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("zeroing/", zeroing.ZeroingLedgerView.as_view(), name="zeroing_ledger"),
+    path(
+        "zeroing/export/",
+        zeroing.ZeroingLedgerView.as_view(export=True),
+        name="zeroing_ledger_export",
+    ),
     path(
         "zeroing/<int:institution_pk>/", zeroing.ZeroingDetailView.as_view(), name="zeroing_detail"
     ),
@@ -23,6 +33,11 @@ urlpatterns = [
         "institutions/<int:institution_pk>/refunds/",
         records.RefundListView.as_view(),
         name="refund_list",
+    ),
+    path(
+        "institutions/<int:institution_pk>/refunds/export/",
+        records.RefundListView.as_view(export=True),
+        name="refund_list_export",
     ),
     path(
         "institutions/<int:institution_pk>/refunds/new/",
@@ -45,6 +60,11 @@ urlpatterns = [
         name="resettlement_list",
     ),
     path(
+        "institutions/<int:institution_pk>/resettlement/export/",
+        records.ResettlementListView.as_view(export=True),
+        name="resettlement_list_export",
+    ),
+    path(
         "institutions/<int:institution_pk>/resettlement/new/",
         records.ResettlementCreateView.as_view(),
         name="resettlement_create",
@@ -55,6 +75,11 @@ urlpatterns = [
         name="assistance_list",
     ),
     path(
+        "institutions/<int:institution_pk>/assistance/export/",
+        records.AssistanceListView.as_view(export=True),
+        name="assistance_list_export",
+    ),
+    path(
         "institutions/<int:institution_pk>/assistance/new/",
         records.AssistanceCreateView.as_view(),
         name="assistance_create",
@@ -63,6 +88,11 @@ urlpatterns = [
         "institutions/<int:institution_pk>/transfers/",
         records.TransferListView.as_view(),
         name="transfer_list",
+    ),
+    path(
+        "institutions/<int:institution_pk>/transfers/export/",
+        records.TransferListView.as_view(export=True),
+        name="transfer_list_export",
     ),
     path(
         "institutions/<int:institution_pk>/transfers/new/",

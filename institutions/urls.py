@@ -6,6 +6,7 @@ app_name = "institutions"
 
 urlpatterns = [
     path("", views.InstitutionListView.as_view(), name="list"),
+    path("export/", views.InstitutionListView.as_view(export=True), name="list_export"),
     path("new/", views.InstitutionCreateView.as_view(), name="create"),
     path("<int:pk>/", views.InstitutionDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.InstitutionUpdateView.as_view(), name="update"),

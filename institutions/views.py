@@ -26,6 +26,7 @@ class InstitutionListView(ObjectListView):
     table_class = InstitutionTable
     filterset_class = InstitutionFilterSet
     title = _("Institutions and venues")
+    export_name = "养老机构和场所名单"
     template_name = "institutions/institution_list.html"
 
 

@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from accounts.models import Role
+from core.exports import export_url, xlsx_response
 from core.views import PermissionRequiredMixin
 
 from . import selectors
-from .audit import audit_page
+from .audit import audit_entries, audit_page
+from .exports import AUDIT_TABLE
 from .forms import AuditFilterForm
 
 
@@ -45,6 +47,14 @@ def home(request):
 class AuditLogView(PermissionRequiredMixin, TemplateView):
     permission = "can_review"
     template_name = "portal/audit_log.html"
+    export = False
+
+    def get(self, request, *args, **kwargs):
+        if not self.export:
+            return super().get(request, *args, **kwargs)
+        form = AuditFilterForm(request.GET or None, user=request.user)
+        entries = audit_entries(request.user, form.to_filter())
+        return xlsx_response(AUDIT_TABLE, entries, name="操作日志", user=request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -52,5 +62,11 @@ class AuditLogView(PermissionRequiredMixin, TemplateView):
         page, entries = audit_page(
             self.request.user, form.to_filter(), self.request.GET.get("page", 1)
         )
-        context.update(title=_("Audit log"), form=form, page_obj=page, entries=entries)
+        context.update(
+            title=_("Audit log"),
+            form=form,
+            page_obj=page,
+            entries=entries,
+            export_url=export_url(self.request),
+        )
         return context

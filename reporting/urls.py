@@ -6,10 +6,16 @@ app_name = "reporting"
 
 urlpatterns = [
     path("publicity/", views.PublicityListView.as_view(), name="publicity_list"),
+    path(
+        "publicity/export/",
+        views.PublicityListView.as_view(export=True),
+        name="publicity_list_export",
+    ),
     path("publicity/new/", views.PublicityCreateView.as_view(), name="publicity_create"),
     path("publicity/<int:pk>/", views.PublicityDetailView.as_view(), name="publicity_detail"),
     path("publicity/<int:pk>/edit/", views.PublicityUpdateView.as_view(), name="publicity_update"),
     path("weekly/", views.WeeklyListView.as_view(), name="weekly_list"),
+    path("weekly/export/", views.WeeklyListView.as_view(export=True), name="weekly_list_export"),
     path("weekly/<int:year>/<int:week>/edit/", views.WeeklyEditView.as_view(), name="weekly_edit"),
     path("weekly/<int:pk>/", views.WeeklyDetailView.as_view(), name="weekly_detail"),
     path("weekly/<int:pk>/withdraw/", views.WeeklyWithdrawView.as_view(), name="weekly_withdraw"),

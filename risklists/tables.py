@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.models import Institution
 from institutions.tables import SHORT_STATUS
 
+from .exports import clauses_text
 from .levels import level_badge
 from .models import ReviewState
 
@@ -84,6 +85,9 @@ class RiskListTable(tables.Table):
             self.render_registration_status(record),
         )
 
+    def value_name(self, record):
+        return record.name
+
     def render_registration_status(self, record):
         label, style = SHORT_STATUS[record.registration_status]
         return format_html('<span class="badge {}">{}</span>', style, label)
@@ -92,6 +96,11 @@ class RiskListTable(tables.Table):
         rating = record.rating
         listed = rating.current or rating.proposal
         return render_to_string("risklists/_clauses.html", {"hits": listed.hits if listed else []})
+
+    def value_clauses(self, record):
+        rating = record.rating
+        listed = rating.current or rating.proposal
+        return clauses_text(listed.hits if listed else ())
 
     def render_proposal(self, record):
         rating = record.rating

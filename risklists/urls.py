@@ -6,7 +6,9 @@ app_name = "risklists"
 
 urlpatterns = [
     path("", views.RiskListView.as_view(), name="list"),
+    path("export/", views.RiskListView.as_view(export=True), name="list_export"),
     path("review/", views.ReviewView.as_view(), name="review"),
+    path("review/export/", views.ReviewView.as_view(export=True), name="review_export"),
     path("review/selected/", views.BulkReviewView.as_view(), name="review_selected"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("thresholds/", views.ThresholdsView.as_view(), name="thresholds"),

@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import OrgUnit
+from core.exports import CHUNK_SIZE, export_url, xlsx_response
 from core.views import ObjectListView, PermissionRequiredMixin
 from institutions.models import Institution
 
 from . import selectors, services
 from .engine import Thresholds
+from .exports import REVIEW_TABLE
 from .filters import ReviewFilterSet, RiskListFilterSet
 from .forms import LevelForm, ReturnForm, ThresholdsForm
 from .models import Assessment, ReviewState, ThresholdVersion
@@ -34,6 +36,7 @@ class RiskListView(ObjectListView):
     table_class = RiskListTable
     filterset_class = RiskListFilterSet
     title = _("Red, orange and yellow risk list")
+    export_name = "红橙黄风险管控名单"
     template_name = "risklists/risk_list.html"
     paginate_by = 50
 
@@ -136,6 +139,7 @@ class ReviewView(View):
 
     template_name = "risklists/review.html"
     paginate_by = 50
+    export = False
 
     def default_state(self, user):
         return ReviewState.SUBMITTED if services.can_decide(user) else ReviewState.PROPOSED
@@ -146,6 +150,9 @@ class ReviewView(View):
         if "state" not in data:
             data["state"] = self.default_state(user)
         filterset = ReviewFilterSet(data, queryset=selectors.review_queue(user), request=request)
+        if self.export:
+            rows = filterset.qs.iterator(chunk_size=CHUNK_SIZE)
+            return xlsx_response(REVIEW_TABLE, rows, name="风险评级审核名单", user=user)
         page = Paginator(filterset.qs, self.paginate_by).get_page(request.GET.get("page"))
         return render(
             request,
@@ -158,6 +165,7 @@ class ReviewView(View):
                 "can_submit": services.can_submit(user),
                 "can_decide": services.can_decide(user),
                 "return_form": ReturnForm(),
+                "export_url": export_url(request),
             },
         )
 

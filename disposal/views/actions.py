@@ -74,6 +74,7 @@ class ActionListView(ObjectListView):
     table_class = ActionTable
     filterset_class = ActionFilterSet
     title = _("Disposal actions")
+    export_name = "处置措施台账"
     template_name = "disposal/action_list.html"
 
     def get_context_data(self, **kwargs):

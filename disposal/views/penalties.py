@@ -4,18 +4,17 @@ list by the county section, withdrawn with a reason, never deleted)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.exports import CHUNK_SIZE, xlsx_response
 from core.history import history_entries
 from core.masking import show_id_number
 from core.views import ObjectDetailView, ObjectListView, PermissionRequiredMixin
 
-from ..exports import XLSX, penalties_workbook
+from ..exports import PENALTY_TABLE, penalty_rows
 from ..filters import PenaltyFilterSet
 from ..forms.penalties import PenaltyForm, ProposeForm, WithdrawForm
 from ..models import Penalty
@@ -46,7 +45,9 @@ class PenaltyListView(ObjectListView):
 
 
 class PenaltyExportView(View):
-    """The list as filtered, as .xlsx (ID numbers masked for roles that do not need them)."""
+    """The list as filtered, all pages, as .xlsx: the form with every particular of each
+    penalty (more than the list's columns), ID numbers masked for roles that do not need
+    them, streamed like every list's export (core.exports)."""
 
     def get(self, request):
         queryset = penalties(request.user).order_by(
@@ -54,12 +55,12 @@ class PenaltyExportView(View):
         )
         filterset = PenaltyFilterSet(request.GET or None, queryset=queryset, request=request)
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-        content = penalties_workbook(rows.iterator(chunk_size=500), request.user)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename="被依法依规惩处的机构和人员.xlsx"
+        return xlsx_response(
+            PENALTY_TABLE,
+            penalty_rows(rows.iterator(chunk_size=CHUNK_SIZE), request.user),
+            name="被依法依规惩处的机构和人员",
+            user=request.user,
         )
-        return response
 
 
 class PenaltyCreateView(InstitutionRecordCreateView):

@@ -10,9 +10,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.exports import CHUNK_SIZE, export_url, xlsx_response
 from core.masking import show_id_number, show_phone
 from core.views import ObjectCreateView, PermissionRequiredMixin
 
+from ..exports import record_table, refund_table
 from ..forms.records import (
     AssistanceForm,
     PlanForm,
@@ -39,8 +41,18 @@ class RecordListView(InstitutionMixin, View):
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user).filter(institution=self.institution)
 
+    export = False
+    export_name = ""  # the file's name after the institution's: 「<机构>-老人安置」
+
     def get(self, request, institution_pk):
         user = request.user
+        if self.export:
+            return xlsx_response(
+                record_table(self.title, self.columns, user),
+                self.get_queryset().iterator(chunk_size=CHUNK_SIZE),
+                name=f"{self.institution.name}-{self.export_name}",
+                user=user,
+            )
         records = list(self.get_queryset().select_related("created_by"))
         rows = [[cell(record, user) for _label, cell in self.columns] for record in records]
         context = {
@@ -50,6 +62,7 @@ class RecordListView(InstitutionMixin, View):
             "headers": [label for label, _cell in self.columns],
             "rows": rows,
             "create_url": reverse(self.create_url, args=[self.institution.pk]),
+            "export_url": export_url(request),
         }
         return render(request, "disposal/record_list.html", context)
 
@@ -61,6 +74,7 @@ def dated(name):
 
 
 class ResettlementListView(RecordListView):
+    export_name = "老人安置"
     model = Resettlement
     tab = "resettlement"
     title = _("Resettlement of elders")
@@ -75,6 +89,7 @@ class ResettlementListView(RecordListView):
 
 
 class AssistanceListView(RecordListView):
+    export_name = "老人救助"
     model = Assistance
     tab = "assistance"
     title = _("Assistance to elders")
@@ -89,6 +104,7 @@ class AssistanceListView(RecordListView):
 
 
 class TransferListView(RecordListView):
+    export_name = "移送"
     model = Transfer
     tab = "transfers"
     title = _("Transfers")
@@ -141,10 +157,15 @@ class RefundListView(InstitutionMixin, View):
     """Refunds per elder: due, refunded (the sum of refunds paid), outstanding; totals."""
 
     tab = "refunds"
+    export = False
 
     def get(self, request, institution_pk):
         user = request.user
         plans, totals = refunds_with_payments(user, self.institution)
+        if self.export:
+            return xlsx_response(
+                refund_table(user), plans, name=f"{self.institution.name}-老人退费", user=user
+            )
         for plan in plans:
             plan.shown_id = show_id_number(plan.payer_id_number, user)
             plan.shown_phone = show_phone(plan.payer_phone, user)
@@ -154,6 +175,7 @@ class RefundListView(InstitutionMixin, View):
             "tab": self.tab,
             "plans": plans,
             "totals": totals,
+            "export_url": export_url(request),
         }
         return render(request, "disposal/refund_list.html", context)
 

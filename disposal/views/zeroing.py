@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.exports import export_url, in_chunks, xlsx_response
 from core.history import history_entries
 from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
 
+from ..exports import ZEROING_LEDGER_TABLE
 from ..filters import LedgerFilterSet
 from ..forms.zeroing import CrossOffForm, ZeroingAssignForm
 from ..models import ZeroingEntry, expected_authority
@@ -22,14 +24,19 @@ from .common import HISTORY_EXCLUDED, put_errors
 
 
 class ZeroingLedgerView(View):
-    """清零 台账: every venue, its person in charge, target outcome and status (挂图作战)."""
+    """清零 台账: every venue, its person in charge, target outcome and status (挂图作战).
+    With ``export``, the venues the filters select, all pages, as .xlsx."""
 
     paginate_by = 50
+    export = False
 
     def get(self, request):
         queryset = ledger_list(request.user)
         filterset = LedgerFilterSet(request.GET or None, queryset=queryset, request=request)
         venues = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if self.export:
+            rows = (row for chunk in in_chunks(venues) for row in ledger_rows(chunk))
+            return xlsx_response(ZEROING_LEDGER_TABLE, rows, name="清零台账", user=request.user)
         page = Paginator(venues, self.paginate_by).get_page(request.GET.get("page"))
         rows = ledger_rows(list(page.object_list))
         total, _townships = board(request.user)
@@ -39,6 +46,7 @@ class ZeroingLedgerView(View):
             "page": page,
             "rows": rows,
             "total": total,
+            "export_url": export_url(request),
         }
         return render(request, "disposal/zeroing_ledger.html", context)
 

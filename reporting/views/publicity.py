@@ -17,6 +17,7 @@ class PublicityListView(ObjectListView):
     table_class = PublicityActivityTable
     filterset_class = PublicityActivityFilterSet
     title = _("Publicity activities")
+    export_name = "宣传发动活动"
     template_name = "reporting/publicity_list.html"
 
 

@@ -11,11 +11,13 @@ from django.views import View
 from accounts.models import OrgUnit
 from core import clock
 from core.concurrency import add_version_field
+from core.exports import export_url, xlsx_response
 from core.history import history_entries
 from core.views import ObjectDetailView
 
 from .. import services
 from ..choices import REVIEW_STYLES, ReviewState
+from ..exports import WEEKLY_TABLE
 from ..figures import publicity_values, result_values
 from ..forms import ReviewReasonForm, WeeklyReportForm
 from ..models import SUMMARY_MAX_CHARS, WeeklyReport
@@ -25,7 +27,10 @@ from .common import HISTORY_EXCLUDED, week_from_param
 
 
 class WeeklyListView(View):
-    """The county: every township's state for one week. A township: its own recent weeks."""
+    """The county: every township's state for one week. A township: its own recent weeks.
+    With ``export``, the same rows with the reports' texts, as .xlsx."""
+
+    export = False
 
     def get(self, request):
         now = clock.now()
@@ -41,6 +46,7 @@ class WeeklyListView(View):
                 statuses=weekly.township_weeks(request.user, township, now),
                 can_write=request.user.can_edit_registry,
             )
+            name = f"{township.name}周报"
         else:
             week = week_from_param(request.GET.get("week"), now)
             statuses = weekly.week_statuses(request.user, week, now)
@@ -58,6 +64,10 @@ class WeeklyListView(View):
                 can_remind=request.user.can_review and week.has_started(now),
                 next_week=week.next(),
             )
+            name = f"乡镇周报-{week.label}"
+        if self.export:
+            return xlsx_response(WEEKLY_TABLE, context["statuses"], name=name, user=request.user)
+        context["export_url"] = export_url(request)
         return render(request, "reporting/weekly_list.html", context)
 
 

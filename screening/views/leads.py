@@ -40,6 +40,7 @@ class LeadListView(ObjectListView):
     table_class = LeadTable
     filterset_class = LeadFilterSet
     title = _("Leads")
+    export_name = "线索台账"
     template_name = "screening/leads/lead_list.html"
 
     def get_context_data(self, **kwargs):
@@ -222,6 +223,7 @@ class LeadKeyView(View):
 
 urlpatterns = [
     path("leads/", LeadListView.as_view(), name="lead_list"),
+    path("leads/export/", LeadListView.as_view(export=True), name="lead_list_export"),
     path("leads/new/", LeadCreateView.as_view(), name="lead_create"),
     path("leads/<int:pk>/", LeadDetailView.as_view(), name="lead_detail"),
     path("leads/<int:pk>/edit/", LeadUpdateView.as_view(), name="lead_update"),

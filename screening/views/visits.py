@@ -64,6 +64,7 @@ class VisitListView(ObjectListView):
     table_class = VisitTable
     filterset_class = VisitFilterSet
     title = _("Screening visits")
+    export_name = "排查走访记录"
     template_name = "screening/visits/visit_list.html"
 
 
@@ -299,6 +300,7 @@ class VisitAttachmentView(View):
 
 urlpatterns = [
     path("visits/", VisitListView.as_view(), name="visit_list"),
+    path("visits/export/", VisitListView.as_view(export=True), name="visit_list_export"),
     path("visits/new/", VisitCreateView.as_view(), name="visit_create"),
     path("visits/<int:pk>/", VisitDetailView.as_view(), name="visit_detail"),
     path("visits/<int:pk>/edit/", VisitUpdateView.as_view(), name="visit_update"),

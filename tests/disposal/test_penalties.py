@@ -195,12 +195,13 @@ def test_readers_see_the_id_number_masked_on_the_pages_and_in_the_spreadsheet(
         html = client.get(url).content.decode()
         assert ID_NUMBER not in html
         assert MASKED in html
-    cells = sheet_text(client.get(reverse("disposal:penalty_export")).content)
+    cells = sheet_text(client.get(reverse("disposal:penalty_export")))
     assert ID_NUMBER not in cells
     assert MASKED in cells
 
 
-def sheet_text(content):
+def sheet_text(response):
+    content = b"".join(response.streaming_content)
     book = load_workbook(io.BytesIO(content), read_only=True)
     return " ".join(
         str(value)
@@ -218,8 +219,8 @@ def test_spreadsheet_lists_the_filtered_penalties_with_the_id_number_for_the_cou
     PenaltyFactory(institution=theirs, document_number="衡市监罚〔2026〕99号")
     client = client_for(county_user)
 
-    everything = sheet_text(client.get(reverse("disposal:penalty_export")).content)
-    criminal = sheet_text(client.get(reverse("disposal:penalty_export") + "?kind=criminal").content)
+    everything = sheet_text(client.get(reverse("disposal:penalty_export")))
+    criminal = sheet_text(client.get(reverse("disposal:penalty_export") + "?kind=criminal"))
 
     assert ID_NUMBER in everything and "衡市监罚〔2026〕99号" in everything
     assert "（2026）湘0423刑初58号" in criminal

@@ -10,7 +10,14 @@ from django.db import connection
 
 from devtools import bench, synthetic
 
-ORDER = ["rate_all", "risk_list_page", "institution_list_page", "load", "weekly_pack"]
+ORDER = [
+    "rate_all",
+    "risk_list_page",
+    "institution_list_page",
+    "export_50k",
+    "load",
+    "weekly_pack",
+]
 
 
 class Command(BaseCommand):
