@@ -37,8 +37,8 @@ def test_every_user_changes_their_own_password_in_the_site_layout(client, townsh
     assert township_user.check_password(NEW_PASSWORD)
 
 
-def test_the_user_menu_links_to_the_password_page(client, leader):
-    client.force_login(leader)
+def test_the_user_menu_links_to_the_password_page(client, township_user):
+    client.force_login(township_user)
 
     home = client.get(reverse("home"))
 
