@@ -63,7 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, extending a session at most once a minute (core/sessions.py).
+    "core.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,7 +234,8 @@ REPORT_RUN_STALE_SECONDS = int(os.environ.get("REPORT_RUN_STALE_SECONDS", "120")
 
 # A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes by default).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Each request extends it, written at most once a minute (core/sessions.py), not on every page.
+SESSION_REFRESH_SECONDS = 60
 
 # Content Security Policy (django-csp): scripts and styles only from our own static files;
 # no inline script anywhere (templates pass data to JS with json_script). Inline style
