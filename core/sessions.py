@@ -23,3 +23,9 @@ class SlidingSessionMiddleware(SessionMiddleware):
             if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESHED_AT] = now
         return super().process_response(request, response)
+
+
+def stamp_login(sender, request, user, **kwargs):
+    """A login writes the session anyway: it counts as its latest extension."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_AT] = int(time.time())
