@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import tables
         from .sessions import stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="core.sessions.stamp_login")
+        tables.install()
