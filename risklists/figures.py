@@ -55,9 +55,10 @@ PREPAID_FEE_KINDS = (
     PrepaymentKind.TOP_UP,
     PrepaymentKind.PREPAID_BED_FEE,
 )
-# Up to this many institutions (a page: one), every figure's query goes in one statement
-# (core.db.fetch_together): the same queries, one round trip.
-TOGETHER_MAX = 20
+# For one institution (its page, its re-rating after a change) every figure's query goes in
+# one statement (core.db.fetch_together): the same queries, one round trip. Lists and
+# reports of many institutions keep a statement per figure, whatever their number.
+TOGETHER_MAX = 1
 # The facts the registry row gives (not the records), and what only the page shows.
 REGISTRY_FACTS = ("registered", "beds")
 PAGE_ONLY = ("large_payer_keys",)
