@@ -20,9 +20,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install -q -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
+# Static files as production serves them (core/staticfiles.py): hashed names, gzip and
+# brotli, cached for ten years. After editing a file in static/, collect again (or restart
+# `make run`); `rm -rf staticfiles` goes back to serving the files as they are, uncached.
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) runserver 127.0.0.1:8000
 
 demo: install
@@ -61,7 +65,8 @@ messages: install
 bench: install
 	mkdir -p var
 	export DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-$${BENCH_INSTITUTIONS:-50000}.sqlite3}" DEBUG=0 \
-	&& $(MANAGE) migrate --noinput -v0 && $(MANAGE) bench $(BENCH_ARGS)
+	&& $(MANAGE) migrate --noinput -v0 && $(MANAGE) collectstatic --noinput -v0 \
+	&& $(MANAGE) bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -27,7 +27,7 @@ from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.clock import months_before
-from core.db import fetch_values, id_array
+from core.db import RawRows, fetch_together, fetch_values, id_array
 from screening.models import (
     BlacklistEntry,
     Branch,
@@ -55,6 +55,10 @@ PREPAID_FEE_KINDS = (
     PrepaymentKind.TOP_UP,
     PrepaymentKind.PREPAID_BED_FEE,
 )
+# For one institution (its page, its re-rating after a change) every figure's query goes in
+# one statement (core.db.fetch_together): the same queries, one round trip. Lists and
+# reports of many institutions keep a statement per figure, whatever their number.
+TOGETHER_MAX = 1
 # The facts the registry row gives (not the records), and what only the page shows.
 REGISTRY_FACTS = ("registered", "beds")
 PAGE_ONLY = ("large_payer_keys",)
@@ -137,17 +141,33 @@ def derived_figures(
     if not ids:
         return result
     where = _ids_filter(institution_ids)
-
-    _prepayments(result, where, thresholds, payer_keys)
-    _visits(result, where)
-    _finances(result, where)
-    _dated_counts(result, where, today)
-    _related_companies(result, where)
-    _outside_records(result, where)
+    steps = [
+        _prepayments(where, thresholds, payer_keys),
+        _visits(where),
+        _finances(where),
+        _dated_counts(where, today),
+        _related_companies(where),
+        _outside_records(where),
+    ]
+    reads = [read for step_reads, _consume in steps for read in step_reads]
+    if len(ids) <= TOGETHER_MAX:
+        fetched = iter(fetch_together(*reads))
+    else:
+        fetched = iter(_fetch(read) for read in reads)
+    for step_reads, consume in steps:
+        consume(result, *(next(fetched) for _read in step_reads))
     return result
 
 
-def _prepayments(result, where, thresholds, payer_keys=True):
+def _fetch(read) -> list[tuple]:
+    if isinstance(read, RawRows):
+        with connection.cursor() as cursor:
+            cursor.execute(read.sql, read.params)
+            return cursor.fetchall()
+    return fetch_values(read)
+
+
+def _prepayments(where, thresholds, payer_keys=True):
     """Per payer, the outstanding amounts by kind; then what counts as large (``Thresholds``).
 
     The per-payer figures are grouped in the database and rolled up per institution there
@@ -234,9 +254,10 @@ def _prepayments(result, where, thresholds, payer_keys=True):
             {keys_sql}
         FROM ({per_payer}) AS figures GROUP BY institution_id
     """  # noqa: S608 (as above)
-    with connection.cursor() as cursor:
-        cursor.execute(rollup, params)
-        rows = cursor.fetchall()
+    return [RawRows(rollup, params, columns=10)], _prepayments_of
+
+
+def _prepayments_of(result, rows):
     for pk, total, payers, large, large_payers, fee_ratio, months, ratio, promised, keys in rows:
         figures = result.get(pk)
         if figures is None:
@@ -268,7 +289,7 @@ def _money(value) -> Decimal:
     return _exact(value).quantize(Decimal("0.01")) if isinstance(value, float) else Decimal(value)
 
 
-def _visits(result, where):
+def _visits(where):
     """The findings of each institution's latest submitted visit."""
     visits = (
         ScreeningVisit.objects.filter(status=VisitStatus.SUBMITTED, **where)
@@ -283,8 +304,12 @@ def _visits(result, where):
             "public_opinion",
         )
     )
+    return [visits], _visits_of
+
+
+def _visits_of(result, rows):
     seen = set()
-    for pk, fund_use, false_ad, promised, crime, collapsed, opinion in fetch_values(visits):
+    for pk, fund_use, false_ad, promised, crime, collapsed, opinion in rows:
         if pk in seen:
             continue
         seen.add(pk)
@@ -299,14 +324,18 @@ def _visits(result, where):
         figures.public_opinion = opinion
 
 
-def _finances(result, where):
+def _finances(where):
     snapshots = (
         FinancialSnapshot.objects.filter(**where)
         .order_by("institution_id", "-as_of", "-pk")
         .values_list("institution_id", "total_assets", "total_liabilities", "net_fixed_assets")
     )
+    return [snapshots], _finances_of
+
+
+def _finances_of(result, rows):
     seen = set()
-    for pk, assets, liabilities, net_fixed in fetch_values(snapshots):
+    for pk, assets, liabilities, net_fixed in rows:
         if pk in seen:
             continue
         seen.add(pk)
@@ -316,7 +345,7 @@ def _finances(result, where):
             figures.net_fixed_assets = net_fixed
 
 
-def _dated_counts(result, where, today):
+def _dated_counts(where, today):
     three_years, two_years = months_before(today, 36), months_before(today, 24)
     branches = (
         Branch.objects.filter(opened_on__gt=three_years, opened_on__lte=today, **where)
@@ -325,9 +354,6 @@ def _dated_counts(result, where, today):
         .order_by()
         .values_list("institution_id", "n")
     )
-    for pk, n in fetch_values(branches):
-        if pk in result:
-            result[pk].branches_opened_3y = n
     changes = (
         RegistrationChange.objects.filter(
             changed_on__gt=two_years,
@@ -340,7 +366,14 @@ def _dated_counts(result, where, today):
         .order_by()
         .values_list("institution_id", "kind", "n")
     )
-    for pk, kind, n in fetch_values(changes):
+    return [branches, changes], _dated_counts_of
+
+
+def _dated_counts_of(result, branches, changes):
+    for pk, n in branches:
+        if pk in result:
+            result[pk].branches_opened_3y = n
+    for pk, kind, n in changes:
         if pk not in result:
             continue
         if kind == ChangeKind.LEGAL_REPRESENTATIVE:
@@ -349,63 +382,37 @@ def _dated_counts(result, where, today):
             result[pk].address_changes_2y = n
 
 
-def _related_companies(result, where):
+def _related_companies(where):
     related = (
         RelatedCompany.objects.filter(has_transactions=True, **where)
         .order_by()  # the default ordering would join the institution and its township
         .values_list("institution_id")
         .distinct()
     )
-    for (pk,) in fetch_values(related):
+    return [related], _related_companies_of
+
+
+def _related_companies_of(result, rows):
+    for (pk,) in rows:
         if pk in result:
             result[pk].related_party_transactions = True
 
 
-def _outside_records(result, where):
+def _outside_records(where):
     """Suits, blacklists and complaints on the institution or its current key persons."""
     suits = Lawsuit.objects.filter(economic_crime=True, match_status__in=COUNTED)
     listed = BlacklistEntry.objects.filter(match_status__in=COUNTED, removed_on__isnull=True)
     complaints = Complaint.objects.filter(match_status__in=COUNTED)
     # No ordering: the default one joins the institution and its township to sort.
     roles = PersonRole.objects.filter(ended_on__isnull=True, **where).order_by()
-    persons = defaultdict(set)  # person_id -> institutions where they hold a current role
     # Only the roles of persons with an outside record: a few in a hundred.
-    for pk, person_id in fetch_values(
-        roles.filter(
-            Q(person_id__in=suits.order_by().values("person_id"))
-            | Q(person_id__in=listed.order_by().values("person_id"))
-            | Q(person_id__in=complaints.order_by().values("person_id"))
-        ).values_list("institution_id", "person_id")
-    ):
-        if pk in result:
-            persons[person_id].add(pk)
+    roles_on_record = roles.filter(
+        Q(person_id__in=suits.order_by().values("person_id"))
+        | Q(person_id__in=listed.order_by().values("person_id"))
+        | Q(person_id__in=complaints.order_by().values("person_id"))
+    ).values_list("institution_id", "person_id")
     person_subquery = roles.values("person_id")
-
-    def institutions_of(institution_id, person_id):
-        hits = set(persons.get(person_id, ()))
-        if institution_id in result:
-            hits.add(institution_id)
-        return hits
-
-    for (person_id,) in fetch_values(
-        suits.filter(person_id__in=person_subquery).order_by().values_list("person_id")
-    ):
-        for target in persons.get(person_id, ()):
-            result[target].person_economic_crime_suit = True
-
     on_subject = Q(**where) | Q(person_id__in=person_subquery)
-    for pk, person_id in fetch_values(
-        listed.filter(on_subject).order_by().values_list("institution_id", "person_id")
-    ):
-        for target in institutions_of(pk, person_id):
-            result[target].person_blacklisted = True
-
-    for pk, person_id in fetch_values(
-        complaints.filter(on_subject).order_by().values_list("institution_id", "person_id")
-    ):
-        for target in institutions_of(pk, person_id):
-            result[target].complaints += 1
-
     leads = (
         Lead.objects.filter(**where)
         .exclude(is_fraud_related=False)
@@ -414,6 +421,40 @@ def _outside_records(result, where):
         .order_by()
         .values_list("institution_id", "n")
     )
-    for pk, n in fetch_values(leads):
+    reads = [
+        roles_on_record,
+        suits.filter(person_id__in=person_subquery).order_by().values_list("person_id"),
+        listed.filter(on_subject).order_by().values_list("institution_id", "person_id"),
+        complaints.filter(on_subject).order_by().values_list("institution_id", "person_id"),
+        leads,
+    ]
+    return reads, _outside_records_of
+
+
+def _outside_records_of(result, roles, suits, listed, complaints, leads):
+    persons = defaultdict(set)  # person_id -> institutions where they hold a current role
+    for pk, person_id in roles:
+        if pk in result:
+            persons[person_id].add(pk)
+
+    def institutions_of(institution_id, person_id):
+        hits = set(persons.get(person_id, ()))
+        if institution_id in result:
+            hits.add(institution_id)
+        return hits
+
+    for (person_id,) in suits:
+        for target in persons.get(person_id, ()):
+            result[target].person_economic_crime_suit = True
+
+    for pk, person_id in listed:
+        for target in institutions_of(pk, person_id):
+            result[target].person_blacklisted = True
+
+    for pk, person_id in complaints:
+        for target in institutions_of(pk, person_id):
+            result[target].complaints += 1
+
+    for pk, n in leads:
         if pk in result:
             result[pk].complaints += n

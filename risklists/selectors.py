@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.db import id_array
+from core.db import fetch_together, id_array
 from institutions.models import Institution
 
 from .engine import Findings, Thresholds, findings, level_rank
@@ -253,29 +253,31 @@ class Panel:
 
 
 def institution_panel(institution) -> Panel:
-    state = (
-        RatingState.objects.filter(institution=institution)
-        .select_related(
-            "current__threshold_version",
-            "current__reviewed_by",
-            "current__overridden_by",
-            "proposal__threshold_version",
-            "proposal__submitted_by",
-            "proposal__reviewed_by",
-            "proposal__overridden_by",
-        )
-        .first()
-    )
-    history = list(
+    """The rating state, the latest assessments and level changes, in one statement. The
+    current and the proposed assessment are nearly always among the latest: taken from
+    them, and read apart only when they are older."""
+    related = ("threshold_version", "submitted_by", "reviewed_by", "overridden_by")
+    states, history, changes = fetch_together(
+        RatingState.objects.filter(institution=institution).order_by(),
         Assessment.objects.filter(institution=institution)
-        .select_related("threshold_version", "submitted_by", "reviewed_by", "overridden_by")
-        .order_by("-computed_at", "-pk")[:HISTORY_LIMIT]
-    )
-    changes = list(
+        .select_related(*related)
+        .order_by("-computed_at", "-pk")[:HISTORY_LIMIT],
         LevelChange.objects.filter(institution=institution)
         .select_related("changed_by")
-        .order_by("-changed_at", "-pk")[:HISTORY_LIMIT]
+        .order_by("-changed_at", "-pk")[:HISTORY_LIMIT],
     )
+    state = states[0] if states else None
+    if state is not None:
+        by_pk = {assessment.pk: assessment for assessment in history}
+        older = {state.current_id, state.proposal_id} - set(by_pk) - {None}
+        if older:
+            by_pk.update(
+                (assessment.pk, assessment)
+                for assessment in Assessment.objects.filter(pk__in=older).select_related(*related)
+            )
+        for name in ("current", "proposal"):
+            pk = getattr(state, f"{name}_id")
+            RatingState._meta.get_field(name).set_cached_value(state, by_pk.get(pk))
     return Panel(state=state, history=history, level_changes=changes)
 
 

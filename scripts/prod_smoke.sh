@@ -121,6 +121,16 @@ response = session.post(
 assert response.status_code == 302, f"login refused: {response.status_code}"
 print("logged in over HTTP")
 
+# Static files as collected: hashed names, brotli when asked for, cached for ten years.
+dashboard = session.get(f"{base}/reporting/dashboard/", timeout=10)
+assert dashboard.status_code == 200, dashboard.status_code
+plotly = re.search(r'src="(/static/vendor/plotly/plotly-basic\.min\.\w+\.js)"', dashboard.text)
+assert plotly, "the dashboard does not load the hashed plotly bundle"
+asset = session.get(base + plotly.group(1), headers={"Accept-Encoding": "br, gzip"}, timeout=10)
+assert asset.headers.get("Content-Encoding") == "br", asset.headers
+assert "immutable" in asset.headers.get("Cache-Control", ""), asset.headers
+print(f"static files compressed and cached: plotly {asset.headers.get('Content-Length')} bytes as sent")
+
 packs = session.get(f"{base}/reporting/packs/", timeout=10)
 assert packs.status_code == 200, packs.status_code
 week = re.search(r'<option value="(\d{4}-W\d{2})"', packs.text).group(1)

@@ -4,7 +4,6 @@ Without configuration the product runs embedded: SQLite, Celery in eager mode, l
 memory cache. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
-import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ import xstatic.pkg.bootstrap
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -65,7 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the query: NUL bytes answer 400, bad page sizes fall back.
     "core.parameters.QueryParameterGuardMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, extending a session at most once a minute (core/sessions.py).
+    "core.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,13 +164,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
-    # plotly.js (the dashboard's charts) ships in the plotly package: /static/plotly/plotly.min.js.
-    ("plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
 ]
+# Collected with hashed names, gzip and brotli copies; whitenoise serves the hashed names
+# with a ten-year cache lifetime, also under `make run` (core/staticfiles.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.staticfiles.HashedStaticFilesStorage"},
 }
+# Source maps (Bootstrap's: 13 MB) are read by a developer's browser tools only: compressing
+# them would double collectstatic's time for nothing a user downloads.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -238,7 +242,8 @@ REPORT_RUN_STALE_SECONDS = int(os.environ.get("REPORT_RUN_STALE_SECONDS", "120")
 
 # A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes by default).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Each request extends it, written at most once a minute (core/sessions.py), not on every page.
+SESSION_REFRESH_SECONDS = 60
 
 # Content Security Policy (django-csp): scripts and styles only from our own static files;
 # no inline script anywhere (templates pass data to JS with json_script). Inline style

@@ -6,9 +6,5 @@ from .base import env_bool
 DEBUG = env_bool("DEBUG", True)
 # The demo county, the synthetic province and the benchmarks (never in production).
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 # The demo logins keep the README's shared password without being sent to change it.
 PASSWORD_CHANGE_DEMO_EXEMPT = True

@@ -8,18 +8,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import OrgUnit
+from core.db import fetch_together
 from institutions.models import Institution
 from risklists.levels import LEVELS_DOWN, Level, rank_expression
 
 from ..levels import ActionType
-from ..models import DisposalAction, DisposalCase, InstitutionPlan, ZeroingEntry, ZeroingStatus
+from ..models import (
+    Assistance,
+    DisposalAction,
+    DisposalCase,
+    InstitutionPlan,
+    Penalty,
+    Resettlement,
+    Transfer,
+    ZeroingEntry,
+    ZeroingStatus,
+)
 from ..querysets import OPEN_STATUSES, end_of_week
 from .penalties import PenaltyFigures, penalty_figures
-from .records import RefundTotals, refund_totals
+from .records import RefundTotals, refund_rows, refund_totals_of
 from .zeroing import zeroing_ledger
 
 
@@ -189,36 +201,42 @@ class InstitutionSummary:
 
 
 def institution_summary(institution, today: date | None = None) -> InstitutionSummary:
-    """What the institution page's disposal panel shows, in a handful of queries."""
+    """What the institution page's disposal panel shows, in one query."""
     today = today or timezone.localdate()
-    actions = list(
+
+    def count(model, **conditions):
+        rows = model.objects.filter(institution=OuterRef("pk"), **conditions).order_by()
+        return Coalesce(
+            Subquery(rows.values("institution").annotate(n=Count("pk")).values("n")[:1]), 0
+        )
+
+    actions, refunds, plans, counts, zeroing = fetch_together(
         DisposalAction.objects.filter(institution=institution)
         .select_related("case", "responsible_user")
-        .order_by("deadline", "pk")
+        .order_by("deadline", "pk"),
+        refund_rows([institution.pk]),
+        InstitutionPlan.objects.filter(institution=institution).order_by("-version")[:1],
+        # Counted apart: joining the four tables would multiply their rows.
+        Institution.objects.filter(pk=institution.pk)
+        .annotate(
+            n_resettled=count(Resettlement),
+            n_assisted=count(Assistance),
+            n_transfers=count(Transfer),
+            n_penalties=count(Penalty, withdrawn_at__isnull=True),
+        )
+        .values("n_resettled", "n_assisted", "n_transfers", "n_penalties"),
+        ZeroingEntry.objects.filter(institution=institution).order_by("pk")[:1],
     )
     summary = InstitutionSummary(
         case=actions[0].case if actions else None,
         actions=actions,
         open_actions=sum(a.is_open for a in actions),
         done_actions=sum(a.status == "done" for a in actions),
-        refunds=refund_totals([institution.pk])[institution.pk],
-        plan=InstitutionPlan.objects.filter(institution=institution).order_by("-version").first(),
+        refunds=refund_totals_of([institution.pk], refunds)[institution.pk],
+        plan=plans[0] if plans else None,
+        zeroing=zeroing[0] if zeroing else None,
+        counts=counts[0] if counts else {},
     )
-    counts = (
-        Institution.objects.filter(pk=institution.pk)
-        .annotate(
-            n_resettled=Count("resettlements", distinct=True),
-            n_assisted=Count("assistance", distinct=True),
-            n_transfers=Count("transfers", distinct=True),
-            n_penalties=Count(
-                "penalties", filter=Q(penalties__withdrawn_at__isnull=True), distinct=True
-            ),
-        )
-        .values("n_resettled", "n_assisted", "n_transfers", "n_penalties")
-        .first()
-    )
-    summary.counts = counts or {}
-    summary.zeroing = ZeroingEntry.objects.filter(institution=institution).first()
     for action in actions:
         action.overdue_now = action.is_overdue(today)
     return summary

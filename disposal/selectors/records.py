@@ -54,13 +54,23 @@ class RefundTotals:
 
 def refund_totals(institution_ids) -> dict[int, RefundTotals]:
     """Per institution: total due, total refunded (the sum of refunds paid), payers settled."""
-    result = {pk: RefundTotals() for pk in institution_ids}
-    plans = (
-        RefundPlan.objects.filter(institution_id__in=list(result))
+    ids = list(institution_ids)
+    return refund_totals_of(ids, refund_rows(ids))
+
+
+def refund_rows(institution_ids):
+    """The rows ``refund_totals_of`` adds up: institution, due and refunded per refund owed."""
+    return (
+        RefundPlan.objects.filter(institution_id__in=list(institution_ids))
         .annotate(refunded=refunded_subquery())
+        .order_by()
         .values_list("institution_id", "amount_due", "refunded")
     )
-    for pk, due, refunded in plans:
+
+
+def refund_totals_of(institution_ids, rows) -> dict[int, RefundTotals]:
+    result = {pk: RefundTotals() for pk in institution_ids}
+    for pk, due, refunded in rows:
         totals = result[pk]
         totals.payers += 1
         totals.due += due

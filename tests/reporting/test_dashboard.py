@@ -4,6 +4,7 @@
 import json
 import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -251,13 +252,25 @@ def test_latest_packs_link_to_their_page_and_zip_within_the_unit(
 def test_the_chart_library_is_served_from_our_static_files(client_for, leader):
     content = client_for(leader).get(URL).content.decode()
 
-    assert '<script src="/static/plotly/plotly.min.js">' in content
+    assert '<script src="/static/vendor/plotly/plotly-basic.min.js">' in content
     assert '<script src="/static/js/dashboard.js">' in content
-    assert finders.find("plotly/plotly.min.js")
+    assert finders.find("vendor/plotly/plotly-basic.min.js")
     assert "cdn" not in content.lower()
     # no inline script: every <script> either has a src or is json_script data
     for tag in re.findall(r"<script[^>]*>", content):
         assert "src=" in tag or 'type="application/json"' in tag
+
+
+def test_the_charts_use_only_trace_types_of_the_small_plotly_bundle():
+    """plotly.js's basic bundle (1.2 MB, not the full 4.8 MB) has bars, pies and scatter
+    traces only: a chart of another type would draw nothing."""
+    bundle = Path(finders.find("vendor/plotly/plotly-basic.min.js"))
+    script = Path(finders.find("js/dashboard.js")).read_text(encoding="utf-8")
+
+    used = set(re.findall(r'type: "(\w+)"', script)) - {"category"}
+    assert used and used <= {"bar", "scatter", "pie"}, used
+    assert bundle.stat().st_size < 1_500_000
+    assert "plotly.js (basic - minified)" in bundle.read_text(encoding="utf-8")[:200]
 
 
 def build_county(county, townships: range, today: date, county_user):

@@ -309,6 +309,8 @@ def test_figures_take_the_same_queries_for_one_and_many_institutions(township, c
         return len(ctx.captured_queries)
 
     assert count(build(2)) == count(build(40))
+    # One institution (its page): every figure in one statement, after reading its id.
+    assert count(build(1)) == 2
 
 
 def test_months_before_clamps_to_month_end():

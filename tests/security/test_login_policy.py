@@ -3,9 +3,12 @@
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
+from core.sessions import REFRESHED_AT
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,11 +73,20 @@ def test_force_login_is_not_affected_by_lockout(client, township_user):
 def test_session_expires_after_thirty_idle_minutes_and_each_request_extends_it(
     client, township_user
 ):
-    attempt(client, "kaiyun", PASSWORD)
+    response = attempt(client, "kaiyun", PASSWORD)
+    assert response.cookies["sessionid"]["max-age"] == 30 * 60
+    session = client.session
+    session[REFRESHED_AT] -= 61  # the last extension a minute ago
+    session.save()
 
     response = client.get(reverse("home"))
 
     assert response.cookies["sessionid"]["max-age"] == 30 * 60
+    # written at most once a minute: the next request within the minute writes nothing
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert "sessionid" not in response.cookies
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
 
 
 @pytest.mark.parametrize("password", ["Yanglao@2026", "correct-Horse-battery", "Hengshan@2026"])

@@ -1,0 +1,175 @@
+"""The institution's page, the one a township opens most: a constant number of queries
+whatever the number of records it shows (docs/performance.md, "The institution page")."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from core.db import fetch_together
+from disposal.models import (
+    DisposalAction,
+    InstitutionPlan,
+    RefundPlan,
+    ZeroingEntry,
+    ZeroingStatus,
+)
+from disposal.services.actions import add_evidence, apply_level
+from institutions.models import Institution
+from risklists import figures as risk_figures
+from risklists.engine import Thresholds
+from screening.models import Complaint, Lawsuit, MatchStatus, PrepaymentRecord
+from tests.disposal.factories import (
+    AssistanceFactory,
+    PenaltyFactory,
+    RefundPlanFactory,
+    RefundRecordFactory,
+    ResettlementFactory,
+    TransferFactory,
+)
+from tests.factories import InstitutionFactory
+from tests.reporting.test_dashboard import approve
+from tests.screening.factories import (
+    BranchFactory,
+    FinancialSnapshotFactory,
+    PersonRoleFactory,
+    PrepaymentRecordFactory,
+    RegistrationChangeFactory,
+    RelatedCompanyFactory,
+    SubmittedVisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 15
+
+
+def with_records(n, township, county_user, township_user):
+    """An institution with ``n`` records of every kind its page shows."""
+    institution = InstitutionFactory(township=township, name=f"福寿养老院{n}")
+    today = timezone.localdate()
+    now = timezone.now()
+    for k in range(n):
+        SubmittedVisitFactory(
+            institution=institution, staff=township_user, visited_on=today - timedelta(days=k)
+        )
+        PrepaymentRecordFactory(institution=institution, paid_on=today - timedelta(days=10 + k))
+        role = PersonRoleFactory(
+            institution=institution, started_on=today - timedelta(days=900 + k)
+        )
+        BranchFactory(institution=institution)
+        RegistrationChangeFactory(institution=institution)
+        RelatedCompanyFactory(institution=institution)
+        FinancialSnapshotFactory(institution=institution, as_of=today - timedelta(days=30 + k))
+        Lawsuit.objects.create(
+            unit=township,
+            subject_name=role.person.name,
+            person=role.person,
+            match_status=MatchStatus.MATCHED,
+            case_number=f"(2026)湘0423民初{k + 1}号",
+            cause="合同纠纷",
+        )
+        Complaint.objects.create(
+            unit=township,
+            subject_name=institution.name,
+            institution=institution,
+            match_status=MatchStatus.MATCHED,
+            received_on=today - timedelta(days=k),
+            content="收取会员费后不退",
+        )
+        approve(institution, ("red", "orange")[k % 2], now - timedelta(days=n - k))
+        plan = RefundPlanFactory(institution=institution, amount_due=Decimal("5000"))
+        RefundRecordFactory(plan=plan, refunded_on=today - timedelta(days=k))
+        ResettlementFactory(institution=institution)
+        AssistanceFactory(institution=institution)
+        TransferFactory(institution=institution)
+        PenaltyFactory(institution=institution)
+        InstitutionPlan.objects.create(institution=institution, version=k + 1, text=f"第{k + 1}版")
+        institution.notes = f"第{k + 1}次修改"
+        institution.save()
+    apply_level(
+        institution, "red", user=county_user, illegal_fundraising=True, crime_suspected=True
+    )
+    for k, action in enumerate(DisposalAction.objects.filter(institution=institution)):
+        for _ in range(max(1, n // 10)):
+            upload = SimpleUploadedFile(f"证据{k}.jpg", b"\xff\xd8\xff\xe0jpeg", "image/jpeg")
+            add_evidence(user=township_user, action=action, upload=upload)
+    ZeroingEntry.objects.create(institution=institution, status=ZeroingStatus.OPEN)
+    assert RefundPlan.objects.filter(institution=institution).count() == n
+    return institution
+
+
+@pytest.mark.parametrize("n", [2, 40])
+def test_the_institution_page_makes_a_constant_number_of_queries(
+    n, client_for, township, county_user, township_user, django_assert_max_num_queries
+):
+    institution = with_records(n, township, county_user, township_user)
+    client = client_for(township_user)
+    client.get(institution.get_absolute_url())  # the session and the caches, as after login
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(institution.get_absolute_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"第{n}次修改" in content
+
+
+def test_figures_read_together_equal_figures_read_apart(
+    township, county_user, township_user, monkeypatch
+):
+    """The page reads the rating's figures in one statement (core.db.fetch_together), the
+    nightly rating a statement per figure: the same queries, the same figures."""
+    ids = [with_records(n, township, county_user, township_user).pk for n in (1, 3)]
+    ids.append(InstitutionFactory(township=township).pk)
+
+    def figures(together_max):
+        monkeypatch.setattr(risk_figures, "TOGETHER_MAX", together_max)
+        found = risk_figures.derived_figures(
+            ids, thresholds=Thresholds(), today=timezone.localdate()
+        )
+        return {pk: found[pk].as_dict() for pk in ids}
+
+    together, apart = figures(len(ids)), figures(0)
+
+    assert together == apart
+    assert together[ids[1]]["prepayment_payers"] == 3
+    assert together[ids[1]]["complaints"] == 3
+    assert together[ids[1]]["person_economic_crime_suit"] is False  # the suits are civil
+
+
+def test_fetch_together_gives_what_each_query_gives_alone(township, county_user, township_user):
+    institution = with_records(2, township, county_user, township_user)
+    queries = [
+        PrepaymentRecord.objects.filter(institution=institution).order_by("pk"),
+        DisposalAction.objects.filter(institution=institution)
+        .select_related("case")
+        .order_by("pk"),
+        PrepaymentRecord.objects.filter(institution=institution)
+        .order_by("pk")
+        .values("amount", "paid_on", "promised_return", "payer_name"),
+        Institution.objects.filter(pk=institution.pk).values_list("pk", "created_at", "beds"),
+        Institution.objects.filter(pk__in=[]),
+    ]
+
+    together = fetch_together(*queries)
+
+    def fields(row):
+        if isinstance(row, dict | tuple):
+            return row
+        return {k: v for k, v in row.__dict__.items() if k not in ("_state", "_case_cache")}
+
+    for rows, query in zip(together, queries, strict=True):
+        assert [fields(row) for row in rows] == [fields(row) for row in query._chain()]
+    assert together[1][0].case == list(queries[1])[0].case
+    assert together[2][0] == {
+        "amount": Decimal("60000.00"),
+        "paid_on": timezone.localdate() - timedelta(days=10),
+        "promised_return": False,
+        "payer_name": PrepaymentRecord.objects.filter(institution=institution)
+        .order_by("pk")
+        .first()
+        .payer_name,
+    }
