@@ -352,3 +352,13 @@ def test_the_county_submits_its_monthly_summary(county, county_user, client_for)
     report = CountyReport.objects.get()
     assert (report.kind, report.year, report.number) == (PeriodKind.MONTH, 2026, 12)
     assert report.is_submitted and report.progress == "全月排查完成率95%。"
+
+
+def test_the_weekly_list_leads_the_county_to_its_report_of_the_week(
+    county, county_user, client_for
+):
+    county_page = client_for(county_user).get(
+        reverse("reporting:weekly_list"), {"week": "2026-W50"}
+    )
+
+    assert weekly_url(county) in county_page.content.decode()
