@@ -40,6 +40,13 @@ class WeeklyStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
+class PeriodKind(models.TextChoices):
+    """The county's own reports (区县方案: 周报送、月调度): one per week and one per month."""
+
+    WEEK = "week", _("Weekly report")
+    MONTH = "month", _("Monthly summary")
+
+
 class ReviewState(models.TextChoices):
     """Where a township's weekly report stands with the county section."""
 

@@ -14,8 +14,10 @@ from .figures import (
     counted_results,
 )
 from .models import (
+    COUNTY_REPORT_FIELDS,
     NARRATIVE_FIELDS,
     SUMMARY_MAX_CHARS,
+    CountyReport,
     PublicityActivity,
     WeeklyReport,
     person_count,
@@ -168,6 +170,43 @@ class WeeklyReportForm(forms.ModelForm):
         """The results' fields: the typed ones, then the counted ones (read-only)."""
         keys = {figure.key for figure in RESULT_FIGURES}
         return [self[name] for name in self.fields if name in keys]
+
+
+def clean_summary_length(summary: str) -> str:
+    count = person_count(summary)
+    if count > SUMMARY_MAX_CHARS:
+        raise forms.ValidationError(
+            _("At most %(max)d characters; this text has %(count)d."),
+            params={"max": SUMMARY_MAX_CHARS, "count": count},
+            code="too_long",
+        )
+    return summary
+
+
+class CountyReportForm(forms.ModelForm):
+    """The county's own report of a week or a month: the summary (≤ 300 characters, as a
+    township's) and the six texts of the plan (相关部署、进展成效、经验做法、典型案例、困难问题、
+    意见建议), each optional."""
+
+    class Meta:
+        model = CountyReport
+        fields = ["summary", *COUNTY_REPORT_FIELDS]
+        widgets = {
+            "summary": forms.Textarea(
+                attrs={"rows": 6, "data-max-chars": SUMMARY_MAX_CHARS, "data-char-counter": ""}
+            ),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in COUNTY_REPORT_FIELDS},
+        }
+
+    def clean_summary(self):
+        return clean_summary_length(self.cleaned_data.get("summary", ""))
+
+    @property
+    def sections(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in COUNTY_REPORT_FIELDS}
+
+    def section_fields(self):
+        return [self[name] for name in COUNTY_REPORT_FIELDS]
 
 
 class ReviewReasonForm(forms.Form):

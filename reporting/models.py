@@ -20,9 +20,18 @@ from core.scoping import ScopedModel
 from core.validators import validate_phone
 from screening.models.records import not_in_future
 
-from .choices import GroupRole, PlaceType, ReportSet, ReviewState, RunStatus, WeeklyStatus
-from .periods import ReportingWeek
+from .choices import (
+    GroupRole,
+    PeriodKind,
+    PlaceType,
+    ReportSet,
+    ReviewState,
+    RunStatus,
+    WeeklyStatus,
+)
+from .periods import ReportingMonth, ReportingWeek
 from .querysets import (
+    CountyReportQuerySet,
     PublicityActivityQuerySet,
     ReportRunQuerySet,
     WeeklyReportQuerySet,
@@ -356,6 +365,111 @@ class WeeklyReminder(ScopedModel):
     @property
     def period(self) -> ReportingWeek:
         return ReportingWeek(self.year, self.week)
+
+
+# 区县方案·加强信息报送: 工作开展过程中的相关部署、进展成效、经验做法、典型案例、困难问题、
+# 意见建议等情况. The county's own report has each as a text of its own, in this order.
+COUNTY_REPORT_FIELDS = (
+    "deployments",
+    "progress",
+    "practices",
+    "typical_cases",
+    "difficulties",
+    "suggestions",
+)
+
+
+class CountyReport(ScopedModel):
+    """The county's own report of a week or a month (区县方案: 周报送、月调度), compiled from
+    the counted figures of the period and its townships' weekly reports, and submitted up.
+
+    Written by the county section, read by the county's leaders and by the units above (the
+    city sees it through ``visible_to``: its scope is the county's path); a township does not
+    see it. The counted figures are frozen into ``figures`` when it is submitted, as a
+    township's are, so that what went up stays what went up.
+    """
+
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("county / district"),
+        on_delete=models.PROTECT,
+        related_name="county_reports",
+        limit_choices_to={"level": UnitLevel.COUNTY},
+    )
+    kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    # The ISO week of the deadline for a week, 1–12 for a month.
+    number = models.PositiveSmallIntegerField(_("week or month"))
+    summary = models.TextField(
+        _("summary of the work"), blank=True, help_text=_("At most 300 characters.")
+    )
+    deployments = models.TextField(_("deployments"), blank=True)
+    progress = models.TextField(_("progress and results"), blank=True)
+    practices = models.TextField(_("experience and practices"), blank=True)
+    typical_cases = models.TextField(_("typical cases"), blank=True)
+    difficulties = models.TextField(_("difficulties and problems"), blank=True)
+    suggestions = models.TextField(_("opinions and suggestions"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=WeeklyStatus.choices, default=WeeklyStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    figures = models.JSONField(_("figures as submitted"), default=dict, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    objects = CountyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("county report")
+        verbose_name_plural = _("county reports")
+        ordering = ["-year", "-number", "unit__path", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "year", "number"], name="one_county_report_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_kind_display()} · {self.period.label}"
+
+    def scope_source(self):
+        return self.unit.path
+
+    @property
+    def period(self) -> ReportingWeek | ReportingMonth:
+        if self.kind == PeriodKind.MONTH:
+            return ReportingMonth(self.year, self.number)
+        return ReportingWeek(self.year, self.number)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == WeeklyStatus.SUBMITTED
+
+    @property
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(field name, label, text) of the six texts, in the plan's order."""
+        return [
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in COUNTY_REPORT_FIELDS
+        ]
+
+    def clean(self):
+        if self.unit_id and self.unit.level != UnitLevel.COUNTY:
+            raise ValidationError({"unit": _("Choose a county or district.")})
+        if person_count(self.summary) > SUMMARY_MAX_CHARS:
+            raise ValidationError(
+                {
+                    "summary": _("At most %(max)d characters; this text has %(count)d.")
+                    % {"max": SUMMARY_MAX_CHARS, "count": person_count(self.summary)}
+                }
+            )
 
 
 def report_run_upload_to(instance, filename):

@@ -109,3 +109,71 @@ def recent_weeks(now: datetime | None = None, count: int = 12) -> list[Reporting
     """The current week and the ``count - 1`` before it, newest first."""
     week = current_week(now)
     return [week.shifted(-i) for i in range(count)]
+
+
+MONTH_LABEL = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@dataclass(frozen=True, order=True)
+class ReportingMonth:
+    """The month of 月调度: the reporting weeks whose Tuesday deadline falls in the calendar
+    month. It covers the days of those weeks (Wednesday of the first to the last Tuesday),
+    so that every day belongs to exactly one week and every week to exactly one month: a
+    month's figures are its weeks' figures, and its texts are its weeks' texts."""
+
+    year: int
+    month: int
+
+    def __post_init__(self):
+        date(self.year, self.month, 1)  # ValueError for a month that does not exist
+
+    @classmethod
+    def parse(cls, label: str) -> ReportingMonth:
+        """'2026-12' → ReportingMonth(2026, 12); ValueError for anything else."""
+        match = MONTH_LABEL.match((label or "").strip())
+        if not match:
+            raise ValueError(label)
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of_week(cls, week: ReportingWeek) -> ReportingMonth:
+        return cls(week.due_day.year, week.due_day.month)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def weeks(self) -> list[ReportingWeek]:
+        day = date(self.year, self.month, 1)
+        while day.isoweekday() != DEADLINE_WEEKDAY:
+            day += timedelta(days=1)
+        weeks = []
+        while day.month == self.month:
+            weeks.append(ReportingWeek.containing_deadline_on(day))
+            day += timedelta(weeks=1)
+        return weeks
+
+    @property
+    def first_day(self) -> date:
+        return self.weeks[0].first_day
+
+    @property
+    def last_day(self) -> date:
+        return self.weeks[-1].last_day
+
+    @property
+    def last_week(self) -> ReportingWeek:
+        return self.weeks[-1]
+
+    def has_started(self, now: datetime) -> bool:
+        return self.weeks[0].has_started(now)
+
+    def next(self) -> ReportingMonth:
+        return ReportingMonth(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> ReportingMonth:
+        return ReportingMonth(self.year - (self.month == 1), (self.month - 2) % 12 + 1)

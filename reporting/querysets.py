@@ -26,6 +26,11 @@ class WeeklyReportQuerySet(ScopedQuerySet):
         return self.filter(year=year, week=week)
 
 
+class CountyReportQuerySet(ScopedQuerySet):
+    def of(self, unit, kind: str, year: int, number: int):
+        return self.filter(unit=unit, kind=kind, year=year, number=number)
+
+
 class ReportRunQuerySet(ScopedQuerySet):
     def for_list(self):
         return self.select_related("unit", "requested_by")

@@ -14,15 +14,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgUnit, path_ids
+from accounts.models import OrgUnit, UnitLevel, path_ids
 from accounts.selectors import visible_townships
 from core import clock
 
-from .choices import RunStatus, WeeklyStatus
+from .choices import PeriodKind, RunStatus, WeeklyStatus
 from .figures import frozen_results
-from .models import NARRATIVE_FIELDS, PublicityActivity, ReportRun, WeeklyReminder, WeeklyReport
-from .periods import ReportingWeek
+from .models import (
+    COUNTY_REPORT_FIELDS,
+    NARRATIVE_FIELDS,
+    CountyReport,
+    PublicityActivity,
+    ReportRun,
+    WeeklyReminder,
+    WeeklyReport,
+)
+from .periods import ReportingMonth, ReportingWeek
 from .selectors import publicity_table
+from .selectors.county import figures_of
 from .selectors.weekly import reporting_township
 
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
@@ -280,3 +289,62 @@ def send_reminders(
         for t in townships
     ]
     return WeeklyReminder.objects.bulk_create(reminders)
+
+
+# --- the county's own report (周报送、月调度) ----------------------------------------------------
+
+
+def _require_county_writer(user, unit: OrgUnit) -> None:
+    """The county section writes its own county's report; leaders read it, townships never
+    see it, and a city reads but does not write a county's report."""
+    if not user.can_review:
+        raise PermissionDenied(_("Only the county section writes the county's report."))
+    if unit.level != UnitLevel.COUNTY:
+        raise PermissionDenied(_("Only a county or district writes this report."))
+    if not user.is_superuser and user.unit_id != unit.pk:
+        raise PermissionDenied(_("Only the county section of this county writes its report."))
+
+
+@transaction.atomic
+def save_county_report(
+    *,
+    user,
+    unit: OrgUnit,
+    period: ReportingWeek | ReportingMonth,
+    summary: str,
+    sections: dict | None = None,
+    submit: bool = False,
+    now: datetime | None = None,
+) -> CountyReport:
+    """Save the county's report of a week or a month as a draft, or submit it upward.
+
+    ``sections`` are the six texts (相关部署、进展成效、经验做法、典型案例、困难问题、意见建议);
+    a text not given stays as it is. Submitting needs the summary, is final, and freezes the
+    counted figures of the period into the report.
+    """
+    now = now or clock.now()
+    _require_county_writer(user, unit)
+    if not period.has_started(now):
+        raise ValidationError(_("This period has not started yet."))
+    kind = PeriodKind.MONTH if isinstance(period, ReportingMonth) else PeriodKind.WEEK
+    number = period.month if kind == PeriodKind.MONTH else period.week
+    report = (
+        CountyReport.objects.select_for_update().of(unit, kind, period.year, number).first()
+    ) or CountyReport(unit=unit, kind=kind, year=period.year, number=number, created_by=user)
+    if report.is_submitted:
+        raise ValidationError(_("This report has already been submitted."))
+    report.summary = normalise_summary(summary)
+    for name in COUNTY_REPORT_FIELDS:
+        if sections is not None and name in sections:
+            setattr(report, name, normalise_summary(sections[name]))
+    if submit:
+        if not report.summary:
+            raise ValidationError({"summary": _("Write the summary before submitting.")})
+        report.status = WeeklyStatus.SUBMITTED
+        report.submitted_at = now
+        report.submitted_by = user
+        report.figures = figures_of(unit, period).as_dict()
+    report.full_clean()
+    report._history_user = user
+    report.save()
+    return report

@@ -26,6 +26,27 @@ urlpatterns = [
     ),
     path("weekly/remind/", views.WeeklyRemindView.as_view(), name="weekly_remind"),
     path("notices/", views.NoticeListView.as_view(), name="notices"),
+    path("county/", views.CountyReportsView.as_view(), name="county_reports"),
+    path(
+        "county/<int:unit>/weekly/<int:year>/<int:week>/",
+        views.CountyWeeklyView.as_view(),
+        name="county_weekly",
+    ),
+    path(
+        "county/<int:unit>/weekly/<int:year>/<int:week>/docx/",
+        views.CountyWeeklyDocxView.as_view(),
+        name="county_weekly_docx",
+    ),
+    path(
+        "county/<int:unit>/monthly/<int:year>/<int:month>/",
+        views.CountyMonthlyView.as_view(),
+        name="county_monthly",
+    ),
+    path(
+        "county/<int:unit>/monthly/<int:year>/<int:month>/docx/",
+        views.CountyMonthlyDocxView.as_view(),
+        name="county_monthly_docx",
+    ),
     path("packs/", views.RunListView.as_view(), name="run_list"),
     path("packs/request/", views.RunRequestView.as_view(), name="run_request"),
     path("packs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),

@@ -2,6 +2,13 @@
 report runs (packs), the leaders' dashboard and the printable "三必须" documents."""
 
 from .attachments import AttachmentDownloadView
+from .county import (
+    CountyMonthlyDocxView,
+    CountyMonthlyView,
+    CountyReportsView,
+    CountyWeeklyDocxView,
+    CountyWeeklyView,
+)
 from .dashboard import DashboardView
 from .documents import CommitmentView, NoticeView, ThreeMustsListView
 from .publicity import (
@@ -30,6 +37,11 @@ from .weekly import (
 
 __all__ = [
     "AttachmentDownloadView",
+    "CountyMonthlyDocxView",
+    "CountyMonthlyView",
+    "CountyReportsView",
+    "CountyWeeklyDocxView",
+    "CountyWeeklyView",
     "PublicityCreateView",
     "PublicityDetailView",
     "PublicityListView",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, UnitLevel
 from core import clock
 from core.concurrency import add_version_field
 from core.exports import export_url, xlsx_response
@@ -63,12 +63,21 @@ class WeeklyListView(View):
                 previous_week=week.previous(),
                 can_remind=request.user.can_review and week.has_started(now),
                 next_week=week.next(),
+                compile_url=county_report_url(request.user, week, now),
             )
             name = f"乡镇周报-{week.label}"
         if self.export:
             return xlsx_response(WEEKLY_TABLE, context["statuses"], name=name, user=request.user)
         context["export_url"] = export_url(request)
         return render(request, "reporting/weekly_list.html", context)
+
+
+def county_report_url(user, week: ReportingWeek, now) -> str:
+    """The county's own report of ``week`` (a county's users), compiled from these reports."""
+    unit = user.unit if user.unit_id else None
+    if unit is None or unit.level != UnitLevel.COUNTY or not week.has_started(now):
+        return ""
+    return reverse("reporting:county_weekly", args=[unit.pk, week.year, week.week])
 
 
 class WeeklyEditView(View):

@@ -104,6 +104,13 @@ EXPECTED = {
     "password_change": row(all="ok"),
     "reporting:attachment": row(all="ok"),
     "reporting:commitment": row(all=SCOPED),
+    # The county's own report (周报送、月调度): county-level users of the county read it (the
+    # county section writes it by POST); a township is refused, another county not found.
+    "reporting:county_reports": row(township="403", county="redirect", readers="redirect"),
+    "reporting:county_weekly": row(township="403", county=SCOPED, readers=SCOPED),
+    "reporting:county_weekly_docx": row(township="403", county=SCOPED, readers=SCOPED),
+    "reporting:county_monthly": row(township="403", county=SCOPED, readers=SCOPED),
+    "reporting:county_monthly_docx": row(township="403", county=SCOPED, readers=SCOPED),
     "reporting:dashboard": row(all="ok"),
     "reporting:notice": row(all=SCOPED),
     "reporting:publicity_create": row(editors="ok", readers="403"),

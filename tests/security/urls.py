@@ -123,6 +123,26 @@ ARGUMENTS = {
     "reporting:weekly_detail": pk(lambda w, p: w.weekly_report(p)),
     "reporting:weekly_withdraw": pk(lambda w, p: w.weekly_report(p)),
     "reporting:weekly_review": lambda w, p: {"pk": w.weekly_report(p).pk, "action": "accept"},
+    "reporting:county_weekly": lambda w, p: {
+        "unit": w.county_of(p).pk,
+        "year": w.last_week.year,
+        "week": w.last_week.week,
+    },
+    "reporting:county_weekly_docx": lambda w, p: {
+        "unit": w.county_of(p).pk,
+        "year": w.last_week.year,
+        "week": w.last_week.week,
+    },
+    "reporting:county_monthly": lambda w, p: {
+        "unit": w.county_of(p).pk,
+        "year": w.last_month.year,
+        "month": w.last_month.month,
+    },
+    "reporting:county_monthly_docx": lambda w, p: {
+        "unit": w.county_of(p).pk,
+        "year": w.last_month.year,
+        "month": w.last_month.month,
+    },
     "reporting:run_detail": pk(lambda w, p: w.report_run(p)),
     "reporting:run_status": pk(lambda w, p: w.report_run(p)),
     "reporting:run_retry": pk(lambda w, p: w.report_run(p)),

@@ -284,6 +284,17 @@ class World:
 
         return current_week(timezone.now())
 
+    @cached_property
+    def last_week(self):
+        """The week last due: the one the county compiles."""
+        return self.this_week.previous()
+
+    @cached_property
+    def last_month(self):
+        from reporting.periods import ReportingMonth
+
+        return ReportingMonth.of_week(self.last_week)
+
 
 def today() -> date:
     return timezone.localdate()
