@@ -82,14 +82,15 @@ PROGRESS = Table(
     sheet_title="附件2",
     title=_("Progress of the screening of elder-care service fraud risks"),
     frozen_columns=2,
+    # Fits one page width at 9-point text (core.xlsx.writer.print_scale), as 附件6.
     columns=(
         serial_column(_("Serial no.")),
-        Column("township", (_("Township (street)"),), width=14, value=township_name),
+        Column("township", (_("Township (street)"),), width=12, value=township_name),
         Column(
             "to_screen",
             (SCREENING, _("Institutions per civil-affairs statistics")),
             INT,
-            width=14,
+            width=13,
             total=True,
         ),
         Column("screened", (SCREENING, _("Screened")), INT, width=10, total=True),
@@ -268,6 +269,8 @@ RESULTS = Table(
     sheet_title="附件6",
     title=_("Results of the special campaign against elder-care service fraud"),
     frozen_columns=2,
+    # Its 16 columns fit one page width at 9-point text (core.xlsx.writer.print_scale):
+    # a column made wider would print the table over two pages across.
     notes=(
         _(
             "Note: cumulative from the start of the campaign to the end of the reporting "
@@ -276,13 +279,13 @@ RESULTS = Table(
     ),
     columns=(
         serial_column(_("Serial no.")),
-        Column("township", (_("Township (street)"),), width=14, value=township_name),
+        Column("township", (_("Township (street)"),), width=12, value=township_name),
         Column("screened", (SCREENED, _("Total")), INT, width=9, total=True),
         Column(
             "screened_venues",
             (SCREENED, _("Of which unregistered “black institutions”")),
             INT,
-            width=13,
+            width=12,
             total=True,
         ),
         Column("red", (RISKS, _("Red")), INT, width=6, total=True),
@@ -290,11 +293,11 @@ RESULTS = Table(
         Column("yellow", (RISKS, _("Yellow")), INT, width=6, total=True),
         Column("rectified", (_("Rectified"),), INT, width=9, total=True),
         Column("closed_or_banned", (_("Closed or banned"),), INT, width=9, total=True),
-        Column("transferred", (_("Transferred to other authorities"),), INT, width=10, total=True),
+        Column("transferred", (_("Transferred to other authorities"),), INT, width=9, total=True),
         Column("cases_filed", (_("Cases filed"),), INT, width=7, total=True),
         Column("leads_received", (LEADS, _("Leads received")), INT, width=7, total=True),
         Column("leads_closed", (LEADS, _("Leads closed")), INT, width=7, total=True),
-        Column("funds_refunded", (_("Funds refunded (10,000 yuan)"),), MONEY, width=11, total=True),
+        Column("funds_refunded", (_("Funds refunded (10,000 yuan)"),), MONEY, width=10, total=True),
         Column("elders_resettled", (ELDERS, _("Resettled")), INT, width=8, total=True),
         Column("elders_assisted", (ELDERS, _("Assisted")), INT, width=8, total=True),
     ),
