@@ -1,15 +1,16 @@
 """The one writer that renders any declared ``Table`` to a streamed (write-only) workbook.
 
-Layout, as the paper forms are filed: the title merged across; the reporting-unit line
+Layout, as the paper forms are filed: the title merged across (the first printed page); the unit line
 (填报单位（盖章）and 填报日期); the header rows with their merges; the data rows; a totals
 row (合计); the footer (填报人 / 审核人 / 联系电话, and 分管领导（签字） where the plan asks
 for it). Panes frozen below the header.
 
 Printed, as a clerk files it: A4 landscape, the label (附件N) at the top left of every page
 and 第 X 页 共 Y 页 at the foot, the header rows repeated on every page, and the text never
-below 9 points. A table that fits the page width at 82 % or more (9 of 11 points) is fitted
-to it; a wider one prints at 82 % over several pages across, each repeating the frozen
-columns (序号, 乡镇 …) as print titles, instead of being shrunk to one unreadable page.
+below 9 points. A table that fits the page width at 83 % or more (9 of 11 points and a
+little slack) is fitted to it; a wider one prints at 83 % over several pages across, each
+repeating the frozen columns (序号, 乡镇 …) as print titles and the title in its page
+header, instead of being shrunk to one unreadable page.
 Header texts wrap on whole words: a bracketed part (（万元）) is kept on one line.
 
 A province has 50,000 institutions, so the sheet is written with openpyxl's write-only
@@ -505,6 +506,12 @@ def _set_up_page(
         setup.pageOrder = "overThenDown"
         if table.frozen_columns:
             worksheet.print_title_cols = f"A:{get_column_letter(table.frozen_columns)}"
+            # The repeated columns would print a cut piece of the title row on the pages to
+            # the right: the title prints in the page header instead, on every page, and
+            # the title row is left out of the print area (``_render``).
+            worksheet.oddHeader.center.text = str(table.title)
+            worksheet.oddHeader.center.font = "宋体,Bold"
+            worksheet.oddHeader.center.size = 16
     worksheet.print_options.horizontalCentered = True
     worksheet.page_margins.left = worksheet.page_margins.right = MARGIN
     # The plan's label (附件N) at the top left of every page, the page number at the foot.
@@ -645,6 +652,10 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values, label
             sheet.line([_("Leader in charge (signature):")], width)
     for note in table.notes:
         sheet.line([str(note)], width)
+    if worksheet.oddHeader.center.text:
+        # Known only now: the last row. The title row is printed by the page header.
+        last = get_column_letter(len(columns))
+        worksheet.print_area = f"A2:{last}{sheet.next_row - 1}"
 
 
 def _write_totals(sheet: _Sheet, columns: list[Column], sums: dict):

@@ -368,6 +368,9 @@ def test_a_table_too_wide_for_9_point_text_prints_over_pages_across_never_shrunk
     first_page = first_page_columns(WIDE, print_scale(WIDE))
     assert 3 < first_page < len(WIDE.columns)
     assert f"A1:{get_column_letter(first_page)}1" in merged(sheet)
+    # The repeated columns would cut the title row: it prints in every page's header.
+    assert sheet.oddHeader.center.text == WIDE.title
+    assert sheet.print_area == "'wide'!$A$2:$M$10"  # after the title: unit line to footer
 
 
 def test_a_table_that_fits_at_9_points_is_fitted_to_the_page_width(sheet):
