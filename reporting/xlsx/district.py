@@ -158,7 +158,7 @@ RISK_LIST_COLUMNS = (
     Column("residents", (_("Residents"),), INT, width=8, total=True),
     Column("prepayment_total", (PREPAYMENTS, _("Amount (yuan)")), MONEY, width=13, total=True),
     Column("prepayment_payers", (PREPAYMENTS, _("Payers")), INT, width=7, total=True),
-    Column("level", (_("Risk level"),), width=7),
+    Column("level", (_("Risk level"),), width=9),  # 风险等级 on one line
     Column("risk_description", (_("Risk description"),), width=40),
     Column("measures", (_("Control measures"),), width=36),
     Column("measures_units", (RESPONSIBILITY, _("Responsible unit")), width=12),
@@ -187,7 +187,7 @@ DISPOSAL = Table(
         serial_column(_("Serial no.")),
         Column("township", (_("Township (street)"),), width=12, value=township_name),
         Column("name", (_("Institution or venue"),), width=24),
-        Column("level", (_("Risk level"),), width=7),
+        Column("level", (_("Risk level"),), width=9),  # 风险等级 on one line
         Column("measures", (DISPOSAL_MEASURES, _("Measures the level requires")), width=32),
         Column("plan", (DISPOSAL_MEASURES, _("One institution, one plan")), width=32),
         Column("measures_units", (_("Responsible unit"),), width=12),
@@ -279,13 +279,14 @@ RESULTS = Table(
     ),
     columns=(
         serial_column(_("Serial no.")),
-        Column("township", (_("Township (street)"),), width=12, value=township_name),
-        Column("screened", (SCREENED, _("Total")), INT, width=9, total=True),
+        Column("township", (_("Township (street)"),), width=10, value=township_name),
+        # Together wide enough for 排查养老服务机构和场所 on one line of their group header.
+        Column("screened", (SCREENED, _("Total")), INT, width=10, total=True),
         Column(
             "screened_venues",
             (SCREENED, _("Of which unregistered “black institutions”")),
             INT,
-            width=12,
+            width=13,
             total=True,
         ),
         Column("red", (RISKS, _("Red")), INT, width=6, total=True),
