@@ -1,17 +1,17 @@
 """The one writer that renders any declared ``Table`` to a streamed (write-only) workbook.
 
-Layout, as the paper forms are filed: the title merged across (the first printed page); the unit line
-(填报单位（盖章）and 填报日期); the header rows with their merges; the data rows; a totals
-row (合计); the footer (填报人 / 审核人 / 联系电话, and 分管领导（签字） where the plan asks
-for it). Panes frozen below the header.
+Layout, as the paper forms are filed: the title merged across (the first printed page);
+the unit line (填报单位（盖章）and 填报日期); the header rows with their merges; the data
+rows; a totals row (合计); the footer (填报人 / 审核人 / 联系电话, and 分管领导（签字） where
+the plan asks for it). Panes frozen below the header.
 
 Printed, as a clerk files it: A4 landscape, the label (附件N) at the top left of every page
 and 第 X 页 共 Y 页 at the foot, the header rows repeated on every page, and the text never
 below 9 points. A table that fits the page width at 83 % or more (9 of 11 points and a
 little slack) is fitted to it; a wider one prints at 83 % over several pages across, each
 repeating the frozen columns (序号, 乡镇 …) as print titles and the title in its page
-header, instead of being shrunk to one unreadable page.
-Header texts wrap on whole words: a bracketed part (（万元）) is kept on one line.
+header, instead of being shrunk to one unreadable page. Header texts wrap on whole words:
+a bracketed part (（万元）) kept on one line, never a line starting with 「）」.
 
 A province has 50,000 institutions, so the sheet is written with openpyxl's write-only
 mode: each row goes to a temporary file as soon as it is made, and neither the rows nor
