@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test demo lint format e2e messages bench clean prod-smoke
+.PHONY: install run test demo lint format e2e print-check messages bench clean prod-smoke
 
 install: $(STAMP)
 
@@ -43,7 +43,15 @@ prod-smoke: install
 
 e2e: install
 	bash scripts/ensure_browser.sh
+	bash scripts/ensure_libreoffice.sh
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# The packs on paper: every attachment of the demo county converted to PDF by LibreOffice
+# headless and read back (9-point text, 附件N, 第 X 页 共 Y 页); the PDFs are kept in
+# test-results/print/. Part of `make e2e` too.
+print-check: install
+	bash scripts/ensure_libreoffice.sh
+	$(BIN)/pytest tests/e2e/test_print.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -102,6 +102,19 @@ class OrgUnit(models.Model):
     def is_within(self, other: "OrgUnit") -> bool:
         return self.path.startswith(other.path)
 
+    @property
+    def bureau_name(self) -> str:
+        """The civil-affairs office that files this unit's reports, as its seal reads:
+        衡山县 → 衡山县民政局, 湖南省 → 湖南省民政厅. A township files as itself, and a name
+        that already is an office's (…民政局) is kept."""
+        if "民政" in self.name:
+            return self.name
+        if self.level == UnitLevel.PROVINCE:
+            return _("%(unit)s Department of Civil Affairs") % {"unit": self.name}
+        if self.level in (UnitLevel.CITY, UnitLevel.COUNTY):
+            return _("%(unit)s Civil Affairs Bureau") % {"unit": self.name}
+        return self.name
+
     @cached_property
     def township(self):
         """The township/street this unit belongs to (itself when it is one)."""

@@ -65,7 +65,7 @@ def xlsx_response(table: Table, rows: Iterable, *, name: str, user) -> FileRespo
     if not table.sheet_title:  # the list's title, in the language of this request
         table = dataclasses.replace(table, sheet_title=str(table.title)[:31])
     workbook = render_table(
-        table, rows, unit_name=user.unit.name if user.unit_id else "", report_date=today
+        table, rows, unit_name=user.unit.bureau_name if user.unit_id else "", report_date=today
     )
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     try:

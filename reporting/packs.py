@@ -71,7 +71,7 @@ def write_attachment(attachment: Attachment, context: ReportContext, target: Pat
     workbook = district.render_table(
         attachment.table,
         attachment.rows(context),
-        unit_name=context.unit.name,
+        unit_name=context.unit.bureau_name,
         report_date=context.report_date,
     )
     workbook.save(target)

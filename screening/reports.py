@@ -44,7 +44,7 @@ def lead_handling_workbook(report: LeadHandling, user) -> bytes:
     workbook = render_table(
         replace(LEAD_HANDLING_TABLE, title=title),
         report.rows,
-        unit_name=user.unit.name if user.unit_id else "",
+        unit_name=user.unit.bureau_name if user.unit_id else "",
         report_date=timezone.localdate(),
     )
     return workbook_bytes(workbook)

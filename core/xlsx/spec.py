@@ -78,6 +78,9 @@ class Table:
     totals: bool = True
     unit_line: bool = True
     footer: bool = True
+    # 分管领导（签字）under the footer, where the plan has the tables signed by the leader
+    # in charge (衡山县: 经单位分管领导签字并加盖公章).
+    leader_signature: bool = False
     frozen_columns: int = 0  # columns kept in view when scrolling right (序号, 乡镇 …)
     sheet_title: str = ""
     notes: Sequence[str] = field(default_factory=tuple)

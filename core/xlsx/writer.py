@@ -1,9 +1,17 @@
 """The one writer that renders any declared ``Table`` to a streamed (write-only) workbook.
 
-Layout, as the paper forms are filed: the title merged across; the reporting-unit line
-(填报单位（盖章）and 填报日期); the header rows with their merges; the data rows; a totals
-row (合计); the footer (填报人 / 审核人 / 联系电话). A4 landscape, fit to the page width, the
-header rows repeated on every printed page, panes frozen below the header.
+Layout, as the paper forms are filed: the title merged across (the first printed page);
+the unit line (填报单位（盖章）and 填报日期); the header rows with their merges; the data
+rows; a totals row (合计); the footer (填报人 / 审核人 / 联系电话, and 分管领导（签字） where
+the plan asks for it). Panes frozen below the header.
+
+Printed, as a clerk files it: A4 landscape, the label (附件N) at the top left of every page
+and 第 X 页 共 Y 页 at the foot, the header rows repeated on every page, and the text never
+below 9 points. A table that fits the page width at 83 % or more (9 of 11 points and a
+little slack) is fitted to it; a wider one prints at 83 % over several pages across, each
+repeating the frozen columns (序号, 乡镇 …) as print titles and the title in its page
+header, instead of being shrunk to one unreadable page. Header texts wrap on whole words:
+a bracketed part (（万元）) kept on one line, never a line starting with 「）」.
 
 A province has 50,000 institutions, so the sheet is written with openpyxl's write-only
 mode: each row goes to a temporary file as soon as it is made, and neither the rows nor
@@ -28,6 +36,7 @@ import contextlib
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,6 +62,17 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 A4 = 9
+# Printed text is never smaller than 9 points: 11-point text at 83 % at least (82 % and one
+# for the programs' rounding: LibreOffice prints 11 points at 82 % as 8.99).
+MIN_PRINTED_POINTS = 9
+MIN_SCALE = math.ceil(100 * MIN_PRINTED_POINTS / BODY_FONT.size) + 1
+MARGIN = 0.4  # inches, left and right
+# Printable width of A4 landscape (297 mm) between the margins, in points.
+PRINTABLE_WIDTH = 297 / 25.4 * 72 - 2 * MARGIN * 72
+# Points per unit of column width, as wide as any spreadsheet program prints it (LibreOffice
+# without Calibri measures its unit on DejaVu Sans: a little over 7 points; Excel 5.25): a
+# table estimated to fit is fitted by every program at a scale no smaller than the estimate.
+POINTS_PER_WIDTH_UNIT = 7.2
 TITLE_HEIGHT = 32
 # Wrapped text: rows are given the height their longest text needs, so that the sheet prints
 # like the paper form in any spreadsheet program (not all of them size rows on opening).
@@ -84,6 +104,74 @@ def lines_needed(text: str, per_line: float) -> int:
     if "\n" not in text:
         return max(1, math.ceil(text_width(text) / per_line))
     return sum(max(1, math.ceil(text_width(part) / per_line)) for part in text.split("\n"))
+
+
+# Characters that never start a line (a closing bracket, quote or punctuation) and those that
+# never end one (an opening bracket or quote), as Chinese typesetting keeps them.
+NO_LINE_START = frozenset("）)】」』”’》〉、，。；：！？%")
+NO_LINE_END = frozenset("（(【「『“‘《〈")
+
+
+def _words(text: str, brackets: bool = True) -> list[str]:
+    """``text`` cut where a line may break: between Chinese characters, around a Latin word,
+    never before closing punctuation nor after opening, nor (``brackets``) inside a
+    bracketed part (（万元）)."""
+    words: list[str] = []
+    depth = 0
+    for char in text:
+        glued = words and (
+            (brackets and depth > 0)
+            or char in NO_LINE_START
+            or words[-1][-1] in NO_LINE_END
+            or (
+                char.isascii()
+                and not char.isspace()
+                and words[-1][-1].isascii()
+                and not words[-1][-1].isspace()
+            )
+        )
+        if glued:
+            words[-1] += char
+        else:
+            words.append(char)
+        if char in NO_LINE_END:
+            depth += 1
+        elif char in NO_LINE_START and depth:
+            depth -= 1
+    return words
+
+
+def wrap_header(text: str, per_line: float) -> str:
+    """``text`` with line breaks where it wraps in ``per_line`` Latin characters, on whole
+    words: no line starts with a closing bracket (「）」) or ends with an opening one. Text
+    that fits, or already has its own line breaks, is left as it is."""
+    if "\n" in text or text_width(text) <= per_line:
+        return text
+    # Best, the text and its bracketed parts each on lines of their own: 排查养老服务机构和场所
+    # over （家）.
+    parts = [part for part in re.split(r"(?=[（(【「『“‘《〈])", text) if part]
+    lines = _fill(parts, per_line)
+    if all(text_width(line) <= per_line for line in lines):
+        return "\n".join(lines)
+    words = []
+    for word in _words(text):
+        # A bracketed part longer than a line is cut too, still never before its 「）」.
+        words += _words(word, brackets=False) if text_width(word) > per_line else [word]
+    return "\n".join(_fill(words, per_line))
+
+
+def _fill(words: list[str], per_line: float) -> list[str]:
+    """The words on as few lines as they fill, one after the other."""
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and text_width(line + word) > per_line:
+            lines.append(line.rstrip())
+            line = word.lstrip()
+        else:
+            line += word
+    lines.append(line)
+    return lines
 
 
 def row_height(lines: int) -> float:
@@ -309,6 +397,15 @@ def _header_grid(table: Table) -> tuple[list[list[str | None]], list[tuple[int, 
     return grid, merges
 
 
+def _wrap_headers(table: Table, grid, merges) -> None:
+    """Each header text broken into lines on whole words for the width of its block."""
+    widths = [column.display_width for column in table.columns]
+    for row1, col1, _row2, col2 in merges:
+        text = grid[row1][col1]
+        if text is not None:
+            grid[row1][col1] = wrap_header(text, max(1.0, sum(widths[col1 : col2 + 1]) - 1))
+
+
 def _header_lines(table: Table, grid, merges) -> list[int]:
     """Lines each header row needs: a text spanning several columns has their width, one
     spanning several rows shares the lines out over them."""
@@ -360,20 +457,71 @@ def _new_sheet(table: Table, workbook: Workbook | None) -> tuple[Workbook, Any]:
     return workbook, worksheet
 
 
-def _set_up_page(worksheet, table: Table, header_first: int, header_last: int, data_first: int):
+def print_scale(table: Table) -> int | None:
+    """None when the table is fitted to the page width (it fits at ``MIN_SCALE`` or more);
+    otherwise the scale it prints at, over several pages across."""
+    width = sum(column.display_width for column in table.columns) * POINTS_PER_WIDTH_UNIT
+    if width * MIN_SCALE / 100 <= PRINTABLE_WIDTH:
+        return None
+    return MIN_SCALE
+
+
+def first_page_columns(table: Table, scale: int | None) -> int:
+    """How many columns the first printed page holds: the title, the unit line and the
+    footer are spread over these, so that they are not cut across pages."""
+    if scale is None:
+        return len(table.columns)
+    room = PRINTABLE_WIDTH / (POINTS_PER_WIDTH_UNIT * scale / 100)
+    count, used = 0, 0.0
+    for column in table.columns:
+        used += column.display_width
+        if used > room:
+            break
+        count += 1
+    return max(1, count)
+
+
+def _set_up_page(
+    worksheet, table: Table, header_first: int, header_last: int, data_first: int, label: str
+):
     """Everything write-only mode needs before the first row, and the print setup."""
     for col, column in enumerate(table.columns, start=1):
         worksheet.column_dimensions[get_column_letter(col)].width = column.display_width
     worksheet.row_dimensions[1].height = TITLE_HEIGHT
     worksheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}{data_first}"
     worksheet.print_title_rows = f"{header_first}:{header_last}"
-    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
-    worksheet.page_setup.orientation = "landscape"
-    worksheet.page_setup.paperSize = A4
-    worksheet.page_setup.fitToWidth = 1
-    worksheet.page_setup.fitToHeight = 0
+    setup = worksheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = A4
+    scale = print_scale(table)
+    if scale is None:
+        # Fitted to the width, never to the height: as many pages down as the rows need.
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+    else:
+        # Too wide to fit readably: 9-point text over pages across, a band of rows at a
+        # time (its pages side by side), the frozen columns repeated on each.
+        setup.scale = scale
+        setup.pageOrder = "overThenDown"
+        if table.frozen_columns:
+            worksheet.print_title_cols = f"A:{get_column_letter(table.frozen_columns)}"
+            # The repeated columns would print a cut piece of the title row on the pages to
+            # the right: the title prints in the page header instead, on every page, and
+            # the title row is left out of the print area (``_render``).
+            worksheet.oddHeader.center.text = str(table.title)
+            worksheet.oddHeader.center.font = "宋体,Bold"
+            worksheet.oddHeader.center.size = 16
     worksheet.print_options.horizontalCentered = True
-    worksheet.page_margins.left = worksheet.page_margins.right = 0.4
+    worksheet.page_margins.left = worksheet.page_margins.right = MARGIN
+    # The plan's label (附件N) at the top left of every page, the page number at the foot.
+    if label:
+        worksheet.oddHeader.left.text = label
+        worksheet.oddHeader.left.font = "黑体,Regular"
+        worksheet.oddHeader.left.size = 14
+    worksheet.oddFooter.center.text = _("Page &P of &N")
+    worksheet.oddFooter.center.font = "宋体,Regular"
+    worksheet.oddFooter.center.size = 11
 
 
 def _discard(worksheet):
@@ -394,25 +542,28 @@ def render_table(
     report_date: date | None = None,
     footer_values: dict[str, str] | None = None,
     workbook: Workbook | None = None,
+    label: str = "",
 ) -> Workbook:
     """Add a sheet with ``table`` filled from ``rows`` to a write-only ``workbook`` (a new
-    one if None) and return the workbook, ready to be saved once (``save_workbook``)."""
+    one if None) and return the workbook, ready to be saved once (``save_workbook``).
+    ``label`` (附件3) is printed at the top left of every page."""
     workbook, worksheet = _new_sheet(table, workbook)
     try:
-        _render(worksheet, table, rows, unit_name, report_date, footer_values or {})
+        _render(worksheet, table, rows, unit_name, report_date, footer_values or {}, label)
     except BaseException:
         _discard(worksheet)
         raise
     return workbook
 
 
-def _render(worksheet, table, rows, unit_name, report_date, footer_values):
+def _render(worksheet, table, rows, unit_name, report_date, footer_values, label):
     columns = list(table.columns)
-    width = len(columns)
+    # The title and the lines above and below the table span the first printed page.
+    width = first_page_columns(table, print_scale(table))
     header_first = 3 if table.unit_line else 2
     header_last = header_first + table.header_depth - 1
     data_first = header_last + 1
-    _set_up_page(worksheet, table, header_first, header_last, data_first)
+    _set_up_page(worksheet, table, header_first, header_last, data_first, label)
     sheet = _Sheet(worksheet)
 
     # Title.
@@ -431,6 +582,7 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values):
 
     # Header rows: every cell of a merged block carries the borders.
     grid, merges = _header_grid(table)
+    _wrap_headers(table, grid, merges)
     header_style = CellStyle(HEADER_FONT, CENTRE, BORDER)
     sheet.kept_heights = header_last
     for texts, lines in zip(grid, _header_lines(table, grid, merges), strict=True):
@@ -496,8 +648,14 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values):
             width,
             last_alignment=LEFT,
         )
+        if table.leader_signature:
+            sheet.line([_("Leader in charge (signature):")], width)
     for note in table.notes:
         sheet.line([str(note)], width)
+    if worksheet.oddHeader.center.text:
+        # Known only now: the last row. The title row is printed by the page header.
+        last = get_column_letter(len(columns))
+        worksheet.print_area = f"A2:{last}{sheet.next_row - 1}"
 
 
 def _write_totals(sheet: _Sheet, columns: list[Column], sums: dict):

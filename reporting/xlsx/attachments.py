@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import OrgUnit
@@ -60,6 +61,11 @@ class Attachment:
     rows: Callable[[ReportContext], Iterable]
 
     @property
+    def label(self) -> str:
+        """附件3: printed at the top left of every page, as the plan heads its tables."""
+        return _("Attachment %(number)d") % {"number": self.number}
+
+    @property
     def filename(self) -> str:
         return f"附件{self.number}_{self.table.title}.xlsx"
 
@@ -68,10 +74,11 @@ class Attachment:
         return render_table(
             self.table,
             self.rows(context),
-            unit_name=context.unit.name if context.unit else "",
+            unit_name=context.unit.bureau_name if context.unit else "",
             report_date=context.report_date,
             footer_values=context.footer_values,
             workbook=workbook,
+            label=self.label,
         )
 
     def write(self, context: ReportContext, target: Target) -> None:

@@ -4,6 +4,8 @@ The plan lists five attachment tables to file with the county's 养老股; this 
 machinery as the district plan's weekly pack (``district.py``): a ``Table`` per attachment
 and the function that yields its rows for a ``ReportContext``. 附件3 (the 红橙黄 list) has
 the district list's columns; 附件4 (the screening progress) the district progress table's.
+The plan has every table signed by the unit's leader in charge and sealed
+(经单位分管领导签字并加盖公章): each carries a 分管领导（签字） line under its footer.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ SURVEY = Table(
     sheet_title="附件1",
     title=_("Baseline screening of fraud risks in the elder-care field: statistics"),
     frozen_columns=2,
+    leader_signature=True,
     columns=(
         serial_column(_("Serial no.")),
         Column("township", (_("Township (street)"),), width=14, value=township_name),
@@ -90,6 +93,7 @@ VENUES = Table(
     sheet_title="附件2",
     title=_("Baseline screening of the risks of unregistered venues running elder-care services"),
     frozen_columns=3,
+    leader_signature=True,
     columns=(
         serial_column(_("Serial no.")),
         Column("township", (_("Township (street)"),), width=12, value=township_name),
@@ -121,6 +125,7 @@ BASELINE_RISK_LIST = replace(
     code="baseline_3",
     sheet_title="附件3",
     title=_("Red, orange and yellow risk control list of fraud risks in the elder-care field"),
+    leader_signature=True,
 )
 
 # --- 附件4 养老服务领域诈骗风险隐患排查工作进度表 ---
@@ -130,6 +135,7 @@ BASELINE_PROGRESS = replace(
     code="baseline_4",
     sheet_title="附件4",
     title=_("Progress of the screening of fraud risks in the elder-care field"),
+    leader_signature=True,
 )
 
 # --- 附件5 2019-2021年备案养老机构情况摸底表 ---
@@ -139,6 +145,7 @@ ESTABLISHED = Table(
     sheet_title="附件5",
     title=_("Baseline survey of elder-care institutions filed in 2019-2021"),
     frozen_columns=3,
+    leader_signature=True,
     columns=(
         serial_column(_("Serial no.")),
         Column("township", (_("Township (street)"),), width=12, value=township_name),

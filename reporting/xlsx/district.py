@@ -82,14 +82,15 @@ PROGRESS = Table(
     sheet_title="附件2",
     title=_("Progress of the screening of elder-care service fraud risks"),
     frozen_columns=2,
+    # Fits one page width at 9-point text (core.xlsx.writer.print_scale), as 附件6.
     columns=(
         serial_column(_("Serial no.")),
-        Column("township", (_("Township (street)"),), width=14, value=township_name),
+        Column("township", (_("Township (street)"),), width=12, value=township_name),
         Column(
             "to_screen",
             (SCREENING, _("Institutions per civil-affairs statistics")),
             INT,
-            width=14,
+            width=13,
             total=True,
         ),
         Column("screened", (SCREENING, _("Screened")), INT, width=10, total=True),
@@ -157,7 +158,7 @@ RISK_LIST_COLUMNS = (
     Column("residents", (_("Residents"),), INT, width=8, total=True),
     Column("prepayment_total", (PREPAYMENTS, _("Amount (yuan)")), MONEY, width=13, total=True),
     Column("prepayment_payers", (PREPAYMENTS, _("Payers")), INT, width=7, total=True),
-    Column("level", (_("Risk level"),), width=7),
+    Column("level", (_("Risk level"),), width=9),  # 风险等级 on one line
     Column("risk_description", (_("Risk description"),), width=40),
     Column("measures", (_("Control measures"),), width=36),
     Column("measures_units", (RESPONSIBILITY, _("Responsible unit")), width=12),
@@ -186,7 +187,7 @@ DISPOSAL = Table(
         serial_column(_("Serial no.")),
         Column("township", (_("Township (street)"),), width=12, value=township_name),
         Column("name", (_("Institution or venue"),), width=24),
-        Column("level", (_("Risk level"),), width=7),
+        Column("level", (_("Risk level"),), width=9),  # 风险等级 on one line
         Column("measures", (DISPOSAL_MEASURES, _("Measures the level requires")), width=32),
         Column("plan", (DISPOSAL_MEASURES, _("One institution, one plan")), width=32),
         Column("measures_units", (_("Responsible unit"),), width=12),
@@ -218,30 +219,31 @@ PUBLICITY = Table(
     sheet_title="附件5",
     title=_("Publicity statistics of the special campaign against elder-care fraud"),
     frozen_columns=2,
+    # Its 14 columns fit one page width at 9-point text (core.xlsx.writer.print_scale).
     columns=(
         serial_column(_("Serial no.")),
-        Column("township", (_("Township (street)"),), width=14, value=township_name),
-        Column("activities", (_("Activities held"),), INT, width=10, total=True),
+        Column("township", (_("Township (street)"),), width=10, value=township_name),
+        Column("activities", (_("Activities held"),), INT, width=9, total=True),
         Column("in_villages", (THREE_INTO, _("Into villages")), INT, width=9, total=True),
         Column("in_communities", (THREE_INTO, _("Into communities")), INT, width=9, total=True),
-        Column("in_institutions", (THREE_INTO, _("Into institutions")), INT, width=11, total=True),
+        Column("in_institutions", (THREE_INTO, _("Into institutions")), INT, width=10, total=True),
         Column("posters", (FOUR_SEEN, _("Posters (sheets)")), INT, width=10, total=True),
         Column("banners", (FOUR_SEEN, _("Banners (pieces)")), INT, width=10, total=True),
         Column("leaflets", (FOUR_SEEN, _("Leaflets (copies)")), INT, width=10, total=True),
         Column("videos", (FOUR_SEEN, _("Videos (showings)")), INT, width=10, total=True),
-        Column("participants", (_("People reached"),), INT, width=11, total=True),
+        Column("participants", (_("People reached"),), INT, width=9, total=True),
         Column(
             "institutions",
             (THREE_MUSTS, _("Institutions and venues counted")),
             INT,
-            width=10,
+            width=9,
             total=True,
         ),
         Column(
             "three_musts_complete",
             (THREE_MUSTS, _("Three musts complete")),
             INT,
-            width=12,
+            width=10,
             total=True,
         ),
         # 衡山县方案 §二.四: 走进公园、走进广场等老年人聚集的场所. Last, so that the district
@@ -250,7 +252,7 @@ PUBLICITY = Table(
             "in_gathering_places",
             (_("Into parks, squares and other places where elders gather"),),
             INT,
-            width=14,
+            width=10,
             total=True,
         ),
     ),
@@ -268,6 +270,8 @@ RESULTS = Table(
     sheet_title="附件6",
     title=_("Results of the special campaign against elder-care service fraud"),
     frozen_columns=2,
+    # Its 16 columns fit one page width at 9-point text (core.xlsx.writer.print_scale):
+    # a column made wider would print the table over two pages across.
     notes=(
         _(
             "Note: cumulative from the start of the campaign to the end of the reporting "
@@ -276,8 +280,9 @@ RESULTS = Table(
     ),
     columns=(
         serial_column(_("Serial no.")),
-        Column("township", (_("Township (street)"),), width=14, value=township_name),
-        Column("screened", (SCREENED, _("Total")), INT, width=9, total=True),
+        Column("township", (_("Township (street)"),), width=10, value=township_name),
+        # Together wide enough for 排查养老服务机构和场所 on one line of their group header.
+        Column("screened", (SCREENED, _("Total")), INT, width=10, total=True),
         Column(
             "screened_venues",
             (SCREENED, _("Of which unregistered “black institutions”")),
@@ -290,11 +295,11 @@ RESULTS = Table(
         Column("yellow", (RISKS, _("Yellow")), INT, width=6, total=True),
         Column("rectified", (_("Rectified"),), INT, width=9, total=True),
         Column("closed_or_banned", (_("Closed or banned"),), INT, width=9, total=True),
-        Column("transferred", (_("Transferred to other authorities"),), INT, width=10, total=True),
+        Column("transferred", (_("Transferred to other authorities"),), INT, width=9, total=True),
         Column("cases_filed", (_("Cases filed"),), INT, width=7, total=True),
         Column("leads_received", (LEADS, _("Leads received")), INT, width=7, total=True),
         Column("leads_closed", (LEADS, _("Leads closed")), INT, width=7, total=True),
-        Column("funds_refunded", (_("Funds refunded (10,000 yuan)"),), MONEY, width=11, total=True),
+        Column("funds_refunded", (_("Funds refunded (10,000 yuan)"),), MONEY, width=10, total=True),
         Column("elders_resettled", (ELDERS, _("Resettled")), INT, width=8, total=True),
         Column("elders_assisted", (ELDERS, _("Assisted")), INT, width=8, total=True),
     ),

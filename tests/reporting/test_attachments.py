@@ -306,7 +306,9 @@ def test_publicity_in_parks_and_squares_has_a_column_of_its_own_after_the_distri
     assert kaiyun.activities == 3
 
     sheet = sheet_of(5, county_user)
-    assert sheet["D3"].value == "“三进”" and sheet["N3"].value == "走进公园、广场等老年人聚集场所"
+    # The header breaks into lines on whole words; its text is the plan's.
+    assert sheet["D3"].value == "“三进”"
+    assert sheet["N3"].value.replace("\n", "") == "走进公园、广场等老年人聚集场所"
     assert {"D3:F3", "N3:N4"} <= {str(r) for r in sheet.merged_cells.ranges}
     row = rows_by_township(sheet, 5, 14)[township.name]
     assert row[2:6] == (3, 1, 0, 1)
@@ -364,7 +366,8 @@ def test_risk_list_has_the_approved_red_orange_yellow_ones_red_first(rated, coun
     sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user)
 
     assert sheet["A1"].value == "养老服务诈骗风险隐患“红橙黄”风险管控名单"
-    assert {"A1:Q1", "J3:K3", "O3:Q3", "A3:A4", "M3:M4"} <= merged(sheet)
+    # The title spans the first printed page (A–I): the list prints over pages across.
+    assert {"A1:I1", "J3:K3", "O3:Q3", "A3:A4", "M3:M4"} <= merged(sheet)
     assert (sheet["J3"].value, sheet["J4"].value, sheet["K4"].value) == (
         "收取预付费情况",
         "金额（元）",
@@ -632,13 +635,15 @@ def test_results_sheet_has_its_groups_and_totals(results, county_user, township)
     sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 6, county_user)
 
     assert sheet["A1"].value == "打击整治养老服务诈骗专项行动战果统计表"
-    assert (sheet["C3"].value, sheet["E3"].value, sheet["L3"].value, sheet["O3"].value) == (
+    # Header texts are broken into lines on whole words: their text is the plan's.
+    headers = (sheet["C3"].value, sheet["E3"].value, sheet["L3"].value, sheet["O3"].value)
+    assert tuple(text.replace("\n", "") for text in headers) == (
         "排查养老服务机构和场所（家）",
         "发现风险隐患（家）",
         "线索",
         "老年人（人）",
     )
-    assert sheet["D4"].value == "其中：未经登记“黑机构”"
+    assert sheet["D4"].value.replace("\n", "") == "其中：未经登记“黑机构”"
     assert {"C3:D3", "E3:G3", "L3:M3", "O3:P3", "H3:H4", "N3:N4"} <= merged(sheet)
     kaiyun = next(r for r in body(sheet, 5) if r[1] == township.name)
     assert kaiyun[2:] == (4, 1, 1, 2, 1, 1, 1, 1, 3, 2, 2, pytest.approx(1.2345), 2, 1)
@@ -719,3 +724,16 @@ def test_leader_downloads_the_red_orange_yellow_list(client_for, leader, rated):
     assert response.status_code == 200
     assert sheet["A1"].value == "养老服务诈骗风险隐患“红橙黄”风险管控名单"
     assert sheet["C5"].value == "开云颐养之家"
+
+
+@pytest.mark.parametrize("number", sorted(DISTRICT_ATTACHMENTS))
+def test_each_attachment_prints_its_label_page_numbers_and_the_bureau(number, county_user):
+    """Issue 16, item 6: 附件N at the top left of every page, 第 X 页 共 Y 页 at the foot,
+    the unit line naming the bureau; text never printed below 9 points."""
+    sheet = sheet_of(number, county_user)
+
+    assert sheet.oddHeader.left.text == f"附件{number}"
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert sheet["A2"].value == "填报单位（盖章）：衡山县民政局"
+    setup = sheet.page_setup
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage or int(setup.scale) * 11 >= 900

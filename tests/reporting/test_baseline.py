@@ -48,11 +48,21 @@ def test_each_attachment_has_the_plans_title_and_the_paper_forms_layout(number, 
     sheet = sheet_of(BASELINE_ATTACHMENTS, number, county_user)
 
     assert sheet["A1"].value == TITLES[number]
-    assert sheet["A2"].value.startswith("填报单位（盖章）：")
+    assert sheet["A2"].value == "填报单位（盖章）：衡山县民政局"  # the bureau, not 衡山县
+    assert sheet.oddHeader.left.text == f"附件{number}"
     assert sheet["A3"].value == "序号" and sheet["A3"].font.b
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.print_title_rows.startswith("$3:")
     assert sheet.freeze_panes is not None
+
+
+@pytest.mark.parametrize("number", sorted(TITLES))
+def test_each_attachment_is_signed_by_the_leader_in_charge_as_the_plan_asks(number, county_user):
+    """衡山县方案: 将附件表格经单位分管领导签字并加盖公章上报."""
+    sheet = sheet_of(BASELINE_ATTACHMENTS, number, county_user)
+
+    values = [row[0] for row in sheet.iter_rows(values_only=True) if row[0] is not None]
+    assert values[-1] == "分管领导（签字）："
 
 
 def test_the_set_has_the_five_attachments_of_the_plan():
@@ -95,7 +105,8 @@ def test_survey_counts_institutions_by_kind_ownership_focus_screening_and_level(
         "按举办性质",
         "发现风险隐患（家）",
     )
-    assert sheet["J4"].value == f"规模较大（{LARGE_SCALE_BEDS}张床位以上）"
+    # Broken into lines on whole words (no line starts with 「）」): the plan's text.
+    assert sheet["J4"].value.replace("\n", "") == f"规模较大（{LARGE_SCALE_BEDS}张床位以上）"
     kaiyun = next(r for r in body(sheet, 5) if r[1] == township.name)
     # total, filed, not filed, venues | public, public-private, private | large, several
     # industries | screened (the big one, and the orange and yellow ones' visits) | levels

@@ -2,12 +2,14 @@
 borders, totals, footer, print setup) and typed text is always text, never a formula."""
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from core.xlsx import (
     Column,
@@ -19,6 +21,7 @@ from core.xlsx import (
     workbook_bytes,
     write_table,
 )
+from core.xlsx.writer import first_page_columns, print_scale, wrap_header
 
 INT, TEXT = ColumnType.INT, ColumnType.TEXT
 GROUP = "排查情况"
@@ -347,3 +350,82 @@ def test_a_header_that_wraps_makes_its_rows_taller():
     sheet = reopen(render_table(table, []))
 
     assert sheet.row_dimensions[3].height > 14.5 * 3
+
+
+# --- paper a clerk can file (issue 16, item 6) ---------------------------------------------------
+
+
+def test_a_table_too_wide_for_9_point_text_prints_over_pages_across_never_shrunk():
+    """Fitted to one page, WIDE would print its 11-point text at about 7 points."""
+    sheet = reopen(render_table(WIDE, wide_rows(3), label="附件3"))
+
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert int(sheet.page_setup.scale) * 11 / 100 >= 9
+    assert sheet.page_setup.pageOrder == "overThenDown"
+    assert sheet.print_title_rows == "$3:$4"  # the two header rows
+    assert sheet.print_title_cols == "$A:$C"  # 序号, 机构名称, 统一社会信用代码 on every page
+    # The title and the unit line span the first page only, so that no page cuts them.
+    first_page = first_page_columns(WIDE, print_scale(WIDE))
+    assert 3 < first_page < len(WIDE.columns)
+    assert f"A1:{get_column_letter(first_page)}1" in merged(sheet)
+    # The repeated columns would cut the title row: it prints in every page's header.
+    assert sheet.oddHeader.center.text == WIDE.title
+    assert sheet.print_area == "'wide'!$A$2:$M$10"  # after the title: unit line to footer
+
+
+def test_a_table_that_fits_at_9_points_is_fitted_to_the_page_width(sheet):
+    assert print_scale(TABLE) is None
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_cols is None
+
+
+def test_every_page_has_the_label_at_the_top_left_and_page_x_of_y_at_the_foot():
+    with translation.override("zh-hans"):
+        sheet = reopen(render_table(TABLE, ROWS, label="附件2"))
+
+    assert sheet.oddHeader.left.text == "附件2"
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+
+
+def test_a_table_without_a_label_has_no_page_header(sheet):
+    assert not sheet.oddHeader.left.text
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+
+
+@pytest.mark.parametrize(
+    ("text", "per_line", "lines"),
+    [
+        ("法定代表人（经营者）", 10, ["法定代表人", "（经营者）"]),
+        ("退款金额（万元）", 10, ["退款金额", "（万元）"]),
+        ("其中未登记“黑机构”", 12, ["其中未登记", "“黑机构”"]),
+        ("金额（元）", 12, ["金额（元）"]),  # fits: left as it is
+        ("已有\n换行（元）", 4, ["已有", "换行（元）"]),  # its own breaks are kept
+    ],
+)
+def test_header_texts_wrap_on_whole_words(text, per_line, lines):
+    assert wrap_header(text, per_line).split("\n") == lines
+
+
+@pytest.mark.parametrize("per_line", range(2, 14))
+def test_no_header_line_starts_with_a_closing_bracket_whatever_the_width(per_line):
+    for text in ("（很长很长很长的括号内容）", "宣传海报（张）", "走进公园、广场等老年人聚集场所"):
+        for line in wrap_header(text, per_line).split("\n"):
+            assert line and line[0] not in "）”、", (text, per_line, line)
+            assert line[-1] not in "（“", (text, per_line, line)
+
+
+def test_the_header_cells_carry_the_broken_lines():
+    table = Table("h", "标题", (Column("x", ("法定代表人（经营者）",), width=11),))
+
+    sheet = reopen(render_table(table, []))
+
+    assert sheet["A3"].value == "法定代表人\n（经营者）"
+
+
+def test_a_table_signed_by_the_leader_in_charge_has_the_signature_line():
+    with translation.override("zh-hans"):
+        sheet = reopen(render_table(replace(TABLE, leader_signature=True), ROWS))
+
+    values = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert values[-1] == "分管领导（签字）："
+    assert values[-2] == "填报人："
