@@ -6,7 +6,8 @@
 set -euo pipefail
 need=()
 command -v soffice >/dev/null || command -v libreoffice >/dev/null || need+=(libreoffice-calc-nogui)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# (not `fc-list | grep -q`: under pipefail, grep leaving early fails the pipe)
+fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "Installing ${need[*]} with apt-get ..."
