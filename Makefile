@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test demo lint format e2e print-check messages bench clean prod-smoke
+.PHONY: install run test demo lint format e2e print-check fuzz messages bench clean prod-smoke
 
 install: $(STAMP)
 
@@ -49,6 +49,11 @@ e2e: install
 # The packs on paper: every attachment of the demo county converted to PDF by LibreOffice
 # headless and read back (9-point text, 附件N, 第 X 页 共 Y 页); the PDFs are kept in
 # test-results/print/. Part of `make e2e` too.
+# Every list page's query parameters, a few hundred hypothesis cases per page (the regular
+# suite runs 25): no 500 for any value (tests/security/test_parameters.py).
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/security/test_parameters.py -k no_query $(PYTEST_ARGS)
+
 print-check: install
 	bash scripts/ensure_libreoffice.sh
 	$(BIN)/pytest tests/e2e/test_print.py $(PYTEST_ARGS)
