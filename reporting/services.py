@@ -141,31 +141,38 @@ def counted_in_pack(report: WeeklyReport) -> bool:
     ).exists()
 
 
+def withdrawal_refused(user, report: WeeklyReport) -> str | None:
+    """Why ``user`` may not withdraw ``report`` now (None: they may): the one rule the page's
+    撤回 button and ``withdraw_weekly_report`` both follow."""
+    if not user.can_edit_registry or reporting_township(user) != report.township:
+        return _("Only the township that submitted the report withdraws it.")
+    if not report.is_submitted:
+        return _("Only a submitted report can be withdrawn.")
+    if report.is_accepted:
+        return _(
+            "The county section has already accepted this report: it can no longer be "
+            "withdrawn. Ask the county section to reopen it."
+        )
+    if counted_in_pack(report):
+        return _(
+            "The county section has already counted this report in the week's pack: "
+            "it can no longer be withdrawn. Tell the county section what to correct."
+        )
+    return None
+
+
 @transaction.atomic
 def withdraw_weekly_report(*, user, report: WeeklyReport) -> WeeklyReport:
-    """The township takes back its submitted report while the county has not counted it in
-    the week's pack: the report is a draft again, to be corrected and submitted again (a
-    report submitted again after the deadline is late)."""
+    """The township takes back its submitted report while the county has not acted on it
+    (accepted it, or counted it in the week's pack): the report is a draft again, to be
+    corrected and submitted again (a report submitted again after the deadline is late)."""
     _require_editor(user)
     if reporting_township(user) != report.township:
         raise PermissionDenied(_("Only the township that submitted the report withdraws it."))
     report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
-    if not report.is_submitted:
-        raise ValidationError(_("Only a submitted report can be withdrawn."))
-    if report.is_accepted:
-        raise ValidationError(
-            _(
-                "The county section has already accepted this report: it can no longer be "
-                "withdrawn. Ask the county section to reopen it."
-            )
-        )
-    if counted_in_pack(report):
-        raise ValidationError(
-            _(
-                "The county section has already counted this report in the week's pack: "
-                "it can no longer be withdrawn. Tell the county section what to correct."
-            )
-        )
+    refused = withdrawal_refused(user, report)
+    if refused:
+        raise ValidationError(refused)
     _back_to_draft(report)
     report._history_user = user
     report._change_reason = _("Withdrawn by the township")

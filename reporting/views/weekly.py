@@ -281,19 +281,11 @@ class WeeklyDetailView(ObjectDetailView):
                 and self.request.user.can_edit_registry
                 and weekly.reporting_township(self.request.user) == report.township
             ),
-            can_withdraw=(
-                report.is_submitted
-                and not report.is_accepted
-                and self.request.user.can_edit_registry
-                and weekly.reporting_township(self.request.user) == report.township
-                and not services.counted_in_pack(report)
-            ),
+            can_withdraw=services.withdrawal_refused(self.request.user, report) is None,
             review_state=ReviewState(report.review_state),
             review_style=REVIEW_STYLES[report.review_state],
+            # Accept or return a submitted report; reopen an accepted one.
             can_accept=self.request.user.can_review
-            and report.is_submitted
-            and not report.is_accepted,
-            can_return=self.request.user.can_review
             and report.is_submitted
             and not report.is_accepted,
             can_reopen=self.request.user.can_review and report.is_accepted,
