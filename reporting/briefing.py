@@ -27,7 +27,7 @@ from docx.shared import Mm, Pt
 
 from core import clock
 
-from .selectors.county import CompiledMonth, CompiledWeek, TownshipText, bureau_name
+from .selectors.county import CompiledMonth, CompiledWeek, TownshipText
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -170,7 +170,7 @@ def _body(writer: Writer, report, figures) -> None:
 def _header(writer: Writer, title: str, unit) -> None:
     writer.title(title)
     today = timezone.localdate(clock.now())
-    writer.centered(f"{bureau_name(unit)}　　{today.year}年{today.month}月{today.day}日")
+    writer.centered(f"{unit.bureau_name}　　{today.year}年{today.month}月{today.day}日")
 
 
 def week_docx(compiled: CompiledWeek) -> bytes:
@@ -197,7 +197,7 @@ def month_docx(compiled: CompiledMonth) -> bytes:
         for week in compiled.weeks:
             writer.heading(week_label(week.week))
             if week.county is not None and week.county.summary:
-                writer.body(f"{bureau_name(compiled.unit)}：{week.county.summary}")
+                writer.body(f"{compiled.unit.bureau_name}：{week.county.summary}")
             for number, text in enumerate(week.townships, start=1):
                 writer.township(number, text)
         return writer.content()

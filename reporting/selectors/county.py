@@ -26,11 +26,6 @@ from .publicity import PublicityFigures, publicity_table
 from .results import results_table
 
 
-def bureau_name(unit: OrgUnit) -> str:
-    """The issuing bureau of a county's report (发文单位): the unit has no field of its own."""
-    return f"{unit.name}民政局"
-
-
 @dataclass
 class PeriodFigures:
     publicity: list[FigureValue]  # 附件5, the period's activities

@@ -25,7 +25,7 @@ from ..briefing import DOCX, month_docx, month_title, week_docx, week_title
 from ..forms import CountyReportForm
 from ..models import SUMMARY_MAX_CHARS, CountyReport
 from ..periods import ReportingMonth, ReportingWeek, current_week
-from ..selectors.county import bureau_name, compile_month, compile_week
+from ..selectors.county import compile_month, compile_week
 
 
 class CountyReportsView(View):
@@ -96,7 +96,7 @@ class CountyReportPage(CountyPeriodMixin, View):
         context = {
             "compiled": compiled,
             "unit": self.unit,
-            "bureau": bureau_name(self.unit),
+            "bureau": self.unit.bureau_name,
             "report": report,
             "form": form,
             "max_chars": SUMMARY_MAX_CHARS,
