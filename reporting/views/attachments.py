@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from core import clock
+from core.exports import XLSX
 from core.xlsx import workbook_bytes
 
 from ..xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
-from .common import XLSX, week_from_param
+from .common import week_from_param
 
 
 class AttachmentDownloadView(View):

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ..periods import ReportingWeek, current_week
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_EXCLUDED = ("scope_path", "updated_at")
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from core import clock
+from core.exports import XLSX
 from core.history import history_entries
 from core.views import ObjectDetailView, ObjectListView, ScopedQuerysetMixin
 
@@ -21,7 +22,7 @@ from ..filters import ReportRunFilterSet
 from ..models import ReportRun
 from ..periods import ReportingWeek, recent_weeks
 from ..tables import ReportRunTable
-from .common import HISTORY_EXCLUDED, XLSX
+from .common import HISTORY_EXCLUDED
 
 
 class RunRequestForm(forms.Form):

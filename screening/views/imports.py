@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
+from core.exports import XLSX
 from core.masking import show_id_number, show_phone
 from core.views import ObjectListView, PermissionRequiredMixin
 
@@ -29,7 +30,6 @@ from ..services.importing.service import PREVIEW_ROWS, apply_batch, stage_import
 from ..services.importing.template import template_workbook
 from ..tables.imports import ImportBatchTable, status_badge
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MATCHES_PER_PAGE = 25
 
 

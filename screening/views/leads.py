@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.exports import XLSX
 from core.history import history_entries
 from core.views import (
     ObjectCreateView,
@@ -29,7 +30,6 @@ from ..reports import lead_handling_workbook
 from ..selectors.lead_handling import SOURCES, STAGES, lead_handling
 from ..services import leads as services
 from ..tables.leads import LeadTable, status_badge
-from .records import XLSX
 
 HISTORY_EXCLUDED = ("scope_path", "updated_at")
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_tables2 import SingleTableView
 
+from core.exports import XLSX
 from core.views import (
     ObjectCreateView,
     ObjectUpdateView,
@@ -43,8 +44,6 @@ from ..selectors.records import prepayments_for_export
 from ..services import records as services
 from ..tables.records import PrepaymentTable
 from .visits import put_errors, visible_institution
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def panel_url(institution, anchor):
