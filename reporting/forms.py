@@ -1,10 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, UnitLevel
+from core.files import clean_image
 from institutions.models import Institution
 
 from .figures import (
@@ -22,6 +25,8 @@ from .models import (
     WeeklyReport,
     person_count,
 )
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 def count_input():
@@ -53,7 +58,9 @@ class PublicityActivityForm(forms.ModelForm):
             "videos": count_input(),
             "participants": count_input(),
             "notes": forms.Textarea(attrs={"rows": 2}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            "photo": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,.heic"}
+            ),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -98,6 +105,22 @@ class PublicityActivityForm(forms.ModelForm):
             Fieldset(_("Notes"), "notes", "photo"),
             Submit("save", _("Save"), css_class="btn-primary w-100 w-md-auto"),
         )
+
+    def clean_photo(self):
+        """A photo only, stored as its clean copy (no EXIF, no GPS): a page, an SVG or a
+        renamed program is refused."""
+        photo = self.cleaned_data.get("photo")
+        if not isinstance(photo, UploadedFile):
+            return photo  # unchanged (the stored file) or cleared (False)
+        if photo.size > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(
+                _("The photo is larger than %(limit)s MB."),
+                params={"limit": MAX_PHOTO_BYTES // 2**20},
+            )
+        try:
+            return clean_image(photo)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
 
 
 class WeeklyReportForm(forms.ModelForm):

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("publicity/new/", views.PublicityCreateView.as_view(), name="publicity_create"),
     path("publicity/<int:pk>/", views.PublicityDetailView.as_view(), name="publicity_detail"),
+    path("publicity/<int:pk>/photo/", views.PublicityPhotoView.as_view(), name="publicity_photo"),
     path("publicity/<int:pk>/edit/", views.PublicityUpdateView.as_view(), name="publicity_update"),
     path("weekly/", views.WeeklyListView.as_view(), name="weekly_list"),
     path("weekly/export/", views.WeeklyListView.as_view(export=True), name="weekly_list_export"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.files import IMAGES, clean_image, sniff_upload
 from institutions.models import Institution
 from risklists.levels import Level
 from risklists.models import Assessment
@@ -375,11 +376,18 @@ def add_evidence(*, user, action: DisposalAction, upload, description: str = "")
         validate_evidence_file(upload)
     except ValidationError as exc:
         raise ValidationError({"evidence_file": exc.messages}) from exc
+    original_name = upload.name[:255]
+    if sniff_upload(upload) in IMAGES:
+        # A photo is stored as its clean copy: pixels only, no EXIF (GPS) block.
+        try:
+            upload = clean_image(upload)
+        except ValidationError as exc:
+            raise ValidationError({"evidence_file": exc.messages}) from exc
     evidence = ActionEvidence(
         action=action,
         institution=action.institution,
         file=upload,
-        original_name=upload.name[:255],
+        original_name=original_name,
         size=upload.size,
         description=description[:200],
         created_by=user,

@@ -6,13 +6,13 @@ township's record is not found (404); leaders read and never write (403)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.files import file_response
 from core.history import history_entries
 from core.views import ObjectDetailView, ObjectListView, ObjectUpdateView
 
@@ -153,11 +153,7 @@ class EvidenceDownloadView(View):
 
     def get(self, request, pk):
         evidence = get_object_or_404(ActionEvidence.objects.visible_to(request.user), pk=pk)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404(_("The file is missing.")) from exc
-        return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+        return file_response(evidence.file.name, filename=evidence.original_name)
 
 
 # --- the county section's steps on a case ------------------------------------------------

@@ -15,6 +15,7 @@ from .publicity import (
     PublicityCreateView,
     PublicityDetailView,
     PublicityListView,
+    PublicityPhotoView,
     PublicityUpdateView,
 )
 from .runs import (
@@ -45,6 +46,7 @@ __all__ = [
     "PublicityCreateView",
     "PublicityDetailView",
     "PublicityListView",
+    "PublicityPhotoView",
     "PublicityUpdateView",
     "RunDetailView",
     "RunDownloadView",

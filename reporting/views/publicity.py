@@ -1,5 +1,9 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
+from core.files import file_response
 from core.history import history_entries
 from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
@@ -32,6 +36,16 @@ class PublicityDetailView(ObjectDetailView):
             PublicityActivity, self.object.history.all(), excluded=HISTORY_EXCLUDED
         )
         return context
+
+
+class PublicityPhotoView(View):
+    """A publicity activity's photo, served only to those who see the activity."""
+
+    def get(self, request, pk):
+        activity = get_object_or_404(PublicityActivity.objects.visible_to(request.user), pk=pk)
+        if not activity.photo:
+            raise Http404(_("This activity has no photo."))
+        return file_response(activity.photo.name)
 
 
 class PublicityCreateView(ObjectCreateView):

@@ -1,18 +1,17 @@
 """Report packs: ask for one, watch it being built, download it, retry a failed one."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from core import clock
 from core.exports import XLSX
+from core.files import file_response
 from core.history import history_entries
 from core.views import ObjectDetailView, ObjectListView, ScopedQuerysetMixin
 
@@ -165,10 +164,6 @@ class RunDownloadView(ScopedQuerysetMixin, View):
             name, filename, content_type = entry["name"], entry["filename"], XLSX
         if not name or not default_storage.exists(name):
             raise Http404(_("The file is no longer there; build the pack again."))
-        filename = filename or name.rsplit("/", 1)[-1]
-        response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-        ascii_name = f"report-{run.pk}-{number or 'all'}.{filename.rsplit('.', 1)[-1]}"
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+        return file_response(
+            name, filename=filename or name.rsplit("/", 1)[-1], content_type=content_type
         )
-        return response

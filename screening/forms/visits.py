@@ -7,6 +7,7 @@ numbers open the numeric keyboard, dates the date picker.
 import zipfile
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
@@ -14,24 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from core.files import BMP, GIF, HEIC, IMAGES, JPEG, OLE, OOXML, PDF, PNG, WEBP, clean_image, sniff
 
 from ..models import FundUse, ResidentInterview, ScreeningVisit, YesNoUnknown
 
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_SAVE = 20
 
-# What a photo, a PDF or an Office document starts with; the extension alone proves nothing.
-JPEG, PNG, GIF, WEBP, HEIC, BMP, PDF, OLE, OOXML = (
-    "jpeg",
-    "png",
-    "gif",
-    "webp",
-    "heic",
-    "bmp",
-    "pdf",
-    "ole",
-    "ooxml",
-)
+# What a photo, a PDF or an Office document starts with; the extension alone proves nothing
+# (core.files.sniff). Photos are stored as clean copies (core.files.clean_image).
 EXTENSIONS = {
     ".jpg": JPEG,
     ".jpeg": JPEG,
@@ -53,34 +45,11 @@ EXTENSIONS = {
     ".pptx": OOXML,
 }
 ACCEPT = "image/*," + ",".join(sorted(EXTENSIONS))
-HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"heif"}
 
 
-def sniff(head: bytes) -> str | None:
-    """The family of a file from its first bytes."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return GIF
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
-        return HEIC
-    if head.startswith(b"BM"):
-        return BMP
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return OLE
-    if head.startswith(b"PK\x03\x04"):
-        return OOXML
-    return None
-
-
-def validate_attachment(upload) -> None:
-    """Refuse files over 10 MB and anything that is not a photo, a PDF or an Office document."""
+def validate_attachment(upload):
+    """Refuse files over 10 MB and anything that is not a photo, a PDF or an Office document;
+    the file to store: a photo's clean copy (no EXIF, no GPS), any other file as it came."""
     name = upload.name or ""
     if upload.size > MAX_ATTACHMENT_SIZE:
         raise forms.ValidationError(
@@ -117,6 +86,12 @@ def validate_attachment(upload) -> None:
             code="bad_type",
             params={"name": name},
         )
+    if found in IMAGES:
+        try:
+            return clean_image(upload, name=name)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages, code="bad_image") from exc
+    return upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -141,8 +116,7 @@ class AttachmentsField(forms.FileField):
         cleaned, errors = [], []
         for upload in files:
             try:
-                upload = super().clean(upload, initial)
-                validate_attachment(upload)
+                upload = validate_attachment(super().clean(upload, initial))
             except forms.ValidationError as exc:
                 errors.extend(exc.error_list)
             else:

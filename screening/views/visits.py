@@ -5,12 +5,9 @@ must be visible to the user, else 404. Submitted visits are read only; the count
 may reopen one with a reason.
 """
 
-import mimetypes
-import os
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.functional import cached_property
@@ -18,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.files import file_response
 from core.history import history_entries
 from core.views import (
     ObjectCreateView,
@@ -286,16 +284,7 @@ class VisitAttachmentView(View):
 
     def get(self, request, pk):
         attachment = get_object_or_404(VisitAttachment.objects.visible_to(request.user), pk=pk)
-        name = os.path.basename(attachment.file.name)
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        inline = content_type.startswith("image/") or content_type == "application/pdf"
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(
-            handle, as_attachment=not inline, filename=name, content_type=content_type
-        )
+        return file_response(attachment.file.name)
 
 
 urlpatterns = [

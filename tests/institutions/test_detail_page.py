@@ -94,7 +94,7 @@ def with_records(n, township, county_user, township_user):
     )
     for k, action in enumerate(DisposalAction.objects.filter(institution=institution)):
         for _ in range(max(1, n // 10)):
-            upload = SimpleUploadedFile(f"证据{k}.jpg", b"\xff\xd8\xff\xe0jpeg", "image/jpeg")
+            upload = SimpleUploadedFile(f"证据{k}.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
             add_evidence(user=township_user, action=action, upload=upload)
     ZeroingEntry.objects.create(institution=institution, status=ZeroingStatus.OPEN)
     assert RefundPlan.objects.filter(institution=institution).count() == n

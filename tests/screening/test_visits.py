@@ -25,6 +25,7 @@ from screening.models import (
 )
 from screening.services import visits as services
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
+from tests.images import PNG
 from tests.screening.factories import (
     ResidentInterviewFactory,
     ScreeningVisitFactory,
@@ -33,7 +34,6 @@ from tests.screening.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 

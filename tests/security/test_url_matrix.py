@@ -115,6 +115,7 @@ EXPECTED = {
     "reporting:notice": row(all=SCOPED),
     "reporting:publicity_create": row(editors="ok", readers="403"),
     "reporting:publicity_detail": row(all=SCOPED),
+    "reporting:publicity_photo": row(all=SCOPED),
     "reporting:publicity_list": row(all="ok"),
     "reporting:publicity_list_export": row(all="ok"),
     "reporting:publicity_update": row(editors=SCOPED, readers="403"),

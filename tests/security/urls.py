@@ -118,6 +118,7 @@ ARGUMENTS = {
     "disposal:penalty_propose": pk(lambda w, p: w.penalty(p)),
     "disposal:penalty_withdraw": pk(lambda w, p: w.penalty(p)),
     "reporting:publicity_detail": pk(lambda w, p: w.publicity(p)),
+    "reporting:publicity_photo": pk(lambda w, p: w.publicity_photo(p)),
     "reporting:publicity_update": pk(lambda w, p: w.publicity(p)),
     "reporting:weekly_edit": lambda w, p: {"year": w.this_week.year, "week": w.this_week.week},
     "reporting:weekly_detail": pk(lambda w, p: w.weekly_report(p)),

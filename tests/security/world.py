@@ -14,12 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
+from tests.images import PNG  # noqa: F401 - the tests import it from here
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
-    b"\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
 PASSWORD = "Secret-pass-1"
 ROLES = ("township", "county", "leader", "administrator", "anonymous")
@@ -248,6 +244,17 @@ class World:
         return self._once(
             ("publicity", place),
             lambda: PublicityActivityFactory(township=self.townships[place]),
+        )
+
+    def publicity_photo(self, place):
+        """A publicity activity with a photo (its photo route answers only with one)."""
+        from tests.reporting.factories import PublicityActivityFactory
+
+        return self._once(
+            ("publicity_photo", place),
+            lambda: PublicityActivityFactory(
+                township=self.townships[place], photo=SimpleUploadedFile("p.png", PNG)
+            ),
         )
 
     def weekly_report(self, place):
