@@ -11,12 +11,13 @@ import unicodedata
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, UnitLevel, path_ids
 from accounts.selectors import visible_townships
 from core import clock
+from core.concurrency import conflict_with
 
 from .choices import PeriodKind, RunStatus, WeeklyStatus
 from .figures import frozen_results
@@ -121,9 +122,23 @@ def save_weekly_report(
         figures = publicity_table(user, week.first_day, week.last_day, townships=[township])
         report.publicity_figures = figures.rows[0].as_dict()
         report.result_figures = frozen_results(township, week, user)
-    report.full_clean()
     report._history_user = user
-    report.save()
+    if report.pk is not None:
+        report.full_clean()
+        report.save()
+        return report
+    # The week's first draft: two people may create it at the same moment. The unique
+    # constraint lets one in; the other is told who was first, and nothing is overwritten.
+    # (Its only constraint is that uniqueness: the database decides, not a racy SELECT.)
+    report.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        first = WeeklyReport.objects.filter(
+            township=township, year=week.year, week=week.week
+        ).first()
+        raise conflict_with(WeeklyReport, first.pk if first else None) from None
     return report
 
 

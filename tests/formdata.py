@@ -31,3 +31,12 @@ def formset_data(formset):
     for form in [formset.management_form, *formset.forms]:
         data.update(post_data(form))
     return data
+
+
+def version_of_page(client, url, form="form") -> dict:
+    """The hidden version an edit page carries (core.concurrency): what a browser that
+    opened ``url`` posts back beside the fields a test types in by hand."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    bound = response.context[form]["edit_version"]
+    return {bound.html_name: str(bound.value())}

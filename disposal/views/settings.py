@@ -3,13 +3,18 @@ two plans differ (纳入处非机制 for every orange institution, whom the 线�
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.concurrency import FIELD as VERSION_FIELD
+from core.concurrency import EditConflict, add_rows_version_field, claim_rows
 from core.views import PermissionRequiredMixin
 
 from ..forms.settings import DeadlineForm, NotificationRecipientForm, PolicyForm
+from ..models import DeadlineSetting
 from ..selectors.settings import deadline_days, disposal_policy
 from ..services.settings import save_deadlines, save_disposal_policy, save_notification_recipient
 from .common import put_errors
@@ -46,28 +51,45 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
         }
         return render(request, "disposal/deadline_settings.html", context)
 
+    @staticmethod
+    def deadline_form(unit, data=None):
+        rows = DeadlineSetting.objects.filter(unit=unit)
+        return add_rows_version_field(DeadlineForm(data, days=deadline_days(unit.path)), rows)
+
     def get(self, request):
         unit = self.unit(request)
-        return self.render_page(request, DeadlineForm(days=deadline_days(unit.path)))
+        return self.render_page(request, self.deadline_form(unit))
 
+    # One transaction: the deadlines' version is checked (optimistic lock) and they are saved.
+    @method_decorator(transaction.atomic)
     def post(self, request):
         unit = self.unit(request)
         if "save_policy" in request.POST:
             return self.post_policy(request, unit)
         if "save_recipient" in request.POST:
             return self.post_recipient(request, unit)
-        form = DeadlineForm(request.POST, days=deadline_days(unit.path))
+        form = self.deadline_form(unit, request.POST)
         if not form.is_valid():
             return self.render_page(request, form)
-        save_deadlines(user=request.user, unit=unit, days=form.cleaned_data)
+        try:
+            claim_rows(
+                DeadlineSetting.objects.filter(unit=unit),
+                request.POST.get(VERSION_FIELD),
+                history_of={"unit_id": unit.pk},
+            )
+        except EditConflict as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.render_page(request, self.deadline_form(unit))
+        days = {key: value for key, value in form.cleaned_data.items() if key != VERSION_FIELD}
+        save_deadlines(user=request.user, unit=unit, days=days)
         messages.success(request, _("Saved. New actions get these deadlines."))
         return redirect("disposal:deadline_settings")
 
     def post_policy(self, request, unit):
         form = PolicyForm(request.POST)
         if not form.is_valid():
-            days = deadline_days(unit.path)
-            return self.render_page(request, DeadlineForm(days=days), form)
+            return self.render_page(request, self.deadline_form(unit), form)
         added = save_disposal_policy(
             user=request.user,
             unit=unit,
@@ -95,5 +117,4 @@ class DeadlineSettingsView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, _("Saved. New lead notifications propose it."))
                 return redirect("disposal:deadline_settings")
-        days = deadline_days(unit.path)
-        return self.render_page(request, DeadlineForm(days=days), recipient_form=form)
+        return self.render_page(request, self.deadline_form(unit), recipient_form=form)

@@ -3,15 +3,19 @@ read by everyone."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from core import clock
+from core.concurrency import FIELD as VERSION_FIELD
+from core.concurrency import EditConflict, add_rows_version_field, claim_rows
 
 from ..forms.rounds import CampaignRoundsForm
-from ..models import ScreeningRound
+from ..models import CampaignRound, ScreeningRound
 from ..selectors import rounds
 from ..services.rounds import can_set_campaign_rounds, save_campaign_rounds
 
@@ -41,17 +45,37 @@ class CampaignRoundsView(View):
         }
         return render(request, self.template_name, context)
 
+    def fresh_form(self, request):
+        windows = rounds.own_windows(request.user)
+        return add_rows_version_field(CampaignRoundsForm(windows=windows), windows.values())
+
     def get(self, request):
         form = None
         if can_set_campaign_rounds(request.user):
-            form = CampaignRoundsForm(windows=rounds.own_windows(request.user))
+            form = self.fresh_form(request)
         return self.render_page(request, form)
 
+    # One transaction: the windows' version is checked (optimistic lock) and they are saved.
+    @method_decorator(transaction.atomic)
     def post(self, request):
         if not can_set_campaign_rounds(request.user):
             raise PermissionDenied(_("Only the county section sets the campaign rounds."))
-        form = CampaignRoundsForm(request.POST, windows=rounds.own_windows(request.user))
+        windows = rounds.own_windows(request.user)
+        form = add_rows_version_field(
+            CampaignRoundsForm(request.POST, windows=windows), windows.values()
+        )
         if form.is_valid():
+            unit = request.user.unit
+            try:
+                claim_rows(
+                    CampaignRound.objects.filter(unit=unit),
+                    request.POST.get(VERSION_FIELD),
+                    history_of={"unit_id": unit.pk},
+                )
+            except EditConflict as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return self.render_page(request, self.fresh_form(request))
             try:
                 save_campaign_rounds(
                     user=request.user, unit=request.user.unit, windows=form.windows()

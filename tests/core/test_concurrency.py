@@ -49,6 +49,8 @@ def test_second_save_of_an_institution_is_refused_and_the_first_is_kept(
     page = refused.content.decode()
     assert REFUSED in page
     assert str(colleague) in page
+    # What the colleague changed is named, so the person sees what they would have lost.
+    assert "负责人：李秀英 → 赵二" in page
     institution.refresh_from_db()
     assert institution.principal == "赵二"
     assert [h.principal for h in institution.history.order_by("history_id")][-1] == "赵二"
@@ -149,3 +151,126 @@ def test_second_save_of_a_weekly_report_draft_is_refused(
     week = ReportingWeek(2026, 48)
     report = WeeklyReport.objects.get(township=township, year=week.year, week=week.week)
     assert report.summary == "同事写的周报"
+
+
+def test_a_form_posted_without_its_version_is_refused_not_saved_unchecked(
+    client, township, township_user
+):
+    institution = InstitutionFactory(township=township, principal="李秀英")
+    url = reverse("institutions:update", args=[institution.pk])
+    client.force_login(township_user)
+    data = institution_edit(client, url, principal="王一")
+    del data["edit_version"]
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "缺少打开时的记录版本" in refused.content.decode()
+    assert Institution.objects.get(pk=institution.pk).principal == "李秀英"
+
+
+def test_second_save_of_the_round_windows_is_refused(client, county, county_user):
+    from screening.models import CampaignRound
+
+    other = UserFactory(username="county2", unit=county, role="county_reviewer")
+    url = reverse("screening:campaign_rounds")
+
+    def opened(user, ends_on):
+        client.force_login(user)
+        return post_data(
+            open_form(client, url)["form"],
+            first_starts_on="2026-04-01",
+            first_ends_on=ends_on,
+        )
+
+    mine, theirs = opened(county_user, "2026-04-30"), opened(other, "2026-05-15")
+    client.force_login(other)
+    assert client.post(url, theirs).status_code == 302
+    client.force_login(county_user)
+    refused = client.post(url, mine, follow=True)
+
+    assert "修改了这些设置" in refused.content.decode()
+    assert str(other) in refused.content.decode()
+    window = CampaignRound.objects.get(unit=county, kind="first")
+    assert window.ends_on.isoformat() == "2026-05-15"
+    # The page now shows theirs, with their version: saving again from it works.
+    again = post_data(refused.context["form"], first_ends_on="2026-04-30")
+    assert client.post(url, again).status_code == 302
+    assert CampaignRound.objects.get(unit=county, kind="first").ends_on.day == 30
+
+
+def test_second_save_of_the_disposal_deadlines_is_refused(client, county, county_user):
+    from disposal.levels import ActionType
+    from disposal.selectors.settings import deadline_days
+
+    other = UserFactory(username="county2", unit=county, role="county_reviewer")
+    url = reverse("disposal:deadline_settings")
+    key = ActionType.WARNING_TALK.value
+
+    def opened(user, days):
+        client.force_login(user)
+        return post_data(open_form(client, url)["form"], **{key: str(days)})
+
+    mine, theirs = opened(county_user, 5), opened(other, 9)
+    client.force_login(other)
+    assert client.post(url, theirs).status_code == 302
+    client.force_login(county_user)
+    refused = client.post(url, mine)
+
+    assert "修改了这些设置" in refused.content.decode()
+    assert deadline_days(county.path)[key] == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_drafts_of_a_weekly_report_at_the_same_moment_make_one_report(
+    township, township_user, colleague, monkeypatch
+):
+    """Two people of a township open the week before it has a report and save at the same
+    moment: one report is made, the other person is told who was first (no 500)."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from reporting.models import WeeklyReport
+    from tests.reporting.conftest import shanghai
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks: run with DATABASE_URL=postgres://… (CI)")
+    monkeypatch.setattr("core.clock.now", lambda: shanghai(2026, 11, 24, 9, 0))
+    url = reverse("reporting:weekly_edit", args=[2026, 48])
+    clients, forms = [], []
+    for user, summary in ((township_user, "我写的周报"), (colleague, "同事写的周报")):
+        c = Client()
+        c.force_login(user)
+        clients.append(c)
+        forms.append(post_data(open_form(c, url)["form"], summary=summary, action="draft"))
+
+    # Both requests pass their SELECT before either INSERTs: the race, every time.
+    barrier = threading.Barrier(2, timeout=20)
+    original = WeeklyReport.full_clean
+
+    def full_clean_then_wait(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.pk is None:
+            barrier.wait()
+
+    monkeypatch.setattr(WeeklyReport, "full_clean", full_clean_then_wait)
+    results = [None, None]
+
+    def post(i):
+        try:
+            results[i] = clients[i].post(url, forms[i])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+
+    assert sorted(r.status_code for r in results) == [200, 302]
+    refused = next(r for r in results if r.status_code == 200)
+    assert REFUSED in refused.content.decode()
+    assert WeeklyReport.objects.filter(township=township).count() == 1

@@ -39,6 +39,7 @@ from tests.disposal.factories import (
     TransferFactory,
 )
 from tests.factories import InstitutionFactory, VenueFactory, make_credit_code
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
@@ -304,10 +305,13 @@ def test_township_user_closes_an_action_with_a_document_number_and_a_file(
         institution=mine["institution"], action_type=ActionType.WARNING_TALK
     )
     upload = SimpleUploadedFile("约谈笔录.pdf", PDF, content_type="application/pdf")
+    client = client_for(township_user)
+    url = reverse("disposal:action_update", args=[talk.pk])
 
-    response = client_for(township_user).post(
-        reverse("disposal:action_update", args=[talk.pk]),
+    response = client.post(
+        url,
         {
+            **version_of_page(client, url),
             "status": "done",
             "responsible_user": township_user.pk,
             "carried_out_on": today().isoformat(),
@@ -333,9 +337,15 @@ def test_a_wrong_file_is_refused_on_the_form_and_nothing_is_saved(client_for, to
         institution=mine["institution"], action_type=ActionType.WARNING_TALK
     )
 
-    response = client_for(township_user).post(
-        reverse("disposal:action_update", args=[talk.pk]),
-        {"status": "done", "evidence_file": SimpleUploadedFile("x.exe", b"MZ")},
+    client = client_for(township_user)
+    url = reverse("disposal:action_update", args=[talk.pk])
+    response = client.post(
+        url,
+        {
+            **version_of_page(client, url),
+            "status": "done",
+            "evidence_file": SimpleUploadedFile("x.exe", b"MZ"),
+        },
     )
 
     assert response.status_code == 200
@@ -347,9 +357,9 @@ def test_a_wrong_file_is_refused_on_the_form_and_nothing_is_saved(client_for, to
 def test_not_applicable_without_a_reason_is_an_error_on_the_form(client_for, township_user, mine):
     action = mine["action"]
 
-    response = client_for(township_user).post(
-        reverse("disposal:action_update", args=[action.pk]), {"status": "not_applicable"}
-    )
+    client = client_for(township_user)
+    url = reverse("disposal:action_update", args=[action.pk])
+    response = client.post(url, {**version_of_page(client, url), "status": "not_applicable"})
 
     assert response.status_code == 200
     assert "status_reason" in response.context["form"].errors
@@ -446,7 +456,9 @@ def test_county_sets_its_deadlines(client_for, county_user, county):
     data = {t.value: "10" for t in ActionType}
     data[ActionType.LEAD_NOTIFICATION.value] = "2"
 
-    response = client_for(county_user).post(reverse("disposal:deadline_settings"), data)
+    client = client_for(county_user)
+    url = reverse("disposal:deadline_settings")
+    response = client.post(url, {**version_of_page(client, url), **data})
 
     assert response.status_code == 302
     setting = DeadlineSetting.objects.get(unit=county, action_type=ActionType.LEAD_NOTIFICATION)
@@ -609,10 +621,12 @@ def test_a_warning_talk_records_whom_it_was_held_with(client_for, township_user,
         institution=mine["institution"], action_type=ActionType.WARNING_TALK
     )
     client = client_for(township_user)
+    url = reverse("disposal:action_update", args=[talk.pk])
 
     response = client.post(
-        reverse("disposal:action_update", args=[talk.pk]),
+        url,
         {
+            **version_of_page(client, url),
             "status": "done",
             "carried_out_on": today().isoformat(),
             "document_number": "开民约〔2026〕5号",

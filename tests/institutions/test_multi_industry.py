@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from institutions.models import Institution
 from tests.factories import InstitutionFactory
+from tests.formdata import version_of_page
 from tests.institutions.test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,9 @@ def test_unticking_it_is_kept_in_the_history(client_for, township_user, township
     institution = InstitutionFactory(township=township, multi_industry=True)
     data = form_data(township, name=institution.name, credit_code=institution.credit_code)
 
-    client_for(township_user).post(reverse("institutions:update", args=[institution.pk]), data)
+    client = client_for(township_user)
+    url = reverse("institutions:update", args=[institution.pk])
+    client.post(url, {**version_of_page(client, url), **data})
 
     institution.refresh_from_db()
     assert institution.multi_industry is False

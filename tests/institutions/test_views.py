@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from institutions.models import Institution, RegistrationStatus
 from tests.factories import InstitutionFactory, VenueFactory, make_credit_code
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 
@@ -172,9 +173,8 @@ def test_history_records_who_edited_what(client_for, township_user, county_user,
     data = form_data(
         township, name=institution.name, credit_code=institution.credit_code, beds="80"
     )
-    assert (
-        client.post(reverse("institutions:update", args=[institution.pk]), data).status_code == 302
-    )
+    url = reverse("institutions:update", args=[institution.pk])
+    assert client.post(url, {**version_of_page(client, url), **data}).status_code == 302
 
     latest = institution.history.order_by("-history_date", "-pk").first()
     assert latest.history_user == township_user

@@ -10,6 +10,7 @@ from django.utils import timezone
 from reporting.choices import PlaceType
 from reporting.forms import PublicityActivityForm
 from reporting.models import PublicityActivity
+from tests.formdata import version_of_page
 
 from .factories import PublicityActivityFactory
 
@@ -140,10 +141,9 @@ def test_township_user_updates_their_activity_and_the_history_names_them(
 ):
     activity = PublicityActivityFactory(township=township)
 
-    response = client_for(township_user).post(
-        reverse("reporting:publicity_update", args=[activity.pk]),
-        form_data(township, posters=7),
-    )
+    client = client_for(township_user)
+    url = reverse("reporting:publicity_update", args=[activity.pk])
+    response = client.post(url, {**version_of_page(client, url), **form_data(township, posters=7)})
 
     activity.refresh_from_db()
     assert response.status_code == 302

@@ -318,6 +318,17 @@ def edit_url(week=WEEK):
     return reverse("reporting:weekly_edit", args=[week.year, week.week])
 
 
+def post_week(client, data, week=WEEK):
+    """Post the week's form as a browser that opened it would: with the version it carries
+    (none when the page did not open, e.g. for a role that may not edit)."""
+    url = edit_url(week)
+    page = client.get(url)
+    version = {}
+    if page.status_code == 200:
+        version = {"edit_version": str(page.context["form"]["edit_version"].value())}
+    return client.post(url, {**version, **data})
+
+
 def post_data(summary="本周开展排查走访和“三进”宣传。", action="submit", **results):
     return {"summary": summary, "action": action, **{k: results.get(k, 0) for k in RESULTS}}
 
@@ -329,13 +340,13 @@ def test_township_user_saves_a_draft_then_submits(
     frozen_clock(TUESDAY_MORNING)
     client = client_for(township_user)
 
-    draft = client.post(edit_url(), post_data(action="draft", cases_filed=2))
+    draft = post_week(client, post_data(action="draft", cases_filed=2))
     report = WeeklyReport.objects.get()
     assert draft.status_code == 302 and report.status == WeeklyStatus.DRAFT
     assert report.cases_filed == 2
 
     # Funds refunded are counted from the refund records: a posted figure is not taken.
-    submitted = client.post(edit_url(), post_data(cases_filed=1, funds_refunded="12.5"))
+    submitted = post_week(client, post_data(cases_filed=1, funds_refunded="12.5"))
     report.refresh_from_db()
     assert submitted.url == report.get_absolute_url()
     assert report.status == WeeklyStatus.SUBMITTED
@@ -355,11 +366,11 @@ def test_township_writes_cases_and_suggestions_and_the_county_reads_them_as_subm
     form_page = client.get(edit_url()).content.decode()
     assert 'name="practices_and_cases"' in form_page and "经验做法和典型案例" in form_page
     assert 'name="problems_and_suggestions"' in form_page and "困难问题和意见建议" in form_page
-    client.post(edit_url(), {**post_data(action="draft"), **texts})
+    post_week(client, {**post_data(action="draft"), **texts})
     assert LONG_CASE in client.get(edit_url()).content.decode()  # the draft keeps them
-    client.post(edit_url(), {**post_data(), **texts})
+    post_week(client, {**post_data(), **texts})
     # Submitted: the report is read only, its texts too.
-    client.post(edit_url(), {**post_data(), "problems_and_suggestions": "改。"})
+    post_week(client, {**post_data(), "problems_and_suggestions": "改。"})
 
     report = WeeklyReport.objects.get()
     assert report.status == WeeklyStatus.SUBMITTED
@@ -396,7 +407,7 @@ def test_the_weekly_report_counts_publicity_in_parks_and_squares_and_keeps_it(
     client = client_for(township_user)
 
     assert 'data-figure="in_gathering_places">1<' in client.get(edit_url()).content.decode()
-    client.post(edit_url(), post_data())
+    post_week(client, post_data())
     PublicityActivityFactory(**square)  # recorded after the report went in
 
     report = WeeklyReport.objects.get()
@@ -412,7 +423,7 @@ def test_the_page_refuses_301_characters_and_keeps_the_text(
 ):
     frozen_clock(TUESDAY_MORNING)
 
-    response = client_for(township_user).post(edit_url(), post_data(summary="排" * 301))
+    response = post_week(client_for(township_user), post_data(summary="排" * 301))
 
     assert response.status_code == 200
     assert "summary" in response.context["form"].errors
@@ -423,7 +434,7 @@ def test_the_page_refuses_301_characters_and_keeps_the_text(
 def test_a_report_submitted_on_wednesday_is_late(client_for, township_user, frozen_clock):
     frozen_clock(WEDNESDAY)
 
-    client_for(township_user).post(edit_url(), post_data())
+    post_week(client_for(township_user), post_data())
 
     assert WeeklyReport.objects.get().is_late
 
@@ -446,7 +457,7 @@ def test_leaders_and_the_county_get_403_on_the_edit_page(
     client = client_for(request.getfixturevalue(user_fixture))
 
     assert client.get(edit_url()).status_code == 403
-    assert client.post(edit_url(), post_data()).status_code == 403
+    assert post_week(client, post_data()).status_code == 403
     assert not WeeklyReport.objects.exists()
 
 
@@ -468,7 +479,7 @@ def test_the_edit_page_only_ever_touches_the_users_own_township(
     frozen_clock(TUESDAY_MORNING)
     theirs = WeeklyReportFactory(township=other_township, summary="别人的")
 
-    client_for(township_user).post(edit_url(), post_data(action="draft"))
+    post_week(client_for(township_user), post_data(action="draft"))
 
     theirs.refresh_from_db()
     assert theirs.summary == "别人的"

@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 from screening.models import Lead, LeadChannel, LeadStatus
 from screening.services.leads import OVERDUE_DAYS
 from tests.factories import InstitutionFactory
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +100,14 @@ def test_linked_institution_must_lie_in_the_lead_township(
 def test_linking_an_institution_scopes_the_lead_with_it(client_for, township_user, township):
     institution = InstitutionFactory(township=township)
     lead = LeadFactory(unit=township)
-    response = client_for(township_user).post(
-        reverse("screening:lead_update", args=[lead.pk]),
-        lead_form(township, institution=institution.pk, reported_to_county_on=today()),
+    client = client_for(township_user)
+    url = reverse("screening:lead_update", args=[lead.pk])
+    response = client.post(
+        url,
+        {
+            **version_of_page(client, url),
+            **lead_form(township, institution=institution.pk, reported_to_county_on=today()),
+        },
     )
     assert response.status_code == 302
     lead.refresh_from_db()

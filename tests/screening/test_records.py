@@ -36,6 +36,7 @@ from tests.factories import (
     figures_of,
     make_credit_code,
 )
+from tests.formdata import version_of_page
 from tests.screening.factories import (
     BranchFactory,
     FinancialSnapshotFactory,
@@ -188,8 +189,7 @@ def test_township_user_corrects_each_kind_of_record(client_for, township_user, i
     record = factory(institution=institution)
     client = client_for(township_user)
     url = reverse(f"screening:{kind}_update", args=[record.pk])
-    assert client.get(url).status_code == 200
-    response = client.post(url, data())
+    response = client.post(url, {**version_of_page(client, url), **data()})
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert record.history.count() >= 2
     assert record.history.first().history_user == township_user
@@ -253,9 +253,12 @@ def test_prepayment_errors_are_in_chinese(client_for, township_user, institution
 
 def test_a_refund_is_recorded_on_the_prepayment(client_for, township_user, institution):
     record = PrepaymentRecordFactory(institution=institution, amount=Decimal("60000"))
-    client_for(township_user).post(
-        reverse("screening:prepayment_update", args=[record.pk]),
-        prepayment_data(refunded_amount="20000", refunded_on=days_ago(1).isoformat()),
+    client = client_for(township_user)
+    url = reverse("screening:prepayment_update", args=[record.pk])
+    client.post(
+        url,
+        version_of_page(client, url)
+        | prepayment_data(refunded_amount="20000", refunded_on=days_ago(1).isoformat()),
     )
     record.refresh_from_db()
     assert record.refunded_amount == Decimal("20000")
@@ -412,9 +415,12 @@ def test_invalid_person_role_is_refused(client_for, township_user, institution, 
 
 def test_a_role_is_ended_not_deleted(client_for, township_user, institution):
     role = PersonRoleFactory(institution=institution, kind=PersonRoleKind.PRINCIPAL)
-    client_for(township_user).post(
-        reverse("screening:person_role_update", args=[role.pk]),
-        role_data(
+    client = client_for(township_user)
+    url = reverse("screening:person_role_update", args=[role.pk])
+    client.post(
+        url,
+        version_of_page(client, url)
+        | role_data(
             person_name=role.person.name,
             person_id_number=role.person.id_number,
             kind=PersonRoleKind.LEGAL_REPRESENTATIVE,
@@ -516,9 +522,12 @@ def test_an_unchanged_address_records_nothing(township_user, institution):
 
 def test_a_branch_is_closed_not_deleted(client_for, township_user, institution):
     branch = BranchFactory(institution=institution, opened_on=days_ago(300))
-    client_for(township_user).post(
-        reverse("screening:branch_update", args=[branch.pk]),
-        branch_data(opened_on=days_ago(300).isoformat(), closed_on=days_ago(2).isoformat()),
+    client = client_for(township_user)
+    url = reverse("screening:branch_update", args=[branch.pk])
+    client.post(
+        url,
+        version_of_page(client, url)
+        | branch_data(opened_on=days_ago(300).isoformat(), closed_on=days_ago(2).isoformat()),
     )
     branch.refresh_from_db()
     assert branch.closed_on == days_ago(2)

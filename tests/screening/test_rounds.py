@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,12 @@ def visit(institution, day, round_=FIRST, status=VisitStatus.SUBMITTED, staff=No
     )
 
 
+def post_rounds(client, data):
+    """Post the rounds' form as a browser that opened the page would: with its version."""
+    url = reverse("screening:campaign_rounds")
+    return client.post(url, {**version_of_page(client, url), **data})
+
+
 def form_data(windows):
     data = {}
     for kind in ScreeningRound.values:
@@ -74,7 +81,7 @@ def cell(review, township, kind):
 def test_county_section_sets_the_windows_and_the_history_names_who(client_for, county_user):
     client = client_for(county_user)
 
-    response = client.post(reverse("screening:campaign_rounds"), form_data(WINDOWS))
+    response = post_rounds(client, form_data(WINDOWS))
 
     assert response.status_code == 302
     stored = {
@@ -94,11 +101,11 @@ def test_changing_and_clearing_a_window_keeps_the_dates_before_in_the_history(
     client_for, county_user
 ):
     client = client_for(county_user)
-    client.post(reverse("screening:campaign_rounds"), form_data(WINDOWS))
+    post_rounds(client, form_data(WINDOWS))
     later = dict(WINDOWS, **{FIRST: (date(2022, 1, 8), date(2022, 1, 31))})
     del later[COVERT]
 
-    client.post(reverse("screening:campaign_rounds"), form_data(later))
+    post_rounds(client, form_data(later))
 
     assert not CampaignRound.objects.filter(kind=COVERT).exists()
     history = client.get(reverse("screening:campaign_rounds")).context["history"]

@@ -25,6 +25,7 @@ from screening.models import (
 )
 from screening.services import visits as services
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
+from tests.formdata import version_of_page
 from tests.images import PNG
 from tests.screening.factories import (
     ResidentInterviewFactory,
@@ -192,7 +193,13 @@ def test_draft_is_finished_later_and_submitted(client_for, township_user, instit
     update = reverse("screening:visit_update", args=[visit.pk])
 
     assert client.get(update).status_code == 200
-    client.post(update, visit_data(township_user, findings="补充：已核实会员卡数量"))
+    client.post(
+        update,
+        {
+            **version_of_page(client, update),
+            **visit_data(township_user, findings="补充：已核实会员卡数量"),
+        },
+    )
     response = client.post(reverse("screening:visit_submit", args=[visit.pk]))
 
     visit.refresh_from_db()
@@ -223,7 +230,9 @@ def test_editing_a_draft_keeps_and_changes_its_interviews(client_for, township_u
             "interviews-0-risks_explained": YesNoUnknown.YES,
         }
     )
-    client_for(township_user).post(reverse("screening:visit_update", args=[visit.pk]), data)
+    client = client_for(township_user)
+    url = reverse("screening:visit_update", args=[visit.pk])
+    client.post(url, {**version_of_page(client, url), **data})
     interview.refresh_from_db()
     assert interview.interviewee == "赵爷爷（儿子代答）"
     assert interview.is_agent is True

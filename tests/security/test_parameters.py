@@ -2,8 +2,8 @@
 
 Bad page sizes and page numbers fall back to the defaults, a NUL byte anywhere in the query
 or in a posted form answers 400, a malformed weekly-report address answers 404; and a fuzz
-pass (hypothesis) throws generated queries at every list page (25 each in the suite, 300 with `make fuzz`),
-built from each page's own filter names and the paging parameters.
+pass (hypothesis) throws generated queries at every list page (25 each in the suite, 300
+with `make fuzz`), built from each page's own filter names and the paging parameters.
 """
 
 import os
