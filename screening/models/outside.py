@@ -115,8 +115,11 @@ class Lawsuit(MatchedRecord):
         verbose_name_plural = _("lawsuits")
         ordering = ["-filed_on", "pk"]
         constraints = [
+            # Per importing unit: a county never learns from a refusal that another county
+            # recorded the case, and gets its own record of it.
             models.UniqueConstraint(
-                fields=["case_number", "normalised_name"], name="unique_lawsuit_party"
+                fields=["unit", "case_number", "normalised_name"],
+                name="unique_lawsuit_party_per_unit",
             )
         ]
 

@@ -1050,3 +1050,55 @@ def test_an_applied_import_rerates_its_unit_once_it_commits(
         )
     proposal = RatingState.objects.get(institution=venue).proposal
     assert proposal.level == "red" and "R1" in proposal.codes
+
+
+# --- across counties, contradictions and formulas (issue 19, finding 6) ------------------------
+
+
+def test_a_case_another_county_recorded_is_imported_here_and_not_revealed(county_user):
+    far_county = CountyFactory(name="衡东县")
+    far_user = UserFactory(unit=far_county, role=Role.COUNTY_REVIEWER)
+    stage_and_apply(far_user, "lawsuits", LAWSUIT_HEADERS, [lawsuit_row(1, "王建国")])
+
+    batch = stage(county_user, "lawsuits", LAWSUIT_HEADERS, [lawsuit_row(1, "王建国")])
+
+    assert batch.status == ImportStatus.PREVIEWED, batch.errors
+    assert [item["action"] for item in batch.payload] == ["create"]
+    assert "已在系统中" not in str(batch.payload)
+    apply_batch(user=county_user, batch=batch)
+    assert Lawsuit.objects.visible_to(county_user).filter(subject_name="王建国").count() == 1
+    assert Lawsuit.objects.visible_to(far_user).filter(subject_name="王建国").count() == 1
+    # Within the county, the same case is still recognised as already imported.
+    again = stage(county_user, "lawsuits", LAWSUIT_HEADERS, [lawsuit_row(1, "王建国")])
+    assert [item["action"] for item in again.payload] == ["skip"]
+
+
+def test_a_prepayment_row_whose_name_contradicts_its_credit_code_is_an_error_of_that_row(
+    county_user, township
+):
+    institution = InstitutionFactory(township=township, name="开云康乐养老院")
+    batch = invalid(
+        county_user,
+        "prepayments",
+        ["机构名称", "统一社会信用代码", "缴费人", "预付费类型", "金额（元）", "缴费日期"],
+        [
+            ["开云康乐养老院", institution.credit_code, "刘奶奶", "押金", 5000, "2024-01-01"],
+            ["夕阳红养老院", institution.credit_code, "陈爷爷", "押金", 5000, "2024-01-01"],
+        ],
+    )
+
+    [(row, column, message)] = messages_of(batch)
+    assert row == 3
+    assert column == "机构名称"
+    assert "开云康乐养老院" in message and "夕阳红养老院" in message
+
+
+@pytest.mark.parametrize("column", ["身份证号", "案由"], ids=["optional", "required"])
+def test_a_formula_cell_is_an_error_of_that_cell_named_as_a_formula(county_user, column):
+    formula = '=HYPERLINK("http://example.com","点击")'
+    batch = invalid(county_user, "lawsuits", LAWSUIT_HEADERS, [lawsuit_row(1, **{column: formula})])
+
+    [(row, named, message)] = messages_of(batch)
+    assert (row, named) == (2, column)
+    assert "公式" in message and "HYPERLINK" in message
+    assert "为空" not in message

@@ -139,12 +139,26 @@ def open_workbook(uploaded):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # Not data_only: a formula must be seen as one (``Formula``), not read as its
+            # cached result or, when the file was never calculated, as an empty cell.
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors on malformed parts
         refuse(
             _("The workbook could not be opened: it is damaged or not a real .xlsx file."),
             "damaged",
         )
+
+
+class Formula(str):
+    """A cell that holds a formula (its text, "=…"): an error of that cell on import, named
+    as such; never its cached result, never an empty cell."""
+
+
+def _value(cell):
+    if getattr(cell, "data_type", None) == "f":
+        value = cell.value
+        return Formula(value if isinstance(value, str) else "=…")
+    return cell.value
 
 
 def _header_key(raw) -> str:
@@ -161,11 +175,11 @@ class Table:
     positions: dict[str, int]  # column field -> index in the row
 
     def rows(self) -> Iterator[tuple[int, tuple]]:
-        """(Excel row number, cells) of every non-blank row below the header."""
+        """(Excel row number, values) of every non-blank row below the header; a formula
+        cell's value is a ``Formula``."""
         start = self.header_row + 1
-        for number, cells in enumerate(
-            self.sheet.iter_rows(min_row=start, values_only=True), start=start
-        ):
+        for number, row in enumerate(self.sheet.iter_rows(min_row=start), start=start):
+            cells = tuple(_value(cell) for cell in row)
             if cells and not all(is_blank(c) for c in cells):
                 yield number, cells
 

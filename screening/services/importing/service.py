@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ...models import ImportBatch, ImportStatus
 from .columns import CellError, cell_text, is_blank
 from .kinds import SPECS
-from .reader import find_table, max_rows, open_workbook
+from .reader import Formula, find_table, max_rows, open_workbook
 from .spec import SKIP, ImportContext, ImportSpec, Row
 
 # Sent inside the applying transaction with ``batch`` (its ``unit`` is the importing unit).
@@ -67,6 +67,16 @@ def read_rows(spec: ImportSpec, table, ctx: ImportContext) -> list[Row]:
             raw = cells[index] if index < len(cells) else None
             if shown:
                 row.display[column.field] = "" if is_blank(raw) else cell_text(raw)
+            if isinstance(raw, Formula):
+                row.error(
+                    column.header,
+                    _(
+                        "This cell holds a formula (%(formula)s), not a value. Copy the "
+                        "column and paste it as values only, then import again."
+                    )
+                    % {"formula": str(raw)[:40]},
+                )
+                continue
             if is_blank(raw):
                 if column.required:
                     row.error(column.header, _("This column is required; the cell is empty."))

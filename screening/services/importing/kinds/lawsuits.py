@@ -64,10 +64,14 @@ class LawsuitImport(SubjectImport):
         return (values["case_number"], normalise_name(values["subject_name"]))
 
     def existing_keys(self, rows, ctx):
-        # The database holds one suit per case number and party (unique_lawsuit_party), in
-        # every county: the check is not limited to what the user sees.
+        # One suit per case number and party per importing unit (unique_lawsuit_party_per_
+        # unit): only the records of the user's own unit count, so another county's record
+        # of the same case neither blocks this one nor is revealed by a "skipped" note.
         return set(
-            Lawsuit.objects.filter(
-                case_number__in={r.values["case_number"] for r in rows}
-            ).values_list("case_number", "normalised_name")
+            Lawsuit.objects.visible_to(ctx.user)
+            .filter(
+                unit=ctx.unit,
+                case_number__in={r.values["case_number"] for r in rows},
+            )
+            .values_list("case_number", "normalised_name")
         )

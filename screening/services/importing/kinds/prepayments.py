@@ -173,6 +173,17 @@ class PrepaymentImport(ImportSpec):
                         _("No institution with this credit code in your area."),
                     )
                     continue
+                if name and normalise_name(name) != normalise_name(institution.name):
+                    # Which one is wrong cannot be known: the row is refused, not guessed.
+                    row.error(
+                        self.header("institution_name"),
+                        _(
+                            "The credit code is that of “%(found)s”, not of “%(name)s”: "
+                            "correct the name or the code."
+                        )
+                        % {"found": institution.name, "name": name},
+                    )
+                    continue
             else:
                 found = ctx.registry.institutions_by_name.get(normalise_name(name), [])
                 if not found:
