@@ -1,7 +1,10 @@
 """The audit log: who changed what, when, to which record, across every history table.
 
-Every model with django-simple-history and a ``scope_path`` is an audit *kind* (found at
-start-up, so a new audited model appears without a change here). The page reads one UNION
+Every model with django-simple-history and a ``visible_to`` scoping method is an audit *kind*
+(found at start-up, so a new audited model appears without a change here): the scoped
+records (``scope_path``), and the accounts and units themselves (a unit's ``path``, a
+user's unit's path), so the county section sees who changed a colleague's role or renamed a
+village as it sees a change to an institution. The page reads one UNION
 ALL of the history tables, ordered by date and cut to a page in the database; the page's
 rows are then completed with one query per kind present on it (the record and the one before
 it, for the differences), one for users and one for institutions: the number of queries
@@ -68,6 +71,11 @@ class AuditKind:
         return any(f.name == name for f in self.model._meta.concrete_fields)
 
     @property
+    def path_field(self) -> str | None:
+        """The lookup of the materialised path a record is scoped by."""
+        return path_field_of(self.model)
+
+    @property
     def institution_lookup(self) -> str | None:
         """The history column naming the institution the record belongs to."""
         if self.model._meta.label == "institutions.Institution":
@@ -76,7 +84,7 @@ class AuditKind:
 
     @property
     def unit_lookup(self) -> str | None:
-        for name in ("township", "unit"):
+        for name in ("township", "unit", "parent"):
             if self._has(name):
                 return f"{name}_id"
         return None
@@ -85,7 +93,7 @@ class AuditKind:
         """History rows of records the user sees (within ``prefix``, a unit's path, if given)."""
         live = self.model._default_manager.visible_to(user).filter(pk=OuterRef("id"))
         if prefix:
-            live = live.filter(scope_path__startswith=prefix)
+            live = live.filter(**{f"{self.path_field}__startswith": prefix})
         visible = Q(Exists(live))
         gone = ~Exists(self.model._base_manager.filter(pk=OuterRef("id")))
         if self.institution_lookup and self.institution_lookup != "id":
@@ -117,12 +125,21 @@ class AuditKind:
         return reverse("institutions:detail", args=[institution_id]) if institution_id else ""
 
 
+def path_field_of(model) -> str | None:
+    names = {f.name for f in model._meta.concrete_fields}
+    if "scope_path" in names:
+        return "scope_path"
+    if model is OrgUnit:
+        return "path"
+    if model is User:
+        return "unit__path"
+    return None
+
+
 def _discover() -> dict[str, AuditKind]:
     kinds = {}
     for model in registered_models.values():
-        if any(f.name == "scope_path" for f in model._meta.concrete_fields) and hasattr(
-            model._default_manager, "visible_to"
-        ):
+        if path_field_of(model) and hasattr(model._default_manager, "visible_to"):
             kind = AuditKind(model)
             kinds[kind.code] = kind
     return dict(sorted(kinds.items()))
@@ -235,7 +252,7 @@ def _display(model_field, value, user) -> str:
 def _differences(kind: AuditKind, record, previous, user) -> list[Change]:
     if previous is None:
         return []
-    excluded = {"id", "scope_path", "updated_at", "created_at"}
+    excluded = {"id", "scope_path", "updated_at", "created_at", "password", "last_login", "path"}
     changes = []
     for f in kind.model._meta.concrete_fields:
         if f.name in excluded or not f.editable:
@@ -303,7 +320,7 @@ def complete(entries: list[AuditEntry], user) -> None:
                     if hasattr(record, f.attname)
                 }
             )
-            name = getattr(record, "name", "") or ""
+            name = getattr(record, "name", "") or getattr(record, "username", "") or ""
             entry.record_label = f"{kind.label} · {name}" if name else f"{kind.label} #{record.id}"
             if not entry.institution and kind.institution_lookup == "id":
                 entry.institution = name

@@ -88,7 +88,10 @@ def test_another_county_sees_nothing_of_this_one(client_for, history):
     elsewhere = CountyFactory(name="南岳区")
     reviewer = UserFactory(unit=elsewhere, role="county_reviewer")
 
-    assert rows(client_for(reviewer)) == []
+    # Only its own county's accounts and units (made by the test), nothing of this county.
+    entries = rows(client_for(reviewer))
+    assert {e.kind.code for e in entries} <= {"accounts.User", "accounts.OrgUnit"}
+    assert {e.record_label.split(" · ")[-1] for e in entries} <= {"南岳区", reviewer.username}
 
 
 def test_filters_by_user_township_kind_change_and_dates(
@@ -98,9 +101,9 @@ def test_filters_by_user_township_kind_change_and_dates(
     today = timezone.localdate()
 
     assert {e.user.username for e in rows(client, f"?user={township_user.pk}")} == {"kaiyun"}
-    assert {e.institution for e in rows(client, f"?township={other_township.pk}")} == {
-        "白果镇夕阳红公寓"
-    }
+    assert {
+        e.institution for e in rows(client, f"?township={other_township.pk}&kind=institutions")
+    } == {"白果镇夕阳红公寓"}
     assert {e.kind.code for e in rows(client, "?kind=screening.ScreeningVisit")} == {
         "screening.ScreeningVisit"
     }
@@ -134,10 +137,52 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     client = client_for(county_user)
     make_changes(township_user, township, 3)
     with django_assert_max_num_queries(20) as few:
-        assert len(rows(client)) == 12
+        entries = rows(client)
+    assert len([e for e in entries if e.kind.model._meta.app_label != "accounts"]) == 12
 
     elsewhere = TownshipFactory(parent=township.parent)
     make_changes(UserFactory(unit=elsewhere), elsewhere, 30)
     for page in ("", "?page=2"):
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert len(rows(client, page)) == 50
+
+
+def test_changes_to_accounts_and_units_are_in_the_log_within_the_county(
+    client_for, county_user, administrator, township, township_user
+):
+    """Who gave a colleague another role, who renamed a village: the county section reads it
+    beside the records' changes; another county's accounts and units stay out of sight."""
+    from accounts.models import Role
+
+    township_user.role = Role.COUNTY_REVIEWER
+    township_user._history_user = administrator
+    township_user.save()
+    township.name = "开云镇（新）"
+    township._history_user = administrator
+    township.save()
+    far = TownshipFactory(name="大浦镇", parent=CountyFactory(name="衡东县"))
+    stranger = UserFactory(username="dapu", unit=far)
+    stranger.phone = "13912345678"
+    stranger.save()
+
+    entries = rows(client_for(county_user), "?kind=accounts")
+
+    labels = [e.record_label for e in entries]
+    role_change = next(e for e in entries if e.record_label.endswith("kaiyun") and e.changes)
+    assert role_change.user == administrator
+    assert any(c.label == "角色" for c in role_change.changes)
+    unit_change = next(e for e in entries if e.record_label.endswith("开云镇（新）") and e.changes)
+    assert [(c.old, c.new) for c in unit_change.changes] == [("开云镇", "开云镇（新）")]
+    assert not any("dapu" in label or "大浦镇" in label for label in labels)
+    assert not any(c.label == "密码" for e in entries for c in e.changes)
+
+
+def test_logging_in_is_not_a_change_to_the_account(client, township_user):
+    before = township_user.history.count()
+
+    client.force_login(township_user)
+    client.get("/")
+
+    township_user.refresh_from_db()
+    assert township_user.last_login is not None
+    assert township_user.history.count() == before
