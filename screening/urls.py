@@ -1,4 +1,4 @@
-from .views import imports, leads, records, review, rounds, spot_checks, visits
+from .views import imports, leads, proposals, records, review, rounds, spot_checks, visits
 
 app_name = "screening"
 
@@ -10,4 +10,5 @@ urlpatterns = (
     + review.urlpatterns
     + rounds.urlpatterns
     + spot_checks.urlpatterns
+    + proposals.urlpatterns
 )

@@ -15,7 +15,13 @@ from .outside import (
     SharedListEntry,
     SharedListSource,
 )
-from .people import Person, PersonRole, PersonRoleKind
+from .people import (
+    Person,
+    PersonChangeProposal,
+    PersonRole,
+    PersonRoleKind,
+    ProposalStatus,
+)
 from .records import (
     Branch,
     ChangeKind,
@@ -58,8 +64,10 @@ __all__ = [
     "MatchStatus",
     "OfficialCount",
     "Person",
+    "PersonChangeProposal",
     "PersonRole",
     "PersonRoleKind",
+    "ProposalStatus",
     "PrepaymentKind",
     "PrepaymentRecord",
     "RegistrationChange",

@@ -137,3 +137,96 @@ class PersonRole(ScopedModel):
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date is before the start date.")})
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PersonChangeProposalQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The proposing unit sees its proposals (their scope is the role it edited); the
+        deciding unit, the lowest that sees all the person's roles, sees those it decides."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.unit_id is None:
+            return self.none()
+        prefix = user.unit.path
+        return self.filter(
+            models.Q(scope_path__startswith=prefix) | models.Q(decider_path__startswith=prefix)
+        )
+
+    def pending(self):
+        return self.filter(status=ProposalStatus.PENDING)
+
+
+class PersonChangeProposal(ScopedModel):
+    """A correction of a person's name, ID number or phone typed by a unit that does not see
+    all of the person's roles (issue 19, finding 1): applied only when the unit that sees
+    them all accepts it."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    role = models.ForeignKey(
+        PersonRole,
+        verbose_name=_("role edited"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decider = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("decided by unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decider_path = models.CharField(max_length=255, editable=False, db_index=True)
+    name = models.CharField(_("proposed name"), max_length=50)
+    id_number = models.CharField(
+        _("proposed ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    phone = models.CharField(
+        _("proposed phone"), max_length=32, blank=True, validators=[validate_phone]
+    )
+    was_name = models.CharField(_("name before"), max_length=50)
+    was_id_number = models.CharField(_("ID number before"), max_length=18, blank=True)
+    was_phone = models.CharField(_("phone before"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "decider_path"])
+    objects = PersonChangeProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposed correction of a person")
+        verbose_name_plural = _("proposed corrections of persons")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.was_name} → {self.name}"
+
+    def scope_source(self):
+        return self.role.scope_path
+
+    def save(self, *args, **kwargs):
+        self.decider_path = self.decider.path
+        super().save(*args, **kwargs)

@@ -27,8 +27,10 @@ from institutions.models import Institution
 from ..models import (
     ChangeKind,
     Person,
+    PersonChangeProposal,
     PersonRole,
     PersonRoleKind,
+    ProposalStatus,
     RegistrationChange,
 )
 from ..models.people import normalise_name
@@ -114,21 +116,112 @@ def unit_seeing_all(paths: list[str]) -> OrgUnit | None:
     return OrgUnit.objects.filter(pk=common[-1]).first() if common else None
 
 
-def _refuse_shared_change(user, person: Person):
+def _propose_shared_change(user, role: PersonRole, name: str, id_number: str, phone: str):
+    """A correction of a person who also holds roles outside the user's subtree: kept as a
+    proposal for the unit that sees all of them (None when the user sees them all)."""
+    person = role.person
     outside = _outside_paths(user, person)
     if not outside:
-        return
-    unit = unit_seeing_all([*outside, user.unit.path])
-    raise ValidationError(
-        {
-            "person_name": _(
-                "This person also holds a role outside your unit: their name, ID number and "
-                "phone are corrected by %(unit)s, which sees all of their roles. Ask them to "
-                "make the correction."
-            )
-            % {"unit": unit.name if unit else _("the system administrator")}
-        }
+        return None
+    decider = unit_seeing_all([*outside, user.unit.path])
+    if decider is None:
+        raise ValidationError(
+            {"person_name": _("Only the system administrator can correct this person.")}
+        )
+    PersonChangeProposal.objects.filter(
+        person=person, role=role, status=ProposalStatus.PENDING
+    ).update(status=ProposalStatus.REJECTED, decision_reason=_("Replaced by a newer proposal"))
+    proposal = PersonChangeProposal(
+        person=person,
+        role=role,
+        decider=decider,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        was_name=person.name,
+        was_id_number=person.id_number,
+        was_phone=person.phone,
+        created_by=user,
     )
+    try:
+        proposal.full_clean(exclude=["decider_path", "scope_path"])
+    except ValidationError as exc:
+        raise ValidationError({f"person_{k}": v for k, v in exc.message_dict.items()}) from None
+    proposal._history_user = user
+    proposal.save()
+    return proposal
+
+
+def _correct_person(user, person: Person, name: str, id_number: str, phone: str) -> None:
+    """Write a correction of a person the user sees wholly (or whose proposal they accept)."""
+    if id_number and id_number != person.id_number:
+        # Only a person the user sees is named as the holder of the number; one outside
+        # their subtree makes this record disputed, the same answer as an unknown number.
+        if _visible_person_with_id(user, id_number, exclude_pk=person.pk) is not None:
+            raise ValidationError(
+                {"person_id_number": _("Another person is on record with this ID number.")}
+            )
+        person.id_number_disputed = (
+            _hidden_person_with_id(user, id_number, exclude_pk=person.pk) is not None
+        )
+    person.name, person.id_number, person.phone = name, id_number, phone
+    try:
+        person.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(
+            {f"person_{k}": v for k, v in exc.message_dict.items() if k != "unit"}
+        ) from None
+    person._history_user = user
+    person.save()
+
+
+def may_decide(user, proposal: PersonChangeProposal) -> bool:
+    """The county section (or above) of the deciding unit, which sees all the roles."""
+    return bool(
+        user.is_authenticated
+        and user.can_review
+        and user.unit_id
+        and proposal.decider_path.startswith(user.unit.path)
+    )
+
+
+@transaction.atomic
+def decide_proposal(
+    *, user, proposal: PersonChangeProposal, accept: bool, reason: str = ""
+) -> PersonChangeProposal:
+    """Accept (the correction is written, with the decider as its author) or reject (with a
+    reason) a pending proposal."""
+    proposal = PersonChangeProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not may_decide(user, proposal):
+        raise PermissionDenied(_("Only the unit that sees all of this person's roles decides."))
+    if proposal.status != ProposalStatus.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": _("Give the reason for rejecting the proposal.")})
+    if accept:
+        person = Person.objects.select_for_update().get(pk=proposal.person_id)
+        if (person.name, person.id_number, person.phone) != (
+            proposal.was_name,
+            proposal.was_id_number,
+            proposal.was_phone,
+        ):
+            raise ValidationError(
+                _(
+                    "The person was changed after this proposal was made: reject it, and "
+                    "the unit can propose again from what is on record now."
+                )
+            )
+        person._change_reason = _reason(
+            _("Correction proposed by %(unit)s") % {"unit": proposal.role.institution.township}
+        )
+        _correct_person(user, person, proposal.name, proposal.id_number, proposal.phone)
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
+    proposal.decided_by, proposal.decided_at = user, timezone.now()
+    proposal.decision_reason = reason[:255]
+    proposal._history_user = user
+    proposal.save()
+    return proposal
 
 
 def _visible_person_with_id(user, id_number: str, exclude_pk=None):
@@ -331,27 +424,12 @@ def update_person_role(
     phone = (phone or "").strip()
     if not name:
         raise ValidationError({"person_name": _("Give the person's name.")})
+    role.proposal = None
     if (name, id_number, phone) != (person.name, person.id_number, person.phone):
-        _refuse_shared_change(user, person)
-    if id_number and id_number != person.id_number:
-        # Only a person the user sees is named as the holder of the number; one outside
-        # their subtree makes this record disputed, the same answer as an unknown number.
-        if _visible_person_with_id(user, id_number, exclude_pk=person.pk) is not None:
-            raise ValidationError(
-                {"person_id_number": _("Another person is on record with this ID number.")}
-            )
-        person.id_number_disputed = (
-            _hidden_person_with_id(user, id_number, exclude_pk=person.pk) is not None
-        )
-    person.name, person.id_number, person.phone = name, id_number, phone
-    try:
-        person.full_clean()
-    except ValidationError as exc:
-        raise ValidationError(
-            {f"person_{k}": v for k, v in exc.message_dict.items() if k != "unit"}
-        ) from None
-    person._history_user = user
-    person.save()
+        # Someone else's person too: the correction waits for the unit that sees them all.
+        role.proposal = _propose_shared_change(user, role, name, id_number, phone)
+        if role.proposal is None:
+            _correct_person(user, person, name, id_number, phone)
     role.started_on, role.ended_on, role.share_percent = started_on, ended_on, share_percent
     role.full_clean()
     role._history_user = user

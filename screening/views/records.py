@@ -209,9 +209,20 @@ class PersonRoleUpdateView(PersonRoleEdit, RecordUpdateView):
     select_related = ("institution", "institution__township", "person")
 
     def save(self, form):
-        return services.update_person_role(
+        role = services.update_person_role(
             user=self.request.user, role=form.instance, **form.person_data()
         )
+        if role.proposal is not None:
+            messages.info(
+                self.request,
+                _(
+                    "This person also holds a role outside your unit: your correction of "
+                    "their name, ID number or phone was sent to %(unit)s, which sees all of "
+                    "their roles, and applies once accepted. The role itself was saved."
+                )
+                % {"unit": role.proposal.decider},
+            )
+        return role
 
 
 # --- branches, changes, related companies, finances --------------------------------------

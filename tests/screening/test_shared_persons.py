@@ -66,8 +66,8 @@ def test_township_cannot_rename_a_person_who_holds_a_role_in_another_county(
     assert role.person == far_person
     assert far_person.name == "王五"
     assert "person_name" in refused.value.message_dict
-    # Who to ask: the lowest unit that sees both counties (here none is shared below the root).
-    assert "correct" in str(refused.value) or "更正" in str(refused.value)
+    # No unit below the root sees both counties: only the system administrator corrects it.
+    assert "系统管理员" in str(refused.value)
 
 
 def test_township_cannot_change_the_phone_of_a_shared_person(
@@ -92,20 +92,114 @@ def test_township_still_corrects_the_dates_of_its_own_role_of_a_shared_person(
     assert corrected.share_percent == 30
 
 
-def test_a_person_shared_by_two_townships_is_corrected_by_the_county_named_in_the_refusal(
-    township_user, county_user, institution, other_township
-):
+@pytest.fixture
+def shared(township_user, institution, other_township):
+    """赵四, held by the neighbouring township (白果镇) and linked by 开云镇 as an investor."""
     person = PersonFactory(name="赵四", id_number=NUMBER, unit=other_township)
-    PersonRoleFactory(institution=InstitutionFactory(township=other_township), person=person)
-    role = link(township_user, institution, "赵四")
+    PersonRoleFactory(
+        institution=InstitutionFactory(township=other_township, name="白果镇颐养院"),
+        person=person,
+    )
+    return person, link(township_user, institution, "赵四")
 
-    with pytest.raises(ValidationError) as refused:
-        correct(township_user, role, name="赵五")
-    correct(county_user, role, name="赵五")
+
+def test_a_correction_of_a_shared_person_waits_for_the_county_that_sees_both(
+    client_for, township_user, county_user, shared
+):
+    person, role = shared
+
+    corrected = correct(township_user, role, name="赵五", share_percent=20)
 
     person.refresh_from_db()
-    assert county_user.unit.name in str(refused.value)
+    assert person.name == "赵四"  # not changed from inside one township
+    assert corrected.share_percent == 20  # the township's own role is saved
+    proposal = corrected.proposal
+    assert (proposal.status, proposal.decider, proposal.name) == (
+        "pending",
+        county_user.unit,
+        "赵五",
+    )
+    page = client_for(county_user).get(reverse("screening:person_proposals")).content.decode()
+    assert "赵四" in page and "赵五" in page and "接受" in page
+
+
+def test_the_county_accepts_and_the_history_says_who_and_why(
+    client_for, township_user, county_user, shared
+):
+    person, role = shared
+    proposal = correct(township_user, role, name="赵五").proposal
+
+    response = client_for(county_user).post(
+        reverse("screening:person_proposal_decide", args=[proposal.pk]), {"decision": "accept"}
+    )
+
+    assert response.status_code == 302
+    person.refresh_from_db()
     assert person.name == "赵五"
+    latest = person.history.order_by("-history_id").first()
+    assert latest.history_user == county_user
+    assert "开云镇" in latest.history_change_reason
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decided_by) == ("accepted", county_user)
+
+
+def test_a_rejection_needs_a_reason_and_the_township_reads_it(
+    client_for, township_user, county_user, shared
+):
+    person, role = shared
+    phone_before = person.phone
+    proposal = correct(township_user, role, phone="13912345678").proposal
+    url = reverse("screening:person_proposal_decide", args=[proposal.pk])
+    county = client_for(county_user)
+
+    county.post(url, {"decision": "reject", "reason": ""})
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+    county.post(url, {"decision": "reject", "reason": "号码与户籍登记不符"})
+
+    proposal.refresh_from_db()
+    person.refresh_from_db()
+    assert proposal.status == "rejected" and person.phone == phone_before
+    page = client_for(township_user).get(reverse("screening:person_proposals")).content.decode()
+    assert "号码与户籍登记不符" in page
+
+
+def test_only_the_deciding_unit_decides(client_for, township_user, other_township, shared):
+    _person, role = shared
+    proposal = correct(township_user, role, name="赵五").proposal
+    url = reverse("screening:person_proposal_decide", args=[proposal.pk])
+    neighbour = UserFactory(unit=other_township, role=Role.TOWNSHIP_STAFF)
+
+    assert client_for(township_user).post(url, {"decision": "accept"}).status_code == 403
+    assert client_for(neighbour).post(url, {"decision": "accept"}).status_code == 404
+    far = UserFactory(unit=CountyFactory(name="衡东县"), role=Role.COUNTY_REVIEWER)
+    assert client_for(far).post(url, {"decision": "accept"}).status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+
+
+def test_a_proposal_overtaken_by_another_change_is_not_applied(township_user, county_user, shared):
+    person, role = shared
+    proposal = correct(township_user, role, name="赵五").proposal
+    correct(county_user, role, phone="13912345678")  # the county corrects it directly
+
+    with pytest.raises(ValidationError):
+        services.decide_proposal(user=county_user, proposal=proposal, accept=True)
+
+    person.refresh_from_db()
+    assert (person.name, person.phone) == ("赵四", "13912345678")
+
+
+def test_the_other_unit_sees_that_its_person_was_linked_but_not_where(
+    client_for, other_township, shared
+):
+    neighbour = UserFactory(unit=other_township, role=Role.TOWNSHIP_STAFF)
+
+    page = client_for(neighbour).get(reverse("screening:person_proposals")).content.decode()
+
+    links = page.split('id="links"')[1]
+    assert "赵四" in links and "开云镇" in links and "投资人" in links
+    assert "开云养老院" not in page
 
 
 def test_the_id_number_check_answers_the_same_whether_or_not_the_number_exists_elsewhere(

@@ -200,6 +200,8 @@ EXPECTED = {
     "screening:spot_check_detail": row(all=SCOPED),
     "screening:spot_check_list": row(all="ok"),
     "screening:visit_attachment": row(all=SCOPED),
+    "screening:person_proposals": row(all="ok"),
+    "screening:person_proposal_decide": row(all="405"),
     "screening:visit_create": row(editors=SCOPED, readers="403"),
     "screening:visit_detail": row(all=SCOPED),
     "screening:visit_list": row(all="ok"),

@@ -59,6 +59,7 @@ ARGUMENTS = {
     "screening:visit_reopen": pk(lambda w, p: w.visit(p)),
     "screening:visit_withdraw": pk(lambda w, p: w.visit(p)),
     "screening:visit_attachment": pk(lambda w, p: w.visit_attachment(p)),
+    "screening:person_proposal_decide": pk(lambda w, p: w.person_proposal(p)),
     "screening:prepayment_list": pk(lambda w, p: w.institution(p)),
     "screening:prepayment_export": pk(lambda w, p: w.institution(p)),
     "screening:prepayment_update": record("PrepaymentRecordFactory"),

@@ -114,6 +114,23 @@ class World:
             (factory_name, place), lambda: factory(institution=self.institution(place))
         )
 
+    def person_proposal(self, place):
+        """A correction proposed from place's township, decided by its county."""
+        from screening.models import PersonChangeProposal
+
+        def build():
+            role = self.record("PersonRoleFactory", place)
+            return PersonChangeProposal.objects.create(
+                person=role.person,
+                role=role,
+                decider=self.county_of(place),
+                name=role.person.name + "（更正）",
+                was_name=role.person.name,
+                created_by=self._staff[place],
+            )
+
+        return self._once(("proposal", place), build)
+
     def import_batch(self, place):
         from screening.models import ImportBatch
 
