@@ -9,12 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.db import fetch_together, id_array
 from institutions.models import Institution
+from screening.models import SpotCheckItem
 
 from .engine import Findings, Thresholds, findings, level_rank
 from .figures import DerivedFigures, derived_figures
@@ -23,8 +25,24 @@ from .models import Assessment, LevelChange, RatingState, ReviewState, Threshold
 from .services import compute
 
 
+def spot_checks_this_month(today: date | None = None):
+    """How many spot-check draws of this calendar month (月调度) picked the institution: the
+    count the list shows beside 增加抽查检查频次, for ``OuterRef("pk")``."""
+    today = today or clock.today()
+    first = today.replace(day=1)
+    counted = (
+        SpotCheckItem.objects.filter(institution=OuterRef("pk"), draw__created_at__date__gte=first)
+        .order_by()
+        .values("institution")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def risk_list(user):
-    """Institutions on the red/orange/yellow list the user sees, red first.
+    """Institutions on the red/orange/yellow list the user sees, red first, with the number
+    of spot checks drawn for each this month.
 
     The level is the approved one, or the proposal's while nothing is approved yet.
     """
@@ -33,6 +51,7 @@ def risk_list(user):
         .active()
         .filter(rating__list_level__in=LIST_LEVELS)
         .select_related("township", "rating__current", "rating__proposal")
+        .annotate(spot_checks=spot_checks_this_month())
         .order_by("-rating__list_rank", "township__path", "name", "pk")
     )
 

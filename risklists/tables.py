@@ -57,10 +57,23 @@ class RiskListTable(tables.Table):
     proposal = tables.Column(
         verbose_name=_("Latest proposal"), accessor="pk", orderable=False, attrs=WIDE_ONLY
     )
+    spot_checks = tables.Column(
+        verbose_name=_("Spot checks this month"),
+        orderable=False,
+        attrs={"td": {"class": "text-end", "data-spot-checks": ""}, "th": {"class": "text-end"}},
+    )
 
     class Meta:
         model = Institution
-        fields = ["level", "name", "township", "registration_status", "clauses", "proposal"]
+        fields = [
+            "level",
+            "name",
+            "township",
+            "registration_status",
+            "clauses",
+            "proposal",
+            "spot_checks",
+        ]
         empty_text = _("No institution is on the red, orange or yellow list.")
         attrs = {"class": "table table-sm table-hover align-middle", "data-table": "risk-list"}
         row_attrs = {"data-level": lambda record: record.rating.list_level}

@@ -16,6 +16,11 @@ class SpotCheckDrawForm(forms.Form):
     listed_only = forms.BooleanField(
         label=_("Only red, orange or yellow institutions (增加抽查检查频次)"), required=False
     )
+    weighted = forms.BooleanField(
+        label=_("Weighted by level: higher levels are drawn more often (增加抽查检查频次)"),
+        required=False,
+        initial=True,
+    )
     seed = forms.IntegerField(
         label=_("Seed"),
         required=False,
@@ -43,6 +48,7 @@ class SpotCheckDrawForm(forms.Form):
                 Column("township", css_class="col-6 col-md-4"),
                 Column("seed", css_class="col-12 col-md-6"),
             ),
+            "weighted",
             "listed_only",
             "note",
         )
@@ -51,3 +57,34 @@ class SpotCheckDrawForm(forms.Form):
     def chosen_township(self):
         pk = self.cleaned_data.get("township")
         return self.townships.get(pk) if pk else None
+
+
+class SpotCheckWeightsForm(forms.Form):
+    """How much more often each level is drawn in a weighted spot check (1 to 10)."""
+
+    def __init__(self, *args, weights: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for level, label in LEVEL_LABELS:
+            self.fields[level] = forms.IntegerField(
+                label=label,
+                min_value=1,
+                max_value=10,
+                initial=weights[level],
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(*(Column(level, css_class="col-6 col-md-3") for level, _label in LEVEL_LABELS))
+        )
+
+    def weights(self) -> dict[str, int]:
+        return {level: self.cleaned_data[level] for level, _label in LEVEL_LABELS}
+
+
+LEVEL_LABELS = (
+    ("red", _("Red")),
+    ("orange", _("Orange")),
+    ("yellow", _("Yellow")),
+    ("green", _("Green")),
+)

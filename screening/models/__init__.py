@@ -32,7 +32,7 @@ from .records import (
     RelatedCompany,
 )
 from .rounds import CampaignRound
-from .spot_checks import SpotCheckDraw, SpotCheckItem
+from .spot_checks import DEFAULT_WEIGHTS, SpotCheckDraw, SpotCheckItem, SpotCheckWeights
 from .visits import (
     FundUse,
     OfficialCount,
@@ -77,6 +77,8 @@ __all__ = [
     "ScreeningVisit",
     "SpotCheckDraw",
     "SpotCheckItem",
+    "SpotCheckWeights",
+    "DEFAULT_WEIGHTS",
     "SharedListEntry",
     "SharedListSource",
     "VisitAttachment",

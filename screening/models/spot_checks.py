@@ -10,6 +10,7 @@ can replay it and get the same list: nobody chose by hand. A draw is never edite
 deleted; its history names who drew it and when.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +19,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import path_ids
 from core.scoping import ScopedModel, ScopedQuerySet
+
+from .rounds import UnitSettingQuerySet
 
 
 class SpotCheckQuerySet(ScopedQuerySet):
@@ -55,12 +58,19 @@ class SpotCheckDraw(ScopedModel):
         default=False,
         help_text=_("Only institutions on the red/orange/yellow list (增加抽查检查频次)."),
     )
+    weighted = models.BooleanField(
+        _("weighted by level"),
+        default=False,
+        help_text=_("Institutions of a higher level are drawn more often (增加抽查检查频次)."),
+    )
     seed = models.PositiveBigIntegerField(_("seed"))
     # The ids the draw was made from, in order: with the seed, the draw can be replayed.
     pool = models.JSONField(_("pool"), default=list, editable=False)
+    # A weighted draw: the weight of each id of the pool, in the same order (replayable too).
+    weights = models.JSONField(_("weights"), default=list, editable=False)
     note = models.CharField(_("purpose"), max_length=200, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "pool"])
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "pool", "weights"])
     objects = SpotCheckQuerySet.as_manager()
 
     class Meta:
@@ -102,3 +112,49 @@ class SpotCheckItem(models.Model):
 
     def __str__(self):
         return f"{self.draw_id} #{self.position}"
+
+
+# 增加抽查检查频次: a yellow institution is drawn more often than a green one; red and orange,
+# already under disposal, more still. The county section may change the weights.
+DEFAULT_WEIGHTS = {"red": 3, "orange": 3, "yellow": 2, "green": 1}
+WEIGHT_RANGE = [MinValueValidator(1), MaxValueValidator(10)]
+
+
+class SpotCheckWeights(ScopedModel):
+    """How much more often an institution of each level is drawn in a weighted spot check,
+    set by the county section for its unit (the nearest unit on a township's path decides)."""
+
+    unit = models.OneToOneField(
+        "accounts.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="spot_check_weights",
+    )
+    red = models.PositiveSmallIntegerField(
+        _("red"), default=DEFAULT_WEIGHTS["red"], validators=WEIGHT_RANGE
+    )
+    orange = models.PositiveSmallIntegerField(
+        _("orange"), default=DEFAULT_WEIGHTS["orange"], validators=WEIGHT_RANGE
+    )
+    yellow = models.PositiveSmallIntegerField(
+        _("yellow"), default=DEFAULT_WEIGHTS["yellow"], validators=WEIGHT_RANGE
+    )
+    green = models.PositiveSmallIntegerField(
+        _("green"), default=DEFAULT_WEIGHTS["green"], validators=WEIGHT_RANGE
+    )
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    objects = UnitSettingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("spot-check weights")
+        verbose_name_plural = _("spot-check weights")
+
+    def __str__(self):
+        return f"{self.unit} · {self.as_dict()}"
+
+    def scope_source(self):
+        return self.unit.path
+
+    def as_dict(self) -> dict[str, int]:
+        return {level: getattr(self, level) for level in DEFAULT_WEIGHTS}

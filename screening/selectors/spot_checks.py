@@ -3,11 +3,35 @@ institutions of a draw, each with whether it has been visited since. Constant qu
 page."""
 
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length
 from django.utils import timezone
 
+from accounts.models import path_ids
 from institutions.models import Institution
 
-from ..models import ScreeningVisit, SpotCheckDraw, SpotCheckItem, VisitStatus
+from ..models import (
+    DEFAULT_WEIGHTS,
+    ScreeningVisit,
+    SpotCheckDraw,
+    SpotCheckItem,
+    SpotCheckWeights,
+    VisitStatus,
+)
+
+
+def weights_for(user) -> dict[str, int]:
+    """The spot-check weights in force for the user's unit: those of the nearest unit on its
+    path that set them, else the defaults (红橙 3, 黄 2, 绿 1)."""
+    if user.unit_id is None:
+        return dict(DEFAULT_WEIGHTS)
+    ids = path_ids(user.unit.path)
+    nearest = (
+        SpotCheckWeights.objects.visible_to(user)
+        .filter(unit_id__in=ids)
+        .order_by(Length("unit__path").desc())
+        .first()
+    )
+    return nearest.as_dict() if nearest else dict(DEFAULT_WEIGHTS)
 
 
 def draws(user):

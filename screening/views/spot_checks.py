@@ -4,17 +4,21 @@ draws of their unit and goes to visit the institutions drawn."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.selectors import visible_townships
+from core.concurrency import FIELD as VERSION_FIELD
+from core.concurrency import EditConflict, add_rows_version_field, claim_rows
 
-from ..forms.spot_checks import SpotCheckDrawForm
-from ..models import ScreeningRound, SpotCheckDraw
+from ..forms.spot_checks import SpotCheckDrawForm, SpotCheckWeightsForm
+from ..models import ScreeningRound, SpotCheckDraw, SpotCheckWeights
 from ..selectors import spot_checks
-from ..services.spot_checks import can_draw, draw_spot_check, replay
+from ..services.spot_checks import can_draw, draw_spot_check, replay, save_weights
 
 PAGE_SIZE = 20
 
@@ -22,12 +26,27 @@ PAGE_SIZE = 20
 class SpotCheckListView(View):
     template_name = "screening/review/spot_check_list.html"
 
-    def render_page(self, request, form):
+    def render_page(self, request, form, weights_form=None):
         page = Paginator(spot_checks.draws(request.user), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        context = {"title": _("Spot checks"), "form": form, "page_obj": page, "query": ""}
+        if weights_form is None and form is not None:
+            weights_form = self.weights_form(request)
+        context = {
+            "title": _("Spot checks"),
+            "form": form,
+            "weights_form": weights_form,
+            "weights": spot_checks.weights_for(request.user),
+            "page_obj": page,
+            "query": "",
+        }
         return render(request, self.template_name, context)
+
+    @staticmethod
+    def weights_form(request, data=None):
+        rows = SpotCheckWeights.objects.filter(unit_id=request.user.unit_id)
+        form = SpotCheckWeightsForm(data, weights=spot_checks.weights_for(request.user))
+        return add_rows_version_field(form, rows)
 
     def form(self, request, data=None):
         townships = visible_townships(request.user)
@@ -36,9 +55,12 @@ class SpotCheckListView(View):
     def get(self, request):
         return self.render_page(request, self.form(request) if can_draw(request.user) else None)
 
+    @method_decorator(transaction.atomic)
     def post(self, request):
         if not can_draw(request.user):
             raise PermissionDenied(_("Only the county section draws spot checks."))
+        if "save_weights" in request.POST:
+            return self.post_weights(request)
         form = self.form(request, request.POST)
         if form.is_valid():
             try:
@@ -47,6 +69,7 @@ class SpotCheckListView(View):
                     size=form.cleaned_data["size"],
                     township=form.chosen_township(),
                     listed_only=form.cleaned_data["listed_only"],
+                    weighted=form.cleaned_data["weighted"],
                     seed=form.cleaned_data["seed"],
                     note=form.cleaned_data["note"],
                 )
@@ -56,6 +79,25 @@ class SpotCheckListView(View):
                 messages.success(request, _("Drawn. The list below is kept with its seed."))
                 return redirect(draw)
         return self.render_page(request, form)
+
+    def post_weights(self, request):
+        unit = request.user.unit
+        form = self.weights_form(request, request.POST)
+        if not form.is_valid():
+            return self.render_page(request, self.form(request), form)
+        try:
+            claim_rows(
+                SpotCheckWeights.objects.filter(unit=unit),
+                request.POST.get(VERSION_FIELD),
+                history_of={"unit_id": unit.pk},
+            )
+        except EditConflict as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.render_page(request, self.form(request))
+        save_weights(user=request.user, unit=unit, weights=form.weights())
+        messages.success(request, _("Saved. Weighted draws use these weights from now on."))
+        return redirect("screening:spot_check_list")
 
 
 class SpotCheckDetailView(View):

@@ -216,3 +216,96 @@ def test_detail_costs_the_same_queries_for_3_and_20_institutions(
     with django_assert_max_num_queries(10):
         client.get(large.get_absolute_url())
     assert SpotCheckItem.objects.filter(draw=large).count() == 20
+
+
+# --- 增加抽查检查频次: weighted by level (issue 20) ----------------------------------------------
+
+
+def rate(institutions, level):
+    for institution in institutions:
+        RatingState.objects.update_or_create(
+            institution=institution, defaults={"list_level": level}
+        )
+
+
+def test_a_weighted_draw_picks_yellow_institutions_more_often_than_green(county_user, township):
+    yellow = [InstitutionFactory(township=township) for _ in range(20)]
+    green = [InstitutionFactory(township=township) for _ in range(20)]
+    rate(yellow, "yellow")
+    rate(green, "green")
+    yellow_ids = {i.pk for i in yellow}
+
+    weighted = uniform = 0
+    for seed in range(40):
+        draw = draw_spot_check(user=county_user, size=10, seed=seed, weighted=True)
+        weighted += sum(1 for pk in drawn(draw) if pk in yellow_ids)
+        plain = draw_spot_check(user=county_user, size=10, seed=seed)
+        uniform += sum(1 for pk in drawn(plain) if pk in yellow_ids)
+
+    # 400 institutions drawn each way: about half yellow when uniform, about two thirds
+    # (weights 2 : 1) when weighted.
+    assert 170 <= uniform <= 230
+    assert weighted >= 240
+    assert draw.weighted and replay(draw) == drawn(draw)
+
+
+def test_the_county_sets_the_weights_and_the_next_draw_uses_them(client_for, county_user, township):
+    yellow = [InstitutionFactory(township=township) for _ in range(10)]
+    green = [InstitutionFactory(township=township) for _ in range(10)]
+    rate(yellow, "yellow")
+    rate(green, "green")
+    client = client_for(county_user)
+    form = client.get(URL).context["weights_form"]
+    version = {"edit_version": form["edit_version"].value()}
+
+    response = client.post(
+        URL, {**version, "save_weights": "1", "red": 3, "orange": 3, "yellow": 10, "green": 1}
+    )
+
+    assert response.status_code == 302
+    from screening.models import SpotCheckWeights
+
+    setting = SpotCheckWeights.objects.get(unit=county_user.unit)
+    assert setting.yellow == 10
+    assert setting.history.get().history_user == county_user
+    draw = draw_spot_check(user=county_user, size=5, seed=1, weighted=True)
+    weights = dict(zip(draw.pool, draw.weights, strict=True))
+    assert {weights[i.pk] for i in yellow} == {10} and {weights[i.pk] for i in green} == {1}
+    # A second save from the page opened before the first is refused.
+    stale = client.post(
+        URL, {**version, "save_weights": "1", "red": 1, "orange": 1, "yellow": 1, "green": 1}
+    )
+    assert "修改了这些设置" in stale.content.decode()
+    setting.refresh_from_db()
+    assert setting.yellow == 10
+
+
+def test_a_township_cannot_set_the_weights(client_for, township_user):
+    response = client_for(township_user).post(
+        URL, {"save_weights": "1", "red": 1, "orange": 1, "yellow": 1, "green": 9}
+    )
+
+    assert response.status_code == 403
+
+
+def test_the_risk_list_counts_the_spot_checks_of_this_month(
+    client_for, county_user, township, django_assert_max_num_queries
+):
+    yellow = [InstitutionFactory(township=township, name=f"黄{i}") for i in range(3)]
+    rate(yellow, "yellow")
+    draw_spot_check(user=county_user, size=3, seed=1)
+    draw_spot_check(user=county_user, size=1, seed=2)
+    last_month = draw_spot_check(user=county_user, size=3, seed=3)
+    SpotCheckDraw.objects.filter(pk=last_month.pk).update(
+        created_at=timezone.now() - timedelta(days=40)
+    )
+    client = client_for(county_user)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("risklists:list"))
+
+    counts = {
+        row.record.name: row.get_cell_value("spot_checks") for row in response.context["table"].rows
+    }
+    assert sorted(counts.values()) == [1, 1, 2]
+    assert "本月抽查次数" in response.content.decode()
