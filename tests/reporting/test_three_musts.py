@@ -133,3 +133,20 @@ def test_query_count_does_not_grow_with_institutions(
     with django_assert_max_num_queries(few):
         response = client.get(URL)
     assert len(response.context["rows"]) == 38
+
+
+@pytest.mark.parametrize(
+    "missing", ["poster_displayed", "notice_to_every_resident", "commitment_letter_signed"]
+)
+def test_each_of_the_three_is_needed_for_complete(township, county_user, missing):
+    """张贴海报、发放告知书、签署承诺书: without any one of them the institution is not done
+    (issue 20: dropping one from the rule went unnoticed)."""
+    from reporting.three_musts import ThreeMustsStatus, three_musts_list
+
+    institution = InstitutionFactory(township=township)
+    SubmittedVisitFactory(institution=institution, **{**ALL_THREE, missing: False})
+
+    [row] = three_musts_list(county_user)
+
+    assert row.pk == institution.pk
+    assert row.three_musts == ThreeMustsStatus.INCOMPLETE

@@ -119,3 +119,98 @@ def test_rate_all_rates_the_registry_and_prints_counts_per_level(township):
     again = StringIO()
     call_command("rate_all", stdout=again)
     assert Assessment.objects.count() == 3
+
+
+# --- 加强日常监测: every record the facts builder reads re-rates its institution (issue 20) ----
+
+
+def _matched(model, institution, **fields):
+    return model.objects.create(
+        unit=institution.township, subject_name="某某", institution=institution, **fields
+    )
+
+
+def _builders():
+    from datetime import date as day
+
+    from screening.models import BlacklistEntry, BlacklistKind, Lawsuit, Lead, LeadChannel
+    from tests.screening import factories as f
+
+    return {
+        "screening.PrepaymentRecord": lambda i: f.PrepaymentRecordFactory(institution=i),
+        "screening.ScreeningVisit": lambda i: f.ScreeningVisitFactory(institution=i),
+        "screening.PersonRole": lambda i: f.PersonRoleFactory(institution=i),
+        "screening.Branch": lambda i: f.BranchFactory(institution=i),
+        "screening.RegistrationChange": lambda i: f.RegistrationChangeFactory(institution=i),
+        "screening.RelatedCompany": lambda i: f.RelatedCompanyFactory(institution=i),
+        "screening.FinancialSnapshot": lambda i: f.FinancialSnapshotFactory(institution=i),
+        "screening.Lawsuit": lambda i: _matched(
+            Lawsuit, i, case_number="(2024)湘0423刑初1号", cause="诈骗罪"
+        ),
+        "screening.BlacklistEntry": lambda i: _matched(
+            BlacklistEntry, i, list_kind=BlacklistKind.values[0]
+        ),
+        "screening.Complaint": lambda i: _matched(
+            Complaint, i, received_on=day(2026, 11, 2), content="收取会员费"
+        ),
+        "screening.Lead": lambda i: Lead.objects.create(
+            unit=i.township,
+            institution=i,
+            channel=LeadChannel.values[0],
+            received_on=day(2026, 11, 2),
+            subject="收取会员费",
+            content="承诺返利",
+        ),
+    }
+
+
+def test_every_watched_record_has_a_builder_here():
+    from risklists.receivers import WATCHED_MODELS
+
+    assert set(_builders()) == set(WATCHED_MODELS) == set(WATCHED)
+
+
+WATCHED = sorted(
+    [
+        "screening.PrepaymentRecord",
+        "screening.ScreeningVisit",
+        "screening.PersonRole",
+        "screening.Branch",
+        "screening.RegistrationChange",
+        "screening.RelatedCompany",
+        "screening.FinancialSnapshot",
+        "screening.Lawsuit",
+        "screening.BlacklistEntry",
+        "screening.Complaint",
+        "screening.Lead",
+    ]
+)
+
+
+@pytest.mark.parametrize("label", WATCHED)
+def test_saving_or_deleting_a_watched_record_rerates_its_institution(label, township, monkeypatch):
+    from risklists import receivers
+
+    institution = InstitutionFactory(township=township)
+    queued = []
+    monkeypatch.setattr(receivers, "queue_rerate", lambda kind, pk: queued.append((kind, pk)))
+
+    record = _builders()[label](institution)
+    saved, queued[:] = list(queued), []
+    type(record).objects.get(pk=record.pk).delete()
+
+    assert ("institution", institution.pk) in saved, label
+    assert ("institution", institution.pk) in queued, label
+
+
+def test_a_change_to_the_registry_row_rerates_the_institution(township, monkeypatch):
+    from risklists import receivers
+
+    institution = InstitutionFactory(township=township, beds=50)
+    queued = []
+    monkeypatch.setattr(receivers, "queue_rerate", lambda kind, pk: queued.append((kind, pk)))
+
+    institution.registration_status = "unregistered"
+    institution.save()
+
+    assert queued == [("institution", institution.pk)]
