@@ -11,7 +11,14 @@ from django_celery_beat.models import PeriodicTask
 from config.celery_app import app
 from risklists import tasks
 from risklists.models import Assessment, RatingState
-from screening.models import Complaint, MatchStatus, Person, PersonRole, PersonRoleKind
+from screening.models import (
+    Complaint,
+    MatchStatus,
+    Person,
+    PersonRole,
+    PersonRoleKind,
+    Verification,
+)
 from tests.factories import InstitutionFactory, VenueFactory
 
 from .factories import invest, visit
@@ -26,7 +33,7 @@ def test_a_new_prepayment_rerates_its_institution_on_commit(
         venue = VenueFactory(township=township)
         invest(venue)
     assessment = Assessment.objects.get(institution=venue)
-    assert assessment.level == "red" and assessment.codes == ["R1"]
+    assert assessment.level == "red" and assessment.codes == ["V1", "R1"]
 
 
 def test_nothing_is_rerated_before_the_transaction_commits(
@@ -46,7 +53,7 @@ def test_many_changes_in_one_transaction_queue_one_rerating(
         institution = InstitutionFactory(township=township)
         invest(institution, "甲")
         invest(institution, "乙")
-        visit(institution, township_user, fund_use="unknown")
+        visit(institution, township_user, fund_use="irregular")
         institution.beds = 1
         institution.save()
     assert len(callbacks) == 1
@@ -71,6 +78,7 @@ def test_a_complaint_about_a_person_rerates_their_institutions(
             match_status=MatchStatus.MATCHED,
             received_on=date(2026, 11, 1),
             content="退费难",
+            verification=Verification.SUBSTANTIATED,
         )
     levels = dict(Assessment.objects.values_list("institution_id", "level"))
     assert levels == {first.pk: "orange", second.pk: "orange"}
