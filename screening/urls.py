@@ -1,4 +1,4 @@
-from .views import imports, leads, records, review, rounds, spot_checks, visits
+from .views import findings, imports, leads, outside, records, review, rounds, spot_checks, visits
 
 app_name = "screening"
 
@@ -7,6 +7,8 @@ urlpatterns = (
     + records.urlpatterns
     + imports.urlpatterns
     + leads.urlpatterns
+    + outside.urlpatterns
+    + findings.urlpatterns
     + review.urlpatterns
     + rounds.urlpatterns
     + spot_checks.urlpatterns

@@ -162,19 +162,11 @@ class FindingRow:
     source: Source
 
 
-def institution_findings(user, institution) -> dict:
-    """What the institution page shows: the findings that stand, in the order of
-    ``StandingFact``, and the resolutions made (who, when, why), the newest first."""
-    standing = standing_findings([institution.pk]).get(institution.pk, {})
-    rows = [
+def finding_rows(standing: dict[str, Source]) -> list[FindingRow]:
+    """An institution's standing findings (``standing_findings``), in the order of
+    ``StandingFact``, for its page."""
+    return [
         FindingRow(fact.value, fact.label, standing[fact.value])
         for fact in StandingFact
         if fact.value in standing
     ]
-    resolutions = list(
-        FindingResolution.objects.visible_to(user)
-        .filter(institution=institution)
-        .select_related("resolved_by")
-        .order_by("-resolved_at", "-pk")
-    )
-    return {"standing": rows, "resolutions": resolutions}

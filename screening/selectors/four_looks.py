@@ -1,6 +1,7 @@
 """The "四看" review (区县方案·巩固提升阶段 "进行'四看'全面复查"), per township:
 
-一看 已排查的养老服务机构信息是否全面准确 — completeness of each screened record;
+一看 已排查的养老服务机构信息是否全面准确 — completeness of each screened record, and the
+     large prepayments whose use of the funds is not recorded (V1 待核实);
 二看 已排查的机构及场所总数与民政统计数据是否一致 — screened against the official count;
 三看 公安、市场监管等部门的共享信息 — shared-list entries matched to no institution, to verify
      as 未登记 or 登记未备案;
@@ -35,6 +36,11 @@ from ..models import MatchStatus, OfficialCount, ScreeningVisit, SharedListEntry
 # 1 January: the plans run a campaign per year (排查整治 then 巩固提升), so by default the
 # review asks what has been screened this year.
 CAMPAIGN_START: date | None = None
+
+# 一看 (信息是否全面准确): a large prepayment whose use of the funds is not recorded is the
+# rating's hit V1 待核实 (risklists.engine), read by its code: the rating app builds on
+# screening, not the other way round. Listed until a visit records the use.
+FUND_USE_TO_VERIFY = " V1 "
 
 # Entries no institution matched: never matched, or a name match a person rejected.
 # (A pending name match waits for confirmation and is not a candidate yet.)
@@ -98,6 +104,7 @@ class TownshipReview:
     not_screened: int = 0
     not_screened_new: int = 0
     not_screened_large: int = 0
+    fund_use_to_verify: int = 0  # 一看: large prepayments whose use is not recorded (V1)
 
     @property
     def screened_complete(self) -> int:
@@ -205,6 +212,10 @@ def township_review(user, since: date, townships=None) -> Review:
             continue
         row.candidates, row.candidates_verified = figures["n"], figures["verified"]
 
+    for township_id, n in fund_use_to_verify_counts(user, rows, chosen):
+        if township_id in rows:
+            rows[township_id].fund_use_to_verify = n
+
     total = review.total
     for row in review.rows:
         for name in (
@@ -218,6 +229,7 @@ def township_review(user, since: date, townships=None) -> Review:
             "not_screened",
             "not_screened_new",
             "not_screened_large",
+            "fund_use_to_verify",
         ):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     counted = [row.official.institutions for row in review.rows if row.official is not None]
@@ -241,6 +253,34 @@ def incomplete_screened(user, since: date):
     """一看: screened records that miss information the screening needs."""
     return (
         screened_institutions(user, since).filter(incomplete_q()).order_by("township__path", "name")
+    )
+
+
+def fund_use_to_verify_q() -> Q:
+    return Q(rating__proposal_codes__contains=FUND_USE_TO_VERIFY)
+
+
+def fund_use_to_verify(user):
+    """一看: institutions and venues whose large prepayment has no recorded use of the funds
+    (the rating's V1 待核实), screened or not, by township."""
+    return (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(fund_use_to_verify_q())
+        .select_related("township", "village", "rating")
+        .order_by("township__code", "name", "pk")
+    )
+
+
+def fund_use_to_verify_counts(user, rows, chosen: bool):
+    """``[(township id, n)]`` of ``fund_use_to_verify`` (one grouped query)."""
+    return (
+        of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
+        .filter(fund_use_to_verify_q())
+        .values("township_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("township_id", "n")
     )
 
 

@@ -279,6 +279,8 @@ THRESHOLDS = {
     "prepaid_fee_months": "6",
     "large_amount_fee_unknown": "50000",
     "deposit_months": "12",
+    "fund_use_unverified_level": "yellow",
+    "operations_check_level": "yellow",
     "rule_C1": "",
     "rule_C2": "",
     "rule_C3": "red",
