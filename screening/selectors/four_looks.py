@@ -104,7 +104,8 @@ class TownshipReview:
     not_screened: int = 0
     not_screened_new: int = 0
     not_screened_large: int = 0
-    fund_use_to_verify: int = 0  # 一看: large prepayments whose use is not recorded (V1)
+    # 一看: large prepayments whose use is not recorded (V1); ``count_fund_use_to_verify``.
+    fund_use_to_verify: int = 0
 
     @property
     def screened_complete(self) -> int:
@@ -212,10 +213,6 @@ def township_review(user, since: date, townships=None) -> Review:
             continue
         row.candidates, row.candidates_verified = figures["n"], figures["verified"]
 
-    for township_id, n in fund_use_to_verify_counts(user, rows, chosen):
-        if township_id in rows:
-            rows[township_id].fund_use_to_verify = n
-
     total = review.total
     for row in review.rows:
         for name in (
@@ -229,7 +226,6 @@ def township_review(user, since: date, townships=None) -> Review:
             "not_screened",
             "not_screened_new",
             "not_screened_large",
-            "fund_use_to_verify",
         ):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     counted = [row.official.institutions for row in review.rows if row.official is not None]
@@ -272,16 +268,26 @@ def fund_use_to_verify(user):
     )
 
 
-def fund_use_to_verify_counts(user, rows, chosen: bool):
-    """``[(township id, n)]`` of ``fund_use_to_verify`` (one grouped query)."""
-    return (
-        of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
+def count_fund_use_to_verify(user, review: Review, townships=None) -> Review:
+    """Fill each row's and the total's ``fund_use_to_verify`` (one grouped query): the
+    "四看" page shows it in its 一看 column; the tables built on ``township_review`` that
+    do not show it do not pay for it."""
+    rows = {row.township.pk: row for row in review.rows}
+    counts = (
+        of_townships(Institution.objects.visible_to(user).active(), rows, townships is not None)
         .filter(fund_use_to_verify_q())
         .values("township_id")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("township_id", "n")
     )
+    review.total.fund_use_to_verify = 0
+    for township_id, n in counts:
+        row = rows.get(township_id)
+        if row is not None:
+            row.fund_use_to_verify = n
+            review.total.fund_use_to_verify += n
+    return review
 
 
 def not_screened(

@@ -59,6 +59,7 @@ class FourLooksView(ReviewMixin, View):
         default_since = rounds.review_start(request.user, today, progress.own)
         form, since = self.period(request, default_since, townships)[:2]
         review = four_looks.township_review(request.user, since, townships)
+        four_looks.count_fund_use_to_verify(request.user, review, townships)
         context = {
             "title": _("Four-looks review"),
             "form": form,
