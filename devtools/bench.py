@@ -128,8 +128,10 @@ FEE_KINDS = "('membership', 'top_up', 'prepaid_bed_fee')"
 COUNTED = "('matched', 'confirmed')"
 
 # The facts (risklists.engine.Facts) for every active institution in one statement: per
-# payer, then per institution, the latest visit and balance, the dated counts and the outside
-# records.
+# payer, then per institution; the findings that stay found (any submitted visit or record of
+# them since the latest resolution) and the latest stated fund use; the latest balance, the
+# dated counts and the outside records (complaints once verified). The names of the records
+# behind a fact (Facts.sources) are the product's only extra.
 FACTS_SQL = f"""
 WITH payer AS (
     SELECT institution_id, payer_key,
@@ -164,10 +166,45 @@ WITH payer AS (
         MAX(promised_any) AS promised
     FROM payer_large GROUP BY institution_id
 ), visit AS (
-    SELECT institution_id, fund_use, false_advertising, promised_returns, suspected_crime,
-        collapsed, public_opinion,
+    SELECT institution_id, fund_use,
         ROW_NUMBER() OVER (PARTITION BY institution_id ORDER BY visited_on DESC, id DESC) AS rn
-    FROM screening_screeningvisit WHERE status = 'submitted'
+    FROM screening_screeningvisit WHERE status = 'submitted' AND fund_use <> ''
+), recorded AS (
+    SELECT institution_id, 'collapsed' AS fact, COALESCE(submitted_at, created_at) AS at
+    FROM screening_screeningvisit WHERE status = 'submitted' AND collapsed
+    UNION ALL
+    SELECT institution_id, 'suspected_crime', COALESCE(submitted_at, created_at)
+    FROM screening_screeningvisit WHERE status = 'submitted' AND suspected_crime
+    UNION ALL
+    SELECT institution_id, 'public_opinion', COALESCE(submitted_at, created_at)
+    FROM screening_screeningvisit WHERE status = 'submitted' AND public_opinion
+    UNION ALL
+    SELECT institution_id, 'promised_returns', COALESCE(submitted_at, created_at)
+    FROM screening_screeningvisit WHERE status = 'submitted' AND promised_returns
+    UNION ALL
+    SELECT institution_id, 'false_advertising', COALESCE(submitted_at, created_at)
+    FROM screening_screeningvisit WHERE status = 'submitted' AND false_advertising
+    UNION ALL
+    SELECT institution_id, 'promised_returns', created_at
+    FROM screening_prepaymentrecord WHERE promised_return
+    UNION ALL
+    SELECT institution_id, 'related_party_transactions', created_at
+    FROM screening_relatedcompany WHERE has_transactions
+), resolved AS (
+    SELECT institution_id, fact, MAX(resolved_at) AS at
+    FROM screening_findingresolution GROUP BY institution_id, fact
+), standing AS (
+    SELECT f.institution_id,
+        MAX(CASE WHEN f.fact = 'collapsed' THEN 1 ELSE 0 END) AS collapsed,
+        MAX(CASE WHEN f.fact = 'suspected_crime' THEN 1 ELSE 0 END) AS suspected_crime,
+        MAX(CASE WHEN f.fact = 'public_opinion' THEN 1 ELSE 0 END) AS public_opinion,
+        MAX(CASE WHEN f.fact = 'promised_returns' THEN 1 ELSE 0 END) AS promised_returns,
+        MAX(CASE WHEN f.fact = 'false_advertising' THEN 1 ELSE 0 END) AS false_advertising,
+        MAX(CASE WHEN f.fact = 'related_party_transactions' THEN 1 ELSE 0 END) AS related
+    FROM recorded f
+    LEFT JOIN resolved r ON r.institution_id = f.institution_id AND r.fact = f.fact
+    WHERE r.at IS NULL OR f.at > r.at
+    GROUP BY f.institution_id
 ), finance AS (
     SELECT institution_id, total_assets, total_liabilities, net_fixed_assets,
         ROW_NUMBER() OVER (PARTITION BY institution_id ORDER BY as_of DESC, id DESC) AS rn
@@ -181,8 +218,6 @@ WITH payer AS (
         SUM(CASE WHEN kind = 'registered_address' THEN 1 ELSE 0 END) AS address
     FROM screening_registrationchange
     WHERE changed_on > %s AND changed_on <= %s GROUP BY institution_id
-), related AS (
-    SELECT DISTINCT institution_id FROM screening_relatedcompany WHERE has_transactions
 ), roles AS (
     SELECT DISTINCT institution_id, person_id FROM screening_personrole WHERE ended_on IS NULL
 ), suits AS (
@@ -200,28 +235,30 @@ WITH payer AS (
     SELECT institution_id, COUNT(*) AS n FROM (
         SELECT institution_id FROM screening_complaint
         WHERE institution_id IS NOT NULL AND match_status IN {COUNTED}
+            AND verification = 'substantiated'
         UNION ALL
         SELECT r.institution_id FROM screening_complaint c
         JOIN roles r ON r.person_id = c.person_id
-        WHERE c.match_status IN {COUNTED}
+        WHERE c.match_status IN {COUNTED} AND c.verification = 'substantiated'
             AND (c.institution_id IS NULL OR c.institution_id <> r.institution_id)
         UNION ALL
         SELECT institution_id FROM screening_lead
-        WHERE institution_id IS NOT NULL AND (is_fraud_related IS NULL OR is_fraud_related)
+        WHERE institution_id IS NOT NULL AND is_fraud_related AND status <> 'received'
+            AND groundless_on IS NULL
     ) AS subjects GROUP BY institution_id
 )
 SELECT i.id, i.registration_status, i.beds,
-    p.large_total, p.large_payers, p.prepayment_total, p.prepayment_payers, p.promised,
-    v.fund_use, v.false_advertising, v.promised_returns, v.suspected_crime, v.collapsed,
-    v.public_opinion, f.total_assets, f.total_liabilities, f.net_fixed_assets,
-    b.n, c.rep, c.address, rc.institution_id, s.institution_id, l.institution_id, co.n
+    p.large_total, p.large_payers, p.prepayment_total, p.prepayment_payers,
+    v.fund_use, st.false_advertising, st.promised_returns, st.suspected_crime, st.collapsed,
+    st.public_opinion, st.related, f.total_assets, f.total_liabilities, f.net_fixed_assets,
+    b.n, c.rep, c.address, s.institution_id, l.institution_id, co.n
 FROM institutions_institution i
 LEFT JOIN prepay p ON p.institution_id = i.id
 LEFT JOIN visit v ON v.institution_id = i.id AND v.rn = 1
+LEFT JOIN standing st ON st.institution_id = i.id
 LEFT JOIN finance f ON f.institution_id = i.id AND f.rn = 1
 LEFT JOIN branches b ON b.institution_id = i.id
 LEFT JOIN changes c ON c.institution_id = i.id
-LEFT JOIN related rc ON rc.institution_id = i.id
 LEFT JOIN suits s ON s.institution_id = i.id
 LEFT JOIN (SELECT DISTINCT institution_id FROM listed) l ON l.institution_id = i.id
 LEFT JOIN complaints co ON co.institution_id = i.id

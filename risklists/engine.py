@@ -11,9 +11,15 @@ page, the institution page and the weekly attachment 3 all quote the same clause
 is the highest level among the hits, green when nothing fires.
 
 Beside the colour rules, the national prepayment limits of 民发〔2024〕19号 are checked
-(``compliance_checks``), each passed or failed with its figures. They do not colour an
-institution by themselves; a county may turn a failed check into a rule of a chosen level
-through ``Thresholds.compliance_rules``.
+(``compliance_checks``), each passed or failed with its figures. A failed check colours an
+institution when the county turned it into a rule of a chosen level
+(``Thresholds.compliance_rules``), and always when the institution's large prepayment is
+used for daily operations (日常运营): such a use is green only while every limit holds
+(``Thresholds.operations_check_level``, yellow unless the county says otherwise).
+
+Missing information is never read as "nothing found": a large prepayment whose use is not
+recorded (or recorded as 不明) is a hit of its own, V1 待核实 (its level a county setting),
+until someone records the use.
 
 Only the facts builder (``risklists.facts``) turns the database into ``Facts``.
 """
@@ -60,7 +66,7 @@ FUND_USE_NOT_STATED = ""
 FUND_USE_FACILITY_CONSTRUCTION = "facility_construction"  # 设施建设 (Y1)
 FUND_USE_OPERATIONS = "operations"  # 日常运营
 FUND_USE_IRREGULAR = "irregular"  # 挪作他用/不规范 (O4)
-FUND_USE_UNKNOWN = "unknown"  # 不明 (O4)
+FUND_USE_UNKNOWN = "unknown"  # 不明: not established, as good as not stated (V1)
 FUND_USES: tuple[str, ...] = (
     FUND_USE_NOT_STATED,
     FUND_USE_FACILITY_CONSTRUCTION,
@@ -80,6 +86,12 @@ class Facts:
     record the builder had not filled in on the orange list.
 
     ``beds`` of 0 means the number of beds is unknown (O5 and C3 then do not judge).
+
+    ``sources`` names, per fact, the records behind it, as JSON-ready dicts (``{"kind":
+    "visit", "id": 7, "date": "2026-06-01"}``): for a finding that stays found (爆雷,
+    涉嫌犯罪, 重大舆情, 承诺投资回报, 虚假宣传, 关联交易) the record that established it, for
+    ``complaints`` the complaints and leads that counted. The rules copy them into their
+    evidence; they never decide whether a rule fires.
     """
 
     registered: bool = True
@@ -113,6 +125,9 @@ class Facts:
     prepayment_total: Decimal = ZERO
     # Net fixed assets of the latest balance (C4); None = unknown.
     net_fixed_assets: Decimal | None = None
+
+    # {fact name: ({"kind": ..., "id": ..., "date": ...}, ...)}: what the evidence names.
+    sources: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         # A misspelt fund use would silently keep Y1 and O4 from ever firing.
@@ -163,6 +178,8 @@ _COUNT_THRESHOLDS = (
     "prepaid_fee_months",
     "deposit_months",
 )
+# The settings that give a rule's level (the county chooses yellow, orange or red).
+_LEVEL_SETTINGS = ("fund_use_unverified_level", "operations_check_level")
 
 
 @dataclass(frozen=True)
@@ -191,10 +208,19 @@ class Thresholds:
     # ((check code, level), ...) pairs. A mapping is accepted and normalised.
     compliance_rules: tuple[tuple[str, str], ...] = ()
 
+    # V1 待核实: the level of a large prepayment whose use of funds is not recorded.
+    fund_use_unverified_level: str = YELLOW
+    # The level of a failed 民发〔2024〕19号 check when the large prepayment is used for
+    # daily operations (日常运营 is green only while every limit holds).
+    operations_check_level: str = YELLOW
+
     def __post_init__(self) -> None:
         for name in _COUNT_THRESHOLDS:
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        for name in _LEVEL_SETTINGS:
+            if getattr(self, name) not in RULE_LEVELS:
+                raise ValueError(f"{name} must be one of {RULE_LEVELS}")
         amount = Decimal(str(self.large_amount_fee_unknown))
         if amount < 0:
             raise ValueError("large_amount_fee_unknown must not be negative")
@@ -216,6 +242,8 @@ class Thresholds:
             "large_amount_fee_unknown": str(self.large_amount_fee_unknown),
             "deposit_months": self.deposit_months,
             "compliance_rules": dict(self.compliance_rules),
+            "fund_use_unverified_level": self.fund_use_unverified_level,
+            "operations_check_level": self.operations_check_level,
         }
 
     @classmethod
@@ -236,10 +264,12 @@ class Thresholds:
             )
         }
         amount = data.get("large_amount_fee_unknown", defaults.large_amount_fee_unknown)
+        levels = {name: data.get(name) or getattr(defaults, name) for name in _LEVEL_SETTINGS}
         return cls(
             **ints,
             large_amount_fee_unknown=Decimal(str(amount)),
             compliance_rules=data.get("compliance_rules") or (),
+            **levels,
         )
 
 
@@ -312,26 +342,47 @@ Evidence = Callable[[Facts, Thresholds], dict[str, Any]]
 @dataclass(frozen=True)
 class Rule:
     """One row of the rule table. ``evidence`` is called only when ``predicate`` holds and
-    returns JSON-ready plain values (amounts as strings), with the threshold if any."""
+    returns JSON-ready plain values (amounts as strings), with the threshold if any.
+
+    ``level_setting`` names the ``Thresholds`` field that gives the level when the county
+    chooses it; ``level`` is then the default."""
 
     code: str
     level: str
     clause: str
     predicate: Predicate
     evidence: Evidence
+    level_setting: str | None = None
+
+    def level_for(self, thresholds: Thresholds) -> str:
+        if self.level_setting is None:
+            return self.level
+        return getattr(thresholds, self.level_setting)
 
     def apply(self, facts: Facts, thresholds: Thresholds) -> Hit | None:
         if not self.predicate(facts, thresholds):
             return None
-        return Hit(self.code, self.level, self.clause, self.evidence(facts, thresholds))
+        return Hit(
+            self.code, self.level_for(thresholds), self.clause, self.evidence(facts, thresholds)
+        )
 
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _established(f: Facts, *names: str) -> dict[str, Any]:
+    """``{"established_by": [...]}``: the records that established the facts ``names``
+    (each with its fact's name), when the facts builder named them."""
+    sources = f.sources
+    if not sources:
+        return {}
+    found = [{"fact": name, **source} for name in names for source in sources.get(name, ())]
+    return {"established_by": found} if found else {}
+
+
 def _flag(name: str) -> Evidence:
-    return lambda f, t: {name: getattr(f, name)}
+    return lambda f, t: {name: getattr(f, name), **_established(f, name)}
 
 
 def _prepayment(f: Facts, t: Thresholds) -> dict[str, Any]:
@@ -343,6 +394,19 @@ def _prepayment(f: Facts, t: Thresholds) -> dict[str, Any]:
 
 def _fund_use(f: Facts, t: Thresholds) -> dict[str, Any]:
     return {**_prepayment(f, t), "fund_use": f.fund_use}
+
+
+def _complaints(f: Facts, t: Thresholds) -> dict[str, Any]:
+    evidence: dict[str, Any] = {"complaints": f.complaints, "threshold": t.complaints}
+    counted = f.sources.get("complaints") if f.sources else None
+    if counted:
+        evidence["counted"] = [dict(source) for source in counted]
+    return evidence
+
+
+# 区县方案 二(二)一 重点排查…预付费资金使用情况: not recorded (or recorded as 不明) is not
+# "nothing found" but a question still open.
+FUND_USE_UNVERIFIED = (FUND_USE_NOT_STATED, FUND_USE_UNKNOWN)
 
 
 def _unregistered(f: Facts, t: Thresholds) -> dict[str, Any]:
@@ -363,6 +427,17 @@ RULES: tuple[Rule, ...] = (
         "收取大额预付费但资金主要用于弥补设施建设资金不足",
         lambda f, t: f.large_prepayment and f.fund_use == FUND_USE_FACILITY_CONSTRUCTION,
         _fund_use,
+    ),
+    # 待核实: the plan asks what the prepayment funds are used for (重点排查…预付费资金使用
+    # 情况); until that is recorded the large prepayment is a hit of its own, of the level
+    # the county chooses.
+    Rule(
+        "V1",
+        YELLOW,
+        "待核实：预付费资金使用情况",
+        lambda f, t: f.large_prepayment and f.fund_use in FUND_USE_UNVERIFIED,
+        _fund_use,
+        level_setting="fund_use_unverified_level",
     ),
     Rule(
         "Y2",
@@ -411,7 +486,7 @@ RULES: tuple[Rule, ...] = (
         ORANGE,
         "被投诉举报",
         lambda f, t: f.complaints >= t.complaints,
-        lambda f, t: {"complaints": f.complaints, "threshold": t.complaints},
+        _complaints,
     ),
     Rule(
         "O3",
@@ -424,7 +499,7 @@ RULES: tuple[Rule, ...] = (
         "O4",
         ORANGE,
         "收取大额预付费且资金使用不规范",
-        lambda f, t: f.large_prepayment and f.fund_use in (FUND_USE_IRREGULAR, FUND_USE_UNKNOWN),
+        lambda f, t: f.large_prepayment and f.fund_use == FUND_USE_IRREGULAR,
         _fund_use,
     ),
     Rule(
@@ -455,7 +530,11 @@ RULES: tuple[Rule, ...] = (
         RED,
         "存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报\u201c炒床位\u201d）",
         lambda f, t: f.suspected_crime or f.promised_returns,
-        lambda f, t: {"suspected_crime": f.suspected_crime, "promised_returns": f.promised_returns},
+        lambda f, t: {
+            "suspected_crime": f.suspected_crime,
+            "promised_returns": f.promised_returns,
+            **_established(f, "suspected_crime", "promised_returns"),
+        },
     ),
     Rule(
         "R3",
@@ -553,6 +632,16 @@ COMPLIANCE_LIMITS: tuple[ComplianceLimit, ...] = (
 COMPLIANCE_CODES: tuple[str, ...] = tuple(limit.code for limit in COMPLIANCE_LIMITS)
 
 
+# The regulation the checks rest on: a hit made of a failed check cites it, since its
+# clause is not the plans' wording.
+COMPLIANCE_SOURCE = "民发〔2024〕19号"
+
+
+def check_hit_clause(clause: str) -> str:
+    """The clause of a hit made of a failed check: the limit, citing its regulation."""
+    return f"{clause}（{COMPLIANCE_SOURCE}）"
+
+
 def compliance_checks(facts: Facts) -> list[ComplianceCheck]:
     """The 民发〔2024〕19号 prepayment limits, each passed, failed or unknown, with its
     figures, in C1–C5 order."""
@@ -594,7 +683,8 @@ def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
     """The ``Findings`` of a rating, from its stored hits (``Hit.to_dict()`` form).
 
     A large prepayment is found when a hit's evidence counts one (a total or payers above
-    zero, under the thresholds the rating used: Y1, O4, O5, R1, R3); illegal fundraising
+    zero, under the thresholds the rating used: Y1, V1, O4, O5, R1, R3, and a failed check
+    of a prepayment used for daily operations); illegal fundraising
     and a suspected crime when a hit's evidence has suspected crime or promised returns
     (R2, or the 民发〔2024〕19号 check C5 made a rule), as the plan's R2 clause reads
     (存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报"炒床位"）).
@@ -618,8 +708,10 @@ def evaluate(facts: Facts, thresholds: Thresholds | None = None) -> Assessment:
 
     All hits are kept, not just the highest, because the list shows every risk found and
     the disposal measures answer each of them. Hits come in ``RULES`` order, then a hit
-    for each failed compliance check the county made a rule (its level, its clause, its
-    figures as evidence). ``thresholds`` default to ``Thresholds()``.
+    for each failed compliance check the county made a rule, or that fails while the large
+    prepayment is used for daily operations (the higher of the two levels; its clause
+    citing 民发〔2024〕19号; its figures, and then the fund use, as evidence).
+    ``thresholds`` default to ``Thresholds()``.
     """
     thresholds = thresholds if thresholds is not None else Thresholds()
     level, hits, _checks = evaluate_plain(facts, thresholds)
@@ -640,31 +732,42 @@ def evaluate_plain(facts: Facts, thresholds: Thresholds) -> tuple[str, list[dict
     hits = []
     for rule in RULES:
         if rule.predicate(facts, thresholds):
+            level = rule.level if rule.level_setting is None else rule.level_for(thresholds)
             hits.append(
                 {
                     "code": rule.code,
-                    "level": rule.level,
+                    "level": level,
                     "clause": rule.clause,
                     "evidence": rule.evidence(facts, thresholds),
                 }
             )
-            if _RANKS[rule.level] > rank:
-                rank = _RANKS[rule.level]
+            if _RANKS[level] > rank:
+                rank = _RANKS[level]
     checks = [
         {"code": code, "clause": clause, "passed": passed(facts), "figures": figures(facts)}
         for code, clause, passed, figures in _LIMITS
     ]
-    if thresholds.compliance_rules:
+    operations = facts.large_prepayment and facts.fund_use == FUND_USE_OPERATIONS
+    if thresholds.compliance_rules or operations:
         promoted = dict(thresholds.compliance_rules)
         for check in checks:
+            if check["passed"] is not False:
+                continue
             level = promoted.get(check["code"])
-            if level is not None and check["passed"] is False:
+            evidence = dict(check["figures"])
+            if operations:
+                # 日常运营 is green only while every 民发〔2024〕19号 limit holds.
+                ops_level = thresholds.operations_check_level
+                if level is None or _RANKS[ops_level] > _RANKS[level]:
+                    level = ops_level
+                evidence.update(_fund_use(facts, thresholds))
+            if level is not None:
                 hits.append(
                     {
                         "code": check["code"],
                         "level": level,
-                        "clause": check["clause"],
-                        "evidence": dict(check["figures"]),
+                        "clause": check_hit_clause(check["clause"]),
+                        "evidence": evidence,
                     }
                 )
                 rank = max(rank, _RANKS[level])

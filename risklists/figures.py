@@ -36,15 +36,18 @@ from screening.models import (
     FinancialSnapshot,
     Lawsuit,
     Lead,
+    LeadStatus,
     MatchStatus,
     PersonRole,
     PrepaymentKind,
     PrepaymentRecord,
     RegistrationChange,
-    RelatedCompany,
     ScreeningVisit,
+    SourceKind,
+    Verification,
     VisitStatus,
 )
+from screening.selectors.findings import Source, standing_from_rows, standing_reads
 
 from .engine import Thresholds
 
@@ -92,6 +95,9 @@ class DerivedFigures:
     public_opinion: bool = False
     # Which payers' prepayments count as large, for the institution page's evidence.
     large_payer_keys: list[str] = field(default_factory=list)
+    # {fact: (source, ...)}: the records that established a standing finding, and the
+    # complaints and leads that counted (engine.Facts.sources).
+    sources: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -144,9 +150,9 @@ def derived_figures(
     steps = [
         _prepayments(where, thresholds, payer_keys),
         _visits(where),
+        _standing(where),
         _finances(where),
         _dated_counts(where, today),
-        _related_companies(where),
         _outside_records(where),
     ]
     reads = [read for step_reads, _consume in steps for read in step_reads]
@@ -290,38 +296,48 @@ def _money(value) -> Decimal:
 
 
 def _visits(where):
-    """The findings of each institution's latest submitted visit."""
+    """The use of the prepayment funds as last recorded: the latest submitted visit that
+    states one. A later visit that leaves it blank does not erase it (区县方案: 预付费资金使用
+    情况 is established once and stays until restated)."""
     visits = (
         ScreeningVisit.objects.filter(status=VisitStatus.SUBMITTED, **where)
+        .exclude(fund_use="")
         .order_by("institution_id", "-visited_on", "-pk")
-        .values_list(
-            "institution_id",
-            "fund_use",
-            "false_advertising",
-            "promised_returns",
-            "suspected_crime",
-            "collapsed",
-            "public_opinion",
-        )
+        .values_list("institution_id", "fund_use")
     )
     return [visits], _visits_of
 
 
 def _visits_of(result, rows):
     seen = set()
-    for pk, fund_use, false_ad, promised, crime, collapsed, opinion in rows:
+    for pk, fund_use in rows:
         if pk in seen:
             continue
         seen.add(pk)
         figures = result.get(pk)
-        if figures is None:
+        if figures is not None:
+            figures.fund_use = fund_use
+
+
+def _standing(where):
+    """Findings that stay found (爆雷, 涉嫌犯罪, 重大舆情, 承诺投资回报, 虚假宣传, 关联交易):
+    recorded by any submitted visit or record and not resolved since by the county
+    (``screening.selectors.findings``), each with the record that established it."""
+    return standing_reads(where), _standing_of
+
+
+def _standing_of(result, *rows):
+    found = standing_from_rows(result, *rows)
+    for pk, figures in result.items():
+        facts = found.get(pk)
+        # The prepayments' raw flag (any record with a promised return) gives way to the
+        # standing finding, which a resolution can end.
+        figures.promised_returns = False
+        if not facts:
             continue
-        figures.fund_use = fund_use or ""
-        figures.false_advertising = false_ad
-        figures.promised_returns = figures.promised_returns or promised
-        figures.suspected_crime = crime
-        figures.collapsed = collapsed
-        figures.public_opinion = opinion
+        for fact, source in facts.items():
+            setattr(figures, fact, True)
+            figures.sources[fact] = (source.as_evidence(),)
 
 
 def _finances(where):
@@ -382,27 +398,17 @@ def _dated_counts_of(result, branches, changes):
             result[pk].address_changes_2y = n
 
 
-def _related_companies(where):
-    related = (
-        RelatedCompany.objects.filter(has_transactions=True, **where)
-        .order_by()  # the default ordering would join the institution and its township
-        .values_list("institution_id")
-        .distinct()
-    )
-    return [related], _related_companies_of
-
-
-def _related_companies_of(result, rows):
-    for (pk,) in rows:
-        if pk in result:
-            result[pk].related_party_transactions = True
-
-
 def _outside_records(where):
-    """Suits, blacklists and complaints on the institution or its current key persons."""
+    """Suits, blacklists and complaints on the institution or its current key persons.
+
+    A complaint counts once verified as substantiated, a lead once verified as elder-care
+    fraud related (区县方案: 对收集到的举报线索进行甄别); neither counts once found
+    groundless."""
     suits = Lawsuit.objects.filter(economic_crime=True, match_status__in=COUNTED)
     listed = BlacklistEntry.objects.filter(match_status__in=COUNTED, removed_on__isnull=True)
-    complaints = Complaint.objects.filter(match_status__in=COUNTED)
+    complaints = Complaint.objects.filter(
+        match_status__in=COUNTED, verification=Verification.SUBSTANTIATED
+    )
     # No ordering: the default one joins the institution and its township to sort.
     roles = PersonRole.objects.filter(ended_on__isnull=True, **where).order_by()
     # Only the roles of persons with an outside record: a few in a hundred.
@@ -414,18 +420,18 @@ def _outside_records(where):
     person_subquery = roles.values("person_id")
     on_subject = Q(**where) | Q(person_id__in=person_subquery)
     leads = (
-        Lead.objects.filter(**where)
-        .exclude(is_fraud_related=False)
-        .values("institution_id")
-        .annotate(n=Count("pk"))
+        Lead.objects.filter(is_fraud_related=True, groundless_on__isnull=True, **where)
+        .exclude(status=LeadStatus.RECEIVED)
         .order_by()
-        .values_list("institution_id", "n")
+        .values_list("institution_id", "pk", "received_on")
     )
     reads = [
         roles_on_record,
         suits.filter(person_id__in=person_subquery).order_by().values_list("person_id"),
         listed.filter(on_subject).order_by().values_list("institution_id", "person_id"),
-        complaints.filter(on_subject).order_by().values_list("institution_id", "person_id"),
+        complaints.filter(on_subject)
+        .order_by()
+        .values_list("institution_id", "person_id", "pk", "received_on"),
         leads,
     ]
     return reads, _outside_records_of
@@ -451,10 +457,18 @@ def _outside_records_of(result, roles, suits, listed, complaints, leads):
         for target in institutions_of(pk, person_id):
             result[target].person_blacklisted = True
 
-    for pk, person_id in complaints:
+    counted = defaultdict(list)  # institution id -> the complaints and leads that count
+    for pk, person_id, complaint_id, received_on in complaints:
+        source = Source(SourceKind.COMPLAINT, complaint_id, received_on)
         for target in institutions_of(pk, person_id):
-            result[target].complaints += 1
+            counted[target].append(source)
 
-    for pk, n in leads:
+    for pk, lead_id, received_on in leads:
         if pk in result:
-            result[pk].complaints += n
+            counted[pk].append(Source(SourceKind.LEAD, lead_id, received_on))
+
+    for pk, sources in counted.items():
+        figures = result[pk]
+        figures.complaints = len(sources)
+        sources.sort(key=lambda source: source.sort_key)
+        figures.sources["complaints"] = tuple(source.as_evidence() for source in sources)

@@ -69,13 +69,28 @@ class ThresholdsForm(forms.Form):
         min_value=1,
         max_value=120,
     )
+    fund_use_unverified_level = forms.ChoiceField(
+        label=_(
+            "V1 待核实: level of a large prepayment whose use of funds is not recorded "
+            "(or recorded as unknown)"
+        ),
+        choices=(),
+    )
+    operations_check_level = forms.ChoiceField(
+        label=_(
+            "Level of a failed 民发〔2024〕19号 check when the large prepayment is used for "
+            "daily operations"
+        ),
+        choices=(),
+    )
     note = forms.CharField(label=_("Note on this change"), max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        rule_choices = [("", _("Not a rule"))] + [
-            (level, Level(level).label) for level in reversed(LEVELS) if level != Level.GREEN
-        ]
+        levels = [(level, Level(level).label) for level in reversed(LEVELS) if level != Level.GREEN]
+        rule_choices = [("", _("Not a rule")), *levels]
+        for name in ("fund_use_unverified_level", "operations_check_level"):
+            self.fields[name].choices = levels
         for code, clause in COMPLIANCE_CHECKS:
             self.fields[f"rule_{code}"] = forms.ChoiceField(
                 label=f"{code} {clause}", choices=rule_choices, required=False
@@ -109,6 +124,13 @@ class ThresholdsForm(forms.Form):
                 ),
             ),
             Fieldset(
+                _("Use of the prepayment funds"),
+                Row(
+                    Column("fund_use_unverified_level", css_class=two),
+                    Column("operations_check_level", css_class=two),
+                ),
+            ),
+            Fieldset(
                 _("民发〔2024〕19号 checks that become rules"),
                 *[f"rule_{code}" for code, _clause in COMPLIANCE_CHECKS],
             ),
@@ -134,6 +156,8 @@ class ThresholdsForm(forms.Form):
                 "prepaid_fee_months": data["prepaid_fee_months"],
                 "large_amount_fee_unknown": data["large_amount_fee_unknown"],
                 "deposit_months": data["deposit_months"],
+                "fund_use_unverified_level": data["fund_use_unverified_level"],
+                "operations_check_level": data["operations_check_level"],
                 "compliance_rules": {
                     code: data[f"rule_{code}"]
                     for code, _clause in COMPLIANCE_CHECKS

@@ -267,6 +267,10 @@ class RatingState(models.Model):
         _("level on the list"), max_length=8, choices=Level.choices, blank=True, db_index=True
     )
     list_rank = models.SmallIntegerField(default=-1, db_index=True)
+    # The codes of the proposal's hits, " V1 O4 " (spaces around each): the pages of the
+    # apps below ask "whose rating has hit X?" (四看 一看: V1 待核实) with one LIKE, without
+    # reading the rating's JSON.
+    proposal_codes = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("rating of an institution")
@@ -274,6 +278,12 @@ class RatingState(models.Model):
 
     def __str__(self):
         return f"{self.institution_id}: {self.list_level}"
+
+    @staticmethod
+    def codes_of(assessment) -> str:
+        """``proposal_codes`` for a proposal: " V1 O4 ", or "" when nothing fired."""
+        codes = assessment.codes if assessment is not None else []
+        return f" {' '.join(codes)} " if codes else ""
 
     def refresh_levels(self):
         self.approved_level = self.current.shown_level if self.current else ""

@@ -23,6 +23,8 @@ WATCHED_MODELS = (
     "screening.BlacklistEntry",
     "screening.Complaint",
     "screening.Lead",
+    # A county resolution ends a standing finding (爆雷, 涉嫌犯罪, …): re-rate at once.
+    "screening.FindingResolution",
 )
 
 

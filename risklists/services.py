@@ -355,10 +355,11 @@ def _point_states(created: list[Assessment]) -> None:
         else:
             to_update.append(state)
         state.proposal = assessment
+        state.proposal_codes = RatingState.codes_of(assessment)
         state.refresh_levels()
     RatingState.objects.bulk_create(to_create)
     RatingState.objects.bulk_update(
-        to_update, ["proposal", "approved_level", "list_level", "list_rank"]
+        to_update, ["proposal", "proposal_codes", "approved_level", "list_level", "list_rank"]
     )
 
 

@@ -1,7 +1,9 @@
 """The screening records of the demo county: persons and their roles, prepayments, visits
 with their interviews, branches, registration changes, related companies, finances,
 outside records, leads and the "四看" figures, such that every rule of the rating fires for
-at least one institution; and, once the ratings are made, one spot-check draw.
+at least one institution; complaints and leads in each state of their verification (甄别),
+and one finding the county section has resolved; and, once the ratings are made, one
+spot-check draw.
 
 Built on the units and users of ``accounts.demo`` and the registry of ``institutions.demo``.
 Each model's rows are generated from the seed first, then only those whose natural key is
@@ -37,6 +39,7 @@ from .models import (
     Branch,
     CampaignRound,
     ChangeKind,
+    Complaint,
     FinancialSnapshot,
     FundUse,
     ImportBatch,
@@ -59,21 +62,27 @@ from .models import (
     SharedListEntry,
     SharedListSource,
     SpotCheckDraw,
+    StandingFact,
+    Verification,
     VisitMethod,
     VisitStatus,
     YesNoUnknown,
 )
 from .models.people import normalise_name
+from .selectors.findings import standing_findings
 from .selectors.four_looks import campaign_start
+from .services.findings import resolve_finding
 from .services.four_looks import CandidateOutcome, save_official_count, verify_candidate
 from .services.importing.service import apply_batch, spec_for, stage_import
 from .services.leads import (
     feed_back_lead,
+    find_lead_groundless,
     handle_lead,
     report_lead_to_county,
     save_lead,
     verify_lead,
 )
+from .services.outside import verify_complaint
 from .services.records import add_person_role, record_registration_change, save_record
 from .services.rounds import save_campaign_rounds
 from .services.spot_checks import draw_spot_check
@@ -96,6 +105,11 @@ CHARGING = [
 COMPANIONS = ["村（社区）干部", "网格员", "县民政局养老股", "派出所民警", ""]
 BRANCH_NAMES = ["城南服务网点", "东湖分院", "长江助餐点", "湘江服务站", "南岳康养点"]
 COMPANY_SUFFIX = ["健康管理有限公司", "养老服务有限公司", "康养产业有限公司"]
+
+
+# The lead of ``ScreeningDemo.leads``'s plan (its position) the township found groundless
+# after handling it (查无实据): it no longer counts as a complaint.
+GROUNDLESS_LEAD = 12
 
 
 class ScreeningDemo:
@@ -214,7 +228,8 @@ class ScreeningDemo:
             "O2": pick(7, 1),
             "O3": pick(8, 1),
             "O4": pick(9, 1),
-            "O4_unknown": pick(10, 1),
+            # Funds whose use the visits could not establish (不明): V1 待核实.
+            "V1_unknown": pick(10, 1),
             "R2_returns": pick(11, 1),
             "R2_crime": pick(0, 2),
             "R3": pick(1, 2),
@@ -228,6 +243,15 @@ class ScreeningDemo:
         )
         self.show = show
         self.registered = [i for i in registered if i.pk not in self.new_ones]
+        # One institution whose 重大舆情 the county section has since resolved (the finding
+        # stays found until then): chosen without drawing from the seed, so that everything
+        # else the seed gives stays the same.
+        rest = [
+            i
+            for i in by_township[self.townships[5].pk]
+            if i.pk not in taken and i.pk != show["O5"].pk
+        ]
+        self.resolved = rest[0] if rest else None
 
         persons = self.persons_and_roles()
         plans = self.prepayments()
@@ -236,6 +260,7 @@ class ScreeningDemo:
         self.related_companies_and_finances()
         self.outside_records(persons)
         self.leads()
+        self.resolutions()
         self.official_counts()
         self.round_windows()
         self.shared_lists()
@@ -326,7 +351,7 @@ class ScreeningDemo:
         wanted += [
             (show["Y1"], 8, 0.5),
             (show["O4"], 7, 0.4),
-            (show["O4_unknown"], 7, 0.4),
+            (show["V1_unknown"], 7, 0.4),
             (show["R3"], 12, 0.6),
             (show["R4"], 15, 0.7),
             (show["R2_returns"], 6, 0.0),
@@ -450,7 +475,7 @@ class ScreeningDemo:
         fund_use = {
             show["Y1"].pk: FundUse.FACILITY_CONSTRUCTION,
             show["O4"].pk: FundUse.IRREGULAR,
-            show["O4_unknown"].pk: FundUse.UNKNOWN,
+            show["V1_unknown"].pk: FundUse.UNKNOWN,
             show["R3"].pk: FundUse.OPERATIONS,
             show["R4"].pk: FundUse.IRREGULAR,
             show["R2_returns"].pk: FundUse.IRREGULAR,
@@ -466,6 +491,9 @@ class ScreeningDemo:
         candidates = [i for i in self.registry if i.pk not in self.new_ones]
         for institution in rng.sample([i for i in candidates if i.pk not in showcase], 2):
             flags[institution.pk] = {"false_advertising": True}
+        if self.resolved is not None:
+            pk = self.resolved.pk
+            flags[pk] = {**flags.get(pk, {}), "public_opinion": True}
 
         visits = []
         for institution in candidates:
@@ -916,6 +944,19 @@ class ScreeningDemo:
             },
         ]
         self.import_list(ImportKind.COMPLAINTS, "投诉举报工单.xlsx", complaints)
+        # 甄别: the township verified the first complaint as substantiated (it counts, O2);
+        # the second still waits for its verification.
+        first = Complaint.objects.filter(
+            reference="TS-HS-001", verification=Verification.PENDING, institution=target
+        ).first()
+        if first is not None:
+            verify_complaint(
+                user=self.staff_of(target),
+                complaint=first,
+                outcome=Verification.SUBSTANTIATED,
+                verified_on=min(first.received_on + timedelta(days=5), self.today),
+                note="走访核实：机构确以终身免费入住为名推销会员卡",
+            )
 
     # --- leads ---------------------------------------------------------------------------
     def leads(self):
@@ -1023,7 +1064,30 @@ class ScreeningDemo:
                 report_lead_to_county(user=staff, lead=lead, reported_on=after(3))
             if step >= 3:
                 feed_back_lead(user=staff, lead=lead, fed_back_on=after(3))
+            if k == GROUNDLESS_LEAD:
+                find_lead_groundless(
+                    user=staff,
+                    lead=lead,
+                    found_on=after(3),
+                    reason="经查，服务中心按月收费，未预收一年服务费，举报查无实据",
+                )
             self.created += 1
+
+    def resolutions(self):
+        """The county section resolved one standing finding (重大舆情), with its reason."""
+        institution = self.resolved
+        if institution is None:
+            return
+        fact = StandingFact.PUBLIC_OPINION.value
+        if fact not in standing_findings([institution.pk]).get(institution.pk, {}):
+            return  # not screened, or resolved by an earlier run
+        resolve_finding(
+            user=self.county_user,
+            institution=institution,
+            fact=fact,
+            reason="家属退费诉求已全部解决，网络舆情已平息，经县民政局核实不再存在重大舆情",
+        )
+        self.created += 1
 
     # --- "四看" ----------------------------------------------------------------------------
     def official_counts(self):

@@ -1,4 +1,15 @@
-from .views import imports, leads, proposals, records, review, rounds, spot_checks, visits
+from .views import (
+    findings,
+    imports,
+    leads,
+    outside,
+    proposals,
+    records,
+    review,
+    rounds,
+    spot_checks,
+    visits,
+)
 
 app_name = "screening"
 
@@ -7,6 +18,8 @@ urlpatterns = (
     + records.urlpatterns
     + imports.urlpatterns
     + leads.urlpatterns
+    + outside.urlpatterns
+    + findings.urlpatterns
     + review.urlpatterns
     + rounds.urlpatterns
     + spot_checks.urlpatterns

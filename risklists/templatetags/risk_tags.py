@@ -4,10 +4,11 @@ the fragments that render a rating's evidence in words rather than field names."
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from screening.models import FundUse
+from screening.models import FundUse, SourceKind, StandingFact
 
 from .. import selectors, services
 from ..engine import LEVELS, level_rank
@@ -48,6 +49,8 @@ EVIDENCE_LABELS = {
     "prepayment_payers": _("Elders who prepaid"),
     "prepayment_total": _("Prepayments outstanding"),
     "net_fixed_assets": _("Net fixed assets"),
+    "established_by": _("Established by"),
+    "counted": _("Complaints and leads counted"),
 }
 MONEY_KEYS = {
     "large_prepayment_total",
@@ -59,7 +62,40 @@ MONEY_KEYS = {
 FUND_USE_LABELS = dict(FundUse.choices)
 
 
+# The pages a source of the evidence opens (the others are listed on the institution page).
+SOURCE_URLS = {
+    SourceKind.VISIT: "screening:visit_detail",
+    SourceKind.COMPLAINT: "screening:complaint_detail",
+    SourceKind.LEAD: "screening:lead_detail",
+}
+SOURCE_LABELS = dict(SourceKind.choices)
+FACT_LABELS = dict(StandingFact.choices)
+
+
+def source_link(source) -> str:
+    """One record named by the evidence: its kind and date, linked to its page."""
+    kind = source.get("kind")
+    text = format_html("{} {}", SOURCE_LABELS.get(kind, kind), source.get("date") or "")
+    name = SOURCE_URLS.get(kind)
+    if name is None or source.get("id") is None:
+        return text
+    return format_html('<a href="{}">{}</a>', reverse(name, args=[source["id"]]), text)
+
+
+def display_sources(key: str, sources):
+    """The records of an ``established_by`` or ``counted`` list, in words and links."""
+    if key == "established_by":
+        return format_html_join(
+            "；",
+            "{}：{}",
+            ((FACT_LABELS.get(s.get("fact"), s.get("fact")), source_link(s)) for s in sources),
+        )
+    return format_html_join("；", "{}", ((source_link(s),) for s in sources))
+
+
 def display_value(key: str, value):
+    if key in ("established_by", "counted") and isinstance(value, list):
+        return display_sources(key, value)
     if value is None:
         return _("unknown")
     if isinstance(value, bool):

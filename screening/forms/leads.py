@@ -198,6 +198,21 @@ class ReportForm(StepForm):
     reported_on = forms.DateField(label=_("Reported to the county on"), widget=date_input())
 
 
+class GroundlessForm(StepForm):
+    """查无实据: a verified lead found groundless stops counting against the institution."""
+
+    date_field = "groundless_on"
+    submit_label = _("Record as groundless")
+
+    groundless_on = forms.DateField(label=_("Found groundless on"), widget=date_input())
+    groundless_reason = forms.CharField(
+        label=_("Why it is groundless"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("It no longer counts as a complaint against the institution (O2)."),
+    )
+
+
 STEP_FORMS = {
     LeadStatus.RECEIVED: VerifyForm,
     LeadStatus.VERIFIED: HandleForm,

@@ -4,6 +4,7 @@ Every model here is scoped through the institution it belongs to (``scope_path``
 from the institution, or from the importing unit while an outside record is unmatched).
 """
 
+from .findings import FindingResolution, SourceKind, StandingFact
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .leads import Lead, LeadChannel, LeadStatus
 from .outside import (
@@ -14,6 +15,7 @@ from .outside import (
     MatchStatus,
     SharedListEntry,
     SharedListSource,
+    Verification,
 )
 from .people import (
     Person,
@@ -53,6 +55,7 @@ __all__ = [
     "ChangeKind",
     "Complaint",
     "FinancialSnapshot",
+    "FindingResolution",
     "FundUse",
     "ImportBatch",
     "ImportKind",
@@ -81,8 +84,11 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "SharedListEntry",
     "SharedListSource",
+    "SourceKind",
+    "StandingFact",
     "VisitAttachment",
     "VisitMethod",
+    "Verification",
     "VisitStatus",
     "YesNoUnknown",
 ]

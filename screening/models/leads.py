@@ -67,6 +67,10 @@ class Lead(ScopedModel):
         help_text=_("The result of verification."),
     )
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    # Found groundless (查无实据) after it was verified as fraud related: it stops counting
+    # for the rating (O2 被投诉举报); the reason is required and kept.
+    groundless_on = models.DateField(_("found groundless on"), null=True, blank=True)
+    groundless_reason = models.TextField(_("why it is groundless"), blank=True)
     handled_on = models.DateField(_("handled on"), null=True, blank=True)
     fed_back_on = models.DateField(_("fed back on"), null=True, blank=True)
     reported_to_county_on = models.DateField(_("reported to the county on"), null=True, blank=True)
@@ -102,3 +106,14 @@ class Lead(ScopedModel):
 
     def __str__(self):
         return f"{self.subject} ({self.received_on})"
+
+    @property
+    def counts_for_rating(self) -> bool:
+        """Verified (甄别) as elder-care fraud related and not found groundless since: only
+        then does it count as a complaint (O2 被投诉举报)."""
+        return (
+            self.institution_id is not None
+            and self.status != LeadStatus.RECEIVED
+            and self.is_fraud_related is True
+            and self.groundless_on is None
+        )

@@ -145,11 +145,41 @@ class BlacklistEntry(MatchedRecord):
         ordering = ["-listed_on", "pk"]
 
 
+class Verification(models.TextChoices):
+    """甄别 of a complaint (区县方案: 对收集到的举报线索进行甄别): only a substantiated one
+    counts for the rating (O2 被投诉举报)."""
+
+    PENDING = "pending", _("Not yet verified")
+    SUBSTANTIATED = "substantiated", _("Verified: substantiated")
+    GROUNDLESS = "groundless", _("Found groundless")
+
+
 class Complaint(MatchedRecord):
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=50, blank=True)
     content = models.TextField(_("content"))
     reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    verification = models.CharField(
+        _("verification"),
+        max_length=16,
+        choices=Verification.choices,
+        default=Verification.PENDING,
+        db_index=True,
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verification_note = models.TextField(
+        _("verification result"),
+        blank=True,
+        help_text=_("What the verification found; the reason when found groundless."),
+    )
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "normalised_name"])
 
@@ -157,6 +187,11 @@ class Complaint(MatchedRecord):
         verbose_name = _("complaint or report")
         verbose_name_plural = _("complaints and reports")
         ordering = ["-received_on", "pk"]
+
+    @property
+    def counts_for_rating(self) -> bool:
+        """Matched for sure and verified as substantiated (O2 被投诉举报)."""
+        return self.counts and self.verification == Verification.SUBSTANTIATED
 
 
 class SharedListSource(models.TextChoices):

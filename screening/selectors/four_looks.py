@@ -1,6 +1,7 @@
 """The "四看" review (区县方案·巩固提升阶段 "进行'四看'全面复查"), per township:
 
-一看 已排查的养老服务机构信息是否全面准确 — completeness of each screened record;
+一看 已排查的养老服务机构信息是否全面准确 — completeness of each screened record, and the
+     large prepayments whose use of the funds is not recorded (V1 待核实);
 二看 已排查的机构及场所总数与民政统计数据是否一致 — screened against the official count;
 三看 公安、市场监管等部门的共享信息 — shared-list entries matched to no institution, to verify
      as 未登记 or 登记未备案;
@@ -35,6 +36,11 @@ from ..models import MatchStatus, OfficialCount, ScreeningVisit, SharedListEntry
 # 1 January: the plans run a campaign per year (排查整治 then 巩固提升), so by default the
 # review asks what has been screened this year.
 CAMPAIGN_START: date | None = None
+
+# 一看 (信息是否全面准确): a large prepayment whose use of the funds is not recorded is the
+# rating's hit V1 待核实 (risklists.engine), read by its code: the rating app builds on
+# screening, not the other way round. Listed until a visit records the use.
+FUND_USE_TO_VERIFY = " V1 "
 
 # Entries no institution matched: never matched, or a name match a person rejected.
 # (A pending name match waits for confirmation and is not a candidate yet.)
@@ -98,6 +104,8 @@ class TownshipReview:
     not_screened: int = 0
     not_screened_new: int = 0
     not_screened_large: int = 0
+    # 一看: large prepayments whose use is not recorded (V1); ``count_fund_use_to_verify``.
+    fund_use_to_verify: int = 0
 
     @property
     def screened_complete(self) -> int:
@@ -242,6 +250,44 @@ def incomplete_screened(user, since: date):
     return (
         screened_institutions(user, since).filter(incomplete_q()).order_by("township__path", "name")
     )
+
+
+def fund_use_to_verify_q() -> Q:
+    return Q(rating__proposal_codes__contains=FUND_USE_TO_VERIFY)
+
+
+def fund_use_to_verify(user):
+    """一看: institutions and venues whose large prepayment has no recorded use of the funds
+    (the rating's V1 待核实), screened or not, by township."""
+    return (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(fund_use_to_verify_q())
+        .select_related("township", "village", "rating")
+        .order_by("township__code", "name", "pk")
+    )
+
+
+def count_fund_use_to_verify(user, review: Review, townships=None) -> Review:
+    """Fill each row's and the total's ``fund_use_to_verify`` (one grouped query): the
+    "四看" page shows it in its 一看 column; the tables built on ``township_review`` that
+    do not show it do not pay for it."""
+    rows = {row.township.pk: row for row in review.rows}
+    counts = (
+        of_townships(Institution.objects.visible_to(user).active(), rows, townships is not None)
+        .filter(fund_use_to_verify_q())
+        .values("township_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("township_id", "n")
+    )
+    review.total.fund_use_to_verify = 0
+    for township_id, n in counts:
+        row = rows.get(township_id)
+        if row is not None:
+            row.fund_use_to_verify = n
+            review.total.fund_use_to_verify += n
+    return review
 
 
 def not_screened(

@@ -1,6 +1,7 @@
 """What an institution's page shows of its screening: the latest visits, the prepayment
 records and their totals, persons and roles, branches, registration changes, related
-companies and finances; and the prepayment records to export."""
+companies and finances, the findings that stay found and their resolutions; and the
+prepayment records to export."""
 
 from decimal import Decimal
 
@@ -12,12 +13,14 @@ from core.db import fetch_together
 from ..models import (
     Branch,
     FinancialSnapshot,
+    FindingResolution,
     PersonRole,
     PrepaymentRecord,
     RegistrationChange,
     RelatedCompany,
     ScreeningVisit,
 )
+from .findings import finding_rows, standing_from_rows, standing_reads
 
 ZERO = Decimal("0")
 VISITS_SHOWN = 10
@@ -32,7 +35,18 @@ def institution_panels(user, institution) -> dict:
 
     money = DecimalField(max_digits=16, decimal_places=2)
     zero = Value(0, output_field=money)
-    (visits, prepayments, recorded, roles, branches, changes, companies, finances) = fetch_together(
+    (
+        visits,
+        prepayments,
+        recorded,
+        roles,
+        branches,
+        changes,
+        companies,
+        finances,
+        resolutions,
+        *standing,
+    ) = fetch_together(
         # One more than shown: whether there are more.
         rows(ScreeningVisit)
         .select_related("staff")
@@ -53,7 +67,10 @@ def institution_panels(user, institution) -> dict:
         rows(RegistrationChange).order_by("-changed_on", "-pk"),
         rows(RelatedCompany).order_by("name", "pk"),
         rows(FinancialSnapshot).order_by("-as_of", "-pk"),
+        rows(FindingResolution).select_related("resolved_by").order_by("-resolved_at", "-pk"),
+        *standing_reads({"institution_id": institution.pk}),
     )
+    findings = standing_from_rows({institution.pk}, *standing).get(institution.pk, {})
     roles.sort(key=lambda role: role.ended_on is not None)  # current roles first
     return {
         "visits": visits[:VISITS_SHOWN],
@@ -68,6 +85,9 @@ def institution_panels(user, institution) -> dict:
         "changes": changes,
         "companies": companies,
         "finances": finances,
+        # Findings that stay found until the county resolves them, and the resolutions.
+        "findings": finding_rows(findings),
+        "resolutions": resolutions,
     }
 
 

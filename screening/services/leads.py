@@ -183,6 +183,34 @@ def report_lead_to_county(*, user, lead: Lead, reported_on: date) -> Lead:
     return _save(lead, user, _("Reported to the county"))
 
 
+def can_find_groundless(lead: Lead) -> bool:
+    """A lead verified as fraud related (it counts for the rating) and not yet found
+    groundless."""
+    return (
+        lead.status != LeadStatus.RECEIVED
+        and lead.is_fraud_related is True
+        and lead.groundless_on is None
+    )
+
+
+@transaction.atomic
+def find_lead_groundless(*, user, lead: Lead, found_on: date, reason: str) -> Lead:
+    """查无实据: the handling found a verified lead groundless. It stops counting as a
+    complaint against the institution (O2 被投诉举报); the reason is kept."""
+    _require_editor(user, lead)
+    if not can_find_groundless(lead):
+        raise ValidationError(
+            _("Only a lead verified as related to elder-care fraud can be found groundless.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"groundless_reason": _("Give the reason why it is groundless.")})
+    _check_date(found_on, "groundless_on", lead.verified_on, _("the verification"))
+    lead.groundless_on = found_on
+    lead.groundless_reason = reason
+    return _save(lead, user, _("Found groundless: %(reason)s") % {"reason": reason})
+
+
 def _require_step(user, lead: Lead, expected: str):
     _require_editor(user, lead)
     if lead.status != expected:

@@ -7,6 +7,7 @@ import os
 from django import template
 
 from ..selectors.records import institution_panels
+from ..services.findings import can_resolve
 from ..tables.visits import red_flag_badges, status_badge
 
 register = template.Library()
@@ -19,7 +20,12 @@ def institution_screening_panels(context, institution):
     for visit in data["visits"]:
         visit.badge = status_badge(visit)
         visit.flags = red_flag_badges(visit)
-    data.update(institution=institution, user=user, request=context.get("request"))
+    data.update(
+        institution=institution,
+        user=user,
+        request=context.get("request"),
+        can_resolve=can_resolve(user) and not institution.is_archived,
+    )
     return data
 
 

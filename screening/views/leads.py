@@ -24,7 +24,7 @@ from core.views import (
 )
 
 from ..filters.leads import LeadFilterSet
-from ..forms.leads import STEP_FORMS, KeyForm, LeadForm, ReportForm
+from ..forms.leads import STEP_FORMS, GroundlessForm, KeyForm, LeadForm, ReportForm
 from ..models import Lead, LeadStatus
 from ..reports import lead_handling_workbook
 from ..selectors.lead_handling import SOURCES, STAGES, lead_handling
@@ -60,13 +60,15 @@ class LeadDetailView(ObjectDetailView):
         return context
 
 
-def detail_context(request, lead, step_form=None, report_form=None):
+def detail_context(request, lead, step_form=None, report_form=None, groundless_form=None):
     user = request.user
     form_class = STEP_FORMS.get(lead.status)
     if step_form is None and form_class is not None and user.can_edit_registry:
         step_form = form_class(lead=lead, user=user)
     if report_form is None and user.can_edit_registry:
         report_form = ReportForm(lead=lead, user=user)
+    if groundless_form is None and user.can_edit_registry and services.can_find_groundless(lead):
+        groundless_form = GroundlessForm(lead=lead, user=user)
     steps = [
         (LeadStatus.RECEIVED.label, lead.received_on),
         (LeadStatus.VERIFIED.label, lead.verified_on),
@@ -83,6 +85,7 @@ def detail_context(request, lead, step_form=None, report_form=None):
         "steps": steps,
         "step_form": step_form,
         "report_form": report_form,
+        "groundless_form": groundless_form,
         "history": history_entries(Lead, lead.history.all(), excluded=HISTORY_EXCLUDED),
     }
 
@@ -202,6 +205,32 @@ class LeadReportView(LeadStepView):
         return redirect("screening:lead_detail", pk=lead.pk)
 
 
+class LeadGroundlessView(LeadStepView):
+    """Records that a verified lead was found groundless (查无实据), with the reason."""
+
+    def post(self, request, pk):
+        lead = self.get_lead(request, pk)
+        form = GroundlessForm(request.POST, lead=lead, user=request.user)
+        if not form.is_valid():
+            return self.invalid(request, lead, groundless_form=form)
+        try:
+            services.find_lead_groundless(
+                user=request.user,
+                lead=lead,
+                found_on=form.cleaned_data["groundless_on"],
+                reason=form.cleaned_data["groundless_reason"],
+            )
+        except ValidationError as exc:
+            lead.refresh_from_db()
+            put_errors(form, exc)
+            return self.invalid(request, lead, groundless_form=form)
+        messages.success(
+            request,
+            _("Recorded: the lead no longer counts as a complaint against the institution."),
+        )
+        return redirect("screening:lead_detail", pk=lead.pk)
+
+
 class LeadKeyView(View):
     """POST only: the county section marks a lead 重点 (攻坚行动) or no longer. Another unit's
     lead is not found (404) before the role is asked (403)."""
@@ -230,6 +259,7 @@ urlpatterns = [
     path("leads/<int:pk>/advance/", LeadAdvanceView.as_view(), name="lead_advance"),
     path("leads/<int:pk>/report/", LeadReportView.as_view(), name="lead_report"),
     path("leads/<int:pk>/key/", LeadKeyView.as_view(), name="lead_key"),
+    path("leads/<int:pk>/groundless/", LeadGroundlessView.as_view(), name="lead_groundless"),
 ]
 
 

@@ -59,6 +59,7 @@ class FourLooksView(ReviewMixin, View):
         default_since = rounds.review_start(request.user, today, progress.own)
         form, since = self.period(request, default_since, townships)[:2]
         review = four_looks.township_review(request.user, since, townships)
+        four_looks.count_fund_use_to_verify(request.user, review, townships)
         context = {
             "title": _("Four-looks review"),
             "form": form,
@@ -90,6 +91,25 @@ class IncompleteListView(ReviewMixin, View):
             "query": self.query(since, township),
         }
         return render(request, "screening/review/incomplete_list.html", context)
+
+
+class FundUseListView(ReviewMixin, View):
+    """一看: large prepayments whose use of the funds is not recorded (V1 待核实), each
+    with a way to record a visit, until one records the use."""
+
+    def get(self, request):
+        form, since, township, townships = self.period(request)
+        rows = four_looks.fund_use_to_verify(request.user)
+        if township:
+            rows = rows.filter(township_id=township)
+        context = {
+            "title": _("Large prepayments whose use of the funds is not recorded"),
+            "form": form,
+            "since": since,
+            "page_obj": self.page(request, rows),
+            "query": self.query(since, township),
+        }
+        return render(request, "screening/review/fund_use_list.html", context)
 
 
 class NotScreenedListView(ReviewMixin, View):
@@ -278,6 +298,7 @@ urlpatterns = [
     path("review/", FourLooksView.as_view(), name="four_looks"),
     path("review/incomplete/", IncompleteListView.as_view(), name="review_incomplete"),
     path("review/not-screened/", NotScreenedListView.as_view(), name="review_not_screened"),
+    path("review/fund-use/", FundUseListView.as_view(), name="review_fund_use"),
     path("review/candidates/", CandidateListView.as_view(), name="candidates"),
     path(
         "review/candidates/<int:pk>/verify/",

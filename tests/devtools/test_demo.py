@@ -68,7 +68,7 @@ SCREENING_MODELS = [
     SpotCheckDraw,
 ]
 RULE_CODES = {f"Y{n}" for n in range(1, 6)} | {f"O{n}" for n in range(1, 7)}
-RULE_CODES |= {f"R{n}" for n in range(1, 6)}
+RULE_CODES |= {f"R{n}" for n in range(1, 6)} | {"V1"}
 
 
 def snapshot():
@@ -200,6 +200,16 @@ def test_every_rule_of_the_rating_fires_for_some_demo_institution():
         )
         fired |= {hit.code for hit in engine.evaluate(facts, engine.Thresholds()).hits}
     assert fired >= RULE_CODES, sorted(RULE_CODES - fired)
+    # Issue 14: complaints and leads in each state of their verification, and a finding
+    # the county section resolved with its reason (so the pages have something to show).
+    from screening.models import Complaint, FindingResolution, Lead
+
+    states = set(Complaint.objects.values_list("verification", flat=True))
+    assert {"pending", "substantiated"} <= states
+    assert Lead.objects.exclude(groundless_on=None).exclude(groundless_reason="").count() == 1
+    resolution = FindingResolution.objects.get()
+    assert resolution.fact == "public_opinion" and resolution.reason
+    assert not figures[resolution.institution_id].public_opinion
 
 
 def test_demo_ratings_go_through_the_review_like_a_county_makes_them():

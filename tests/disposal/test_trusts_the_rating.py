@@ -56,7 +56,8 @@ def test_a_county_threshold_makes_the_rating_and_the_zeroing_target_agree(
 
     assessment = approve(venue, township_user, county_user)
 
-    assert assessment.level == "red" and assessment.codes == ["R1"]
+    # (V1 beside R1: no visit has recorded the use of the funds)
+    assert assessment.level == "red" and assessment.codes == ["V1", "R1"]
     case = DisposalCase.objects.get(institution=venue)
     assert case.assessment == assessment
     assert target_outcome(rating_findings([venue])[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE

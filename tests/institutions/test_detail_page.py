@@ -20,7 +20,15 @@ from disposal.services.actions import add_evidence, apply_level
 from institutions.models import Institution
 from risklists import figures as risk_figures
 from risklists.engine import Thresholds
-from screening.models import Complaint, Lawsuit, MatchStatus, PrepaymentRecord
+from screening.models import (
+    Complaint,
+    FindingResolution,
+    Lawsuit,
+    MatchStatus,
+    PrepaymentRecord,
+    StandingFact,
+    Verification,
+)
 from tests.disposal.factories import (
     AssistanceFactory,
     PenaltyFactory,
@@ -53,7 +61,18 @@ def with_records(n, township, county_user, township_user):
     now = timezone.now()
     for k in range(n):
         SubmittedVisitFactory(
-            institution=institution, staff=township_user, visited_on=today - timedelta(days=k)
+            institution=institution,
+            staff=township_user,
+            visited_on=today - timedelta(days=k),
+            collapsed=k % 2 == 0,
+            false_advertising=True,
+        )
+        FindingResolution.objects.create(
+            institution=institution,
+            fact=StandingFact.PUBLIC_OPINION,
+            reason=f"第{k + 1}次核实",
+            resolved_by=county_user,
+            resolved_at=now - timedelta(days=k),
         )
         PrepaymentRecordFactory(institution=institution, paid_on=today - timedelta(days=10 + k))
         role = PersonRoleFactory(
@@ -76,6 +95,7 @@ def with_records(n, township, county_user, township_user):
             subject_name=institution.name,
             institution=institution,
             match_status=MatchStatus.MATCHED,
+            verification=Verification.SUBSTANTIATED,
             received_on=today - timedelta(days=k),
             content="收取会员费后不退",
         )
@@ -115,6 +135,7 @@ def test_the_institution_page_makes_a_constant_number_of_queries(
     assert response.status_code == 200
     content = response.content.decode()
     assert f"第{n}次修改" in content
+    assert f"第{n}次核实" in content  # every resolution of a finding, with its reason
 
 
 def test_figures_read_together_equal_figures_read_apart(

@@ -383,7 +383,8 @@ def test_risk_list_has_the_approved_red_orange_yellow_ones_red_first(rated, coun
     assert venue[1] == township.name
     assert venue[4] == "未经登记"
     assert venue[5] == "王五"  # a venue's operator stands for its legal representative
-    assert venue[12] == "未经登记开展养老服务活动且收取大额预付费"
+    # (and, no visit having recorded the use of its funds, V1 待核实 beside R1)
+    assert venue[12] == "待核实：预付费资金使用情况；未经登记开展养老服务活动且收取大额预付费"
     assert "停止经营活动" in venue[13] and "警示约谈主要负责人" in venue[13]
     assert venue[14] == township.name
     latest = DisposalAction.objects.filter(institution=rated["venue"]).aggregate(d=Max("deadline"))

@@ -21,6 +21,7 @@ from screening.models import (
     Person,
     PersonRole,
     PersonRoleKind,
+    Verification,
 )
 from tests.factories import InstitutionFactory, VenueFactory
 
@@ -52,11 +53,12 @@ def registry(township, county, township_user):
     )
     BlacklistEntry.objects.create(list_kind="credit_china", person=person, **common)
     BlacklistEntry.objects.create(list_kind="elder_care", institution=archived, **common)
+    verified = {"verification": Verification.SUBSTANTIATED}
     Complaint.objects.create(
-        institution=archived, received_on=date(2026, 6, 1), content="退费难", **common
+        institution=archived, received_on=date(2026, 6, 1), content="退费难", **common, **verified
     )
     Complaint.objects.create(
-        person=person, received_on=date(2026, 6, 1), content="退费难", **common
+        person=person, received_on=date(2026, 6, 1), content="退费难", **common, **verified
     )
     venue = VenueFactory(township=township)  # O6
     plain = InstitutionFactory(township=township)

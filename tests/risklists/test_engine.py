@@ -99,6 +99,8 @@ def test_misspelt_fund_use_is_refused_rather_than_silently_ignored():
 # The rule table as the plan words it: (code, level, plan clause).
 SPEC_RULES = [
     ("Y1", YELLOW, "收取大额预付费但资金主要用于弥补设施建设资金不足"),
+    # issue 14: a large prepayment whose use is not recorded is a question still open.
+    ("V1", YELLOW, "待核实：预付费资金使用情况"),
     ("Y2", YELLOW, "近三年分支机构、服务网点扩张过快"),
     ("Y3", YELLOW, "频繁变更法定代表人、登记注册地"),
     ("Y4", YELLOW, "虚假或夸大宣传"),
@@ -134,6 +136,12 @@ CASES = [
         Facts(large_prepayment_total=Decimal("0.01"), fund_use="facility_construction"),
         Facts(large_prepayment_total=LARGE, fund_use="operations"),
     ),
+    ("V1", Facts(large_prepayment_total=LARGE), Facts(large_prepayment_total=Decimal(0))),
+    (
+        "V1",
+        Facts(large_prepayment_total=LARGE, fund_use="unknown"),
+        Facts(large_prepayment_total=LARGE, fund_use="facility_construction"),
+    ),
     ("Y2", Facts(branches_opened_3y=3), Facts(branches_opened_3y=2)),
     ("Y3", Facts(legal_rep_changes_2y=2), Facts(legal_rep_changes_2y=1, address_changes_2y=1)),
     ("Y3", Facts(address_changes_2y=2), Facts(address_changes_2y=1)),
@@ -149,8 +157,8 @@ CASES = [
     ),
     (
         "O4",
+        Facts(large_prepayment_total=LARGE, fund_use="irregular"),
         Facts(large_prepayment_total=LARGE, fund_use="unknown"),
-        Facts(large_prepayment_total=Decimal(0), fund_use="unknown"),
     ),
     ("O4", Facts(large_prepayment_total=LARGE, fund_use="irregular"), Facts(fund_use="irregular")),
     (
@@ -275,7 +283,9 @@ def test_evidence_of_flags_names_the_fact_found():
 
 
 def test_assessment_serialises_to_json_and_lists_its_clauses():
-    facts = Facts(registered=False, large_prepayment_total=LARGE, collapsed=True)
+    facts = Facts(
+        registered=False, large_prepayment_total=LARGE, collapsed=True, fund_use="operations"
+    )
     assessment = evaluate(facts)
     assert assessment.codes == ["R1", "R4"]
     assert assessment.clauses == [RULES_BY_CODE["R1"].clause, RULES_BY_CODE["R4"].clause]
@@ -328,9 +338,9 @@ def test_county_thresholds_change_the_result():
 
 def test_large_prepayment_definition_does_not_change_the_rules():
     # What counts as large is the facts builder's business; the rules see only the total.
-    facts = Facts(registered=False, large_prepayment_total=LARGE)
+    facts = Facts(registered=False, large_prepayment_total=LARGE, fund_use="irregular")
     lenient = Thresholds(prepaid_fee_months=12, large_amount_fee_unknown=Decimal(1000000))
-    assert codes(facts, lenient) == codes(facts) == {"R1"}
+    assert codes(facts, lenient) == codes(facts) == {"R1", "O4"}
 
 
 def test_thresholds_round_trip_through_json():
@@ -453,8 +463,14 @@ def test_a_failed_check_is_not_a_rule_unless_the_county_says_so():
     assert evaluate(facts).level == GREEN
     promoted = evaluate(facts, Thresholds(compliance_rules=(("C2", ORANGE),)))
     assert promoted.level == ORANGE
+    # The hit's clause cites the regulation it rests on (not the plans' wording).
     assert promoted.hits == [
-        Hit("C2", ORANGE, "押金不得超过月床位费的12倍", {"max_deposit_ratio": "15", "limit": 12})
+        Hit(
+            "C2",
+            ORANGE,
+            "押金不得超过月床位费的12倍（民发〔2024〕19号）",
+            {"max_deposit_ratio": "15", "limit": 12},
+        )
     ]
 
 
@@ -581,7 +597,7 @@ def test_compliance_rules_add_hits_only_for_failed_checks(facts, level):
     assert all(h.level == level for h in hits)
     # and the colour rules are the same as without them
     colour = [h for h in evaluate(facts, thresholds).hits if h.code not in COMPLIANCE_CODES]
-    assert colour == evaluate(facts).hits
+    assert colour == [h for h in evaluate(facts).hits if h.code not in COMPLIANCE_CODES]
 
 
 @given(thresholds_strategy)
@@ -598,3 +614,124 @@ def test_irregular_use_is_orange_while_assets_cover_debts_and_red_once_insolvent
     assert (evaluate(solvent).level, evaluate(solvent).codes) == (ORANGE, ["O4"])
     assert evaluate(insolvent).level == RED
     assert evaluate(insolvent).codes == ["O4", "R3"]
+
+
+# --- issue 14: missing is not green ------------------------------------------------------------
+
+
+def test_a_large_prepayment_without_a_recorded_use_is_to_verify_not_green():
+    """待核实: 资金用途未核实 — yellow by default, whether the use was left blank or
+    recorded as 不明; recording 设施建设 gives Y1 instead."""
+    for fund_use in ("", "unknown"):
+        assessment = evaluate(Facts(large_prepayment_total=LARGE, fund_use=fund_use))
+        assert (assessment.level, assessment.codes) == (YELLOW, ["V1"])
+        assert assessment.hits[0].clause == "待核实：预付费资金使用情况"
+        assert assessment.hits[0].evidence == {
+            "large_prepayment_total": "60000",
+            "large_prepayment_payers": 0,
+            "fund_use": fund_use,
+        }
+    recorded = evaluate(Facts(large_prepayment_total=LARGE, fund_use="facility_construction"))
+    assert (recorded.level, recorded.codes) == (YELLOW, ["Y1"])
+    assert evaluate(Facts(fund_use="")).level == GREEN  # no large prepayment: nothing to verify
+
+
+def test_the_county_sets_the_level_of_an_unverified_fund_use():
+    thresholds = Thresholds(fund_use_unverified_level=ORANGE)
+    assert hit(Facts(large_prepayment_total=LARGE), "V1", thresholds).level == ORANGE
+    assert evaluate(Facts(large_prepayment_total=LARGE), thresholds).level == ORANGE
+    stored = json.loads(json.dumps(thresholds.to_dict()))
+    assert stored["fund_use_unverified_level"] == ORANGE
+    assert Thresholds.from_dict(stored) == thresholds
+    # A version saved before the setting existed keeps the default.
+    assert Thresholds.from_dict({"complaints": 1}).fund_use_unverified_level == YELLOW
+
+
+@pytest.mark.parametrize("name", ["fund_use_unverified_level", "operations_check_level"])
+@pytest.mark.parametrize("level", [GREEN, "purple"])
+def test_a_level_setting_must_be_a_list_level(name, level):
+    with pytest.raises(ValueError, match=name):
+        Thresholds(**{name: level})
+
+
+OPERATIONS = Facts(
+    large_prepayment_total=LARGE,
+    large_prepayment_payers=3,
+    fund_use="operations",
+    beds=10,
+    prepayment_payers=3,
+    max_prepaid_months=12,
+    max_deposit_ratio=Decimal(12),
+    prepayment_total=LARGE,
+    net_fixed_assets=LARGE,
+)
+
+
+def test_daily_operations_are_green_while_every_national_limit_holds():
+    assert all(check.passed for check in compliance_checks(OPERATIONS))
+    assert evaluate(OPERATIONS).level == GREEN
+
+
+def test_a_failed_limit_of_a_prepayment_used_for_operations_is_a_yellow_hit_with_its_figures():
+    facts = replace(OPERATIONS, max_deposit_ratio=Decimal("12.50"))
+    assessment = evaluate(facts)
+    assert (assessment.level, assessment.codes) == (YELLOW, ["C2"])
+    [found] = assessment.hits
+    assert found.clause == "押金不得超过月床位费的12倍（民发〔2024〕19号）"
+    assert found.evidence == {
+        "max_deposit_ratio": "12.50",
+        "limit": 12,
+        "large_prepayment_total": "60000",
+        "large_prepayment_payers": 3,
+        "fund_use": "operations",
+    }
+    # The same failed limit without a large prepayment used for operations: not a hit.
+    assert evaluate(replace(facts, fund_use="facility_construction")).codes == ["Y1"]
+    assert evaluate(replace(facts, large_prepayment_total=Decimal(0))).level == GREEN
+
+
+def test_the_county_sets_the_level_of_a_failed_limit_of_operations_and_the_higher_wins():
+    facts = replace(OPERATIONS, max_prepaid_months=13, prepayment_total=LARGE + 1)
+    assert evaluate(facts, Thresholds(operations_check_level=ORANGE)).codes == ["C1", "C4"]
+    assert evaluate(facts, Thresholds(operations_check_level=ORANGE)).level == ORANGE
+    # A check the county also made a rule is one hit, at the higher of the two levels.
+    both = Thresholds(compliance_rules={"C1": RED, "C4": YELLOW}, operations_check_level=ORANGE)
+    hits = {h.code: h.level for h in evaluate(facts, both).hits}
+    assert hits == {"C1": RED, "C4": ORANGE}
+
+
+# --- issue 14: what established a finding, which complaints counted -----------------------------
+
+
+def test_the_evidence_names_the_record_that_established_a_standing_finding():
+    visit = {"kind": "visit", "id": 7, "date": "2026-03-02"}
+    record = {"kind": "prepayment", "id": 3, "date": "2026-01-05"}
+    facts = Facts(
+        collapsed=True,
+        promised_returns=True,
+        sources={"collapsed": (visit,), "promised_returns": (record,)},
+    )
+    assert hit(facts, "R4").evidence == {
+        "collapsed": True,
+        "established_by": [{"fact": "collapsed", **visit}],
+    }
+    assert hit(facts, "R2").evidence == {
+        "suspected_crime": False,
+        "promised_returns": True,
+        "established_by": [{"fact": "promised_returns", **record}],
+    }
+
+
+def test_the_evidence_of_o2_lists_the_complaints_that_counted():
+    counted = (
+        {"kind": "complaint", "id": 4, "date": "2026-02-01"},
+        {"kind": "lead", "id": 9, "date": "2026-02-03"},
+    )
+    facts = Facts(complaints=2, sources={"complaints": counted})
+    assert hit(facts, "O2").evidence == {
+        "complaints": 2,
+        "threshold": 1,
+        "counted": [dict(source) for source in counted],
+    }
+    # The sources only name records: they never make a rule fire.
+    assert evaluate(Facts(sources={"complaints": counted, "collapsed": counted})).level == GREEN

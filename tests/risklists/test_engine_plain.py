@@ -13,6 +13,7 @@ from risklists.engine import (
     Facts,
     Hit,
     Thresholds,
+    check_hit_clause,
     compliance_checks,
     evaluate,
     evaluate_plain,
@@ -33,15 +34,27 @@ FLAGS = (
 
 
 def reference(facts, thresholds):
-    """The rule table applied row by row (Rule.apply, ComplianceLimit.check)."""
+    """The rule table applied row by row (Rule.apply, ComplianceLimit.check); a failed check
+    is a hit when the county made it a rule, or when the large prepayment is used for daily
+    operations (the higher level, the fund use added to its figures)."""
     hits = [hit for rule in RULES if (hit := rule.apply(facts, thresholds)) is not None]
     checks = [limit.check(facts) for limit in COMPLIANCE_LIMITS]
     promoted = thresholds.compliance_levels
-    hits += [
-        Hit(check.code, promoted[check.code], check.clause, dict(check.figures))
-        for check in checks
-        if check.passed is False and check.code in promoted
-    ]
+    operations = facts.large_prepayment and facts.fund_use == "operations"
+    for check in checks:
+        if check.passed is not False:
+            continue
+        levels = [promoted[check.code]] if check.code in promoted else []
+        evidence = dict(check.figures)
+        if operations:
+            levels.append(thresholds.operations_check_level)
+            evidence.update(
+                large_prepayment_total=str(facts.large_prepayment_total),
+                large_prepayment_payers=facts.large_prepayment_payers,
+                fund_use="operations",
+            )
+        if levels:
+            hits.append(Hit(check.code, highest(levels), check_hit_clause(check.clause), evidence))
     level = highest(hit.level for hit in hits)
     return level, [hit.to_dict() for hit in hits], [check.to_dict() for check in checks]
 
@@ -70,6 +83,7 @@ def some_facts():
             prepayment_payers=beds + (1 if large else 0),
             prepayment_total=large,
             net_fixed_assets=assets,
+            sources={"collapsed": ({"kind": "visit", "id": beds, "date": "2026-06-01"},)},
         )
 
 
@@ -77,6 +91,11 @@ THRESHOLDS = [
     Thresholds(),
     Thresholds(fast_expansion_branches=1, frequent_changes=1, complaints=2),
     Thresholds(compliance_rules={"C1": "yellow", "C2": "orange", "C3": "red", "C4": "red"}),
+    Thresholds(
+        compliance_rules={"C1": "red", "C2": "yellow"},
+        fund_use_unverified_level="red",
+        operations_check_level="orange",
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import clock
 from institutions.models import Institution, RegistrationStatus
 from risklists.engine import Facts, Thresholds, evaluate
 from risklists.facts import build_facts
@@ -20,6 +21,7 @@ from screening.models import (
     Lawsuit,
     Lead,
     LeadChannel,
+    LeadStatus,
     MatchStatus,
     Person,
     PersonRole,
@@ -28,6 +30,7 @@ from screening.models import (
     PrepaymentRecord,
     RegistrationChange,
     RelatedCompany,
+    Verification,
     VisitStatus,
 )
 from tests.factories import InstitutionFactory, VenueFactory, make_credit_code
@@ -88,7 +91,8 @@ def test_an_unregistered_venue_taking_large_prepayments_is_red(township):
     venue = VenueFactory(township=township)
     invest(venue)
     facts = build_facts([venue], Thresholds(), TODAY)[venue.pk]
-    assert evaluate(facts).codes == ["R1"]
+    # and, no visit having recorded the use of the funds, V1 待核实 beside it
+    assert evaluate(facts).codes == ["V1", "R1"]
 
 
 def test_dated_changes_are_counted_as_of_today(township):
@@ -117,21 +121,31 @@ def hand_built(institution, township, county, staff):
     pay(institution, "甲", PrepaymentKind.MEMBERSHIP, "26000", monthly_fee="2000")  # 13 months
     pay(institution, "乙", PrepaymentKind.DEPOSIT, "30000", monthly_fee="2000")  # 15× bed fee
     pay(institution, "丙", PrepaymentKind.TOP_UP, "3000", monthly_fee="2000")  # not large
-    pay(institution, "丁", PrepaymentKind.INVESTMENT, "10000", promised=True)  # 炒床位
+    promised = pay(institution, "丁", PrepaymentKind.INVESTMENT, "10000", promised=True)  # 炒床位
     pay(institution, "戊", PrepaymentKind.DEPOSIT, "5000", refunded_amount=Decimal("5000"))
-    # Visits: the latest submitted one speaks; an older one and a later draft do not.
-    visit(institution, staff, day=date(2026, 3, 1), fund_use="irregular")
-    visit(
+    # Visits: a finding of any submitted visit stays found; the fund use is the latest one
+    # stated (a later visit that leaves it blank keeps it); a draft does not count.
+    older = visit(institution, staff, day=date(2026, 3, 1), fund_use="irregular")
+    older.false_advertising = True
+    older.save()
+    found = visit(
         institution,
         staff,
         day=date(2026, 6, 1),
         fund_use="facility_construction",
-        false_advertising=True,
         suspected_crime=True,
         collapsed=True,
         public_opinion=True,
     )
-    visit(institution, staff, day=date(2026, 7, 1), status=VisitStatus.DRAFT, fund_use="unknown")
+    visit(institution, staff, day=date(2026, 6, 15))  # finds nothing, states no fund use
+    visit(
+        institution,
+        staff,
+        day=date(2026, 7, 1),
+        status=VisitStatus.DRAFT,
+        fund_use="unknown",
+        promised_returns=True,
+    )
     # Finances: the latest snapshot.
     FinancialSnapshot.objects.create(
         institution=institution, as_of=date(2025, 6, 30), total_assets=1, total_liabilities=9
@@ -154,7 +168,7 @@ def hand_built(institution, township, county, staff):
         ("name", date(2026, 4, 1)),
     ):
         RegistrationChange.objects.create(institution=institution, kind=kind, changed_on=day)
-    RelatedCompany.objects.create(
+    related = RelatedCompany.objects.create(
         institution=institution, name="某某投资公司", has_transactions=True
     )
     RelatedCompany.objects.create(institution=institution, name="某某物业公司")
@@ -194,9 +208,19 @@ def hand_built(institution, township, county, staff):
         person=current,
         list_kind=BlacklistKind.CREDIT_CHINA,
     )
-    complaint = {"received_on": date(2026, 10, 1), "content": "退费难"}
-    Complaint.objects.create(**matched, **complaint, subject_name="机构", institution=institution)
-    Complaint.objects.create(**matched, **complaint, subject_name="张建国", person=current)
+    # Complaints count once verified as substantiated (甄别), matched for sure, on the
+    # institution or a current key person.
+    complaint = {
+        "received_on": date(2026, 10, 1),
+        "content": "退费难",
+        "verification": Verification.SUBSTANTIATED,
+    }
+    on_institution = Complaint.objects.create(
+        **matched, **complaint, subject_name="机构", institution=institution
+    )
+    on_principal = Complaint.objects.create(
+        **matched, **complaint, subject_name="张建国", person=current
+    )
     Complaint.objects.create(**matched, **complaint, subject_name="李前任", person=former)
     Complaint.objects.create(
         unit=county,
@@ -205,22 +229,50 @@ def hand_built(institution, township, county, staff):
         institution=institution,
         **complaint,
     )
-    for related in (None, True, False):
-        Lead.objects.create(
+    for verification in (Verification.PENDING, Verification.GROUNDLESS):
+        Complaint.objects.create(
+            **matched,
+            **{**complaint, "verification": verification},
+            subject_name="机构",
+            institution=institution,
+        )
+    # Leads count once verified as fraud related, until found groundless.
+    leads = {}
+    for key, status, fraud, groundless in (
+        ("received", LeadStatus.RECEIVED, None, None),
+        ("counted", LeadStatus.VERIFIED, True, None),
+        ("unrelated", LeadStatus.VERIFIED, False, None),
+        ("groundless", LeadStatus.HANDLED, True, date(2026, 10, 9)),
+    ):
+        leads[key] = Lead.objects.create(
             unit=township,
             institution=institution,
             channel=LeadChannel.PLATFORM_12337,
             received_on=date(2026, 10, 2),
             subject="线索",
             content="线索内容",
-            is_fraud_related=related,
+            status=status,
+            is_fraud_related=fraud,
+            groundless_on=groundless,
         )
+    return {
+        "promised": promised,
+        "found": found,
+        "older": older,
+        "related": related,
+        "complaints": (on_institution, on_principal),
+        "lead": leads["counted"],
+    }
+
+
+def source(kind, record, day):
+    return {"kind": kind, "id": record.pk, "date": day.isoformat()}
 
 
 def test_every_fact_comes_from_the_records_by_hand(township, county, township_user):
     institution = InstitutionFactory(township=township, beds=2)
     neighbour = InstitutionFactory(township=township, beds=30)
-    hand_built(institution, township, county, township_user)
+    built = hand_built(institution, township, county, township_user)
 
     facts = build_facts([institution, neighbour], Thresholds(), TODAY)
 
@@ -238,7 +290,7 @@ def test_every_fact_comes_from_the_records_by_hand(township, county, township_us
         false_advertising=True,
         related_party_transactions=True,
         person_economic_crime_suit=True,
-        complaints=4,  # 2 matched complaints + 2 leads not verified as unrelated
+        complaints=3,  # 2 verified complaints + 1 lead verified as fraud related
         person_blacklisted=True,
         promised_returns=True,
         suspected_crime=True,
@@ -249,6 +301,20 @@ def test_every_fact_comes_from_the_records_by_hand(township, county, township_us
         prepayment_payers=4,
         prepayment_total=Decimal("69000"),
         net_fixed_assets=Decimal("40000"),
+        sources={
+            "false_advertising": (source("visit", built["older"], date(2026, 3, 1)),),
+            "suspected_crime": (source("visit", built["found"], date(2026, 6, 1)),),
+            "collapsed": (source("visit", built["found"], date(2026, 6, 1)),),
+            "public_opinion": (source("visit", built["found"], date(2026, 6, 1)),),
+            "promised_returns": (source("prepayment", built["promised"], date(2026, 1, 5)),),
+            "related_party_transactions": (
+                source("related_company", built["related"], clock.today()),
+            ),
+            "complaints": (
+                *(source("complaint", c, date(2026, 10, 1)) for c in built["complaints"]),
+                source("lead", built["lead"], date(2026, 10, 2)),
+            ),
+        },
     )
     assert facts[neighbour.pk] == Facts(registered=True, beds=30)
     assessment = evaluate(facts[institution.pk])

@@ -19,6 +19,7 @@ from screening.models import (
     FinancialSnapshot,
     Lawsuit,
     Lead,
+    LeadStatus,
     MatchStatus,
     Person,
     PersonRole,
@@ -28,6 +29,7 @@ from screening.models import (
     RegistrationChange,
     RelatedCompany,
     ScreeningVisit,
+    Verification,
     VisitStatus,
 )
 from tests.factories import InstitutionFactory
@@ -140,7 +142,9 @@ def test_payers_are_counted_by_id_number_before_name(township):
     assert figures_of(institution).large_prepayment_payers == 2
 
 
-def test_latest_submitted_visit_gives_the_findings(township, township_user):
+def test_findings_of_every_submitted_visit_stay_and_the_latest_stated_fund_use_counts(
+    township, township_user
+):
     institution = InstitutionFactory(township=township)
 
     def visit(day, status=VisitStatus.SUBMITTED, **findings):
@@ -150,11 +154,12 @@ def test_latest_submitted_visit_gives_the_findings(township, township_user):
 
     visit(date(2026, 3, 1), fund_use="irregular", false_advertising=True, collapsed=True)
     visit(date(2026, 6, 1), fund_use="facility_construction", suspected_crime=True)
+    visit(date(2026, 8, 1))  # a plain visit: adds nothing, removes nothing
     visit(date(2026, 9, 1), status=VisitStatus.DRAFT, fund_use="unknown", public_opinion=True)
     figures = figures_of(institution)
     assert figures.fund_use == "facility_construction"
-    assert figures.suspected_crime and not figures.collapsed and not figures.false_advertising
-    assert not figures.public_opinion
+    assert figures.suspected_crime and figures.collapsed and figures.false_advertising
+    assert not figures.public_opinion  # a draft does not count
 
 
 def test_latest_financial_snapshot_is_used(township):
@@ -262,25 +267,29 @@ def test_removed_blacklisting_no_longer_counts(township, county):
     assert not figures_of(institution).person_blacklisted
 
 
-def test_complaints_and_leads_are_counted_together(township, county):
+def test_complaints_and_leads_count_once_verified_and_stop_when_groundless(township, county):
     institution = InstitutionFactory(township=township)
     rep = key_person(institution, "张建国")
-    Complaint.objects.create(
-        unit=county,
+    complaint = dict(unit=county, received_on=TODAY, content="退费难")
+    on_rep = Complaint.objects.create(
+        **complaint,
         subject_name="张建国",
         person=rep,
         match_status=MatchStatus.CONFIRMED,
-        received_on=TODAY,
-        content="退费难",
+        verification=Verification.SUBSTANTIATED,
     )
-    Complaint.objects.create(
-        unit=county,
-        subject_name="x",
-        institution=institution,
-        match_status=MatchStatus.PENDING,
-        received_on=TODAY,
-        content="?",
-    )
+    for match, verification in (
+        (MatchStatus.PENDING, Verification.SUBSTANTIATED),  # a name match not yet confirmed
+        (MatchStatus.MATCHED, Verification.PENDING),  # not yet verified
+        (MatchStatus.MATCHED, Verification.GROUNDLESS),  # found groundless
+    ):
+        Complaint.objects.create(
+            **complaint,
+            subject_name="x",
+            institution=institution,
+            match_status=match,
+            verification=verification,
+        )
     lead = dict(
         unit=township,
         institution=institution,
@@ -289,9 +298,22 @@ def test_complaints_and_leads_are_counted_together(township, county):
         subject=institution.name,
         content="办卡",
     )
-    Lead.objects.create(**lead)
-    Lead.objects.create(**lead, is_fraud_related=False)
-    assert figures_of(institution).complaints == 2
+    Lead.objects.create(**lead)  # received, not verified
+    Lead.objects.create(**lead, status=LeadStatus.VERIFIED, is_fraud_related=False)
+    counted = Lead.objects.create(**lead, status=LeadStatus.VERIFIED, is_fraud_related=True)
+    Lead.objects.create(
+        **lead,
+        status=LeadStatus.HANDLED,
+        is_fraud_related=True,
+        groundless_on=TODAY,
+        groundless_reason="查无实据",
+    )
+    figures = figures_of(institution)
+    assert figures.complaints == 2
+    assert figures.sources["complaints"] == (
+        {"kind": "complaint", "id": on_rep.pk, "date": TODAY.isoformat()},
+        {"kind": "lead", "id": counted.pk, "date": TODAY.isoformat()},
+    )
 
 
 def test_figures_take_the_same_queries_for_one_and_many_institutions(township, county):

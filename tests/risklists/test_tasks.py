@@ -11,7 +11,14 @@ from django_celery_beat.models import PeriodicTask
 from config.celery_app import app
 from risklists import tasks
 from risklists.models import Assessment, RatingState
-from screening.models import Complaint, MatchStatus, Person, PersonRole, PersonRoleKind
+from screening.models import (
+    Complaint,
+    MatchStatus,
+    Person,
+    PersonRole,
+    PersonRoleKind,
+    Verification,
+)
 from tests.factories import InstitutionFactory, VenueFactory
 
 from .factories import invest, visit
@@ -26,7 +33,7 @@ def test_a_new_prepayment_rerates_its_institution_on_commit(
         venue = VenueFactory(township=township)
         invest(venue)
     assessment = Assessment.objects.get(institution=venue)
-    assert assessment.level == "red" and assessment.codes == ["R1"]
+    assert assessment.level == "red" and assessment.codes == ["V1", "R1"]
 
 
 def test_nothing_is_rerated_before_the_transaction_commits(
@@ -46,7 +53,7 @@ def test_many_changes_in_one_transaction_queue_one_rerating(
         institution = InstitutionFactory(township=township)
         invest(institution, "甲")
         invest(institution, "乙")
-        visit(institution, township_user, fund_use="unknown")
+        visit(institution, township_user, fund_use="irregular")
         institution.beds = 1
         institution.save()
     assert len(callbacks) == 1
@@ -71,6 +78,7 @@ def test_a_complaint_about_a_person_rerates_their_institutions(
             match_status=MatchStatus.MATCHED,
             received_on=date(2026, 11, 1),
             content="退费难",
+            verification=Verification.SUBSTANTIATED,
         )
     levels = dict(Assessment.objects.values_list("institution_id", "level"))
     assert levels == {first.pk: "orange", second.pk: "orange"}
@@ -133,7 +141,11 @@ def _matched(model, institution, **fields):
 def _builders():
     from datetime import date as day
 
+    from django.utils import timezone
+
     from screening.models import BlacklistEntry, BlacklistKind, Lawsuit, Lead, LeadChannel
+    from screening.models.findings import FindingResolution, StandingFact
+    from tests.factories import UserFactory
     from tests.screening import factories as f
 
     return {
@@ -152,6 +164,13 @@ def _builders():
         ),
         "screening.Complaint": lambda i: _matched(
             Complaint, i, received_on=day(2026, 11, 2), content="收取会员费"
+        ),
+        "screening.FindingResolution": lambda i: FindingResolution.objects.create(
+            institution=i,
+            fact=StandingFact.COLLAPSED,
+            reason="已全部退费",
+            resolved_by=UserFactory(unit=i.township),
+            resolved_at=timezone.now(),
         ),
         "screening.Lead": lambda i: Lead.objects.create(
             unit=i.township,
@@ -183,6 +202,7 @@ WATCHED = sorted(
         "screening.BlacklistEntry",
         "screening.Complaint",
         "screening.Lead",
+        "screening.FindingResolution",
     ]
 )
 

@@ -279,6 +279,8 @@ THRESHOLDS = {
     "prepaid_fee_months": "6",
     "large_amount_fee_unknown": "50000",
     "deposit_months": "12",
+    "fund_use_unverified_level": "yellow",
+    "operations_check_level": "yellow",
     "rule_C1": "",
     "rule_C2": "",
     "rule_C3": "red",
@@ -408,3 +410,34 @@ def test_changes_page_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("risklists:changes"))
     assert response.context["changes"].totals["new"] == 5
+
+
+def test_the_county_sets_the_levels_of_unverified_fund_use_and_of_operations_checks(
+    client_for, county_user, township, django_capture_on_commit_callbacks
+):
+    institution = InstitutionFactory(township=township, beds=50)
+    invest(institution)  # a large prepayment, its use never recorded: V1
+    services.rate([institution])
+    client = client_for(county_user)
+    page = client.get(reverse("risklists:thresholds")).content.decode()
+    assert 'name="fund_use_unverified_level"' in page and 'name="operations_check_level"' in page
+    data = {
+        **THRESHOLDS,
+        "rule_C3": "",
+        "fund_use_unverified_level": "orange",
+        "operations_check_level": "red",
+        "save": "1",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("risklists:thresholds"), data).status_code == 302
+    values = ThresholdVersion.objects.get().values
+    assert (values["fund_use_unverified_level"], values["operations_check_level"]) == (
+        "orange",
+        "red",
+    )
+    latest = Assessment.objects.filter(institution=institution).order_by("-pk").first()
+    assert (latest.level, latest.codes) == ("orange", ["V1"])
+    refused = client.post(
+        reverse("risklists:thresholds"), {**data, "operations_check_level": "green"}
+    )
+    assert refused.status_code == 200 and ThresholdVersion.objects.count() == 1

@@ -314,3 +314,56 @@ def test_four_looks_page_queries_do_not_grow_with_townships(
     # 12: the two of the round windows included.
     with django_assert_max_num_queries(12):
         client.get(reverse("screening:four_looks"))
+
+
+# --- 一看: large prepayments whose use of the funds is not recorded (issue 14) --------------
+
+
+def test_large_prepayments_without_a_recorded_use_are_counted_and_listed_until_recorded(
+    client_for, township, other_township, township_user, county_user
+):
+    from risklists.services import rate
+    from tests.risklists.factories import invest
+
+    unrecorded = InstitutionFactory(township=township, name="甲预付养老院")
+    recorded = InstitutionFactory(township=township, name="乙预付养老院")
+    elsewhere = InstitutionFactory(township=other_township, name="丙预付养老院")
+    for institution in (unrecorded, recorded, elsewhere):
+        invest(institution)
+    ScreeningVisit.objects.create(
+        institution=recorded,
+        visited_on=date(2026, 3, 1),
+        staff=township_user,
+        status=VisitStatus.SUBMITTED,
+        fund_use="facility_construction",
+    )
+    rate([unrecorded, recorded, elsewhere])
+
+    review = four_looks.count_fund_use_to_verify(
+        county_user, four_looks.township_review(county_user, SINCE)
+    )
+    rows = rows_by_name(review)
+    assert rows[township.name].fund_use_to_verify == 1
+    assert rows[other_township.name].fund_use_to_verify == 1
+    assert review.total.fund_use_to_verify == 2
+    page = client_for(county_user).get(reverse("screening:four_looks") + "?since=2026-01-01")
+    assert reverse("screening:review_fund_use") in page.content.decode()
+
+    listed = client_for(township_user).get(reverse("screening:review_fund_use")).content.decode()
+    assert "甲预付养老院" in listed
+    assert "乙预付养老院" not in listed and "丙预付养老院" not in listed
+
+    ScreeningVisit.objects.create(
+        institution=unrecorded,
+        visited_on=date(2026, 4, 1),
+        staff=township_user,
+        status=VisitStatus.SUBMITTED,
+        fund_use="operations",
+    )
+    rate([unrecorded])
+    assert (
+        rows_by_name(four_looks.township_review(county_user, SINCE))[
+            township.name
+        ].fund_use_to_verify
+        == 0
+    )

@@ -407,3 +407,67 @@ def test_leads_referred_from_above_and_petition_letters_are_recorded_and_filtere
     page = county.get(reverse("screening:lead_list") + "?channel=walk_in")
     assert [r.record for r in page.context["table"].page.object_list] == [petition]
     assert "来访来信" in page.content.decode()
+
+
+# --- found groundless (issue 14: complaints that count) ------------------------------------
+
+
+def test_a_verified_lead_found_groundless_stops_counting_with_its_reason(
+    client_for, township_user, township
+):
+    institution = InstitutionFactory(township=township)
+    lead = LeadFactory(unit=township, received_on=today() - timedelta(days=5))
+    client = client_for(township_user)
+    page = client.get(reverse("screening:lead_detail", args=[lead.pk])).content.decode()
+    assert 'id="groundless"' not in page  # not verified yet: nothing to find groundless
+    advance(
+        client,
+        lead,
+        is_fraud_related="yes",
+        verified_on=(today() - timedelta(days=4)).isoformat(),
+        institution=institution.pk,
+    )
+    lead.refresh_from_db()
+    assert lead.counts_for_rating
+    page = client.get(reverse("screening:lead_detail", args=[lead.pk])).content.decode()
+    assert 'id="lead-counts"' in page and 'id="groundless"' in page
+
+    url = reverse("screening:lead_groundless", args=[lead.pk])
+    refused = client.post(url, {"groundless_on": today().isoformat(), "groundless_reason": ""})
+    assert refused.status_code == 200
+    lead.refresh_from_db()
+    assert lead.groundless_on is None
+
+    response = client.post(
+        url, {"groundless_on": today().isoformat(), "groundless_reason": "经走访核实，查无实据"}
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.groundless_on, lead.groundless_reason) == (today(), "经走访核实，查无实据")
+    assert not lead.counts_for_rating
+    latest = lead.history.order_by("-history_date").first()
+    assert latest.history_user == township_user
+    assert "查无实据" in latest.history_change_reason
+    page = client.get(reverse("screening:lead_detail", args=[lead.pk])).content.decode()
+    assert 'id="lead-groundless"' in page and "经走访核实，查无实据" in page
+
+
+def test_an_unrelated_or_unverified_lead_cannot_be_found_groundless(
+    client_for, township_user, township
+):
+    lead = LeadFactory(unit=township)
+    url = reverse("screening:lead_groundless", args=[lead.pk])
+    client = client_for(township_user)
+    client.post(url, {"groundless_on": today().isoformat(), "groundless_reason": "查无实据"})
+    lead.refresh_from_db()
+    assert lead.groundless_on is None
+
+
+def test_finding_a_lead_groundless_is_scoped_and_for_editors(
+    client_for, township, other_township_user, leader
+):
+    lead = LeadFactory(unit=township)
+    url = reverse("screening:lead_groundless", args=[lead.pk])
+    data = {"groundless_on": today().isoformat(), "groundless_reason": "查无实据"}
+    assert client_for(other_township_user).post(url, data).status_code == 404
+    assert client_for(leader).post(url, data).status_code == 403

@@ -16,6 +16,7 @@ from screening.models import (
     Person,
     SharedListEntry,
     SharedListSource,
+    Verification,
 )
 from screening.selectors import four_looks
 from screening.services.matching import (
@@ -155,7 +156,12 @@ def test_matching_a_batch_takes_two_queries(
 
 def test_confirming_a_name_match_makes_it_count_and_is_audited(county_user, county, township):
     institution = InstitutionFactory(township=township, name="开云镇福寿养老院")
-    [record] = matched(county_user, complaint(county, "开云镇福寿养老院"))
+    # Verified as substantiated already: only the match is missing for it to count.
+    [record] = matched(
+        county_user,
+        complaint(county, "开云镇福寿养老院", verification=Verification.SUBSTANTIATED),
+    )
+    assert figures_of(institution).complaints == 0
 
     confirm_match(user=county_user, record=record)
 

@@ -180,6 +180,22 @@ class World:
             ),
         )
 
+    def complaint(self, place):
+        """A complaint matched to the place's institution (scoped as the institution is)."""
+        from screening.models import Complaint, MatchStatus
+
+        return self._once(
+            ("complaint", place),
+            lambda: Complaint.objects.create(
+                unit=self.county_of(place),
+                subject_name=self.institution(place).name,
+                institution=self.institution(place),
+                match_status=MatchStatus.MATCHED,
+                received_on=timezone.localdate(),
+                content="收取会员费后不退",
+            ),
+        )
+
     def shared_list_entry(self, place):
         from screening.models import SharedListEntry
 

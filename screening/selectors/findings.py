@@ -1,0 +1,172 @@
+"""Findings that stay found, read from the records (``models/findings.py``): for each
+institution and each standing fact, the record that established it, unless the county
+section has resolved it since.
+
+A fact stands when a record of it (a submitted visit that found it; for 承诺投资回报 also a
+prepayment record with a promised return; for 关联交易 a related company with related-party
+transactions) was recorded after the latest resolution of that fact, or when there is no
+resolution. The record named is the earliest such one (by its date, then its id), so a
+later visit that finds the fact again changes nothing, and a later visit that does not find
+it changes nothing either.
+
+``standing_reads`` gives the queries (the rating's figures run them with its own for any
+number of institutions; a constant number of queries), ``standing_from_rows`` turns their
+rows into the findings, and ``standing_findings`` does both for the institution page and
+the resolution service: one computation, wherever the findings are shown or rated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+from core import clock
+from core.db import fetch_together
+
+from ..models import (
+    FindingResolution,
+    PrepaymentRecord,
+    RelatedCompany,
+    ScreeningVisit,
+    SourceKind,
+    StandingFact,
+    VisitStatus,
+)
+
+# The findings a visit records, in the order of the visit's columns read below.
+VISIT_FACTS = (
+    StandingFact.COLLAPSED,
+    StandingFact.SUSPECTED_CRIME,
+    StandingFact.PUBLIC_OPINION,
+    StandingFact.PROMISED_RETURNS,
+    StandingFact.FALSE_ADVERTISING,
+)
+_KIND_ORDER = {kind: n for n, kind in enumerate(SourceKind.values)}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The record that established a finding (or that counted as a complaint)."""
+
+    kind: str
+    id: int
+    date: date
+
+    @property
+    def sort_key(self):
+        return (self.date, _KIND_ORDER[self.kind], self.id)
+
+    def as_evidence(self) -> dict:
+        """JSON-ready, as the rating's evidence keeps it."""
+        return {"kind": str(self.kind), "id": self.id, "date": self.date.isoformat()}
+
+    @property
+    def kind_label(self) -> str:
+        return SourceKind(self.kind).label
+
+
+def standing_reads(where: dict) -> list:
+    """The queries behind the findings of the institutions ``where`` selects (a filter on
+    ``institution``): resolutions, then the visits, prepayments and related companies
+    that record a standing fact. Only rows that record one are read: a few in a hundred."""
+    resolutions = (
+        FindingResolution.objects.filter(**where)
+        .order_by()
+        .values_list("institution_id", "fact", "resolved_at")
+    )
+    any_flag = Q()
+    for fact in VISIT_FACTS:
+        any_flag |= Q(**{fact.value: True})
+    visits = (
+        ScreeningVisit.objects.filter(any_flag, status=VisitStatus.SUBMITTED, **where)
+        .annotate(recorded=Coalesce("submitted_at", "created_at"))
+        .order_by()
+        .values_list("institution_id", "pk", "visited_on", "recorded", *VISIT_FACTS)
+    )
+    promised = (
+        PrepaymentRecord.objects.filter(promised_return=True, **where)
+        .order_by()
+        .values_list("institution_id", "pk", "paid_on", "created_at")
+    )
+    companies = (
+        RelatedCompany.objects.filter(has_transactions=True, **where)
+        .order_by()
+        .values_list("institution_id", "pk", "created_at")
+    )
+    return [resolutions, visits, promised, companies]
+
+
+def standing_from_rows(
+    wanted, resolutions, visits, promised, companies
+) -> dict[int, dict[str, Source]]:
+    """``{institution id: {fact: Source}}`` for the institutions in ``wanted`` (a
+    container of ids), from the rows of ``standing_reads``."""
+    resolved: dict[tuple[int, str], datetime] = {}
+    for pk, fact, at in resolutions:
+        key = (pk, fact)
+        if key not in resolved or at > resolved[key]:
+            resolved[key] = at
+    found: dict[int, dict[str, Source]] = {}
+
+    def offer(pk, fact, source: Source, recorded: datetime):
+        if pk not in wanted:
+            return
+        cutoff = resolved.get((pk, fact)) if resolved else None
+        if cutoff is not None and recorded <= cutoff:
+            return
+        facts = found.setdefault(pk, {})
+        current = facts.get(fact)
+        if current is None or source.sort_key < current.sort_key:
+            facts[fact] = source
+
+    for pk, visit_id, visited_on, recorded, *flags in visits:
+        for fact, flag in zip(VISIT_FACTS, flags, strict=True):
+            if flag:
+                offer(pk, fact.value, Source(SourceKind.VISIT, visit_id, visited_on), recorded)
+    for pk, record_id, paid_on, created_at in promised:
+        offer(
+            pk,
+            StandingFact.PROMISED_RETURNS.value,
+            Source(SourceKind.PREPAYMENT, record_id, paid_on),
+            created_at,
+        )
+    for pk, company_id, created_at in companies:
+        offer(
+            pk,
+            StandingFact.RELATED_PARTY_TRANSACTIONS.value,
+            Source(SourceKind.RELATED_COMPANY, company_id, clock.localdate(created_at)),
+            created_at,
+        )
+    return found
+
+
+def standing_findings(institution_ids: Iterable[int]) -> dict[int, dict[str, Source]]:
+    """The standing findings of a few institutions (one round trip)."""
+    ids = set(institution_ids)
+    if not ids:
+        return {}
+    rows = fetch_together(*standing_reads({"institution_id__in": sorted(ids)}))
+    return standing_from_rows(ids, *rows)
+
+
+@dataclass
+class FindingRow:
+    """One standing finding as the institution page shows it."""
+
+    fact: str
+    label: str
+    source: Source
+
+
+def finding_rows(standing: dict[str, Source]) -> list[FindingRow]:
+    """An institution's standing findings (``standing_findings``), in the order of
+    ``StandingFact``, for its page."""
+    return [
+        FindingRow(fact.value, fact.label, standing[fact.value])
+        for fact in StandingFact
+        if fact.value in standing
+    ]
