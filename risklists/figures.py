@@ -45,6 +45,7 @@ from screening.models import (
     ScreeningVisit,
     VisitStatus,
 )
+from screening.selectors.visits import large_prepayment_flags
 
 from .engine import Thresholds
 
@@ -61,7 +62,7 @@ PREPAID_FEE_KINDS = (
 TOGETHER_MAX = 1
 # The facts the registry row gives (not the records), and what only the page shows.
 REGISTRY_FACTS = ("registered", "beds")
-PAGE_ONLY = ("large_payer_keys",)
+PAGE_ONLY = ("large_payer_keys", "large_prepayment_typed", "large_prepayment_visit")
 
 
 @dataclass
@@ -70,6 +71,9 @@ class DerivedFigures:
 
     large_prepayment_total: Decimal = ZERO
     large_prepayment_payers: int = 0
+    # The registry's 收取大额预付费 derived from the findings (the latest visit's answer, else
+    # the typed value): ``screening.selectors.visits.with_large_prepayment_flag``.
+    large_prepayment_flagged: bool = False
     prepayment_total: Decimal = ZERO
     prepayment_payers: int = 0
     max_prepaid_months: int | None = None
@@ -92,6 +96,10 @@ class DerivedFigures:
     public_opinion: bool = False
     # Which payers' prepayments count as large, for the institution page's evidence.
     large_payer_keys: list[str] = field(default_factory=list)
+    # What the registry says typed and what the latest visit answered ("yes"/"no"/None):
+    # the page shows where they disagree.
+    large_prepayment_typed: bool = False
+    large_prepayment_visit: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -143,6 +151,7 @@ def derived_figures(
     where = _ids_filter(institution_ids)
     steps = [
         _prepayments(where, thresholds, payer_keys),
+        _large_prepayment_flags(_ids_filter(institution_ids, prefix="pk")),
         _visits(where),
         _finances(where),
         _dated_counts(where, today),
@@ -189,6 +198,9 @@ def _prepayments(where, thresholds, payer_keys=True):
         PrepaymentRecord.objects.filter(**where)
         .values("institution_id", "payer_key")
         .annotate(
+            # Every kind is money an elder is owed back (附件4, the refund ledger); only the
+            # kinds the thresholds read can be large.
+            owed=Coalesce(Sum(outstanding, output_field=money), Value(ZERO), output_field=money),
             fees=kind_sum(*PREPAID_FEE_KINDS),
             fee_monthly=Max("monthly_fee", filter=Q(kind__in=PREPAID_FEE_KINDS)),
             fee_months=Max("months_covered", filter=Q(kind__in=PREPAID_FEE_KINDS)),
@@ -209,7 +221,7 @@ def _prepayments(where, thresholds, payer_keys=True):
     # fees above N months of the monthly fee, deposits above N months of the bed fee, are
     # large in full; where the fee is unknown, from the county's one fixed amount.
     per_payer = f"""
-        SELECT institution_id, payer_key, fees + deposits + investments AS total,
+        SELECT institution_id, payer_key, owed AS total,
             investments
             + CASE WHEN fees > 0 AND (
                 (COALESCE(fee_monthly, 0) <> 0 AND fees - %s * fee_monthly > %s)
@@ -274,6 +286,20 @@ def _prepayments_of(result, rows):
             figures.max_deposit_ratio = _exact(ratio).quantize(Decimal("0.01"))
         figures.promised_returns = bool(promised)
         figures.large_payer_keys = sorted(keys.split(",")) if keys else []
+
+
+def _large_prepayment_flags(where):
+    """The registry's 收取大额预付费 as the findings derive it (one definition, screening's)."""
+    return [large_prepayment_flags(where)], _large_prepayment_flags_of
+
+
+def _large_prepayment_flags_of(result, rows):
+    for pk, flagged, typed, visit in rows:
+        figures = result.get(pk)
+        if figures is not None:
+            figures.large_prepayment_flagged = bool(flagged)
+            figures.large_prepayment_typed = bool(typed)
+            figures.large_prepayment_visit = visit
 
 
 def _exact(value) -> Decimal:

@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..querysets import OPEN_STATUSES, end_of_week
 from .penalties import PenaltyFigures, penalty_figures
-from .records import RefundTotals, refund_rows, refund_totals_of
+from .records import RefundTotals, refund_reads, refund_totals_of
 from .zeroing import zeroing_ledger
 
 
@@ -210,11 +210,11 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
             Subquery(rows.values("institution").annotate(n=Count("pk")).values("n")[:1]), 0
         )
 
-    actions, refunds, plans, counts, zeroing = fetch_together(
+    actions, paid, refunded, plans, counts, zeroing = fetch_together(
         DisposalAction.objects.filter(institution=institution)
         .select_related("case", "responsible_user")
         .order_by("deadline", "pk"),
-        refund_rows([institution.pk]),
+        *refund_reads([institution.pk]),
         InstitutionPlan.objects.filter(institution=institution).order_by("-version")[:1],
         # Counted apart: joining the four tables would multiply their rows.
         Institution.objects.filter(pk=institution.pk)
@@ -232,7 +232,7 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
         actions=actions,
         open_actions=sum(a.is_open for a in actions),
         done_actions=sum(a.status == "done" for a in actions),
-        refunds=refund_totals_of([institution.pk], refunds)[institution.pk],
+        refunds=refund_totals_of([institution.pk], paid, refunded)[institution.pk],
         plan=plans[0] if plans else None,
         zeroing=zeroing[0] if zeroing else None,
         counts=counts[0] if counts else {},

@@ -25,6 +25,7 @@ from .records import (
     RegistrationChange,
     RelatedCompany,
 )
+from .refunds import PrepaymentRefund
 from .rounds import CampaignRound
 from .spot_checks import SpotCheckDraw, SpotCheckItem
 from .visits import (
@@ -62,6 +63,7 @@ __all__ = [
     "PersonRoleKind",
     "PrepaymentKind",
     "PrepaymentRecord",
+    "PrepaymentRefund",
     "RegistrationChange",
     "RelatedCompany",
     "ResidentInterview",
