@@ -62,7 +62,12 @@ PREPAID_FEE_KINDS = (
 TOGETHER_MAX = 1
 # The facts the registry row gives (not the records), and what only the page shows.
 REGISTRY_FACTS = ("registered", "beds")
-PAGE_ONLY = ("large_payer_keys", "large_prepayment_typed", "large_prepayment_visit")
+PAGE_ONLY = (
+    "large_payer_keys",
+    "large_prepayment_typed",
+    "large_prepayment_visit",
+    "large_prepayment_disagrees",
+)
 
 
 @dataclass
@@ -100,6 +105,7 @@ class DerivedFigures:
     # the page shows where they disagree.
     large_prepayment_typed: bool = False
     large_prepayment_visit: str | None = None
+    large_prepayment_disagrees: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -294,12 +300,13 @@ def _large_prepayment_flags(where):
 
 
 def _large_prepayment_flags_of(result, rows):
-    for pk, flagged, typed, visit in rows:
+    for pk, flagged, typed, visit, disagrees in rows:
         figures = result.get(pk)
         if figures is not None:
             figures.large_prepayment_flagged = bool(flagged)
             figures.large_prepayment_typed = bool(typed)
             figures.large_prepayment_visit = visit
+            figures.large_prepayment_disagrees = bool(disagrees)
 
 
 def _exact(value) -> Decimal:

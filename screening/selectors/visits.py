@@ -97,12 +97,16 @@ def with_large_prepayment_flag(institutions):
 
 
 def large_prepayment_flags(where: dict) -> QuerySet:
-    """``(institution id, derived flag, typed flag, latest visit's answer)`` of the
-    institutions ``where`` selects (a filter on ``Institution``), for set-based reads."""
+    """``(institution id, derived flag, typed flag, latest visit's answer, whether they
+    disagree)`` of the institutions ``where`` selects (a filter on ``Institution``)."""
     return (
         with_large_prepayment_flag(Institution.objects.filter(**where))
         .order_by()
         .values_list(
-            "pk", "large_prepayment_flag", "collects_large_prepayment", "visit_large_prepayment"
+            "pk",
+            "large_prepayment_flag",
+            "collects_large_prepayment",
+            "visit_large_prepayment",
+            "large_prepayment_disagrees",
         )
     )
