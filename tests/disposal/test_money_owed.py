@@ -42,9 +42,7 @@ def close(user, venue, **extra):
     )
 
 
-def test_township_cannot_cross_off_a_venue_that_still_owes_its_elders(
-    owing_venue, township_user
-):
+def test_township_cannot_cross_off_a_venue_that_still_owes_its_elders(owing_venue, township_user):
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
         close(township_user, owing_venue, owed_reason="关停了")
 
@@ -148,9 +146,7 @@ def urging(township, county_user):
     return DisposalAction.objects.get(institution=institution, action_type=ActionType.URGE_REFUND)
 
 
-def test_urging_refunds_is_not_closed_by_the_township_while_money_is_owed(
-    urging, township_user
-):
+def test_urging_refunds_is_not_closed_by_the_township_while_money_is_owed(urging, township_user):
     urging.status = ActionStatus.DONE
     urging.completed_on = TODAY
 

@@ -137,7 +137,10 @@ def test_a_wrong_refund_is_reversed_not_deleted_and_history_says_who_and_why(
         refund,
     )
     entry = reversal.history.get()
-    assert (entry.history_user, entry.history_change_reason) == (township_user, "金额录错，应为800元")
+    assert (entry.history_user, entry.history_change_reason) == (
+        township_user,
+        "金额录错，应为800元",
+    )
     # Counted as of a day before the reversal, the refund still counts: packs do not move.
     assert refund_totals([institution.pk], as_of=date(2026, 3, 9))[institution.pk].refunded == (
         Decimal("8000")
@@ -226,7 +229,9 @@ def test_refund_page_masks_elders_id_numbers_and_phones_for_leaders(
 def test_refund_page_lists_each_elder_with_their_payments_and_refunds(
     client_for, institution, township_user, django_assert_max_num_queries
 ):
-    record = PrepaymentFactory(institution=institution, payer_name="王秀英", amount=Decimal("30000"))
+    record = PrepaymentFactory(
+        institution=institution, payer_name="王秀英", amount=Decimal("30000")
+    )
     RefundFactory(prepayment=record, amount=Decimal("12000"), refunded_on=date(2026, 3, 1))
     for _k in range(4):
         RefundFactory(

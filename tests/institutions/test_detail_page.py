@@ -12,7 +12,6 @@ from core.db import fetch_together
 from disposal.models import (
     DisposalAction,
     InstitutionPlan,
-    RefundPlan,
     ZeroingEntry,
     ZeroingStatus,
 )
@@ -20,12 +19,11 @@ from disposal.services.actions import add_evidence, apply_level
 from institutions.models import Institution
 from risklists import figures as risk_figures
 from risklists.engine import Thresholds
-from screening.models import Complaint, Lawsuit, MatchStatus, PrepaymentRecord
+from screening.models import Complaint, Lawsuit, MatchStatus, PrepaymentRecord, PrepaymentRefund
 from tests.disposal.factories import (
     AssistanceFactory,
     PenaltyFactory,
-    RefundPlanFactory,
-    RefundRecordFactory,
+    RefundFactory,
     ResettlementFactory,
     TransferFactory,
 )
@@ -55,7 +53,9 @@ def with_records(n, township, county_user, township_user):
         SubmittedVisitFactory(
             institution=institution, staff=township_user, visited_on=today - timedelta(days=k)
         )
-        PrepaymentRecordFactory(institution=institution, paid_on=today - timedelta(days=10 + k))
+        record = PrepaymentRecordFactory(
+            institution=institution, paid_on=today - timedelta(days=10 + k)
+        )
         role = PersonRoleFactory(
             institution=institution, started_on=today - timedelta(days=900 + k)
         )
@@ -80,8 +80,7 @@ def with_records(n, township, county_user, township_user):
             content="收取会员费后不退",
         )
         approve(institution, ("red", "orange")[k % 2], now - timedelta(days=n - k))
-        plan = RefundPlanFactory(institution=institution, amount_due=Decimal("5000"))
-        RefundRecordFactory(plan=plan, refunded_on=today - timedelta(days=k))
+        RefundFactory(prepayment=record, refunded_on=today - timedelta(days=k))
         ResettlementFactory(institution=institution)
         AssistanceFactory(institution=institution)
         TransferFactory(institution=institution)
@@ -97,7 +96,7 @@ def with_records(n, township, county_user, township_user):
             upload = SimpleUploadedFile(f"证据{k}.jpg", b"\xff\xd8\xff\xe0jpeg", "image/jpeg")
             add_evidence(user=township_user, action=action, upload=upload)
     ZeroingEntry.objects.create(institution=institution, status=ZeroingStatus.OPEN)
-    assert RefundPlan.objects.filter(institution=institution).count() == n
+    assert PrepaymentRefund.objects.filter(institution=institution).count() == n
     return institution
 
 
