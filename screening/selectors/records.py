@@ -2,8 +2,6 @@
 records and their totals, persons and roles, branches, registration changes, related
 companies and finances; and the prepayment records to export."""
 
-from decimal import Decimal
-
 from django.db.models import Count, Max, Q
 
 from core.db import fetch_together
@@ -19,7 +17,6 @@ from ..models import (
 )
 from .refunds import ledger_reads, ledger_totals_of
 
-ZERO = Decimal("0")
 VISITS_SHOWN = 10
 PREPAYMENTS_SHOWN = 10
 
