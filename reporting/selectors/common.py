@@ -97,11 +97,11 @@ def prepayment_annotations() -> dict:
     }
 
 
-def refund_annotations() -> dict:
+def refund_annotations(as_of=None) -> dict:
     """What an institution's elders paid in (``refund_due``) and what was refunded to them
     (``refunded``): the refund ledger's figures (``screening.selectors.refunds``), as the
-    institution page and the refund page show them."""
-    return ledger_annotations()
+    institution page and the refund page show them; dated on or before ``as_of`` if given."""
+    return ledger_annotations(as_of)
 
 
 # --- disposal: what counts as a result --------------------------------------------------------
