@@ -210,7 +210,7 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
             Subquery(rows.values("institution").annotate(n=Count("pk")).values("n")[:1]), 0
         )
 
-    actions, paid, refunded, plans, counts, zeroing = fetch_together(
+    actions, refunds, plans, counts, zeroing = fetch_together(
         DisposalAction.objects.filter(institution=institution)
         .select_related("case", "responsible_user")
         .order_by("deadline", "pk"),
@@ -232,7 +232,7 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
         actions=actions,
         open_actions=sum(a.is_open for a in actions),
         done_actions=sum(a.status == "done" for a in actions),
-        refunds=refund_totals_of([institution.pk], paid, refunded)[institution.pk],
+        refunds=refund_totals_of([institution.pk], refunds)[institution.pk],
         plan=plans[0] if plans else None,
         zeroing=zeroing[0] if zeroing else None,
         counts=counts[0] if counts else {},

@@ -26,7 +26,7 @@ __all__ = [
 def refund_totals(institution_ids, as_of=None) -> dict[int, RefundTotals]:
     """Per institution: what its elders paid in (``due``), what was refunded to them, what is
     still owed, and the elders settled. ``as_of`` (a date or a moment): the payments and
-    refunds dated on or before it. The figures every page and table shows (two queries)."""
+    refunds dated on or before it. The figures every page and table shows (one query)."""
     return ledger_totals(institution_ids, as_of=as_of)
 
 
@@ -36,8 +36,8 @@ def refund_reads(institution_ids, as_of=None) -> list:
     return ledger_reads(institution_ids, as_of=as_of)
 
 
-def refund_totals_of(institution_ids, paid_rows, refund_rows) -> dict[int, RefundTotals]:
-    return ledger_totals_of(institution_ids, paid_rows, refund_rows)
+def refund_totals_of(institution_ids, rows) -> dict[int, RefundTotals]:
+    return ledger_totals_of(institution_ids, rows)
 
 
 def refunds_with_payments(user, institution):

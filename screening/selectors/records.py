@@ -31,8 +31,7 @@ def institution_panels(user, institution) -> dict:
         visits,
         prepayments,
         recorded,
-        paid,
-        refunded,
+        money,
         roles,
         branches,
         changes,
@@ -54,7 +53,7 @@ def institution_panels(user, institution) -> dict:
         rows(FinancialSnapshot).order_by("-as_of", "-pk"),
     )
     roles.sort(key=lambda role: role.ended_on is not None)  # current roles first
-    money = ledger_totals_of([institution.pk], paid, refunded)[institution.pk]
+    money = ledger_totals_of([institution.pk], money)[institution.pk]
     return {
         "visits": visits[:VISITS_SHOWN],
         "more_visits": len(visits) > VISITS_SHOWN,
