@@ -134,7 +134,7 @@ COUNTED = "('matched', 'confirmed')"
 # behind a fact (Facts.sources) are the product's only extra.
 FACTS_SQL = f"""
 WITH payer AS (
-    SELECT institution_id, payer_key,
+    SELECT institution_id, payer_key, SUM(amount - refunded_amount) AS owed,
         SUM(CASE WHEN kind IN {FEE_KINDS} THEN amount - refunded_amount ELSE 0 END) AS fees,
         MAX(CASE WHEN kind IN {FEE_KINDS} THEN monthly_fee END) AS fee_monthly,
         SUM(CASE WHEN kind = 'deposit' THEN amount - refunded_amount ELSE 0 END) AS deposits,
@@ -149,7 +149,7 @@ WITH payer AS (
     FROM screening_prepaymentrecord
     GROUP BY institution_id, payer_key
 ), payer_large AS (
-    SELECT institution_id, fees + deposits + investments AS total, promised_any,
+    SELECT institution_id, owed AS total, promised_any,
         investments
         + CASE WHEN fees > 0 AND ((fee_monthly > 0 AND fees > %s * fee_monthly)
             OR (COALESCE(fee_monthly, 0) = 0 AND fees >= %s)) THEN fees ELSE promised_fees END
@@ -205,6 +205,11 @@ WITH payer AS (
     LEFT JOIN resolved r ON r.institution_id = f.institution_id AND r.fact = f.fact
     WHERE r.at IS NULL OR f.at > r.at
     GROUP BY f.institution_id
+), answer AS (
+    SELECT institution_id, large_prepayment_found,
+        ROW_NUMBER() OVER (PARTITION BY institution_id ORDER BY visited_on DESC, id DESC) AS rn
+    FROM screening_screeningvisit
+    WHERE status = 'submitted' AND large_prepayment_found IN ('yes', 'no')
 ), finance AS (
     SELECT institution_id, total_assets, total_liabilities, net_fixed_assets,
         ROW_NUMBER() OVER (PARTITION BY institution_id ORDER BY as_of DESC, id DESC) AS rn
@@ -248,6 +253,7 @@ WITH payer AS (
     ) AS subjects GROUP BY institution_id
 )
 SELECT i.id, i.registration_status, i.beds,
+    COALESCE(a.large_prepayment_found = 'yes', i.collects_large_prepayment),
     p.large_total, p.large_payers, p.prepayment_total, p.prepayment_payers,
     v.fund_use, st.false_advertising, st.promised_returns, st.suspected_crime, st.collapsed,
     st.public_opinion, st.related, f.total_assets, f.total_liabilities, f.net_fixed_assets,
@@ -256,6 +262,7 @@ FROM institutions_institution i
 LEFT JOIN prepay p ON p.institution_id = i.id
 LEFT JOIN visit v ON v.institution_id = i.id AND v.rn = 1
 LEFT JOIN standing st ON st.institution_id = i.id
+LEFT JOIN answer a ON a.institution_id = i.id AND a.rn = 1
 LEFT JOIN finance f ON f.institution_id = i.id AND f.rn = 1
 LEFT JOIN branches b ON b.institution_id = i.id
 LEFT JOIN changes c ON c.institution_id = i.id

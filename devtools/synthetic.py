@@ -81,6 +81,7 @@ from screening.models import (
     PersonRoleKind,
     PrepaymentKind,
     PrepaymentRecord,
+    PrepaymentRefund,
     RegistrationChange,
     RelatedCompany,
     ScreeningRound,
@@ -744,10 +745,9 @@ class SyntheticBuilder:
                 plan.large = plan.large or large
                 for kind, amount, months in records:
                     paid_on = self.ago(rng.randint(15, 900))
-                    refunded, refunded_on = ZERO, None
+                    refunded = ZERO
                     if not large and rng.random() < 0.08:
                         refunded = (amount / 2).quantize(Decimal("1"))
-                        refunded_on = min(paid_on + timedelta(days=45), self.today)
                     rows.append(
                         dict(
                             institution_id=institution.pk,
@@ -761,7 +761,6 @@ class SyntheticBuilder:
                             monthly_fee=fee if rng.random() < 0.9 else None,
                             months_covered=months,
                             refunded_amount=refunded,
-                            refunded_on=refunded_on,
                             scope_path=institution.scope_path,
                             created_by_id=staff.pk,
                         )
@@ -788,6 +787,32 @@ class SyntheticBuilder:
                 self._bulk_values(PrepaymentRecord, rows)
                 rows = []
         self._bulk_values(PrepaymentRecord, rows)
+        self.refunds()
+
+    def refunds(self):
+        """The refunds of the records partly refunded, as entries of the refund ledger (the
+        record's ``refunded_amount`` is their sum), 45 days after the payment."""
+        partly = (
+            PrepaymentRecord.objects.filter(refunded_amount__gt=0)
+            .exclude(pk__in=PrepaymentRefund.objects.values("prepayment_id"))
+            .values_list(
+                "pk", "institution_id", "scope_path", "refunded_amount", "paid_on", "created_by_id"
+            )
+        )
+        self._bulk_values(
+            PrepaymentRefund,
+            [
+                dict(
+                    prepayment_id=pk,
+                    institution_id=institution_id,
+                    scope_path=scope_path,
+                    amount=amount,
+                    refunded_on=min(paid_on + timedelta(days=45), self.today),
+                    created_by_id=created_by_id,
+                )
+                for pk, institution_id, scope_path, amount, paid_on, created_by_id in partly
+            ],
+        )
 
     def visits(self):
         """First round for most, "回头看" for a quarter, a few drafts; the risk findings sit

@@ -12,8 +12,6 @@ from .models import (
     DisposalPolicy,
     InstitutionPlan,
     Penalty,
-    RefundPlan,
-    RefundRecord,
     Resettlement,
     Transfer,
     ZeroingEntry,
@@ -58,17 +56,6 @@ class ZeroingEntryAdmin(ScopedAdmin):
     list_display = ["institution", "status", "outcome", "crossed_off_on"]
     list_filter = ["status", "outcome"]
     raw_id_fields = ["institution", "responsible_user", "transfer", "crossed_off_by"]
-
-
-@admin.register(RefundPlan)
-class RefundPlanAdmin(ScopedAdmin):
-    list_display = ["institution", "payer_name", "amount_due", "due_by"]
-
-
-@admin.register(RefundRecord)
-class RefundRecordAdmin(ScopedAdmin):
-    list_display = ["plan", "amount", "refunded_on"]
-    raw_id_fields = ["institution", "plan"]
 
 
 @admin.register(Resettlement)

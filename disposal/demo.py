@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -27,8 +28,10 @@ from risklists import services as rating_services
 from risklists.levels import Level
 from risklists.models import PENDING_STATES, RatingState, ReviewState
 from risklists.selectors import rating_findings
+from screening.models import PrepaymentRecord, PrepaymentRefund
+from screening.services.refunds import record_refund
 
-from .levels import DOCUMENTED_TYPES
+from .levels import DOCUMENTED_TYPES, ActionType
 from .models import (
     ActionStatus,
     Assistance,
@@ -42,8 +45,6 @@ from .models import (
     Penalty,
     PenaltyGround,
     PenaltyKind,
-    RefundPlan,
-    RefundRecord,
     Resettlement,
     TargetOutcome,
     Transfer,
@@ -51,13 +52,17 @@ from .models import (
     ZeroingStatus,
     expected_authority,
 )
+from .selectors.records import refund_totals
 from .selectors.zeroing import target_outcome
 from .services.actions import apply_level, flag_overdue_actions, mark_key_case, update_action
 from .services.penalties import propose_penalty, record_penalty
-from .services.records import prefill_refunds, record_refund, save_plan, save_record
+from .services.records import save_plan, save_record
 from .services.zeroing import Registration, assign_zeroing, cross_off
 
 SEED = 20220107
+# Why the county crosses off a venue whose elders are still owed money (kept only then).
+OWED_TRANSFERRED = "老年人未退还的预付费已随案移交，由承办部门依法追缴后退还。"
+OWED_CLOSED = "场所已关停，老年人退费诉求已移交县公安局经侦大队依法追缴。"
 ELDERS = ["王秀英", "李桂兰", "张德明", "刘淑珍", "陈建国", "杨玉兰", "赵春梅", "周国华"]
 PLAN_TEXT = (
     "一、约谈主要负责人，责令其停止收取预付费并书面承诺。\n"
@@ -214,6 +219,15 @@ class DisposalDemo:
         elif draw < 0.7:
             action.status = ActionStatus.IN_PROGRESS
             action.notes = "正在落实，已与负责人联系。"
+        if (
+            action.status == ActionStatus.DONE
+            and action.action_type == ActionType.URGE_REFUND
+            and refund_totals([action.institution_id])[action.institution_id].outstanding > 0
+        ):
+            # Urging refunds is done once the elders are paid back.
+            action.status, action.completed_on = ActionStatus.IN_PROGRESS, None
+            action.carried_out_on, action.document_number = None, ""
+            action.notes = "正在督促清退资金，尚有老年人未退还。"
         update_action(
             user=action.responsible_user or self.county_user, action=action, today=self.today
         )
@@ -348,29 +362,23 @@ class DisposalDemo:
                 )
 
     def refunds(self, institution):
-        prefill_refunds(user=self.county_user, institution=institution)
-        if not RefundPlan.objects.filter(institution=institution).exists():
-            rng = self.rng("refunds", institution.name)
-            for name in rng.sample(ELDERS, 3):
-                plan = RefundPlan(
-                    institution=institution,
-                    payer_name=name,
-                    amount_due=Decimal(rng.choice([8000, 12000, 30000, 50000, 68000])),
-                    due_by=self.today + timedelta(days=30),
-                )
-                save_record(user=self.county_user, record=plan)
-        for plan in RefundPlan.objects.filter(institution=institution).order_by("pk"):
-            if RefundRecord.objects.filter(plan=plan).exists():
-                continue
-            rng = self.rng("refund", institution.name, plan.payer_key)
+        """Refunds paid against the elders' prepayment records (the one refund ledger): some
+        in full, some in part, some not yet. A record already refunded is left as it is."""
+        records = PrepaymentRecord.objects.filter(
+            institution=institution, refunded_amount__lt=F("amount")
+        ).exclude(pk__in=PrepaymentRefund.objects.values("prepayment_id"))
+        for record in records.order_by("paid_on", "pk"):
+            rng = self.rng("refund", institution.name, record.payer_key, record.kind)
             share = rng.choice([0, 0, Decimal("0.5"), 1])
-            amount = (plan.amount_due * Decimal(share)).quantize(Decimal("0.01"))
+            amount = ((record.amount - record.refunded_amount) * Decimal(share)).quantize(
+                Decimal("0.01")
+            )
             if amount > 0:
                 record_refund(
                     user=self.county_user,
-                    record=RefundRecord(
-                        plan=plan, amount=amount, refunded_on=self.today - timedelta(days=3)
-                    ),
+                    prepayment=record,
+                    amount=amount,
+                    refunded_on=max(record.paid_on, self.today - timedelta(days=3)),
                     today=self.today,
                 )
 
@@ -468,11 +476,22 @@ class DisposalDemo:
                         reason="未经登记收住老年人，按场所性质移交处置。",
                     ),
                 )
-            cross_off(user=user, institution=venue, outcome=Outcome.TRANSFERRED, today=self.today)
+            cross_off(
+                user=user,
+                institution=venue,
+                outcome=Outcome.TRANSFERRED,
+                owed_reason=OWED_TRANSFERRED,
+                today=self.today,
+            )
         else:
             outcome = Outcome.BANNED if choice == 2 else Outcome.CLOSED
             cross_off(
-                user=user, institution=venue, outcome=outcome, outcome_on=when, today=self.today
+                user=user,
+                institution=venue,
+                outcome=outcome,
+                outcome_on=when,
+                owed_reason=OWED_CLOSED,
+                today=self.today,
             )
         self.summary.crossed_off += 1
 

@@ -110,24 +110,18 @@ ZEROING_LEDGER_TABLE = list_table(
 
 
 def refund_table(user) -> Table:
-    """Refunds to elders as the page shows them, ID numbers and phones masked likewise."""
+    """Refunds to elders as the page shows them (one row per elder, from the refund ledger),
+    ID numbers and phones masked likewise."""
 
-    def payments(plan):
+    def payments(payer):
         return "\n".join(
-            f"{p.refunded_on:%Y-%m-%d}: {p.amount:,.2f}" if p.refunded_on else f"{p.amount:,.2f}"
-            for p in plan.payments
+            f"{entry.refunded_on:%Y-%m-%d}: {entry.amount:,.2f}" for entry in payer.payments
         )
 
     return list_table(
         _("Refunds to elders"),
         (
             Column("payer", (_("Elder (payer)"),), width=12, value=lambda p: p.payer_name),
-            Column(
-                "due_by",
-                (_("To be refunded by"),),
-                width=12,
-                value=lambda p: f"{p.due_by:%Y-%m-%d}" if p.due_by else "",
-            ),
             Column(
                 "id_number",
                 (_("ID number"),),
@@ -140,7 +134,7 @@ def refund_table(user) -> Table:
                 width=14,
                 value=lambda p: show_phone(p.payer_phone, user),
             ),
-            Column("due", (_("Amount due"),), ColumnType.MONEY, 14, lambda p: p.amount_due),
+            Column("due", (_("Amount due"),), ColumnType.MONEY, 14, lambda p: p.due),
             Column("refunded", (_("Amount refunded"),), ColumnType.MONEY, 14, lambda p: p.refunded),
             Column(
                 "outstanding",

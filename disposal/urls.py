@@ -39,20 +39,16 @@ urlpatterns = [
         records.RefundListView.as_view(export=True),
         name="refund_list_export",
     ),
+    # A refund is paid against one prepayment record of the elder (the one refund ledger).
     path(
-        "institutions/<int:institution_pk>/refunds/new/",
-        records.RefundPlanCreateView.as_view(),
-        name="refund_create",
-    ),
-    path(
-        "institutions/<int:institution_pk>/refunds/prefill/",
-        records.RefundPrefillView.as_view(),
-        name="refund_prefill",
-    ),
-    path(
-        "refunds/<int:pk>/pay/",
-        records.RefundRecordCreateView.as_view(),
+        "prepayments/<int:pk>/refund/",
+        records.RefundCreateView.as_view(),
         name="refund_record_create",
+    ),
+    path(
+        "refunds/<int:pk>/reverse/",
+        records.RefundReverseView.as_view(),
+        name="refund_reverse",
     ),
     path(
         "institutions/<int:institution_pk>/resettlement/",

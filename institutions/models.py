@@ -114,7 +114,10 @@ class Institution(models.Model):
     collects_large_prepayment = models.BooleanField(
         _("collects large prepayments"),
         default=False,
-        help_text=_("As found on the visit; the prepayment records give the figures."),
+        help_text=_(
+            "As found: a visit's answer counts over this flag, and the prepayment records "
+            "give the figures. A disagreement is shown in the four-looks review."
+        ),
     )
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(

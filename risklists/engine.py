@@ -98,6 +98,9 @@ class Facts:
     beds: int = 0
     large_prepayment_total: Decimal = ZERO
     large_prepayment_payers: int = 0
+    # 收取大额预付费 as found (the latest visit's answer, else the registry's flag), though the
+    # prepayment records may not show the amounts yet: it is collecting all the same.
+    large_prepayment_flagged: bool = False
     fund_use: str = FUND_USE_NOT_STATED
     assets: Decimal | None = None
     liabilities: Decimal | None = None
@@ -136,8 +139,9 @@ class Facts:
 
     @property
     def large_prepayment(self) -> bool:
-        """Whether any prepayment counts as large under the county's thresholds."""
-        return self.large_prepayment_total > 0
+        """收取大额预付费: a prepayment on record counts as large under the county's
+        thresholds, or a visit (else the registry) found it collecting large prepayments."""
+        return self.large_prepayment_total > 0 or self.large_prepayment_flagged
 
     @property
     def insolvent(self) -> bool:
@@ -386,10 +390,13 @@ def _flag(name: str) -> Evidence:
 
 
 def _prepayment(f: Facts, t: Thresholds) -> dict[str, Any]:
-    return {
+    evidence = {
         "large_prepayment_total": _money(f.large_prepayment_total),
         "large_prepayment_payers": f.large_prepayment_payers,
     }
+    if f.large_prepayment_flagged:
+        evidence["large_prepayment_flagged"] = True
+    return evidence
 
 
 def _fund_use(f: Facts, t: Thresholds) -> dict[str, Any]:
@@ -683,8 +690,9 @@ def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
     """The ``Findings`` of a rating, from its stored hits (``Hit.to_dict()`` form).
 
     A large prepayment is found when a hit's evidence counts one (a total or payers above
-    zero, under the thresholds the rating used: Y1, V1, O4, O5, R1, R3, and a failed check
-    of a prepayment used for daily operations); illegal fundraising
+    zero, under the thresholds the rating used, or the finding of a visit or the registry:
+    Y1, V1, O4, O5, R1, R3, and a failed check of a prepayment used for daily operations);
+    illegal fundraising
     and a suspected crime when a hit's evidence has suspected crime or promised returns
     (R2, or the 民发〔2024〕19号 check C5 made a rule), as the plan's R2 clause reads
     (存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报"炒床位"）).
@@ -692,9 +700,13 @@ def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
     large = crime = False
     for hit in hits:
         evidence = hit.get("evidence") or {}
-        large = large or any(
-            _positive(evidence.get(key))
-            for key in ("large_prepayment_total", "large_prepayment_payers")
+        large = (
+            large
+            or evidence.get("large_prepayment_flagged") is True
+            or any(
+                _positive(evidence.get(key))
+                for key in ("large_prepayment_total", "large_prepayment_payers")
+            )
         )
         crime = crime or bool(evidence.get("suspected_crime") or evidence.get("promised_returns"))
     return Findings(large_prepayment=large, illegal_fundraising=crime, crime_suspected=crime)

@@ -48,6 +48,7 @@ from screening.models import (
     VisitStatus,
 )
 from screening.selectors.findings import Source, standing_from_rows, standing_reads
+from screening.selectors.visits import large_prepayment_flags
 
 from .engine import Thresholds
 
@@ -64,7 +65,12 @@ PREPAID_FEE_KINDS = (
 TOGETHER_MAX = 1
 # The facts the registry row gives (not the records), and what only the page shows.
 REGISTRY_FACTS = ("registered", "beds")
-PAGE_ONLY = ("large_payer_keys",)
+PAGE_ONLY = (
+    "large_payer_keys",
+    "large_prepayment_typed",
+    "large_prepayment_visit",
+    "large_prepayment_disagrees",
+)
 
 
 @dataclass
@@ -73,6 +79,9 @@ class DerivedFigures:
 
     large_prepayment_total: Decimal = ZERO
     large_prepayment_payers: int = 0
+    # The registry's 收取大额预付费 derived from the findings (the latest visit's answer, else
+    # the typed value): ``screening.selectors.visits.with_large_prepayment_flag``.
+    large_prepayment_flagged: bool = False
     prepayment_total: Decimal = ZERO
     prepayment_payers: int = 0
     max_prepaid_months: int | None = None
@@ -98,6 +107,11 @@ class DerivedFigures:
     # {fact: (source, ...)}: the records that established a standing finding, and the
     # complaints and leads that counted (engine.Facts.sources).
     sources: dict = field(default_factory=dict)
+    # What the registry says typed and what the latest visit answered ("yes"/"no"/None):
+    # the page shows where they disagree.
+    large_prepayment_typed: bool = False
+    large_prepayment_visit: str | None = None
+    large_prepayment_disagrees: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -149,6 +163,7 @@ def derived_figures(
     where = _ids_filter(institution_ids)
     steps = [
         _prepayments(where, thresholds, payer_keys),
+        _large_prepayment_flags(_ids_filter(institution_ids, prefix="pk")),
         _visits(where),
         _standing(where),
         _finances(where),
@@ -195,6 +210,9 @@ def _prepayments(where, thresholds, payer_keys=True):
         PrepaymentRecord.objects.filter(**where)
         .values("institution_id", "payer_key")
         .annotate(
+            # Every kind is money an elder is owed back (附件4, the refund ledger); only the
+            # kinds the thresholds read can be large.
+            owed=Coalesce(Sum(outstanding, output_field=money), Value(ZERO), output_field=money),
             fees=kind_sum(*PREPAID_FEE_KINDS),
             fee_monthly=Max("monthly_fee", filter=Q(kind__in=PREPAID_FEE_KINDS)),
             fee_months=Max("months_covered", filter=Q(kind__in=PREPAID_FEE_KINDS)),
@@ -215,7 +233,7 @@ def _prepayments(where, thresholds, payer_keys=True):
     # fees above N months of the monthly fee, deposits above N months of the bed fee, are
     # large in full; where the fee is unknown, from the county's one fixed amount.
     per_payer = f"""
-        SELECT institution_id, payer_key, fees + deposits + investments AS total,
+        SELECT institution_id, payer_key, owed AS total,
             investments
             + CASE WHEN fees > 0 AND (
                 (COALESCE(fee_monthly, 0) <> 0 AND fees - %s * fee_monthly > %s)
@@ -280,6 +298,21 @@ def _prepayments_of(result, rows):
             figures.max_deposit_ratio = _exact(ratio).quantize(Decimal("0.01"))
         figures.promised_returns = bool(promised)
         figures.large_payer_keys = sorted(keys.split(",")) if keys else []
+
+
+def _large_prepayment_flags(where):
+    """The registry's 收取大额预付费 as the findings derive it (one definition, screening's)."""
+    return [large_prepayment_flags(where)], _large_prepayment_flags_of
+
+
+def _large_prepayment_flags_of(result, rows):
+    for pk, flagged, typed, visit, disagrees in rows:
+        figures = result.get(pk)
+        if figures is not None:
+            figures.large_prepayment_flagged = bool(flagged)
+            figures.large_prepayment_typed = bool(typed)
+            figures.large_prepayment_visit = visit
+            figures.large_prepayment_disagrees = bool(disagrees)
 
 
 def _exact(value) -> Decimal:

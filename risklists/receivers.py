@@ -13,6 +13,7 @@ from . import tasks
 # Screening models whose rows feed the facts builder (figures.py).
 WATCHED_MODELS = (
     "screening.PrepaymentRecord",
+    "screening.PrepaymentRefund",  # the refund ledger: what is outstanding
     "screening.ScreeningVisit",
     "screening.PersonRole",
     "screening.Branch",

@@ -19,6 +19,7 @@ from institutions.models import Institution
 from screening.models import SpotCheckItem
 
 from .engine import Findings, Thresholds, findings, level_rank
+from .facts import facts_from
 from .figures import DerivedFigures, derived_figures
 from .levels import LIST_LEVELS, Level, rank_expression
 from .models import Assessment, LevelChange, RatingState, ReviewState, ThresholdVersion
@@ -308,6 +309,14 @@ class FiguresPanel:
     figures: DerivedFigures
     # The thresholds version the figures were counted with; None: the defaults.
     version: ThresholdVersion | None
+    # 收取大额预付费 as the rating decides it (``Facts.large_prepayment``).
+    large_prepayment: bool = False
+
+    @property
+    def records_disagree(self) -> bool:
+        """The registry is typed 否 while the prepayment records show large prepayments."""
+        figures = self.figures
+        return figures.large_prepayment_total > 0 and not figures.large_prepayment_typed
 
 
 def institution_figures(institution, today: date | None = None) -> FiguresPanel:
@@ -321,7 +330,8 @@ def institution_figures(institution, today: date | None = None) -> FiguresPanel:
     figures = derived_figures(
         [institution.pk], thresholds=thresholds, today=today or clock.today()
     )[institution.pk]
-    return FiguresPanel(figures=figures, version=version)
+    facts = facts_from(institution.registration_status, institution.beds, figures)
+    return FiguresPanel(figures=figures, version=version, large_prepayment=facts.large_prepayment)
 
 
 def rating_findings(institutions) -> dict[int, Findings]:

@@ -23,7 +23,7 @@ from institutions.models import Institution
 
 from . import services
 
-CHUNK = 10000  # a chunk of the nightly rating: ~150 MB at most, 17 queries per chunk
+CHUNK = 10000  # a chunk of the nightly rating: ~150 MB at most, 18 queries per chunk
 
 
 @contextlib.contextmanager

@@ -84,6 +84,7 @@ from .services.leads import (
 )
 from .services.outside import verify_complaint
 from .services.records import add_person_role, record_registration_change, save_record
+from .services.refunds import record_refund
 from .services.rounds import save_campaign_rounds
 from .services.spot_checks import draw_spot_check
 from .services.visits import save_visit
@@ -377,9 +378,23 @@ class ScreeningDemo:
             records,
             PrepaymentRecord,
             ("institution_id", "payer_key", "kind"),
-            lambda record: save_record(user=self.staff_of(record.institution), record=record),
+            self.save_prepayment,
         )
         return plans
+
+    def save_prepayment(self, record):
+        staff = self.staff_of(record.institution)
+        save_record(user=staff, record=record)
+        refund = getattr(record, "refund", None)
+        if refund is not None:
+            amount, refunded_on = refund
+            record_refund(
+                user=staff,
+                prepayment=record,
+                amount=amount,
+                refunded_on=refunded_on,
+                today=self.today,
+            )
 
     def payer(self, institution, name, **values):
         id_number = self.id_number() if self.rng.random() < 0.7 else ""
@@ -419,10 +434,13 @@ class ScreeningDemo:
                 months = rng.choice([1, 3, 3, 6, 6])
             amount = fee * months
             paid_on = self.ago(days=rng.randint(20, 700))
-            refunded, refunded_on = Decimal("0"), None
+            refund = None
             if not large and rng.random() < 0.1:
-                refunded = (amount / 2).quantize(Decimal("1"))
-                refunded_on = min(paid_on + timedelta(days=45), self.today)
+                # Half refunded 45 days later: an entry of the refund ledger once saved.
+                refund = (
+                    (amount / 2).quantize(Decimal("1")),
+                    min(paid_on + timedelta(days=45), self.today),
+                )
             record = self.payer(
                 institution,
                 name,
@@ -431,9 +449,8 @@ class ScreeningDemo:
                 paid_on=paid_on,
                 monthly_fee=fee,
                 months_covered=None if kind == PrepaymentKind.DEPOSIT else months,
-                refunded_amount=refunded,
-                refunded_on=refunded_on,
             )
+            record.refund = refund
             record.large = large
             rows.append(record)
         return rows

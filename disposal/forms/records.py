@@ -1,5 +1,7 @@
-"""Forms of the records kept per institution: refunds owed and paid, resettlement,
-assistance, transfers, and the "一院一策" plan."""
+"""Forms of the records kept per institution: refunds paid to elders (and their reversal),
+resettlement, assistance, transfers, and the "一院一策" plan."""
+
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
@@ -9,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Assistance,
-    RefundPlan,
-    RefundRecord,
     Resettlement,
     Transfer,
     expected_authority,
@@ -18,36 +18,42 @@ from ..models import (
 from .common import SUBMIT_CSS, InstitutionRecordForm, date_input, rows_of_two
 
 
-class RefundPlanForm(InstitutionRecordForm):
-    class Meta:
-        model = RefundPlan
-        fields = ["payer_name", "payer_id_number", "payer_phone", "amount_due", "due_by", "notes"]
-        widgets = {
-            "due_by": date_input(),
-            "payer_phone": forms.TextInput(attrs={"inputmode": "tel"}),
-            "amount_due": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
-        }
+class RefundForm(forms.Form):
+    """A refund paid to an elder against one of their prepayment records (the ledger)."""
 
+    amount = forms.DecimalField(
+        label=_("refunded (yuan)"),
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    refunded_on = forms.DateField(label=_("refunded on"), widget=date_input())
+    notes = forms.CharField(label=_("notes"), max_length=255, required=False)
 
-class RefundRecordForm(forms.ModelForm):
-    class Meta:
-        model = RefundRecord
-        fields = ["amount", "refunded_on", "notes"]
-        widgets = {
-            "refunded_on": date_input(),
-            "amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
-        }
-
-    def __init__(self, *args, user, plan, **kwargs):
+    def __init__(self, *args, prepayment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.plan = plan
-        self.instance.institution = plan.institution
         self.fields["refunded_on"].initial = timezone.localdate()
+        self.fields["amount"].initial = prepayment.amount - prepayment.refunded_amount
         self.helper = FormHelper()
         self.helper.layout = Layout(
             *rows_of_two("amount", "refunded_on"),
             Field("notes"),
             Submit("save", _("Record the refund"), css_class=SUBMIT_CSS),
+        )
+
+
+class RefundReversalForm(forms.Form):
+    """Why a refund entry is wrong: it is cancelled by a reversal, never deleted."""
+
+    reason = forms.CharField(label=_("reason"), max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("reason"),
+            Submit("save", _("Reverse this refund"), css_class="btn-danger w-100 w-md-auto"),
         )
 
 

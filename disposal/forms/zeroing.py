@@ -79,6 +79,16 @@ class CrossOffForm(forms.Form):
         label=_("Registration authority"), max_length=100, required=False
     )
     notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
+    owed_reason = forms.CharField(
+        label=_("Why crossed off while money is still owed"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "County section only, when the elders are still owed money: e.g. transferred to "
+            "the police with the refund claim."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,4 +105,5 @@ class CrossOffForm(forms.Form):
                 ),
             ),
             Field("notes"),
+            Field("owed_reason"),
         )

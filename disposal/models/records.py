@@ -1,5 +1,7 @@
-"""What follows a risk for the elders: refunds per elder, resettlement, assistance, and the
-transfers to the authorities that handle a venue; plus the "一院一策" plan per institution.
+"""What follows a risk for the elders: resettlement, assistance, and the transfers to the
+authorities that handle a venue; plus the "一院一策" plan per institution. Refunds to elders
+(督促清退资金) are kept in the one refund ledger, against their prepayment records
+(``screening.PrepaymentRefund``).
 
 区县方案·五是逐一化解涉稳风险: 老年人需要安置的，要协助妥善安置老年人。对因养老服务诈骗受损的困难
 老年人，符合条件的，要依法及时纳入城乡低保、特困供养范围或者给予临时救助等。
@@ -13,105 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedModel
-from core.validators import validate_phone
 from institutions.models import VenueNature
 from institutions.validators import validate_id_number
-from screening.models.people import normalise_name
 from screening.models.records import not_in_future
 
 ZERO = Decimal("0")
 MONEY = dict(max_digits=14, decimal_places=2)
 HISTORY_EXCLUDED = ["scope_path", "updated_at"]
-
-
-def payer_key(name: str, id_number: str) -> str:
-    """The same identity as screening's prepayment records: ID number, else the name."""
-    id_number = (id_number or "").strip().upper()
-    return f"id:{id_number}" if id_number else f"name:{normalise_name(name)}"
-
-
-class RefundPlan(ScopedModel):
-    """What one elder is owed by one institution (督促清退资金); refunds are recorded below."""
-
-    institution = models.ForeignKey(
-        "institutions.Institution",
-        verbose_name=_("institution"),
-        on_delete=models.PROTECT,
-        related_name="refund_plans",
-    )
-    payer_name = models.CharField(_("elder (payer)"), max_length=50)
-    payer_id_number = models.CharField(
-        _("payer's ID number"), max_length=18, blank=True, validators=[validate_id_number]
-    )
-    payer_phone = models.CharField(
-        _("payer's phone"), max_length=32, blank=True, validators=[validate_phone]
-    )
-    payer_key = models.CharField(max_length=60, editable=False, db_index=True)
-    amount_due = models.DecimalField(
-        _("amount due (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
-    )
-    due_by = models.DateField(_("to be refunded by"), null=True, blank=True)
-    from_prepayment_records = models.BooleanField(
-        _("from the prepayment records"), default=False, editable=False
-    )
-    notes = models.CharField(_("notes"), max_length=255, blank=True)
-
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
-
-    class Meta:
-        verbose_name = _("refund owed to an elder")
-        verbose_name_plural = _("refunds owed to elders")
-        ordering = ["institution", "payer_name", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["institution", "payer_key"],
-                name="one_refund_plan_per_payer",
-                violation_error_message=_(
-                    "This elder already has a refund owed here: record refunds on it."
-                ),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.payer_name} · {self.amount_due}"
-
-    def clean(self):
-        # Before the uniqueness check: one refund owed per payer and institution.
-        self.payer_id_number = (self.payer_id_number or "").strip().upper()
-        self.payer_key = payer_key(self.payer_name, self.payer_id_number)
-
-    def save(self, *args, **kwargs):
-        self.clean()
-        super().save(*args, **kwargs)
-
-
-class RefundRecord(ScopedModel):
-    """One refund paid to the elder (amount and date); a plan's refunded total is their sum."""
-
-    plan = models.ForeignKey(
-        RefundPlan, verbose_name=_("refund owed"), on_delete=models.PROTECT, related_name="records"
-    )
-    institution = models.ForeignKey(
-        "institutions.Institution",
-        verbose_name=_("institution"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    amount = models.DecimalField(
-        _("refunded (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
-    )
-    refunded_on = models.DateField(_("refunded on"), validators=[not_in_future])
-    notes = models.CharField(_("notes"), max_length=255, blank=True)
-
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
-
-    class Meta:
-        verbose_name = _("refund paid")
-        verbose_name_plural = _("refunds paid")
-        ordering = ["plan", "refunded_on", "pk"]
-
-    def __str__(self):
-        return f"{self.plan.payer_name} · {self.amount} · {self.refunded_on}"
 
 
 class DestinationKind(models.TextChoices):

@@ -90,6 +90,16 @@ class ZeroingEntry(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Crossed off while its elders were still owed money: only by the county section, with
+    # its reason (e.g. transferred to the police with the refund claim), and what was owed.
+    owed_when_crossed_off = models.DecimalField(
+        _("still owed to elders when crossed off (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    owed_reason = models.TextField(_("why crossed off while money is still owed"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])

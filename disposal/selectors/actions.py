@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..querysets import OPEN_STATUSES, end_of_week
 from .penalties import PenaltyFigures, penalty_figures
-from .records import RefundTotals, refund_rows, refund_totals_of
+from .records import RefundTotals, refund_reads, refund_totals_of
 from .zeroing import zeroing_ledger
 
 
@@ -214,7 +214,7 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
         DisposalAction.objects.filter(institution=institution)
         .select_related("case", "responsible_user")
         .order_by("deadline", "pk"),
-        refund_rows([institution.pk]),
+        *refund_reads([institution.pk]),
         InstitutionPlan.objects.filter(institution=institution).order_by("-version")[:1],
         # Counted apart: joining the four tables would multiply their rows.
         Institution.objects.filter(pk=institution.pk)

@@ -1,107 +1,49 @@
-"""Reads of the records kept per institution: refunds owed, each with what was refunded and
-what is outstanding, and their totals per institution, in set-based queries; the versions
-of the "一院一策" plan."""
+"""Reads of the records kept per institution: refunds to elders (from the one refund ledger,
+``screening.selectors.refunds``) and the versions of the "一院一策" plan."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+from screening.selectors.refunds import (
+    RefundTotals,
+    ledger_reads,
+    ledger_totals,
+    ledger_totals_of,
+    payer_ledgers,
+)
 
-from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from ..models import InstitutionPlan
 
-from ..models import InstitutionPlan, RefundPlan, RefundRecord
-
-ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
-
-
-def refunded_subquery():
-    return Coalesce(
-        Subquery(
-            RefundRecord.objects.filter(plan=OuterRef("pk"))
-            .values("plan")
-            .annotate(total=Sum("amount"))
-            .values("total")[:1],
-            output_field=MONEY,
-        ),
-        Value(ZERO),
-        output_field=MONEY,
-    )
+__all__ = [
+    "RefundTotals",
+    "plan_versions",
+    "refund_reads",
+    "refund_totals",
+    "refund_totals_of",
+    "refunds_with_payments",
+]
 
 
-def refund_plans(institution):
-    """An institution's refunds owed, each with ``refunded`` and ``outstanding``."""
-    return (
-        RefundPlan.objects.filter(institution=institution)
-        .annotate(refunded=refunded_subquery())
-        .annotate(outstanding=F("amount_due") - F("refunded"))
-        .order_by("payer_name", "pk")
-    )
+def refund_totals(institution_ids, as_of=None) -> dict[int, RefundTotals]:
+    """Per institution: what its elders paid in (``due``), what was refunded to them, what is
+    still owed, and the elders settled. ``as_of`` (a date or a moment): the payments and
+    refunds dated on or before it. The figures every page and table shows (one query)."""
+    return ledger_totals(institution_ids, as_of=as_of)
 
 
-@dataclass
-class RefundTotals:
-    payers: int = 0
-    due: Decimal = ZERO
-    refunded: Decimal = ZERO
-    payers_settled: int = 0
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.due - self.refunded
-
-
-def refund_totals(institution_ids) -> dict[int, RefundTotals]:
-    """Per institution: total due, total refunded (the sum of refunds paid), payers settled."""
-    ids = list(institution_ids)
-    return refund_totals_of(ids, refund_rows(ids))
-
-
-def refund_rows(institution_ids):
-    """The rows ``refund_totals_of`` adds up: institution, due and refunded per refund owed."""
-    return (
-        RefundPlan.objects.filter(institution_id__in=list(institution_ids))
-        .annotate(refunded=refunded_subquery())
-        .order_by()
-        .values_list("institution_id", "amount_due", "refunded")
-    )
+def refund_reads(institution_ids, as_of=None) -> list:
+    """``refund_totals``'s reads, to fetch with others in one round trip (``refund_totals_of``
+    adds them up)."""
+    return ledger_reads(institution_ids, as_of=as_of)
 
 
 def refund_totals_of(institution_ids, rows) -> dict[int, RefundTotals]:
-    result = {pk: RefundTotals() for pk in institution_ids}
-    for pk, due, refunded in rows:
-        totals = result[pk]
-        totals.payers += 1
-        totals.due += due
-        totals.refunded += refunded
-        totals.payers_settled += refunded >= due
-    return result
+    return ledger_totals_of(institution_ids, rows)
 
 
-def refunds_with_payments(user, institution) -> tuple[list, dict]:
-    """The refunds owed by ``institution`` that the user sees, each with ``refunded``,
-    ``outstanding`` and its ``payments``; and their totals (due, refunded, outstanding).
-    Two queries, whatever the number of elders."""
-    plans = list(
-        refund_plans(institution).filter(pk__in=RefundPlan.objects.visible_to(user).values("pk"))
-    )
-    records = (
-        RefundRecord.objects.visible_to(user)
-        .filter(institution=institution)
-        .order_by("refunded_on", "pk")
-    )
-    by_plan = {}
-    for record in records:
-        by_plan.setdefault(record.plan_id, []).append(record)
-    for plan in plans:
-        plan.payments = by_plan.get(plan.pk, [])
-    totals = {
-        "due": sum((p.amount_due for p in plans), ZERO),
-        "refunded": sum((p.refunded for p in plans), ZERO),
-    }
-    totals["outstanding"] = totals["due"] - totals["refunded"]
-    return plans, totals
+def refunds_with_payments(user, institution):
+    """The elders who paid ``institution`` (the records the user sees), each with their
+    payments, refunds and what is still owed; and the totals. Two queries."""
+    return payer_ledgers(user, institution)
 
 
 def plan_versions(user, institution) -> list:

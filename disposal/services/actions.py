@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,9 +24,10 @@ from risklists.levels import Level
 from risklists.models import Assessment
 from risklists.selectors import rating_findings
 
-from ..levels import CONDITIONAL_TYPES, is_below, required_action_types
+from ..levels import CONDITIONAL_TYPES, ActionType, is_below, required_action_types
 from ..models import ActionEvidence, ActionStatus, DisposalAction, DisposalCase
 from ..querysets import OPEN_STATUSES
+from ..selectors.records import refund_totals
 from ..selectors.settings import (
     deadline_days,
     deadline_days_for,
@@ -33,9 +35,10 @@ from ..selectors.settings import (
     disposal_policy,
 )
 from ..validators import validate_evidence_file
-from .common import _in_scope, _save, require_editor
+from .common import _in_scope, _save, refuse_while_owed, require_editor
 
 CLOSED = (ActionStatus.DONE, ActionStatus.NOT_APPLICABLE)
+ZERO = Decimal("0")
 
 
 @transaction.atomic
@@ -355,6 +358,17 @@ def update_action(*, user, action: DisposalAction, today: date | None = None) ->
         errors["responsible_user"] = _("This person does not work for this institution's area.")
     if errors:
         raise ValidationError(errors)
+    owed = ZERO
+    if (
+        action.action_type == ActionType.URGE_REFUND
+        and action.status in CLOSED
+        and before.status not in CLOSED
+    ):
+        # 督促清退资金 is closed only once the elders are paid back, or by the county section
+        # with its reason (e.g. transferred to the police with the refund claim).
+        owed = max(refund_totals([action.institution_id])[action.institution_id].outstanding, ZERO)
+        if owed > 0:
+            refuse_while_owed(user, owed, reason, "status_reason")
 
     if action.status == ActionStatus.DONE and not action.completed_on:
         action.completed_on = action.carried_out_on or today
@@ -366,6 +380,12 @@ def update_action(*, user, action: DisposalAction, today: date | None = None) ->
     change = ""
     if action.status != before.status:
         change = _("Status: %(status)s") % {"status": action.get_status_display()}
+    if owed > 0:
+        change = _("%(change)s, %(amount)s yuan still owed to elders: %(reason)s") % {
+            "change": change,
+            "amount": f"{owed:,.2f}",
+            "reason": reason,
+        }
     return _save(action, user, change)
 
 

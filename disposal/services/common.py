@@ -4,6 +4,7 @@ user (and why) in the history (django-simple-history)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -42,3 +43,32 @@ def require_editor(user, institution: Institution):
 def _not_future(value: date | None, field_name: str, today: date):
     if value and value > today:
         raise ValidationError({field_name: _("The date cannot be in the future.")})
+
+
+def refuse_while_owed(user, owed: Decimal, reason: str, field: str) -> None:
+    """Money still owed to elders: refused, unless the county section says why."""
+    amount = f"{owed:,.2f}"
+    if not user.can_review:
+        raise ValidationError(
+            _(
+                "Its elders are still owed %(amount)s yuan (the refund ledger): record the "
+                "refunds first. Where the money is not refunded here (for example transferred "
+                "to the police with the refund claim), the county section does it and records "
+                "why."
+            )
+            % {"amount": amount},
+            code="refunds_outstanding",
+        )
+    if not reason:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _(
+                        "Its elders are still owed %(amount)s yuan: say why it is done all the "
+                        "same (for example transferred to the police with the refund claim)."
+                    )
+                    % {"amount": amount},
+                    code="refunds_outstanding",
+                )
+            }
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +30,7 @@ from ..models import (
 from ..selectors.records import refund_totals
 from ..selectors.settings import deadline_days
 from ..selectors.zeroing import on_ledger_q, target_outcome
-from .common import _not_future, _save, require_editor
+from .common import _not_future, _save, refuse_while_owed, require_editor
 
 
 def _entry(institution: Institution, user) -> ZeroingEntry:
@@ -84,6 +85,7 @@ def cross_off(
     outcome_on: date | None = None,
     registration: Registration | None = None,
     notes: str = "",
+    owed_reason: str = "",
     today: date | None = None,
 ) -> ZeroingEntry:
     """销号: cross a venue off the ledger, only once its outcome is reached.
@@ -93,6 +95,12 @@ def cross_off(
       prepayments only once every refund owed is paid back (责令退还资金);
     - closed or banned: on a date;
     - transferred: a transfer to an authority is recorded.
+
+    Money still owed to the venue's elders (the refund ledger: what they paid less what was
+    refunded) keeps it on the ledger when it stops operating (closed, banned, transferred)
+    or was to refund (责令退还资金): only the county section crosses it off then, with its
+    ``owed_reason`` (e.g. transferred to the police with the refund claim), kept on the
+    entry with the amount owed and in its history.
     """
     today = today or timezone.localdate()
     require_editor(user, institution)
@@ -106,18 +114,26 @@ def cross_off(
     outcome_on = outcome_on or None
     _not_future(outcome_on, "outcome_on", today)
 
+    totals = refund_totals([institution.pk])[institution.pk]
+    if (
+        outcome == Outcome.REGISTERED
+        and target == TargetOutcome.REFUND_AND_CLOSE
+        and totals.payers == 0
+    ):
+        raise ValidationError(
+            _(
+                "This venue took large prepayments: it is crossed off as registered only "
+                "once its elders' prepayments are recorded and refunded. Record them on "
+                "the prepayment records, or close it, ban it or transfer it."
+            ),
+            code="refunds_outstanding",
+        )
+    owed = owed_to_elders(totals, outcome, target)
+    owed_reason = (owed_reason or "").strip()
+    if owed > 0:
+        refuse_while_owed(user, owed, owed_reason, "owed_reason")
+
     if outcome == Outcome.REGISTERED:
-        if target == TargetOutcome.REFUND_AND_CLOSE:
-            totals = refund_totals([institution.pk])[institution.pk]
-            if totals.payers == 0 or totals.outstanding > 0:
-                raise ValidationError(
-                    _(
-                        "This venue took large prepayments: it is crossed off as registered "
-                        "only once every refund owed is recorded and paid back. Close it, ban "
-                        "it or transfer it otherwise."
-                    ),
-                    code="refunds_outstanding",
-                )
         if institution.registration_status == RegistrationStatus.UNREGISTERED:
             if registration is None or not registration.credit_code:
                 raise ValidationError(
@@ -168,13 +184,31 @@ def cross_off(
     entry.status = ZeroingStatus.CROSSED_OFF
     entry.crossed_off_on = today
     entry.crossed_off_by = user
+    entry.owed_when_crossed_off = owed if owed > 0 else None
+    entry.owed_reason = owed_reason if owed > 0 else ""
     if notes:
         entry.notes = (entry.notes + "\n" + notes).strip() if entry.notes else notes
     entry.institution = institution
-    _save(entry, user, _("Crossed off: %(outcome)s") % {"outcome": Outcome(outcome).label})
+    change = _("Crossed off: %(outcome)s") % {"outcome": Outcome(outcome).label}
+    if owed > 0:
+        change = _("%(change)s, %(amount)s yuan still owed to elders: %(reason)s") % {
+            "change": change,
+            "amount": f"{owed:,.2f}",
+            "reason": owed_reason,
+        }
+    _save(entry, user, change)
     if outcome == Outcome.REGISTERED:
         schedule_follow_up(user=user, institution=institution, entry=entry, today=today)
     return entry
+
+
+def owed_to_elders(totals, outcome: str, target: str) -> Decimal:
+    """What the venue still owes its elders that its crossing off would leave unpaid: all of
+    it when it stops operating or was to refund; nothing for a stable venue registered (its
+    elders' deposits stay with the institution it becomes)."""
+    if outcome == Outcome.REGISTERED and target != TargetOutcome.REFUND_AND_CLOSE:
+        return Decimal("0")
+    return max(totals.outstanding, Decimal("0"))
 
 
 def schedule_follow_up(

@@ -1,6 +1,7 @@
-"""Pages of the records kept per institution: refunds owed and paid, resettlement,
-assistance, transfers, and the "一院一策" plan. The institution comes from the URL, among
-those the user sees (else 404); personal data is masked for the roles that do not need it."""
+"""Pages of the records kept per institution: refunds to elders (the one refund ledger),
+resettlement, assistance, transfers, and the "一院一策" plan. The institution comes from the
+URL, among those the user sees (else 404); personal data is masked for the roles that do not
+need it."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,24 +10,27 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import FormView
 
 from core.exports import CHUNK_SIZE, export_url, xlsx_response
 from core.masking import show_id_number, show_phone
-from core.views import ObjectCreateView, PermissionRequiredMixin
+from core.views import PermissionRequiredMixin
+from screening.models import PrepaymentRecord, PrepaymentRefund
+from screening.services.refunds import record_refund, reverse_refund
 
 from ..exports import record_table, refund_table
 from ..forms.records import (
     AssistanceForm,
     PlanForm,
-    RefundPlanForm,
-    RefundRecordForm,
+    RefundForm,
+    RefundReversalForm,
     ResettlementForm,
     TransferForm,
 )
-from ..models import Assistance, RefundPlan, RefundRecord, Resettlement, Transfer
+from ..models import Assistance, Resettlement, Transfer
 from ..selectors.records import plan_versions, refunds_with_payments
-from ..services.records import prefill_refunds, record_refund, save_plan, save_record
-from .common import InstitutionMixin, InstitutionRecordCreateView, ServiceErrorsMixin, put_errors
+from ..services.records import save_plan, save_record
+from .common import InstitutionMixin, InstitutionRecordCreateView, put_errors
 
 
 class RecordListView(InstitutionMixin, View):
@@ -119,7 +123,7 @@ class TransferListView(RecordListView):
 
 
 class RecordCreateView(InstitutionRecordCreateView):
-    """A resettlement, assistance, transfer or refund owed, saved through one service."""
+    """A resettlement, assistance or transfer, saved through one service."""
 
     def save(self, form):
         return save_record(user=self.request.user, record=form.instance)
@@ -146,92 +150,136 @@ class TransferCreateView(RecordCreateView):
     tab = "transfers"
 
 
-class RefundPlanCreateView(RecordCreateView):
-    model = RefundPlan
-    form_class = RefundPlanForm
-    list_url = "disposal:refund_list"
-    tab = "refunds"
-
-
 class RefundListView(InstitutionMixin, View):
-    """Refunds per elder: due, refunded (the sum of refunds paid), outstanding; totals."""
+    """Refunds elder by elder, from the one refund ledger: what each paid (their prepayment
+    records), what was refunded (the ledger's entries, reversals included), what is still
+    owed; and the totals the institution page, the 清零 ledger and 附件4/6 show too."""
 
     tab = "refunds"
     export = False
 
     def get(self, request, institution_pk):
         user = request.user
-        plans, totals = refunds_with_payments(user, self.institution)
+        payers, totals = refunds_with_payments(user, self.institution)
         if self.export:
             return xlsx_response(
-                refund_table(user), plans, name=f"{self.institution.name}-老人退费", user=user
+                refund_table(user), payers, name=f"{self.institution.name}-老人退费", user=user
             )
-        for plan in plans:
-            plan.shown_id = show_id_number(plan.payer_id_number, user)
-            plan.shown_phone = show_phone(plan.payer_phone, user)
+        for payer in payers:
+            payer.shown_id = show_id_number(payer.payer_id_number, user)
+            payer.shown_phone = show_phone(payer.payer_phone, user)
         context = {
             "title": _("Refunds to elders"),
             "institution": self.institution,
             "tab": self.tab,
-            "plans": plans,
+            "payers": payers,
             "totals": totals,
             "export_url": export_url(request),
         }
         return render(request, "disposal/refund_list.html", context)
 
 
-class RefundPrefillView(PermissionRequiredMixin, InstitutionMixin, View):
-    """POST: one refund owed per payer with an outstanding prepayment (screening records)."""
+class LedgerFormView(PermissionRequiredMixin, FormView):
+    """A write to the refund ledger about one of its rows (404 outside the user's area);
+    the ledger's service checks the rules and the errors go back on the form."""
 
     permission = "can_edit_registry"
-
-    def post(self, request, institution_pk):
-        created = prefill_refunds(user=request.user, institution=self.institution)
-        if created:
-            messages.success(
-                request,
-                _("%(n)s refunds owed added from the prepayment records.") % {"n": len(created)},
-            )
-        else:
-            messages.info(request, _("No outstanding prepayment without a refund owed."))
-        return redirect("disposal:refund_list", institution_pk=self.institution.pk)
-
-
-class RefundRecordCreateView(ServiceErrorsMixin, ObjectCreateView):
-    model = RefundRecord
-    form_class = RefundRecordForm
     template_name = "disposal/record_form.html"
+    success_message = ""
+
+    def get_success_url(self):
+        return reverse("disposal:refund_list", args=[self.institution.pk])
+
+    def form_valid(self, form):
+        try:
+            self.write(form.cleaned_data)
+        except ValidationError as exc:
+            put_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            institution=self.institution,
+            tab="refunds",
+            back_url=self.get_success_url(),
+            title=self.title(),
+        )
+        return context
+
+
+class RefundCreateView(LedgerFormView):
+    """A refund paid to an elder against one of their prepayment records."""
+
+    form_class = RefundForm
     success_message = _("Refund recorded.")
 
     @cached_property
-    def plan(self):
+    def prepayment(self):
         return get_object_or_404(
-            RefundPlan.objects.visible_to(self.request.user).select_related(
+            PrepaymentRecord.objects.visible_to(self.request.user).select_related(
                 "institution", "institution__township"
             ),
             pk=self.kwargs["pk"],
         )
 
+    @property
+    def institution(self):
+        return self.prepayment.institution
+
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["plan"] = self.plan
-        return kwargs
+        return {**super().get_form_kwargs(), "prepayment": self.prepayment}
 
-    def save(self, form):
-        return record_refund(user=self.request.user, record=form.instance)
-
-    def get_success_url(self):
-        return reverse("disposal:refund_list", args=[self.plan.institution_id])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            title=_("Record a refund to %(name)s") % {"name": self.plan.payer_name},
-            institution=self.plan.institution,
-            tab="refunds",
-            back_url=self.get_success_url(),
+    def write(self, data):
+        record_refund(
+            user=self.request.user,
+            prepayment=self.prepayment,
+            amount=data["amount"],
+            refunded_on=data["refunded_on"],
+            notes=data["notes"],
         )
-        return context
+
+    def title(self):
+        record = self.prepayment
+        return _("Record a refund to %(name)s (%(kind)s of %(amount)s yuan, paid on %(date)s)") % {
+            "name": record.payer_name,
+            "kind": record.get_kind_display(),
+            "amount": f"{record.amount:,.2f}",
+            "date": f"{record.paid_on:%Y-%m-%d}",
+        }
+
+
+class RefundReverseView(LedgerFormView):
+    """A wrong refund entry is cancelled by its reversal, with the reason; never deleted."""
+
+    form_class = RefundReversalForm
+    success_message = _("Refund reversed.")
+
+    @cached_property
+    def refund(self):
+        return get_object_or_404(
+            PrepaymentRefund.objects.visible_to(self.request.user).select_related(
+                "prepayment", "institution", "institution__township"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    @property
+    def institution(self):
+        return self.refund.institution
+
+    def write(self, data):
+        reverse_refund(user=self.request.user, refund=self.refund, reason=data["reason"])
+
+    def title(self):
+        refund = self.refund
+        return _("Reverse the refund of %(amount)s yuan to %(name)s on %(date)s") % {
+            "amount": f"{refund.amount:,.2f}",
+            "name": refund.prepayment.payer_name,
+            "date": f"{refund.refunded_on:%Y-%m-%d}",
+        }
 
 
 class InstitutionPlanView(InstitutionMixin, View):

@@ -146,6 +146,7 @@ class ZeroingCrossOffView(PermissionRequiredMixin, ZeroingMixin, View):
                     outcome_on=data.get("outcome_on"),
                     registration=registration,
                     notes=data.get("notes", ""),
+                    owed_reason=data.get("owed_reason", ""),
                 )
             except ValidationError as exc:
                 put_errors(form, exc)

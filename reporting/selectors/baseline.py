@@ -166,9 +166,10 @@ def venue_rows(user, thresholds: Thresholds, today: date, chunk_size=CHUNK_SIZE)
             address=row["actual_address"] or row["registered_address"],
             nature=natures.get(row["venue_nature"], ""),
             large_prepayment=large,
-            large_prepayment_total=total if large else None,
-            large_prepayment_payers=(figure.large_prepayment_payers if figure else 0)
-            if large
+            # Found on a visit or the registry with no record yet: the amounts are unknown.
+            large_prepayment_total=total if large and total else None,
+            large_prepayment_payers=(figure.large_prepayment_payers or None)
+            if large and total
             else None,
             target_outcome=targets[target],
             status=state,

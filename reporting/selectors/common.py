@@ -31,13 +31,12 @@ from disposal.models import (
     ActionStatus,
     DisposalAction,
     Outcome,
-    RefundPlan,
-    RefundRecord,
     Transfer,
 )
 from disposal.querysets import OPEN_STATUSES
 from risklists.levels import LIST_LEVELS, Level
 from screening.models import PrepaymentRecord
+from screening.selectors.refunds import ledger_annotations
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -98,26 +97,11 @@ def prepayment_annotations() -> dict:
     }
 
 
-def refund_annotations() -> dict:
-    """What an institution owes its elders (督促清退资金) and what it has paid back."""
-    due = (
-        RefundPlan.objects.filter(institution=OuterRef("pk"))
-        .order_by()
-        .values("institution")
-        .annotate(total=Sum("amount_due"))
-        .values("total")[:1]
-    )
-    paid = (
-        RefundRecord.objects.filter(institution=OuterRef("pk"))
-        .order_by()
-        .values("institution")
-        .annotate(total=Sum("amount"))
-        .values("total")[:1]
-    )
-    return {
-        "refund_due": Coalesce(Subquery(due, output_field=MONEY), Value(ZERO)),
-        "refunded": Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO)),
-    }
+def refund_annotations(as_of=None) -> dict:
+    """What an institution's elders paid in (``refund_due``) and what was refunded to them
+    (``refunded``): the refund ledger's figures (``screening.selectors.refunds``), as the
+    institution page and the refund page show them; dated on or before ``as_of`` if given."""
+    return ledger_annotations(as_of)
 
 
 # --- disposal: what counts as a result --------------------------------------------------------

@@ -13,7 +13,8 @@ Where each figure comes from (the weekly report page shows the same sources, see
   carried out, in the period;
 - transferred (移交): transfers recorded in the period;
 - leads received and closed (办结: handled or fed back) in the period;
-- funds refunded (万元): refunds paid to elders recorded in the period;
+- funds refunded (万元): refunds paid to elders in the period, from the one refund ledger
+  (``screening.PrepaymentRefund``, reversals included), as 附件4 and the refund pages;
 - elders resettled and assisted (城乡低保, 特困供养, 临时救助) in the period;
 - cases filed (立案): TYPED. The police open cases on leads and reports that never pass
   through a transfer recorded here, so only the township knows the figure: it types each
@@ -33,10 +34,10 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
-from disposal.models import Assistance, RefundRecord, Resettlement, Transfer
+from disposal.models import Assistance, Resettlement, Transfer
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
-from screening.models import Lead, LeadStatus, ScreeningVisit, VisitStatus
+from screening.models import Lead, LeadStatus, PrepaymentRefund, ScreeningVisit, VisitStatus
 from screening.selectors.four_looks import of_townships
 
 from ..choices import WeeklyStatus
@@ -157,7 +158,7 @@ def results_table(
     by_township = "institution__township_id"
     for model, date_field, name, aggregate in (
         (Transfer, "transferred_on", "transferred", Count("pk")),
-        (RefundRecord, "refunded_on", "funds_refunded", Sum("amount")),
+        (PrepaymentRefund, "refunded_on", "funds_refunded", Sum("amount")),
         (Resettlement, "resettled_on", "elders_resettled", Count("pk")),
         (Assistance, "granted_on", "elders_assisted", Count("pk")),
     ):

@@ -25,6 +25,7 @@ EVIDENCE_LABELS = {
     "beds": _("Beds"),
     "large_prepayment_total": _("Large prepayments outstanding"),
     "large_prepayment_payers": _("Payers of large prepayments"),
+    "large_prepayment_flagged": _("Large prepayments found on a visit or on the registry"),
     "fund_use": _("Use of prepayment funds"),
     "assets": _("Total assets"),
     "liabilities": _("Total liabilities"),

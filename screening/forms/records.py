@@ -66,7 +66,10 @@ class RecordForm(forms.ModelForm):
 
 
 class PrepaymentForm(RecordForm):
-    date_fields = ("paid_on", "refunded_on")
+    """A payment by an elder. Refunds are not typed here: each is an entry of the refund
+    ledger (disposal's refund page), and what was refunded is their sum."""
+
+    date_fields = ("paid_on",)
 
     class Meta:
         model = PrepaymentRecord
@@ -79,8 +82,6 @@ class PrepaymentForm(RecordForm):
             "paid_on",
             "monthly_fee",
             "months_covered",
-            "refunded_amount",
-            "refunded_on",
             "promised_return",
             "promised_return_note",
             "notes",
@@ -89,10 +90,8 @@ class PrepaymentForm(RecordForm):
             "payer_phone": forms.TextInput(attrs={"inputmode": "tel"}),
             "amount": money_input(),
             "monthly_fee": money_input(),
-            "refunded_amount": money_input(),
             "months_covered": count_input(),
             "paid_on": date_input(),
-            "refunded_on": date_input(),
         }
 
     def layout(self):
@@ -111,22 +110,12 @@ class PrepaymentForm(RecordForm):
                 Row(Column("paid_on", css_class=TWO), Column("monthly_fee", css_class=TWO)),
                 "months_covered",
             ),
-            Fieldset(
-                _("Refund"),
-                Row(
-                    Column("refunded_amount", css_class=TWO),
-                    Column("refunded_on", css_class=TWO),
-                ),
-            ),
             Fieldset(_("Promised return"), "promised_return", "promised_return_note", "notes"),
             save_button(),
         )
 
     def clean(self):
         cleaned = super().clean()
-        refunded, refunded_on = cleaned.get("refunded_amount"), cleaned.get("refunded_on")
-        if refunded_on and not refunded:
-            self.add_error("refunded_amount", _("Give the amount refunded on that date."))
         if cleaned.get("promised_return_note") and not cleaned.get("promised_return"):
             cleaned["promised_return"] = True
         return cleaned

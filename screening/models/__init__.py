@@ -33,6 +33,7 @@ from .records import (
     RegistrationChange,
     RelatedCompany,
 )
+from .refunds import PrepaymentRefund
 from .rounds import CampaignRound
 from .spot_checks import DEFAULT_WEIGHTS, SpotCheckDraw, SpotCheckItem, SpotCheckWeights
 from .visits import (
@@ -73,6 +74,7 @@ __all__ = [
     "ProposalStatus",
     "PrepaymentKind",
     "PrepaymentRecord",
+    "PrepaymentRefund",
     "RegistrationChange",
     "RelatedCompany",
     "ResidentInterview",

@@ -32,6 +32,9 @@ class PrepaymentKind(models.TextChoices):
     TOP_UP = "top_up", _("Top-up")
     PREPAID_BED_FEE = "prepaid_bed_fee", _("Prepaid bed fee")
     INVESTMENT = "investment", _("Investment / bed purchase")
+    # Money an elder paid in advance whose kind nobody recorded (refunds owed that disposal
+    # listed before the one ledger, 2026): counted in what is outstanding, never as large.
+    OTHER = "other", _("Other / kind not stated")
 
 
 # Kinds that are "prepaid service fees" in the large-prepayment definition (the county's
@@ -75,11 +78,15 @@ class PrepaymentRecord(ScopedModel):
     months_covered = models.PositiveIntegerField(
         _("months of service prepaid"), null=True, blank=True
     )
+    # The sum of the record's entries in the refund ledger (``PrepaymentRefund``), written
+    # only by ``screening.services.refunds`` so that the rating reads what is outstanding
+    # without a join; never typed.
     refunded_amount = models.DecimalField(
-        _("refunded (yuan)"), default=ZERO, validators=[MinValueValidator(ZERO)], **money
-    )
-    refunded_on = models.DateField(
-        _("refunded on"), null=True, blank=True, validators=[not_in_future]
+        _("refunded (yuan)"),
+        default=ZERO,
+        editable=False,
+        validators=[MinValueValidator(ZERO)],
+        **money,
     )
     promised_return = models.BooleanField(_("return promised"), default=False)
     promised_return_note = models.CharField(
@@ -103,13 +110,16 @@ class PrepaymentRecord(ScopedModel):
         return (self.amount or ZERO) - (self.refunded_amount or ZERO)
 
     def clean(self):
-        errors = {}
         if self.refunded_amount and self.amount is not None and self.refunded_amount > self.amount:
-            errors["refunded_amount"] = _("The refund exceeds the amount paid.")
-        if self.refunded_on and self.paid_on and self.refunded_on < self.paid_on:
-            errors["refunded_on"] = _("The refund date is before the payment date.")
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "%(refunded)s yuan have already been refunded on this payment: the "
+                        "amount cannot be less."
+                    )
+                    % {"refunded": self.refunded_amount}
+                }
+            )
 
     def save(self, *args, **kwargs):
         self.payer_id_number = (self.payer_id_number or "").strip().upper()

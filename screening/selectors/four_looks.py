@@ -1,7 +1,8 @@
 """The "四看" review (区县方案·巩固提升阶段 "进行'四看'全面复查"), per township:
 
-一看 已排查的养老服务机构信息是否全面准确 — completeness of each screened record, and the
-     large prepayments whose use of the funds is not recorded (V1 待核实);
+一看 已排查的养老服务机构信息是否全面准确 — completeness of each screened record, the large
+     prepayments whose use of the funds is not recorded (V1 待核实), and whether its registry
+     flag 收取大额预付费 agrees with what the latest visit found;
 二看 已排查的机构及场所总数与民政统计数据是否一致 — screened against the official count;
 三看 公安、市场监管等部门的共享信息 — shared-list entries matched to no institution, to verify
      as 未登记 or 登记未备案;
@@ -31,6 +32,7 @@ from institutions.models import Institution, RegistrationStatus
 from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q, large_q
 
 from ..models import MatchStatus, OfficialCount, ScreeningVisit, SharedListEntry, VisitStatus
+from .visits import with_large_prepayment_flag
 
 # The campaign start used when the page is not given ``since``. None means the most recent
 # 1 January: the plans run a campaign per year (排查整治 then 巩固提升), so by default the
@@ -106,6 +108,8 @@ class TownshipReview:
     not_screened_large: int = 0
     # 一看: large prepayments whose use is not recorded (V1); ``count_fund_use_to_verify``.
     fund_use_to_verify: int = 0
+    # 一看 准确: screened records whose 收取大额预付费 disagrees with the latest visit.
+    flag_disagreements: int = 0
 
     @property
     def screened_complete(self) -> int:
@@ -311,6 +315,46 @@ def not_screened(
     if by_beds:
         return rows.order_by(F("beds").desc(nulls_last=True), newest, "township__code", "name")
     return rows.order_by(newest, "township__code", "name")
+
+
+def flag_disagreements(user, since: date):
+    """一看 (准确): screened institutions and venues whose registry flag 收取大额预付费 says
+    otherwise than their latest visit found, each with the visit's answer: the visit's
+    finding counts for the rating until someone corrects the registry."""
+    return (
+        with_large_prepayment_flag(screened_institutions(user, since))
+        .filter(large_prepayment_disagrees=True)
+        .order_by("township__path", "name")
+    )
+
+
+def count_flag_disagreements(user, review: Review, chosen: bool = False) -> Review:
+    """``flag_disagreements`` counted per township of ``review`` and in total, in one grouped
+    query (asked by the review's page only: the weekly tables do not print it)."""
+    rows = {row.township.pk: row for row in review.rows}
+    visits = ScreeningVisit.objects.visible_to(user).filter(
+        status=VisitStatus.SUBMITTED, visited_on__gte=review.since
+    )
+    screened = (
+        Institution.objects.visible_to(user)
+        .active()
+        .filter(pk__in=visits.order_by().values("institution_id"))
+    )
+    for figures in (
+        of_townships(
+            with_large_prepayment_flag(screened).filter(large_prepayment_disagrees=True),
+            rows,
+            chosen,
+        )
+        .values("township_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row = rows.get(figures["township_id"])
+        if row is not None:
+            row.flag_disagreements = figures["n"]
+    review.total.flag_disagreements = sum(row.flag_disagreements for row in review.rows)
+    return review
 
 
 def candidates(user):

@@ -3,10 +3,7 @@ records and their totals, persons and roles, branches, registration changes, rel
 companies and finances, the findings that stay found and their resolutions; and the
 prepayment records to export."""
 
-from decimal import Decimal
-
-from django.db.models import Count, DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q
 
 from core.db import fetch_together
 
@@ -21,8 +18,8 @@ from ..models import (
     ScreeningVisit,
 )
 from .findings import finding_rows, standing_from_rows, standing_reads
+from .refunds import ledger_reads, ledger_totals_of
 
-ZERO = Decimal("0")
 VISITS_SHOWN = 10
 PREPAYMENTS_SHOWN = 10
 
@@ -33,12 +30,11 @@ def institution_panels(user, institution) -> dict:
     def rows(model):
         return model.objects.visible_to(user).filter(institution=institution)
 
-    money = DecimalField(max_digits=16, decimal_places=2)
-    zero = Value(0, output_field=money)
     (
         visits,
         prepayments,
         recorded,
+        money,
         roles,
         branches,
         changes,
@@ -52,16 +48,9 @@ def institution_panels(user, institution) -> dict:
         .select_related("staff")
         .order_by("-visited_on", "-pk")[: VISITS_SHOWN + 1],
         rows(PrepaymentRecord).order_by("-paid_on", "-pk")[: PREPAYMENTS_SHOWN + 1],
-        rows(PrepaymentRecord)
-        .order_by()
-        .values("institution")
-        .annotate(
-            n=Count("pk"),
-            payers=Count("payer_key", distinct=True),
-            amount=Coalesce(Sum("amount"), zero, output_field=money),
-            refunded=Coalesce(Sum("refunded_amount"), zero, output_field=money),
-        )
-        .values("n", "payers", "amount", "refunded"),
+        rows(PrepaymentRecord).order_by().values("institution").annotate(n=Count("pk")).values("n"),
+        # Paid and refunded from the refund ledger, as disposal's panel and pages read them.
+        *ledger_reads([institution.pk]),
         rows(PersonRole).select_related("person").order_by("kind", "-started_on", "pk"),
         rows(Branch).order_by("-opened_on", "-pk"),
         rows(RegistrationChange).order_by("-changed_on", "-pk"),
@@ -72,14 +61,18 @@ def institution_panels(user, institution) -> dict:
     )
     findings = standing_from_rows({institution.pk}, *standing).get(institution.pk, {})
     roles.sort(key=lambda role: role.ended_on is not None)  # current roles first
+    money = ledger_totals_of([institution.pk], money)[institution.pk]
     return {
         "visits": visits[:VISITS_SHOWN],
         "more_visits": len(visits) > VISITS_SHOWN,
         "prepayments": prepayments[:PREPAYMENTS_SHOWN],
         "more_prepayments": len(prepayments) > PREPAYMENTS_SHOWN,
-        "recorded": recorded[0]
-        if recorded
-        else {"n": 0, "payers": 0, "amount": ZERO, "refunded": ZERO},
+        "recorded": {
+            "n": recorded[0]["n"] if recorded else 0,
+            "payers": money.payers,
+            "amount": money.due,
+            "refunded": money.refunded,
+        },
         "roles": roles,
         "branches": branches,
         "changes": changes,
@@ -92,10 +85,17 @@ def institution_panels(user, institution) -> dict:
 
 
 def prepayments_for_export(user, institution):
-    """Every prepayment record of ``institution`` the user sees, the oldest first."""
+    """Every prepayment record of ``institution`` the user sees, the oldest first, with the
+    date of its latest refund not reversed (``last_refunded_on``)."""
     return (
         PrepaymentRecord.objects.visible_to(user)
         .filter(institution=institution)
         .select_related("institution")
+        .annotate(
+            last_refunded_on=Max(
+                "refunds__refunded_on",
+                filter=Q(refunds__reverses__isnull=True, refunds__reversal__isnull=True),
+            )
+        )
         .order_by("paid_on", "pk")
     )

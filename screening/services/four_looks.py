@@ -1,5 +1,6 @@
-"""The "四看" review's writes: the verification of a candidate (三看) and the county's
-official count of a township (二看). The figures are read by ``selectors/four_looks.py``."""
+"""The "四看" review's writes: the verification of a candidate (三看), the county's official
+count of a township (二看), and the registry's 收取大额预付费 brought in line with the latest
+visit (一看). The figures are read by ``selectors/four_looks.py``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit, UnitLevel
+from institutions.models import Institution
+from institutions.services import save_institution
 
-from ..models import OfficialCount, SharedListEntry
+from ..models import OfficialCount, SharedListEntry, YesNoUnknown
+from ..selectors.visits import with_large_prepayment_flag
 
 
 class CandidateOutcome:
@@ -82,3 +86,26 @@ def save_official_count(*, user, township: OrgUnit, as_of: date, institutions: i
     count.full_clean()
     count.save()
     return count
+
+
+@transaction.atomic
+def align_large_prepayment_flag(*, user, institution: Institution) -> Institution:
+    """一看 准确: the registry's 收取大额预付费 takes what the latest visit found, through the
+    registry's own service (its history names the user and says why)."""
+    _require(user, "can_edit_registry")
+    row = (
+        with_large_prepayment_flag(Institution.objects.visible_to(user).filter(pk=institution.pk))
+        .values("visit_large_prepayment")
+        .first()
+    )
+    if row is None:
+        raise PermissionDenied(_("This institution is outside your unit."))
+    answer = row["visit_large_prepayment"]
+    if answer not in (YesNoUnknown.YES, YesNoUnknown.NO):
+        raise ValidationError(_("No visit found whether it collects large prepayments."))
+    institution.collects_large_prepayment = answer == YesNoUnknown.YES
+    return save_institution(
+        user=user,
+        institution=institution,
+        reason=_("Four-looks review: large prepayments as the latest visit found"),
+    )

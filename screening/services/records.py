@@ -30,6 +30,7 @@ from ..models import (
     PersonChangeProposal,
     PersonRole,
     PersonRoleKind,
+    PrepaymentRecord,
     ProposalStatus,
     RegistrationChange,
 )
@@ -74,6 +75,14 @@ def delete_record(*, user, record):
         raise PermissionDenied(_("Only the county section deletes a wrong entry."))
     if not in_scope(user, record.institution):
         raise PermissionDenied(_("This institution is outside your unit."))
+    if isinstance(record, PrepaymentRecord) and record.refunds.exists():
+        # The refunds paid on it are money that went back to an elder: they stay.
+        raise ValidationError(
+            _(
+                "Refunds are recorded on this payment: it cannot be deleted. Correct it, or "
+                "reverse its refunds on the refund page first."
+            )
+        )
     record._history_user = user
     record._change_reason = _("Deleted as a wrong entry")
     record.delete()
@@ -528,7 +537,7 @@ def prepayment_columns():
         ("月收费标准（元）", 16, lambda r, u: r.monthly_fee, "money"),
         ("预付月数", 10, lambda r, u: r.months_covered, "number"),
         ("已退还金额（元）", 16, lambda r, u: r.refunded_amount, "money"),
-        ("退还日期", 12, lambda r, u: r.refunded_on, "date"),
+        ("退还日期", 12, lambda r, u: r.last_refunded_on, "date"),
         ("未退还金额（元）", 16, lambda r, u: r.outstanding, "money"),
         ("是否承诺回报", 12, lambda r, u: yes if r.promised_return else no, "text"),
         ("承诺回报内容", 20, lambda r, u: r.promised_return_note, "text"),

@@ -122,7 +122,11 @@ class RecordDeleteView(PermissionRequiredMixin, View):
         if not DeleteForm(request.POST).is_valid():
             messages.error(request, _("Tick the box to confirm that the entry is wrong."))
             return redirect(panel_url(institution, self.anchor))
-        services.delete_record(user=request.user, record=record)
+        try:
+            services.delete_record(user=request.user, record=record)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(panel_url(institution, self.anchor))
         messages.success(request, _("Deleted. The history keeps a copy."))
         return redirect(panel_url(institution, self.anchor))
 

@@ -14,13 +14,17 @@ from django.views import View
 from accounts.selectors import visible_townships
 from core import clock
 from core.views import PermissionRequiredMixin
-from institutions.models import RegistrationStatus
+from institutions.models import Institution, RegistrationStatus
 from institutions.tables import SHORT_STATUS
 
 from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
 from ..models import ScreeningRound, SharedListEntry
 from ..selectors import four_looks, rounds
-from ..services.four_looks import save_official_count, verify_candidate
+from ..services.four_looks import (
+    align_large_prepayment_flag,
+    save_official_count,
+    verify_candidate,
+)
 
 PAGE_SIZE = 50
 
@@ -60,6 +64,7 @@ class FourLooksView(ReviewMixin, View):
         form, since = self.period(request, default_since, townships)[:2]
         review = four_looks.township_review(request.user, since, townships)
         four_looks.count_fund_use_to_verify(request.user, review, townships)
+        four_looks.count_flag_disagreements(request.user, review)
         context = {
             "title": _("Four-looks review"),
             "form": form,
@@ -110,6 +115,48 @@ class FundUseListView(ReviewMixin, View):
             "query": self.query(since, township),
         }
         return render(request, "screening/review/fund_use_list.html", context)
+
+
+class FlagDisagreementListView(ReviewMixin, View):
+    """一看: screened records whose registry flag 收取大额预付费 disagrees with the latest
+    visit; an editor aligns the registry with the visit in one click."""
+
+    def get(self, request):
+        form, since, township, townships = self.period(request)
+        rows = four_looks.flag_disagreements(request.user, since)
+        if township:
+            rows = rows.filter(township_id=township)
+        context = {
+            "title": _("Large prepayments: the registry disagrees with the visits"),
+            "form": form,
+            "since": since,
+            "page_obj": self.page(request, rows),
+            "query": self.query(since, township),
+        }
+        return render(request, "screening/review/flag_disagreement_list.html", context)
+
+
+class FlagAlignView(PermissionRequiredMixin, View):
+    """POST: the registry's 收取大额预付费 takes the latest visit's answer (history kept)."""
+
+    permission = "can_edit_registry"
+
+    def post(self, request, pk):
+        institution = get_object_or_404(Institution.objects.visible_to(request.user), pk=pk)
+        try:
+            align_large_prepayment_flag(user=request.user, institution=institution)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s: the registry now says what the latest visit found.")
+                % {"name": institution.name},
+            )
+        next_url = request.POST.get("next", "")
+        if not next_url.startswith("/") or next_url.startswith("//"):
+            next_url = reverse("screening:review_flag_disagreements")
+        return redirect(next_url)
 
 
 class NotScreenedListView(ReviewMixin, View):
@@ -299,6 +346,16 @@ urlpatterns = [
     path("review/incomplete/", IncompleteListView.as_view(), name="review_incomplete"),
     path("review/not-screened/", NotScreenedListView.as_view(), name="review_not_screened"),
     path("review/fund-use/", FundUseListView.as_view(), name="review_fund_use"),
+    path(
+        "review/large-prepayments/",
+        FlagDisagreementListView.as_view(),
+        name="review_flag_disagreements",
+    ),
+    path(
+        "review/large-prepayments/<int:pk>/align/",
+        FlagAlignView.as_view(),
+        name="review_flag_align",
+    ),
     path("review/candidates/", CandidateListView.as_view(), name="candidates"),
     path(
         "review/candidates/<int:pk>/verify/",

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.db.models import Sum
 from factory.django import DjangoModelFactory
 
 from disposal.models import (
@@ -14,32 +15,10 @@ from disposal.models import (
     Penalty,
     PenaltyGround,
     PenaltyKind,
-    RefundPlan,
-    RefundRecord,
     Resettlement,
     Transfer,
 )
-from screening.models import PrepaymentKind, PrepaymentRecord
-
-
-class RefundPlanFactory(DjangoModelFactory):
-    class Meta:
-        model = RefundPlan
-
-    payer_name = factory.Sequence(lambda n: f"老人{n}")
-    payer_id_number = ""
-    payer_phone = "13900001111"
-    amount_due = Decimal("10000.00")
-
-
-class RefundRecordFactory(DjangoModelFactory):
-    class Meta:
-        model = RefundRecord
-
-    plan = factory.SubFactory(RefundPlanFactory)
-    institution = factory.SelfAttribute("plan.institution")
-    amount = Decimal("1000.00")
-    refunded_on = date(2026, 3, 1)
+from screening.models import PrepaymentKind, PrepaymentRecord, PrepaymentRefund
 
 
 class ResettlementFactory(DjangoModelFactory):
@@ -78,6 +57,27 @@ class PrepaymentFactory(DjangoModelFactory):
     kind = PrepaymentKind.MEMBERSHIP
     amount = Decimal("20000.00")
     paid_on = date(2025, 6, 1)
+
+
+class RefundFactory(DjangoModelFactory):
+    """An entry of the refund ledger against a prepayment record; the record's refunded
+    amount is brought to the ledger's sum, as ``screening.services.refunds`` does."""
+
+    class Meta:
+        model = PrepaymentRefund
+
+    prepayment = factory.SubFactory(PrepaymentFactory)
+    institution = factory.SelfAttribute("prepayment.institution")
+    amount = Decimal("1000.00")
+    refunded_on = date(2026, 3, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        refund = super()._create(model_class, *args, **kwargs)
+        record = refund.prepayment
+        record.refunded_amount = record.refunds.aggregate(s=Sum("amount"))["s"]
+        record.save()
+        return refund
 
 
 class PenaltyFactory(DjangoModelFactory):

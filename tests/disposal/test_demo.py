@@ -12,8 +12,6 @@ from disposal.models import (
     DisposalAction,
     DisposalCase,
     Penalty,
-    RefundPlan,
-    RefundRecord,
     Resettlement,
     Transfer,
     ZeroingEntry,
@@ -21,6 +19,7 @@ from disposal.models import (
 )
 from institutions.models import Institution
 from risklists.models import RatingState
+from screening.models import PrepaymentRecord, PrepaymentRefund
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +39,7 @@ def snapshot():
             )
         ),
         DisposalAction.history.count(),
-        sorted(RefundPlan.objects.values_list("institution_id", "payer_key", "amount_due")),
-        sorted(RefundRecord.objects.values_list("plan_id", "amount")),
+        sorted(PrepaymentRefund.objects.values_list("prepayment_id", "amount", "refunded_on")),
         Resettlement.objects.count(),
         Assistance.objects.count(),
         Transfer.objects.count(),
@@ -69,7 +67,10 @@ def test_demo_disposal_has_every_state_and_loading_twice_changes_nothing():
         assert actions.filter(status=status).exists(), status
     assert actions.filter(overdue_since__isnull=False, status__in=["open", "in_progress"]).exists()
     assert actions.filter(level_lowered_on__isnull=False).exists()
-    assert RefundRecord.objects.exists() and Resettlement.objects.exists()
+    assert PrepaymentRefund.objects.exists() and Resettlement.objects.exists()
+    # The one ledger: each record's refunded amount is the sum of its refunds.
+    for record in PrepaymentRecord.objects.filter(refunds__isnull=False).distinct():
+        assert record.refunded_amount == sum(r.amount for r in record.refunds.all())
     assert Assistance.objects.exists() and Transfer.objects.exists()
     crossed = ZeroingEntry.objects.filter(status=ZeroingStatus.CROSSED_OFF)
     assert crossed.count() >= 3

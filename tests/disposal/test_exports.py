@@ -16,8 +16,8 @@ from tests.screening.factories import make_id_number
 
 from .factories import (
     AssistanceFactory,
-    RefundPlanFactory,
-    RefundRecordFactory,
+    PrepaymentFactory,
+    RefundFactory,
     ResettlementFactory,
     TransferFactory,
 )
@@ -138,17 +138,18 @@ def test_refund_export_masks_id_numbers_and_phones_for_a_leader_as_on_screen(
     client_for, leader, county_user, township
 ):
     institution = InstitutionFactory(township=township)
-    plan = RefundPlanFactory(
+    record = PrepaymentFactory(
         institution=institution, payer_id_number=ID_NUMBER, payer_phone="13900001111"
     )
-    RefundRecordFactory(plan=plan)
+    RefundFactory(prepayment=record)
     headers, rows = sheet_rows(client_for(leader).get(record_url("refund_list", institution)))
-    assert rows[0][2][0] == f"{ID_NUMBER[:6]}*********{ID_NUMBER[-3:]}"
-    assert rows[0][3][0] == "139****1111"
+    assert rows[0][1][0] == f"{ID_NUMBER[:6]}*********{ID_NUMBER[-3:]}"
+    assert rows[0][2][0] == "139****1111"
     assert ID_NUMBER not in str(rows) and "13900001111" not in str(rows)
-    assert [cell[0] for cell in rows[0][4:7]] == [10000, 1000, 9000]
+    assert [cell[0] for cell in rows[0][3:6]] == [20000, 1000, 19000]
+    assert rows[0][6][0] == "2026-03-01: 1,000.00"
     _headers, rows = sheet_rows(client_for(county_user).get(record_url("refund_list", institution)))
-    assert rows[0][2][0] == ID_NUMBER
+    assert rows[0][1][0] == ID_NUMBER
 
 
 def test_resettlement_export_masks_id_numbers_for_a_leader(client_for, leader, township):
@@ -163,7 +164,7 @@ def test_resettlement_export_masks_id_numbers_for_a_leader(client_for, leader, t
 @pytest.mark.parametrize(
     ("name", "factory", "field"),
     [
-        ("refund_list", RefundPlanFactory, "payer_name"),
+        ("refund_list", PrepaymentFactory, "payer_name"),
         ("resettlement_list", ResettlementFactory, "elder_name"),
         ("assistance_list", AssistanceFactory, "elder_name"),
         ("transfer_list", TransferFactory, "receiving_unit"),

@@ -1,26 +1,33 @@
-"""Refunds per elder: totals that add up, never more than is due, pre-filled from the
-prepayment records; the "一院一策" plan keeps its versions."""
+"""Refunds per elder, from the one refund ledger (entries against the prepayment records):
+totals that add up, never more than was paid, dated, reversed rather than deleted; and the
+"一院一策" plan keeps its versions."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from disposal.models import InstitutionPlan, RefundPlan, RefundRecord
+from disposal.models import InstitutionPlan
 from disposal.selectors.records import refund_totals
-from disposal.services.records import prefill_refunds, record_refund, save_plan, save_record
+from disposal.services.records import save_plan
+from screening.models import PrepaymentRefund
+from screening.services.refunds import record_refund, reverse_refund
 from tests.disposal.factories import (
     AssistanceFactory,
     PrepaymentFactory,
-    RefundPlanFactory,
-    RefundRecordFactory,
+    RefundFactory,
     ResettlementFactory,
 )
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 10)
 
 
 @pytest.fixture
@@ -29,77 +36,160 @@ def institution(township):
 
 
 def test_refund_totals_add_up_per_institution(institution, township):
-    a = RefundPlanFactory(institution=institution, amount_due=Decimal("30000"))
-    b = RefundPlanFactory(institution=institution, amount_due=Decimal("12000.50"))
-    RefundRecordFactory(plan=a, amount=Decimal("10000"))
-    RefundRecordFactory(plan=a, amount=Decimal("20000"))
-    RefundRecordFactory(plan=b, amount=Decimal("2000.25"))
+    a = PrepaymentFactory(institution=institution, payer_name="王秀英", amount=Decimal("30000"))
+    b = PrepaymentFactory(institution=institution, payer_name="李建国", amount=Decimal("12000.50"))
+    RefundFactory(prepayment=a, amount=Decimal("10000"))
+    RefundFactory(prepayment=a, amount=Decimal("20000"))
+    RefundFactory(prepayment=b, amount=Decimal("2000.25"))
     other = InstitutionFactory(township=township)
-    RefundRecordFactory(plan=RefundPlanFactory(institution=other, amount_due=Decimal("999")))
+    RefundFactory(prepayment=PrepaymentFactory(institution=other, amount=Decimal("999")))
 
     totals = refund_totals([institution.pk, other.pk])[institution.pk]
 
     assert totals.due == Decimal("42000.50")
     assert totals.refunded == Decimal("32000.25")
     assert totals.outstanding == Decimal("10000.25")
-    assert totals.due == totals.refunded + totals.outstanding
-    assert (totals.payers, totals.payers_settled) == (2, 1)
+    assert totals.payers == 2
 
 
-def test_a_refund_never_exceeds_what_is_due(institution, township_user):
-    plan = RefundPlanFactory(institution=institution, amount_due=Decimal("5000"))
-    RefundRecordFactory(plan=plan, amount=Decimal("4000"))
+def test_one_elders_payments_count_once_however_many_records(institution):
+    PrepaymentFactory(institution=institution, payer_name="王秀英", amount=Decimal("20000"))
+    second = PrepaymentFactory(
+        institution=institution, payer_name="王 秀英", amount=Decimal("10000")
+    )
+    RefundFactory(prepayment=second, amount=Decimal("10000"))
+
+    totals = refund_totals([institution.pk])[institution.pk]
+
+    assert totals.payers == 1
+    assert totals.outstanding == Decimal("20000")
+
+
+def test_a_refund_never_exceeds_what_is_still_owed_on_the_payment(institution, township_user):
+    record = PrepaymentFactory(institution=institution, amount=Decimal("5000"))
+    RefundFactory(prepayment=record, amount=Decimal("4000"))
 
     with pytest.raises(ValidationError) as error:
         record_refund(
             user=township_user,
-            record=RefundRecord(plan=plan, amount=Decimal("1000.01"), refunded_on=date(2026, 3, 1)),
-            today=date(2026, 3, 2),
+            prepayment=record,
+            amount=Decimal("1000.01"),
+            refunded_on=date(2026, 3, 1),
+            today=TODAY,
         )
 
-    assert "amount" in error.value.message_dict
+    assert "1,000.00" in error.value.message_dict["amount"][0]
     record_refund(
         user=township_user,
-        record=RefundRecord(plan=plan, amount=Decimal("1000"), refunded_on=date(2026, 3, 1)),
-        today=date(2026, 3, 2),
+        prepayment=record,
+        amount=Decimal("1000"),
+        refunded_on=date(2026, 3, 1),
+        today=TODAY,
     )
+    record.refresh_from_db()
+    assert record.refunded_amount == record.amount
     assert refund_totals([institution.pk])[institution.pk].outstanding == 0
 
 
-def test_refunds_are_prefilled_once_per_payer_from_outstanding_prepayments(
+@pytest.mark.parametrize(
+    ("refunded_on", "field"),
+    [(date(2026, 3, 11), "refunded_on"), (date(2025, 5, 31), "refunded_on")],
+    ids=["future", "before-the-payment"],
+)
+def test_a_refund_is_dated_between_the_payment_and_today(
+    institution, township_user, refunded_on, field
+):
+    record = PrepaymentFactory(institution=institution, paid_on=date(2025, 6, 1))
+
+    with pytest.raises(ValidationError) as error:
+        record_refund(
+            user=township_user,
+            prepayment=record,
+            amount=Decimal("100"),
+            refunded_on=refunded_on,
+            today=TODAY,
+        )
+
+    assert field in error.value.message_dict
+    assert not PrepaymentRefund.objects.exists()
+
+
+def test_a_wrong_refund_is_reversed_not_deleted_and_history_says_who_and_why(
     institution, township_user
 ):
-    PrepaymentFactory(institution=institution, payer_name="王秀英", amount=Decimal("20000"))
-    PrepaymentFactory(
-        institution=institution,
-        payer_name="王秀英",
-        amount=Decimal("10000"),
-        refunded_amount=Decimal("4000"),
-    )
-    PrepaymentFactory(
-        institution=institution,
-        payer_name="李建国",
+    record = PrepaymentFactory(institution=institution, amount=Decimal("20000"))
+    refund = record_refund(
+        user=township_user,
+        prepayment=record,
         amount=Decimal("8000"),
-        refunded_amount=Decimal("8000"),
+        refunded_on=date(2026, 3, 2),
+        today=TODAY,
     )
 
-    created = prefill_refunds(user=township_user, institution=institution)
-    again = prefill_refunds(user=township_user, institution=institution)
+    reversal = reverse_refund(
+        user=township_user, refund=refund, reason="金额录错，应为800元", today=TODAY
+    )
 
-    assert [(p.payer_name, p.amount_due) for p in created] == [("王秀英", Decimal("26000"))]
-    assert again == []
-    assert RefundPlan.objects.get().from_prepayment_records
-
-
-def test_one_refund_owed_per_elder_and_institution(institution, township_user):
-    RefundPlanFactory(institution=institution, payer_name="王秀英")
-
+    record.refresh_from_db()
+    assert record.refunded_amount == 0
+    assert PrepaymentRefund.objects.count() == 2
+    assert (reversal.amount, reversal.refunded_on, reversal.reverses) == (
+        Decimal("-8000"),
+        TODAY,
+        refund,
+    )
+    entry = reversal.history.get()
+    assert (entry.history_user, entry.history_change_reason) == (
+        township_user,
+        "金额录错，应为800元",
+    )
+    # Counted as of a day before the reversal, the refund still counts: packs do not move.
+    assert refund_totals([institution.pk], as_of=date(2026, 3, 9))[institution.pk].refunded == (
+        Decimal("8000")
+    )
+    assert refund_totals([institution.pk])[institution.pk].refunded == 0
     with pytest.raises(ValidationError):
-        save_record(
-            user=township_user,
-            record=RefundPlan(
-                institution=institution, payer_name="王 秀英", amount_due=Decimal("1")
-            ),
+        reverse_refund(user=township_user, refund=refund, reason="again", today=TODAY)
+    with pytest.raises(ValidationError):
+        reverse_refund(user=township_user, refund=reversal, reason="again", today=TODAY)
+
+
+def test_a_reversal_needs_a_reason(institution, township_user):
+    refund = RefundFactory(prepayment=PrepaymentFactory(institution=institution))
+
+    with pytest.raises(ValidationError) as error:
+        reverse_refund(user=township_user, refund=refund, reason="  ", today=TODAY)
+
+    assert "reason" in error.value.message_dict
+
+
+def test_refunds_are_counted_as_of_their_date(institution):
+    record = PrepaymentFactory(
+        institution=institution, amount=Decimal("30000"), paid_on=date(2026, 1, 5)
+    )
+    RefundFactory(prepayment=record, amount=Decimal("1000"), refunded_on=date(2026, 3, 3))
+    RefundFactory(prepayment=record, amount=Decimal("2000"), refunded_on=date(2026, 3, 4))
+    cut_off = datetime(2026, 3, 3, 17, tzinfo=timezone.get_default_timezone())
+
+    assert refund_totals([institution.pk], as_of=cut_off)[institution.pk].refunded == 1000
+    assert refund_totals([institution.pk], as_of=date(2026, 3, 4))[institution.pk].refunded == (
+        3000
+    )
+    # Before the payment, nothing was paid in or owed.
+    before = refund_totals([institution.pk], as_of=date(2026, 1, 4))[institution.pk]
+    assert (before.due, before.refunded, before.payers) == (0, 0, 0)
+
+
+def test_a_leader_cannot_record_a_refund(institution, leader):
+    record = PrepaymentFactory(institution=institution)
+
+    with pytest.raises(PermissionDenied):
+        record_refund(
+            user=leader,
+            prepayment=record,
+            amount=Decimal("1"),
+            refunded_on=date(2026, 3, 1),
+            today=TODAY,
         )
 
 
@@ -119,7 +209,7 @@ def test_plan_keeps_every_version_and_skips_an_unchanged_text(institution, towns
 def test_refund_page_masks_elders_id_numbers_and_phones_for_leaders(
     client_for, institution, leader, township_user
 ):
-    RefundPlanFactory(
+    PrepaymentFactory(
         institution=institution,
         payer_name="王秀英",
         payer_id_number="43042319500101123X",
@@ -138,18 +228,38 @@ def test_refund_page_masks_elders_id_numbers_and_phones_for_leaders(
     assert "13912345678" in staff_page
 
 
-def test_refund_page_totals_add_up(client_for, institution, township_user):
-    plan = RefundPlanFactory(institution=institution, amount_due=Decimal("30000"))
-    RefundRecordFactory(plan=plan, amount=Decimal("12000"))
+def test_refund_page_lists_each_elder_with_their_payments_and_refunds(
+    client_for, institution, township_user, django_assert_max_num_queries
+):
+    record = PrepaymentFactory(
+        institution=institution, payer_name="王秀英", amount=Decimal("30000")
+    )
+    RefundFactory(prepayment=record, amount=Decimal("12000"), refunded_on=date(2026, 3, 1))
+    url = reverse("disposal:refund_list", args=[institution.pk])
+    client = client_for(township_user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one_elder:
+        client.get(url)
+    for _k in range(4):
+        RefundFactory(
+            prepayment=PrepaymentFactory(institution=institution, amount=Decimal("1000")),
+            amount=Decimal("1000"),
+        )
 
-    response = client_for(township_user).get(reverse("disposal:refund_list", args=[institution.pk]))
+    with django_assert_max_num_queries(len(one_elder.captured_queries)):
+        response = client.get(url)
 
     totals = response.context["totals"]
-    assert totals == {
-        "due": Decimal("30000"),
-        "refunded": Decimal("12000"),
-        "outstanding": Decimal("18000"),
-    }
+    assert (totals.due, totals.refunded, totals.outstanding) == (
+        Decimal("34000"),
+        Decimal("16000"),
+        Decimal("18000"),
+    )
+    [wang] = [p for p in response.context["payers"] if p.payer_name == "王秀英"]
+    assert (wang.due, wang.refunded, wang.outstanding) == (30000, 12000, 18000)
+    page = response.content.decode()
+    assert "2026-03-01: 12,000.00" in page
+    assert reverse("disposal:refund_record_create", args=[record.pk]) in page
 
 
 def test_resettlement_and_assistance_mask_elders_id_numbers_for_leaders(

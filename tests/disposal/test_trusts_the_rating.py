@@ -19,7 +19,7 @@ from risklists.models import Assessment, RatingState
 from risklists.selectors import rating_findings
 from risklists.signals import rating_approved, ratings_approved
 from screening.models import PrepaymentKind
-from tests.disposal.factories import PrepaymentFactory, RefundPlanFactory, RefundRecordFactory
+from tests.disposal.factories import PrepaymentFactory, RefundFactory
 from tests.factories import CountyFactory, TownshipFactory, VenueFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +73,7 @@ def test_a_county_threshold_makes_the_rating_and_the_zeroing_target_agree(
         )
     assert refused.value.code == "refunds_outstanding"
 
-    plan = RefundPlanFactory(institution=venue, amount_due=Decimal("20000"))
-    RefundRecordFactory(plan=plan, amount=Decimal("20000"))
+    RefundFactory(prepayment=venue.prepayments.get(), amount=Decimal("20000"))
     entry = cross_off(
         user=township_user,
         institution=venue,
@@ -133,7 +132,7 @@ def test_the_target_follows_the_approved_rating_until_a_new_one_is_approved(
     back) move the target only once a rating that says so is approved."""
     venue = bed_fee_venue(township)
     approve(venue, township_user, county_user)
-    venue.prepayments.update(refunded_amount=Decimal("20000"))
+    RefundFactory(prepayment=venue.prepayments.get(), amount=Decimal("20000"))
 
     assert rating_findings([venue])[venue.pk].large_prepayment
 

@@ -22,8 +22,6 @@ from disposal.models import (
     DeadlineSetting,
     DisposalAction,
     InstitutionPlan,
-    RefundPlan,
-    RefundRecord,
     Resettlement,
     Transfer,
     ZeroingEntry,
@@ -32,9 +30,11 @@ from disposal.models import (
 from disposal.services.actions import add_evidence, apply_level
 from disposal.services.records import save_plan
 from institutions.models import RegistrationStatus
+from screening.models import PrepaymentRefund
 from tests.disposal.factories import (
     AssistanceFactory,
-    RefundPlanFactory,
+    PrepaymentFactory,
+    RefundFactory,
     ResettlementFactory,
     TransferFactory,
 )
@@ -56,12 +56,13 @@ def records_of(institution, county_user, township_user):
     evidence = add_evidence(
         user=county_user, action=action, upload=SimpleUploadedFile("a.pdf", PDF)
     )
-    plan = RefundPlanFactory(institution=institution)
+    prepayment = PrepaymentFactory(institution=institution)
+    refund = RefundFactory(prepayment=prepayment)
     ResettlementFactory(institution=institution)
     AssistanceFactory(institution=institution)
     TransferFactory(institution=institution)
     save_plan(user=county_user, institution=institution, text="一院一策")
-    return {"action": action, "evidence": evidence, "refund": plan}
+    return {"action": action, "evidence": evidence, "refund": prepayment, "entry": refund}
 
 
 @pytest.fixture
@@ -91,8 +92,8 @@ def pages(rows):
         reverse("disposal:evidence_download", args=[rows["evidence"].pk]),
         reverse("disposal:zeroing_detail", args=[v]),
         reverse("disposal:refund_list", args=[i]),
-        reverse("disposal:refund_create", args=[i]),
         reverse("disposal:refund_record_create", args=[rows["refund"].pk]),
+        reverse("disposal:refund_reverse", args=[rows["entry"].pk]),
         reverse("disposal:resettlement_list", args=[i]),
         reverse("disposal:resettlement_create", args=[i]),
         reverse("disposal:assistance_list", args=[i]),
@@ -118,14 +119,10 @@ def posts(rows):
             {"outcome": "closed", "outcome_on": day},
         ),
         (
-            reverse("disposal:refund_create", args=[i]),
-            {"payer_name": "新老人", "amount_due": "100"},
-        ),
-        (reverse("disposal:refund_prefill", args=[i]), {}),
-        (
             reverse("disposal:refund_record_create", args=[rows["refund"].pk]),
             {"amount": "1", "refunded_on": day},
         ),
+        (reverse("disposal:refund_reverse", args=[rows["entry"].pk]), {"reason": "录错"}),
         (
             reverse("disposal:resettlement_create", args=[i]),
             {
@@ -151,8 +148,7 @@ def snapshot():
     return (
         list(DisposalAction.objects.values_list("pk", "status", "completed_on")),
         ZeroingEntry.objects.count(),
-        RefundPlan.objects.count(),
-        RefundRecord.objects.count(),
+        list(PrepaymentRefund.objects.values_list("pk", "amount")),
         Resettlement.objects.count(),
         Transfer.objects.count(),
         InstitutionPlan.objects.count(),
@@ -428,20 +424,36 @@ def test_assigning_a_person_on_the_ledger(client_for, township_user, mine):
 
 
 def test_recording_a_refund_through_the_page(client_for, township_user, mine):
-    plan = mine["refund"]
+    record = mine["refund"]
     response = client_for(township_user).post(
-        reverse("disposal:refund_record_create", args=[plan.pk]),
-        {"amount": "2500", "refunded_on": today().isoformat()},
+        reverse("disposal:refund_record_create", args=[record.pk]),
+        {"amount": "2500", "refunded_on": today().isoformat(), "notes": "现金退还"},
     )
     assert response.status_code == 302
-    assert RefundRecord.objects.get(plan=plan).amount == Decimal("2500")
+    entry = PrepaymentRefund.objects.get(prepayment=record, notes="现金退还")
+    assert (entry.amount, entry.created_by) == (Decimal("2500"), township_user)
+    record.refresh_from_db()
+    assert record.refunded_amount == Decimal("3500")  # 1,000 earlier
 
     too_much = client_for(township_user).post(
-        reverse("disposal:refund_record_create", args=[plan.pk]),
+        reverse("disposal:refund_record_create", args=[record.pk]),
         {"amount": "999999", "refunded_on": today().isoformat()},
     )
     assert too_much.status_code == 200
     assert "amount" in too_much.context["form"].errors
+
+
+def test_reversing_a_refund_through_the_page(client_for, township_user, mine):
+    entry = mine["entry"]
+    url = reverse("disposal:refund_reverse", args=[entry.pk])
+
+    refused = client_for(township_user).post(url, {"reason": ""})
+    done = client_for(township_user).post(url, {"reason": "重复登记"})
+
+    assert refused.status_code == 200 and "reason" in refused.context["form"].errors
+    assert done.status_code == 302
+    assert entry.reversal.notes == "重复登记"
+    assert PrepaymentRefund.objects.filter(pk=entry.pk).exists()
 
 
 def test_transfer_form_proposes_the_authority_by_the_venues_nature(client_for, township_user, mine):
@@ -468,7 +480,7 @@ def test_county_sets_its_deadlines(client_for, county_user, county):
 
 def test_institution_panel_summarises_actions_refunds_and_plan(township_user, mine):
     institution = mine["institution"]
-    RefundPlanFactory(institution=institution, amount_due=Decimal("5000"))
+    PrepaymentFactory(institution=institution, amount=Decimal("5000"))
     request = RequestFactory().get("/")
     request.user = township_user
 
@@ -477,7 +489,8 @@ def test_institution_panel_summarises_actions_refunds_and_plan(township_user, mi
     )
 
     assert "disposal-panel" in html
-    assert "15,000.00" in html  # 10,000 + 5,000 due
+    assert "25,000.00" in html  # 20,000 + 5,000 paid in
+    assert "24,000.00" in html  # still owed: 1,000 refunded
     assert reverse("disposal:institution_plan", args=[institution.pk]) in html
     assert html.count(reverse("disposal:action_detail", args=[mine["action"].pk])) == 1
 

@@ -15,8 +15,7 @@ from institutions.services import save_institution
 from risklists.selectors import rating_findings
 from tests.disposal.factories import (
     PrepaymentFactory,
-    RefundPlanFactory,
-    RefundRecordFactory,
+    RefundFactory,
     TransferFactory,
 )
 from tests.factories import InstitutionFactory, VenueFactory, make_credit_code
@@ -50,11 +49,11 @@ def test_target_is_refunds_and_closure_when_the_rating_found_large_prepayments(t
     PrepaymentFactory(institution=venue, amount=Decimal("80000"), kind="investment")
     PrepaymentFactory(institution=small, amount=Decimal("3000"), kind="membership")
     refunded = VenueFactory(township=township)
-    PrepaymentFactory(
-        institution=refunded,
+    RefundFactory(
+        prepayment=PrepaymentFactory(
+            institution=refunded, amount=Decimal("80000"), kind="investment"
+        ),
         amount=Decimal("80000"),
-        refunded_amount=Decimal("80000"),
-        kind="investment",
     )
 
     found = rating_findings([venue, small, refunded])
@@ -192,10 +191,10 @@ def test_transferred_needs_a_recorded_transfer(township, township_user):
 def test_a_venue_with_large_prepayments_is_registered_off_only_once_refunds_are_paid(
     township, township_user
 ):
-    venue = VenueFactory(township=township)
-    PrepaymentFactory(institution=venue, amount=Decimal("30000"), kind="investment")
-    plan = RefundPlanFactory(institution=venue, amount_due=Decimal("30000"))
-    RefundRecordFactory(plan=plan, amount=Decimal("10000"))
+    # Flagged as collecting: its target stays 责令退还资金 once the refunds are paid.
+    venue = VenueFactory(township=township, collects_large_prepayment=True)
+    record = PrepaymentFactory(institution=venue, amount=Decimal("30000"), kind="investment")
+    RefundFactory(prepayment=record, amount=Decimal("10000"))
     registration = Registration(credit_code=make_credit_code(9003))
 
     with pytest.raises(ValidationError) as error:
@@ -207,8 +206,9 @@ def test_a_venue_with_large_prepayments_is_registered_off_only_once_refunds_are_
             today=TODAY,
         )
     assert error.value.code == "refunds_outstanding"
+    assert "20,000.00" in error.value.messages[0]
 
-    RefundRecordFactory(plan=plan, amount=Decimal("20000"))
+    RefundFactory(prepayment=record, amount=Decimal("20000"))
     entry = cross_off(
         user=township_user,
         institution=venue,

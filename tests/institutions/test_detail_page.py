@@ -12,7 +12,6 @@ from core.db import fetch_together
 from disposal.models import (
     DisposalAction,
     InstitutionPlan,
-    RefundPlan,
     ZeroingEntry,
     ZeroingStatus,
 )
@@ -26,14 +25,14 @@ from screening.models import (
     Lawsuit,
     MatchStatus,
     PrepaymentRecord,
+    PrepaymentRefund,
     StandingFact,
     Verification,
 )
 from tests.disposal.factories import (
     AssistanceFactory,
     PenaltyFactory,
-    RefundPlanFactory,
-    RefundRecordFactory,
+    RefundFactory,
     ResettlementFactory,
     TransferFactory,
 )
@@ -74,7 +73,9 @@ def with_records(n, township, county_user, township_user):
             resolved_by=county_user,
             resolved_at=now - timedelta(days=k),
         )
-        PrepaymentRecordFactory(institution=institution, paid_on=today - timedelta(days=10 + k))
+        record = PrepaymentRecordFactory(
+            institution=institution, paid_on=today - timedelta(days=10 + k)
+        )
         role = PersonRoleFactory(
             institution=institution, started_on=today - timedelta(days=900 + k)
         )
@@ -100,8 +101,7 @@ def with_records(n, township, county_user, township_user):
             content="收取会员费后不退",
         )
         approve(institution, ("red", "orange")[k % 2], now - timedelta(days=n - k))
-        plan = RefundPlanFactory(institution=institution, amount_due=Decimal("5000"))
-        RefundRecordFactory(plan=plan, refunded_on=today - timedelta(days=k))
+        RefundFactory(prepayment=record, refunded_on=today - timedelta(days=k))
         ResettlementFactory(institution=institution)
         AssistanceFactory(institution=institution)
         TransferFactory(institution=institution)
@@ -117,7 +117,7 @@ def with_records(n, township, county_user, township_user):
             upload = SimpleUploadedFile(f"证据{k}.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
             add_evidence(user=township_user, action=action, upload=upload)
     ZeroingEntry.objects.create(institution=institution, status=ZeroingStatus.OPEN)
-    assert RefundPlan.objects.filter(institution=institution).count() == n
+    assert PrepaymentRefund.objects.filter(institution=institution).count() == n
     return institution
 
 

@@ -19,6 +19,7 @@ from disposal.models import (
     ZeroingEntry,
     ZeroingStatus,
 )
+from disposal.selectors.records import refund_totals
 from institutions.models import Institution
 from reporting.choices import GroupRole, PlaceType
 from reporting.periods import ReportingWeek
@@ -36,8 +37,8 @@ from risklists.figures import derived_figures
 from screening.models import FundUse, Lead, LeadChannel, LeadStatus, PrepaymentKind, YesNoUnknown
 from tests.disposal.factories import (
     AssistanceFactory,
-    RefundPlanFactory,
-    RefundRecordFactory,
+    PrepaymentFactory,
+    RefundFactory,
     ResettlementFactory,
     TransferFactory,
 )
@@ -487,8 +488,8 @@ def disposed(township, township_user, county_user):
     complete_actions(done, date(2026, 11, 20))
     InstitutionPlan.objects.create(institution=done, version=1, text="旧方案")
     InstitutionPlan.objects.create(institution=done, version=2, text="一、约谈；二、退费")
-    plan = RefundPlanFactory(institution=done, amount_due=Decimal("10000"))
-    RefundRecordFactory(plan=plan, amount=Decimal("4000"))
+    record = PrepaymentFactory(institution=done, amount=Decimal("10000"))
+    RefundFactory(prepayment=record, amount=Decimal("4000"))
     TransferFactory(institution=filed, case_filed_on=date(2026, 11, 2))
     TransferFactory(institution=moved)
     ZeroingEntry.objects.create(
@@ -525,7 +526,10 @@ def test_disposal_progress_has_measures_plan_progress_refunds_and_result(dispose
         1,
     )
     assert "责令整改" in done[4]
-    assert (done[12], done[13]) == (10000, 4000)
+    # What its elders paid in (the helper's 80,000 and 10,000) and what was refunded: the
+    # refund ledger's figures, as the refund page shows them.
+    ledger = refund_totals([disposed["done"].pk])[disposed["done"].pk]
+    assert (done[12], done[13]) == (ledger.due, ledger.refunded) == (90000, 4000)
     assert rows["处置中院"][10:12] == (0, 0)
     assert [r[3] for r in body(sheet, 5)][:3] == ["红色", "红色", "红色"]
 
@@ -537,7 +541,12 @@ def test_disposal_progress_totals_are_the_database_counts(disposed, county_user)
     assert row[9] == actions.count()
     assert row[10] == actions.filter(status="done").count()
     assert row[11] == pytest.approx(row[10] / row[9])
-    assert (row[12], row[13]) == (10000, 4000)
+    listed = Institution.objects.filter(
+        name__in=["整改完成院", "立案场所", "移交场所", "关停场所", "处置中院"]
+    ).values_list("pk", flat=True)
+    ledger = refund_totals(listed).values()
+    assert (row[12], row[13]) == (sum(t.due for t in ledger), sum(t.refunded for t in ledger))
+    assert row[13] == 4000
 
 
 def test_disposal_progress_rows_cost_the_same_queries_for_3_and_30(
@@ -601,9 +610,11 @@ def results(township, other_township, township_user, county_user):
     lead(township, date(2026, 11, 20))
     lead(township, date(2025, 12, 1), LeadStatus.HANDLED, handled_on=date(2026, 2, 1))
     lead(other_township, date(2026, 11, 2))
-    plan = RefundPlanFactory(institution=venue, amount_due=Decimal("200000"))
-    RefundRecordFactory(plan=plan, amount=Decimal("12345"), refunded_on=date(2026, 3, 1))
-    RefundRecordFactory(plan=plan, amount=Decimal("99999"), refunded_on=date(2025, 12, 31))
+    record = PrepaymentFactory(
+        institution=venue, amount=Decimal("200000"), paid_on=date(2025, 6, 1)
+    )
+    RefundFactory(prepayment=record, amount=Decimal("12345"), refunded_on=date(2026, 3, 1))
+    RefundFactory(prepayment=record, amount=Decimal("99999"), refunded_on=date(2025, 12, 31))
     ResettlementFactory.create_batch(2, institution=venue, resettled_on=date(2026, 11, 2))
     ResettlementFactory(institution=venue, resettled_on=date(2026, 11, 25))
     AssistanceFactory(institution=venue, granted_on=date(2026, 11, 3))

@@ -167,10 +167,10 @@ def test_venues_have_their_operator_nature_prepayments_target_and_status(venues,
     assert taking[4:7] == ("=1+1", "企业性质", 12)
     assert sheet.cell(row=5 + list(rows).index("开云颐养之家"), column=5).data_type == "s"
     assert taking[7:11] == ("是", 80000, 1, "责令退还资金、联合执法、关停取缔")
-    # Whether a venue took large prepayments is what its rating found (O6 here: no record
-    # shows one), as on the risk list and the 清零 ledger; the registry's typed flag alone
-    # is not a finding.
-    assert rows["开云乐龄之家"][7:11] == ("否", None, None, "督促登记")
+    # Whether a venue took large prepayments is what its rating found, as on the risk list
+    # and the 清零 ledger: flagged as collecting on the registry (no visit says otherwise),
+    # it is collecting (R1, never O6), its amounts unknown until the records are entered.
+    assert rows["开云乐龄之家"][7:11] == ("是", None, None, "责令退还资金、联合执法、关停取缔")
     assert rows["开云已取缔"][11] == "已销号（已取缔）"
 
 

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import factory
+from django.db.models import Sum
 from factory.django import DjangoModelFactory
 
 from risklists.engine import Thresholds
@@ -11,6 +12,7 @@ from risklists.models import ThresholdVersion
 from screening.models import (
     PrepaymentKind,
     PrepaymentRecord,
+    PrepaymentRefund,
     ScreeningVisit,
     VisitStatus,
 )
@@ -24,8 +26,11 @@ class ThresholdVersionFactory(DjangoModelFactory):
     values = factory.LazyFunction(lambda: Thresholds().to_dict())
 
 
-def pay(institution, payer, kind, amount, monthly_fee=None, promised=False, **extra):
-    return PrepaymentRecord.objects.create(
+def pay(
+    institution, payer, kind, amount, monthly_fee=None, promised=False, refunded_amount=0, **extra
+):
+    """A payment by an elder; ``refunded_amount``: refunded since, an entry of the ledger."""
+    record = PrepaymentRecord.objects.create(
         institution=institution,
         payer_name=payer,
         kind=kind,
@@ -35,6 +40,23 @@ def pay(institution, payer, kind, amount, monthly_fee=None, promised=False, **ex
         promised_return=promised,
         **extra,
     )
+    if refunded_amount:
+        refund(record, refunded_amount)
+    return record
+
+
+def refund(record, amount, on=date(2026, 2, 1)):
+    """An entry of the refund ledger; the record's refunded amount is the ledger's sum, as
+    ``screening.services.refunds`` keeps it."""
+    entry = PrepaymentRefund.objects.create(
+        prepayment=record,
+        institution_id=record.institution_id,
+        amount=Decimal(amount),
+        refunded_on=on,
+    )
+    record.refunded_amount = record.refunds.aggregate(s=Sum("amount"))["s"]
+    record.save()
+    return entry
 
 
 def invest(institution, payer="王奶奶", amount="80000"):

@@ -25,7 +25,6 @@ from screening.models import (
     PersonRole,
     PersonRoleKind,
     PrepaymentKind,
-    PrepaymentRecord,
     RegistrationChange,
     RelatedCompany,
     ScreeningVisit,
@@ -33,21 +32,21 @@ from screening.models import (
     VisitStatus,
 )
 from tests.factories import InstitutionFactory
+from tests.risklists import factories
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
 
 
 def pay(institution, payer, kind, amount, monthly_fee=None, refunded=0, promised=False, **kw):
-    return PrepaymentRecord.objects.create(
-        institution=institution,
-        payer_name=payer,
-        kind=kind,
-        amount=Decimal(amount),
-        monthly_fee=Decimal(monthly_fee) if monthly_fee is not None else None,
-        refunded_amount=Decimal(refunded),
-        paid_on=date(2026, 1, 5),
-        promised_return=promised,
+    return factories.pay(
+        institution,
+        payer,
+        kind,
+        amount,
+        monthly_fee=monthly_fee,
+        promised=promised,
+        refunded_amount=refunded,
         **kw,
     )
 

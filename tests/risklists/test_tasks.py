@@ -140,16 +140,31 @@ def _matched(model, institution, **fields):
 
 def _builders():
     from datetime import date as day
+    from decimal import Decimal
 
     from django.utils import timezone
 
-    from screening.models import BlacklistEntry, BlacklistKind, Lawsuit, Lead, LeadChannel
+    from screening.models import (
+        BlacklistEntry,
+        BlacklistKind,
+        Lawsuit,
+        Lead,
+        LeadChannel,
+        PrepaymentRefund,
+    )
     from screening.models.findings import FindingResolution, StandingFact
     from tests.factories import UserFactory
     from tests.screening import factories as f
 
     return {
         "screening.PrepaymentRecord": lambda i: f.PrepaymentRecordFactory(institution=i),
+        # The record paid into is made before the test listens (institution.prepaid).
+        "screening.PrepaymentRefund": lambda i: PrepaymentRefund.objects.create(
+            prepayment=i.prepaid,
+            institution=i,
+            amount=Decimal("100"),
+            refunded_on=day(2026, 11, 2),
+        ),
         "screening.ScreeningVisit": lambda i: f.ScreeningVisitFactory(institution=i),
         "screening.PersonRole": lambda i: f.PersonRoleFactory(institution=i),
         "screening.Branch": lambda i: f.BranchFactory(institution=i),
@@ -192,6 +207,7 @@ def test_every_watched_record_has_a_builder_here():
 WATCHED = sorted(
     [
         "screening.PrepaymentRecord",
+        "screening.PrepaymentRefund",
         "screening.ScreeningVisit",
         "screening.PersonRole",
         "screening.Branch",
@@ -210,8 +226,10 @@ WATCHED = sorted(
 @pytest.mark.parametrize("label", WATCHED)
 def test_saving_or_deleting_a_watched_record_rerates_its_institution(label, township, monkeypatch):
     from risklists import receivers
+    from tests.screening.factories import PrepaymentRecordFactory
 
     institution = InstitutionFactory(township=township)
+    institution.prepaid = PrepaymentRecordFactory(institution=institution)
     queued = []
     monkeypatch.setattr(receivers, "queue_rerate", lambda kind, pk: queued.append((kind, pk)))
 

@@ -560,6 +560,42 @@ def test_a_refund_larger_than_the_payment_is_refused(county_user, township):
     assert messages_of(batch)[0][1] == "已退还金额（元）"
 
 
+def test_a_refund_on_an_imported_payment_is_an_entry_of_the_ledger(county_user, township):
+    institution = InstitutionFactory(township=township)
+    stage_and_apply(
+        county_user,
+        "prepayments",
+        [
+            "统一社会信用代码",
+            "缴费人",
+            "预付费类型",
+            "金额（元）",
+            "缴费日期",
+            "已退还金额（元）",
+            "退还日期",
+        ],
+        [[institution.credit_code, "刘奶奶", "押金", 5000, "2024-01-01", 2000, "2024-03-01"]],
+    )
+
+    record = PrepaymentRecord.objects.get(institution=institution)
+    [entry] = record.refunds.all()
+    assert (entry.amount, entry.refunded_on) == (Decimal("2000"), date(2024, 3, 1))
+    assert (entry.created_by, entry.scope_path) == (county_user, institution.scope_path)
+    assert record.refunded_amount == Decimal("2000")
+    assert entry.history.get().history_user == county_user
+
+
+def test_an_imported_refund_needs_its_date(county_user, township):
+    institution = InstitutionFactory(township=township)
+    batch = invalid(
+        county_user,
+        "prepayments",
+        ["统一社会信用代码", "缴费人", "预付费类型", "金额（元）", "缴费日期", "已退还金额（元）"],
+        [[institution.credit_code, "刘奶奶", "押金", 5000, "2024-01-01", 2000]],
+    )
+    assert messages_of(batch)[0][1] == "退还日期"
+
+
 def test_an_unknown_choice_lists_the_accepted_labels(county_user):
     batch = invalid(
         county_user,

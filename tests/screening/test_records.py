@@ -28,6 +28,7 @@ from screening.models import (
     RelatedCompany,
 )
 from screening.services import records as services
+from screening.services.refunds import record_refund
 from tests.factories import (
     CountyFactory,
     InstitutionFactory,
@@ -90,8 +91,6 @@ def prepayment_data(**overrides):
         "paid_on": days_ago(90).isoformat(),
         "monthly_fee": "3000",
         "months_covered": "20",
-        "refunded_amount": "0",
-        "refunded_on": "",
         "promised_return": "",
         "promised_return_note": "",
         "notes": "",
@@ -204,13 +203,6 @@ def test_township_user_corrects_each_kind_of_record(client_for, township_user, i
         ({"paid_on": "FUTURE"}, "paid_on"),
         ({"amount": "-1"}, "amount"),
         ({"monthly_fee": "-3000"}, "monthly_fee"),
-        ({"refunded_amount": "70000", "refunded_on": days_ago(1).isoformat()}, "refunded_amount"),
-        ({"refunded_amount": "-5"}, "refunded_amount"),
-        (
-            {"refunded_amount": "100", "refunded_on": days_ago(200).isoformat()},
-            "refunded_on",
-        ),
-        ({"refunded_amount": "100", "refunded_on": "FUTURE"}, "refunded_on"),
         ({"payer_id_number": BAD_ID}, "payer_id_number"),
         ({"payer_id_number": "43042319500307"}, "payer_id_number"),
         ({"amount": ""}, "amount"),
@@ -219,10 +211,6 @@ def test_township_user_corrects_each_kind_of_record(client_for, township_user, i
         "future-date",
         "negative-amount",
         "negative-monthly-fee",
-        "refund-above-amount",
-        "negative-refund",
-        "refund-before-payment",
-        "future-refund",
         "bad-check-digit",
         "short-id",
         "missing-amount",
@@ -243,26 +231,56 @@ def test_invalid_prepayment_is_refused_on_its_field(
 def test_prepayment_errors_are_in_chinese(client_for, township_user, institution):
     response = client_for(township_user).post(
         create_url("prepayment", institution),
-        prepayment_data(refunded_amount="70000", payer_id_number=BAD_ID, paid_on=tomorrow()),
+        prepayment_data(amount="-1", payer_id_number=BAD_ID, paid_on=tomorrow()),
     )
     html = response.content.decode()
-    assert "退还金额超过缴费金额" in html
     assert "校验" in html
     assert "日期不能晚于今天" in html
 
 
-def test_a_refund_is_recorded_on_the_prepayment(client_for, township_user, institution):
+def test_a_refund_is_not_typed_on_the_prepayment_form(client_for, township_user, institution):
+    """The refunded amount is the ledger's sum: a posted figure is not taken."""
     record = PrepaymentRecordFactory(institution=institution, amount=Decimal("60000"))
     client = client_for(township_user)
     url = reverse("screening:prepayment_update", args=[record.pk])
-    client.post(
+    response = client.post(
         url,
         version_of_page(client, url)
         | prepayment_data(refunded_amount="20000", refunded_on=days_ago(1).isoformat()),
     )
+    assert response.status_code == 302
     record.refresh_from_db()
-    assert record.refunded_amount == Decimal("20000")
-    assert record.outstanding == Decimal("40000")
+    assert record.refunded_amount == 0
+    assert not record.refunds.exists()
+
+
+def test_the_amount_cannot_fall_below_what_was_refunded(client_for, township_user, institution):
+    record = PrepaymentRecordFactory(institution=institution, amount=Decimal("60000"))
+    record_refund(
+        user=township_user,
+        prepayment=record,
+        amount=Decimal("20000"),
+        refunded_on=days_ago(1),
+    )
+    client = client_for(township_user)
+    url = reverse("screening:prepayment_update", args=[record.pk])
+    response = client.post(url, version_of_page(client, url) | prepayment_data(amount="10000"))
+    assert response.status_code == 200
+    assert "amount" in response.context["form"].errors
+    record.refresh_from_db()
+    assert (record.amount, record.refunded_amount) == (Decimal("60000"), Decimal("20000"))
+
+
+def test_a_prepayment_with_refunds_is_not_deleted(client_for, county_user, institution):
+    record = PrepaymentRecordFactory(institution=institution, amount=Decimal("60000"))
+    record_refund(
+        user=county_user, prepayment=record, amount=Decimal("100"), refunded_on=days_ago(1)
+    )
+    response = client_for(county_user).post(
+        reverse("screening:prepayment_delete", args=[record.pk]), {"confirm": "on"}, follow=True
+    )
+    assert PrepaymentRecord.objects.filter(pk=record.pk).exists()
+    assert "不能删除" in response.content.decode()
 
 
 # --- persons and roles --------------------------------------------------------------------

@@ -31,6 +31,7 @@ RECORD_PAGES = [
     "disposal:evidence_download",
     "disposal:refund_list",
     "disposal:refund_record_create",
+    "disposal:refund_reverse",
     "disposal:resettlement_list",
     "disposal:assistance_list",
     "disposal:transfer_list",
@@ -76,9 +77,7 @@ def build_every_kind(world):
     lead = world.lead("A")
     lead.institution = world.institution("A")
     lead.save()
-    from tests.disposal.factories import RefundRecordFactory
-
-    RefundRecordFactory(plan=world.refund_plan("A"), institution=world.institution("A"))
+    world.refund("A")
 
 
 def test_moving_an_institution_moves_the_scope_of_every_record_of_it():

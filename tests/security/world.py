@@ -245,11 +245,15 @@ class World:
             ),
         )
 
-    def refund_plan(self, place):
-        from tests.disposal.factories import RefundPlanFactory
+    def refund(self, place):
+        """An entry of the refund ledger, against a prepayment record of the place."""
+        from tests.disposal.factories import PrepaymentFactory, RefundFactory
 
         return self._once(
-            ("refund", place), lambda: RefundPlanFactory(institution=self.institution(place))
+            ("refund", place),
+            lambda: RefundFactory(
+                prepayment=PrepaymentFactory(institution=self.institution(place))
+            ),
         )
 
     def penalty(self, place):

@@ -1,13 +1,18 @@
-"""Prepayment lists: the payments elders made to an institution of the user's area."""
+"""Prepayment lists: the payments elders made to an institution of the user's area, and
+what was already refunded on each (an entry of the refund ledger, dated)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from ....models import (
     ImportKind,
     PrepaymentKind,
     PrepaymentRecord,
+    PrepaymentRefund,
 )
 from ....models.people import normalise_name
 from ...matching import Registry
@@ -22,7 +27,7 @@ from ..columns import (
     Text,
     YesNo,
 )
-from ..spec import ImportSpec
+from ..spec import BULK_BATCH_SIZE, CREATE, ImportSpec, change_reason
 from .common import CREDIT_CODE, fields
 
 
@@ -84,6 +89,7 @@ class PrepaymentImport(ImportSpec):
                     "投资": PrepaymentKind.INVESTMENT,
                     "认购床位": PrepaymentKind.INVESTMENT,
                     "购买床位": PrepaymentKind.INVESTMENT,
+                    "其他": PrepaymentKind.OTHER,
                 },
             ),
             required=True,
@@ -160,6 +166,17 @@ class PrepaymentImport(ImportSpec):
         values["payer_key"] = (
             f"id:{number}" if number else f"name:{normalise_name(values['payer_name'])}"
         )
+        # What was refunded becomes a dated entry of the refund ledger: its date is needed.
+        refunded, refunded_on = values.get("refunded_amount"), values.get("refunded_on")
+        amount, paid_on = values.get("amount"), values.get("paid_on")
+        if refunded and amount is not None and refunded > amount:
+            row.error(self.header("refunded_amount"), _("The refund exceeds the amount paid."))
+        if refunded and not refunded_on:
+            row.error(self.header("refunded_on"), _("Give the date of the refund."))
+        if refunded_on and not refunded:
+            row.error(self.header("refunded_amount"), _("Give the amount refunded on that date."))
+        if refunded_on and paid_on and refunded_on < paid_on:
+            row.error(self.header("refunded_on"), _("The refund date is before the payment date."))
 
     def resolve(self, rows, ctx):
         ctx.registry = ctx.registry or Registry.load(ctx.user, persons=False)
@@ -205,10 +222,11 @@ class PrepaymentImport(ImportSpec):
 
     def build(self, row, ctx):
         values = row.values
-        return PrepaymentRecord(
+        record = PrepaymentRecord(
             institution=row.resolved["institution"],
             created_by=ctx.user,
             payer_key=values["payer_key"],
+            refunded_amount=values.get("refunded_amount") or Decimal("0"),
             **fields(
                 values,
                 "payer_name",
@@ -219,17 +237,43 @@ class PrepaymentImport(ImportSpec):
                 "paid_on",
                 "monthly_fee",
                 "months_covered",
-                "refunded_amount",
-                "refunded_on",
                 "promised_return",
                 "promised_return_note",
                 "notes",
             ),
         )
+        record.refund_on = values.get("refunded_on")
+        return record
 
     def before_write(self, instances, ctx):
         for record in instances:
             record.scope_path = record.institution.scope_path
+
+    def write(self, rows, ctx) -> int:
+        """The records, then one ledger entry per record that was already partly refunded
+        (its ``refunded_amount`` is that entry's amount: the ledger's sum)."""
+        written = super().write(rows, ctx)
+        refunds = [
+            PrepaymentRefund(
+                prepayment=record,
+                institution_id=record.institution_id,
+                scope_path=record.scope_path,
+                amount=record.refunded_amount,
+                refunded_on=record.refund_on,
+                created_by=ctx.user,
+            )
+            for record in (row.instance for row in rows if row.action == CREATE)
+            if record.refunded_amount
+        ]
+        if refunds:
+            bulk_create_with_history(
+                refunds,
+                PrepaymentRefund,
+                batch_size=BULK_BATCH_SIZE,
+                default_user=ctx.user,
+                default_change_reason=change_reason(ctx),
+            )
+        return written
 
     def existing_keys(self, rows, ctx):
         institutions = {r.values["institution_id"] for r in rows}
