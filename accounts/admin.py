@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import SubtreeAdminMixin
+from core.admin import SubtreeAdminMixin, restrict_to_superusers
 
 from .models import OrgUnit, User
 
@@ -129,3 +129,8 @@ class UserAdmin(SubtreeAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             obj.must_change_password = True
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
+
+
+# The periodic tasks' schedules (django_celery_beat, registered before this app's admin) run
+# for every county: only a superuser sees or edits them, whatever a group grants.
+restrict_to_superusers(admin.site, "django_celery_beat")

@@ -134,7 +134,7 @@ def admin_group():
     """系统管理员 manage users, units and the registry in /admin/, and delete nothing."""
     group, _ = Group.objects.get_or_create(name="系统管理员")
     perms = Permission.objects.filter(
-        content_type__app_label__in=["accounts", "institutions", "django_celery_beat"]
+        content_type__app_label__in=["accounts", "institutions"]
     ).exclude(codename__startswith="delete_")
     group.permissions.add(*perms)
     return group

@@ -58,3 +58,38 @@ class SubtreeAdminMixin:
         if queryset is not None and "queryset" not in kwargs:
             kwargs["queryset"] = queryset
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SuperuserOnlyAdminMixin:
+    """A model only a superuser may see or change in the admin, whatever the permissions a
+    group grants: the schedules of the periodic tasks run for every county at once."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+def restrict_to_superusers(site, app_label: str) -> None:
+    """Re-register every model of ``app_label`` on ``site`` with its own admin class made
+    superuser-only (a third-party app's admin, such as django_celery_beat's)."""
+    for model, model_admin in list(site._registry.items()):
+        if model._meta.app_label != app_label:
+            continue
+        restricted = type(
+            f"SuperuserOnly{type(model_admin).__name__}",
+            (SuperuserOnlyAdminMixin, type(model_admin)),
+            {},
+        )
+        site.unregister(model)
+        site.register(model, restricted)

@@ -272,3 +272,45 @@ def test_unit_administrator_opens_the_add_and_change_pages(client, unit_admin, t
     ]
 
     assert [client.get(url).status_code for url in pages] == [200] * len(pages)
+
+
+def test_only_a_superuser_sees_or_edits_the_periodic_tasks(client, unit_admin, django_user_model):
+    from django.contrib.auth.models import Permission
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    # Even a group that grants every permission on the schedules gives a unit's
+    # administrator nothing: the tasks run for every county at once.
+    group = unit_admin.groups.get()
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="django_celery_beat"))
+    task = PeriodicTask.objects.create(
+        name="weekly-pack",
+        task="reporting.tasks.build_due_weekly_packs",
+        interval=IntervalSchedule.objects.create(every=1, period="days"),
+    )
+    client.force_login(unit_admin)
+
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert b"django_celery_beat" not in index.content
+    for url in (
+        reverse("admin:django_celery_beat_periodictask_changelist"),
+        reverse("admin:django_celery_beat_periodictask_change", args=[task.pk]),
+        reverse("admin:django_celery_beat_periodictask_add"),
+    ):
+        assert client.get(url).status_code == 403, url
+    response = client.post(
+        reverse("admin:django_celery_beat_periodictask_change", args=[task.pk]),
+        {"name": "weekly-pack", "task": "x", "enabled": ""},
+    )
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.enabled
+
+    superuser = django_user_model.objects.create_superuser("root", password="Root-pass-123!")
+    client.force_login(superuser)
+    assert (
+        client.get(
+            reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+        ).status_code
+        == 200
+    )

@@ -1,7 +1,7 @@
 """Crafted query parameters never give a 500 (issue 19, finding 7).
 
 Bad page sizes and page numbers fall back to the defaults, a NUL byte anywhere in the query
-answers 400, a malformed weekly-report address answers 404; and a fuzz pass (hypothesis)
+or in a posted form answers 400, a malformed weekly-report address answers 404; and a fuzz pass (hypothesis)
 throws generated queries at every list page (25 each in the suite, 300 with `make fuzz`),
 built from each page's own filter names and the paging parameters.
 """
@@ -67,6 +67,26 @@ def test_a_nul_byte_in_a_parameter_name_answers_400(county_client):
     response = county_client.get(reverse("institutions:list") + "?q%00=1")
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("multipart", [False, True], ids=["urlencoded", "multipart"])
+def test_a_nul_byte_in_a_posted_form_answers_400_and_saves_nothing(county_client, multipart):
+    from institutions.models import Institution
+
+    before = Institution.objects.count()
+    data = {"name": "夕阳红\x00养老院", "registration_status": "unregistered"}
+    if multipart:
+        response = county_client.post(reverse("institutions:create"), data)
+    else:
+        response = county_client.post(
+            reverse("institutions:create"),
+            "name=%E5%A4%95%00&registration_status=unregistered",
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    assert response.status_code == 400
+    assert "不允许" in response.content.decode()
+    assert Institution.objects.count() == before
 
 
 @pytest.mark.parametrize(
