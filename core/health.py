@@ -10,6 +10,7 @@ logged in), and no query parameters are read.
 
 import asyncio
 import dataclasses
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -34,6 +35,14 @@ class MigrationsApplied(HealthCheck):
             raise ServiceUnavailable("unapplied migrations")
 
 
+def media_disk() -> str:
+    """MEDIA_ROOT, or the folder it will be made in (a new server has no upload yet)."""
+    path = Path(settings.MEDIA_ROOT)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return str(path)
+
+
 def checks():
     found = [
         ("database", "health_check.checks.Database"),
@@ -43,7 +52,7 @@ def checks():
             (
                 "health_check.contrib.psutil.Disk",
                 {
-                    "path": str(settings.MEDIA_ROOT),
+                    "path": media_disk(),
                     "max_disk_usage_percent": settings.HEALTH_DISK_USAGE_MAX,
                 },
             ),
