@@ -63,3 +63,50 @@ def test_request_without_credentials_is_refused_with_401(client):
 
     assert response.status_code == 401
     assert response.json()["status"] == 401
+
+
+def queries_for(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(
+    "url", ["api:institution-list", "api:visit-list", "api:rating-list", "api:action-list"]
+)
+def test_a_page_of_a_list_costs_a_constant_number_of_queries(
+    api_for, township, county_user, url, django_assert_max_num_queries
+):
+    from disposal.services.actions import apply_level
+    from risklists import services as rating
+    from tests.screening.factories import ResidentInterviewFactory, ScreeningVisitFactory
+
+    client = api_for("county")
+    institutions = [InstitutionFactory(township=township) for _ in range(12)]
+    for institution in institutions:
+        visit = ScreeningVisitFactory(institution=institution, staff=county_user)
+        ResidentInterviewFactory(visit=visit)
+        ResidentInterviewFactory(visit=visit)
+        apply_level(institution, "orange", user=county_user)
+    rating.rate(institutions)
+
+    response = queries_for(client, reverse(url), django_assert_max_num_queries, 8)
+
+    assert len(response.json()["results"]) >= 12
+
+
+def test_ratings_carry_their_hits_with_clause_and_evidence(api_for, township, county_user):
+    from risklists import services as rating
+    from tests.risklists.factories import invest, visit
+
+    institution = InstitutionFactory(township=township)
+    invest(institution)
+    visit(institution, county_user, fund_use="irregular")
+    rating.rate([institution])
+
+    row = api_for("township").get(reverse("api:rating-list")).json()["results"][0]
+
+    assert row["institution"] == institution.pk
+    assert row["hits"] and {"code", "level", "clause", "evidence"} <= row["hits"][0].keys()
+    assert "threshold_version" in row

@@ -127,9 +127,9 @@ def test_five_concurrent_posts_with_one_idempotency_key_make_one_row(township, c
         pytest.skip("SQLite serialises writers on one file lock; the threads would not race")
     from concurrent.futures import ThreadPoolExecutor
 
-    from accounts.models import Role
     from django.db import connections
 
+    from accounts.models import Role
     from tests.factories import UserFactory
 
     from .conftest import issue, key_client, system_account
