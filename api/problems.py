@@ -12,7 +12,9 @@ and the handler is thirty lines.
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -98,3 +100,11 @@ def problem_handler(exc, context):
     response.data = body
     response.content_type = PROBLEM_JSON
     return response
+
+
+def not_found(request, exception=None):
+    """The project's 404: a problem body for an address under /api/, the page otherwise."""
+    if request.path_info.startswith("/api/v1/"):
+        body = {"type": "about:blank", "title": _("Not found."), "status": 404, "detail": ""}
+        return JsonResponse(body, status=404, content_type=PROBLEM_JSON)
+    return page_not_found(request, exception)

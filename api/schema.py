@@ -27,3 +27,58 @@ class SessionScheme(OpenApiAuthenticationExtension):
             "name": "sessionid",
             "description": "A person's session on the pages; writes need the CSRF token.",
         }
+
+
+PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details; `errors` lists each invalid value.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "nullable": True},
+                    "detail": {"type": "string"},
+                    "code": {"type": "string"},
+                },
+                "required": ["field", "detail", "code"],
+            },
+        },
+        "retry_after": {"type": "integer"},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+ERRORS = {
+    "400": "The request is not valid (`errors` says why).",
+    "401": "No valid API key (or session).",
+    "403": "The account's role does not allow this.",
+    "404": "Not found among the records of the account's unit.",
+    "429": "Too many requests for this key: wait `Retry-After` seconds.",
+}
+WRITE_ERRORS = {"413": "The request body is too large."}
+
+
+def add_problem_responses(result, generator, request, public):
+    """Every operation may answer with a problem: say so, with its body, in the document."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
+    reference = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            wanted = dict(ERRORS)
+            if method in ("post", "put", "patch"):
+                wanted.update(WRITE_ERRORS)
+            responses = operation.setdefault("responses", {})
+            for code, description in wanted.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/problem+json": {"schema": reference}},
+                    },
+                )
+    return result

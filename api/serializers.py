@@ -349,8 +349,8 @@ class WeeklyReportWriteSerializer(serializers.Serializer):
     """The township's report of a week, checked by the page's form (``WeeklyReportForm``)
     and saved by its service (``save_weekly_report``)."""
 
-    year = serializers.IntegerField()
-    week = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    week = serializers.IntegerField(min_value=1, max_value=53)
     summary = serializers.CharField(allow_blank=True)
     practices_and_cases = serializers.CharField(required=False, allow_blank=True)
     problems_and_suggestions = serializers.CharField(required=False, allow_blank=True)

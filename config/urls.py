@@ -26,3 +26,5 @@ urlpatterns = [
 ]
 # Uploaded files are never served from MEDIA_URL, not even under `make run`: each is served
 # by a view that first finds its record through ``visible_to`` (core.files.file_response).
+
+handler404 = "api.problems.not_found"

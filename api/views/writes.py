@@ -202,7 +202,7 @@ class WeeklyReportWriteViewSet(WeeklyReportViewSet):
             )
         try:
             week = ReportingWeek(incoming.validated_data["year"], incoming.validated_data["week"])
-        except ValueError:
+        except (ValueError, OverflowError):
             raise exceptions.ValidationError({"week": [_("No such week.")]}) from None
         report = (
             WeeklyReport.objects.visible_to(user)

@@ -326,6 +326,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
     # One name per vocabulary of the plans, wherever a field uses it.
     "ENUM_NAME_OVERRIDES": {
         "RiskLevelEnum": "risklists.levels.Level",
