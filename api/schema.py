@@ -67,7 +67,7 @@ def add_problem_responses(result, generator, request, public):
     """Every operation may answer with a problem: say so, with its body, in the document."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
     reference = {"$ref": "#/components/schemas/Problem"}
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             wanted = dict(ERRORS)
             if method in ("post", "put", "patch"):

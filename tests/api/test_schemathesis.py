@@ -10,13 +10,13 @@ import os
 from pathlib import Path
 
 import pytest
+import schemathesis
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, given, settings
 
-import schemathesis
 from accounts.models import OrgUnit, Role
 from api.throttling import KeyRateThrottle
 from disposal.models import DisposalAction
