@@ -82,3 +82,27 @@ def add_problem_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+# The integer ranges Django takes from the database backend (PostgreSQL's int4, SQLite's
+# int8): not the API's rules, and they would make the document differ between backends.
+BACKEND_LIMITS = {2**15 - 1, -(2**15), 2**31 - 1, -(2**31), 2**63 - 1, -(2**63)}
+
+
+def drop_backend_integer_limits(result, generator, request, public):
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                for bound in ("maximum", "minimum"):
+                    if node.get(bound) in BACKEND_LIMITS:
+                        del node[bound]
+                if node.get("format") == "int64" and "maximum" not in node:
+                    del node["format"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

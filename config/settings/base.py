@@ -329,6 +329,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_problem_responses",
+        "api.schema.drop_backend_integer_limits",
     ],
     # One name per vocabulary of the plans, wherever a field uses it.
     "ENUM_NAME_OVERRIDES": {
