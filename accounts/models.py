@@ -155,6 +155,10 @@ class User(AbstractUser):
             "chooses their own password before anything else."
         ),
     )
+    # Another system (the province's platform, a field app, a robot) calling the API with
+    # keys the county section issues (api/): a unit and a role like a person, so it sees and
+    # may do what such a person would; it has no password and never opens the pages.
+    is_system_account = models.BooleanField(_("system account"), default=False)
 
     # Who gave whom which unit, role or rights; never the password hash.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -192,3 +196,8 @@ class User(AbstractUser):
             self.unit is not None
             and self.unit.level in {UnitLevel.PROVINCE, UnitLevel.CITY, UnitLevel.COUNTY}
         )
+
+    @property
+    def can_manage_api_keys(self) -> bool:
+        """The county section issues and revokes the API keys of its subtree's systems."""
+        return self.can_review and self.is_county_level and not self.is_system_account

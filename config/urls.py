@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import PasswordChangeView
+from core.health import health
 
 admin.site.site_header = _("Elder-care fraud risk screening — administration")
 admin.site.site_title = _("Administration")
@@ -19,7 +20,11 @@ urlpatterns = [
     path("risk/", include("risklists.urls")),
     path("disposal/", include("disposal.urls")),
     path("reporting/", include("reporting.urls")),
+    path("api/", include("api.urls")),
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]
 # Uploaded files are never served from MEDIA_URL, not even under `make run`: each is served
 # by a view that first finds its record through ``visible_to`` (core.files.file_response).
+
+handler404 = "api.problems.not_found"

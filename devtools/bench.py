@@ -470,6 +470,72 @@ def bench_export_50k() -> Result:
     )
 
 
+API_PAGE_SIZE = 500  # the API's largest page
+API_PAGE_MAX_QUERIES = 15  # issue 18
+
+
+def bench_api_institutions() -> Result:
+    """Every institution of the province read through the API (/api/v1/institutions/), page
+    by page along the cursor, as a province-level reader: the queries of the costliest page
+    and the pages per second, against the same rows read raw in pages of the same size.
+
+    The view is found by its address (devtools does not import the API) and called with
+    DRF's forced authentication, as a session or a key would authenticate the same user."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.urls import resolve
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from institutions.models import Institution
+
+    user = province_reader()
+    path = "/api/v1/institutions/"
+    view = resolve(path).func
+    factory = APIRequestFactory()
+
+    def read_all() -> tuple[int, int, int]:
+        params, pages, rows, worst = {"page_size": API_PAGE_SIZE}, 0, 0, 0
+        while True:
+            request = factory.get(path, params)
+            force_authenticate(request, user=user)
+            with QueryCounter() as counter:
+                response = view(request)
+                response.render()
+            assert response.status_code == 200, response.status_code
+            worst = max(worst, counter.count)
+            pages += 1
+            rows += len(response.data["results"])
+            following = response.data.get("next")
+            if not following:
+                return pages, rows, worst
+            params = {k: v[0] for k, v in parse_qs(urlsplit(following).query).items()}
+
+    seconds, (pages, rows, worst) = timed(read_all)
+    queryset = Institution.objects.visible_to(user).active().select_related("township")
+
+    def floor():
+        last = 0
+        while True:
+            chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:API_PAGE_SIZE])
+            if not chunk:
+                return
+            last = chunk[-1].pk
+
+    baseline, _ = timed(floor)
+    return Result(
+        "api_institutions",
+        n=rows,
+        seconds=seconds,
+        baseline_seconds=baseline,
+        queries=worst,
+        extra={
+            "pages": pages,
+            "pages_per_second": pages / seconds if seconds else 0.0,
+            "ok": "yes" if worst <= API_PAGE_MAX_QUERIES else "no",
+        },
+    )
+
+
 # docs/performance.md: the page a township opens most.
 INSTITUTION_PAGE_MAX_SECONDS = 0.050
 INSTITUTION_PAGE_MAX_QUERIES = 15
@@ -615,6 +681,7 @@ BENCHMARKS: dict[str, Callable[[], Result]] = {
     "institution_list_page": bench_institution_list_page,
     "export_50k": bench_export_50k,
     "institution_page": bench_institution_page,
+    "api_institutions": bench_api_institutions,
 }
 
 

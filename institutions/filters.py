@@ -97,7 +97,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
             return queryset.filter(multi_industry=value == "yes")
         return queryset
 
-    def by_size(self, queryset, name, value):
+    def by_size(self, queryset, name, value: str):
         if value == "large":
             return queryset.filter(large_q())
         if value == "smaller":

@@ -101,6 +101,21 @@ while True:
         sys.exit("gunicorn did not come up")
     time.sleep(0.5)
 
+# /health/ (core/health.py), as nginx and systemd ask it: database, cache, broker, a worker
+# answering its ping, disk and migrations all "ok" once the worker is up; no data in it.
+deadline = time.monotonic() + 60
+while True:
+    health = requests.get(f"{base}/health/", timeout=15)
+    if health.status_code == 200 or time.monotonic() > deadline:
+        break
+    time.sleep(1)
+assert health.status_code == 200, f"/health/ answered {health.status_code}: {health.text}"
+checks = health.json()["checks"]
+assert set(checks) == {"database", "cache", "disk", "migrations", "broker", "worker"}, checks
+print("health:", checks)
+# The API's document, public and served by gunicorn like the pages.
+assert requests.get(f"{base}/api/v1/schema/", timeout=15).status_code == 200
+
 session = requests.Session()
 headers = {"Referer": f"{base}/"}
 

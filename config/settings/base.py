@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "institutions",
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "disposal",
     "reporting",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -285,3 +290,61 @@ if not REDIS_URL:
     LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 
 SITE_TITLE = _("Elder-care fraud risk screening")
+
+# The API (/api/v1/, the app ``api``): API keys of system accounts or a person's session with
+# CSRF; JSON in and out; errors as RFC 9457 problem details; a budget of requests per key.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.KeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("API_RATE", "600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# A visit, a lead or a weekly report is a few kB: a larger body is refused before it is read.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "养老服务诈骗风险排查整治系统 API",
+    "DESCRIPTION": (
+        "Read and write the county's records through the same rules as its people: each "
+        "key belongs to a system account with a unit and a role, and sees what such a person "
+        "sees. Send `Authorization: Api-Key <key>`. Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+        "api.schema.drop_backend_integer_limits",
+    ],
+    # One name per vocabulary of the plans, wherever a field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "RiskLevelEnum": "risklists.levels.Level",
+        "YesNoUnknownEnum": "screening.models.YesNoUnknown",
+        # A visit and a weekly report are both drafts until submitted.
+        "DraftStatusEnum": "screening.models.VisitStatus",
+        "ActionStatusEnum": "disposal.models.ActionStatus",
+        "RunStatusEnum": "reporting.choices.RunStatus",
+        "LeadStatusEnum": "screening.models.LeadStatus",
+        "ReviewStateEnum": "risklists.models.ReviewState",
+    },
+}
+
+# /health/ (core/health.py): a worker must answer a ping when a broker is configured; the disk
+# holding MEDIA_ROOT must be used below this percentage.
+HEALTH_CHECK_WORKER = env_bool("HEALTH_CHECK_WORKER", True)
+HEALTH_DISK_USAGE_MAX = float(os.environ.get("HEALTH_DISK_USAGE_MAX", "95"))

@@ -14,3 +14,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 LANGUAGE_CODE = "zh-hans"
 # The demo logins keep the README's shared password without being sent to change it.
 PASSWORD_CHANGE_DEMO_EXEMPT = True
+# No Celery worker runs beside the tests (but in tests that start one): /health/ does not
+# ping one.
+HEALTH_CHECK_WORKER = False

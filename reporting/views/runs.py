@@ -154,16 +154,23 @@ class RunDownloadView(ScopedQuerysetMixin, View):
     model = ReportRun
 
     def get(self, request, pk, number=None):
-        run = get_object_or_404(self.get_queryset().filter(status="done"), pk=pk)
-        if number is None:
-            name, filename, content_type = run.zip_file.name, None, "application/zip"
-        else:
-            entry = next((f for f in run.files if f.get("number") == number), None)
-            if entry is None:
-                raise Http404(_("No such table."))
-            name, filename, content_type = entry["name"], entry["filename"], XLSX
-        if not name or not default_storage.exists(name):
-            raise Http404(_("The file is no longer there; build the pack again."))
-        return file_response(
-            name, filename=filename or name.rsplit("/", 1)[-1], content_type=content_type
-        )
+        return run_file_response(self.get_queryset(), pk, number)
+
+
+def run_file_response(runs_visible, pk, number=None):
+    """The zip of a finished run of ``runs_visible`` (the caller's ``visible_to``), or one
+    attachment (``number``) of it; 404 for anything else. The API's download answers with
+    this same function."""
+    run = get_object_or_404(runs_visible.filter(status="done"), pk=pk)
+    if number is None:
+        name, filename, content_type = run.zip_file.name, None, "application/zip"
+    else:
+        entry = next((f for f in run.files if f.get("number") == number), None)
+        if entry is None:
+            raise Http404(_("No such table."))
+        name, filename, content_type = entry["name"], entry["filename"], XLSX
+    if not name or not default_storage.exists(name):
+        raise Http404(_("The file is no longer there; build the pack again."))
+    return file_response(
+        name, filename=filename or name.rsplit("/", 1)[-1], content_type=content_type
+    )

@@ -123,6 +123,10 @@ class ScreeningVisit(ScopedModel):
 
     findings = models.TextField(_("findings"), blank=True)
 
+    # The caller's own id of the visit (the API's Idempotency-Key): a retried or doubled
+    # request finds the visit its first attempt made instead of making a second one.
+    client_id = models.CharField(max_length=64, blank=True, default="", editable=False)
+
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "county_reviewed_at"])
 
     class Meta:
@@ -130,6 +134,13 @@ class ScreeningVisit(ScopedModel):
         verbose_name_plural = _("screening visits")
         ordering = ["-visited_on", "-pk"]
         indexes = [models.Index(fields=["institution", "status", "visited_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="one_visit_per_client_id",
+            )
+        ]
 
     def __str__(self):
         return f"{self.institution} · {self.visited_on}"

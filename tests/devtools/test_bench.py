@@ -23,7 +23,13 @@ def test_bench_generates_the_data_set_and_prints_a_line_per_benchmark():
     call_command(
         "bench",
         institutions=60,
-        only=["rate_all", "risk_list_page", "institution_list_page", "export_50k"],
+        only=[
+            "rate_all",
+            "risk_list_page",
+            "institution_list_page",
+            "export_50k",
+            "api_institutions",
+        ],
         in_process=True,
         stdout=out,
     )
@@ -33,12 +39,21 @@ def test_bench_generates_the_data_set_and_prints_a_line_per_benchmark():
         match = LINE.match(line)
         assert match, line
         found[match["name"]] = match
-    assert set(found) == {"rate_all", "risk_list_page", "institution_list_page", "export_50k"}
+    assert set(found) == {
+        "rate_all",
+        "risk_list_page",
+        "institution_list_page",
+        "export_50k",
+        "api_institutions",
+    }
     assert int(found["rate_all"]["n"]) == Institution.objects.active().count()
     # The whole province's list in one file, never truncated, in one query for the rows.
     assert int(found["export_50k"]["n"]) == Institution.objects.count()
     assert f"rows={Institution.objects.count()} " in found["export_50k"].string
     assert int(found["export_50k"]["queries"]) <= 3
+    # Every active institution through the API, page by page, ≤ 15 queries a page.
+    assert int(found["api_institutions"]["n"]) == Institution.objects.active().count()
+    assert 0 < int(found["api_institutions"]["queries"]) <= 15
     for name in ("risk_list_page", "institution_list_page"):
         assert 0 < int(found[name]["queries"]) <= 15
         assert found[name]["baseline"] != "na"

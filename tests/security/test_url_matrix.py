@@ -52,7 +52,39 @@ def row(
     return expected
 
 
+API = dict(anonymous="401")  # the API answers 401 (problem details), never a login redirect
+PUBLIC = dict(all="ok", anonymous="ok")
+
 EXPECTED = {
+    "api:action-detail": row(all=SCOPED, **API),
+    "api:action-list": row(all="ok", **API),
+    "api:docs": row(**PUBLIC),
+    "api:institution-detail": row(all=SCOPED, **API),
+    "api:institution-list": row(all="ok", **API),
+    # The county section's page of API keys; revoking is a POST.
+    "api:key_list": row(county="ok", others="403"),
+    "api:key_revoke": row(county="405", others="403"),
+    "api:lead-detail": row(all=SCOPED, **API),
+    "api:lead-list": row(all="ok", **API),
+    "api:rating-detail": row(all=SCOPED, **API),
+    "api:rating-list": row(all="ok", **API),
+    "api:redoc": row(**PUBLIC),
+    # Packs belong to the county, as on the pages.
+    "api:run-detail": row(
+        township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED, **API
+    ),
+    "api:run-download": row(
+        township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED, **API
+    ),
+    "api:run-file": row(township="404", county=SCOPED, leader=SCOPED, administrator=SCOPED, **API),
+    "api:run-list": row(all="ok", **API),
+    "api:schema": row(**PUBLIC),
+    "api:unit-detail": row(all=SCOPED, **API),
+    "api:unit-list": row(all="ok", **API),
+    "api:visit-detail": row(all=SCOPED, **API),
+    "api:visit-list": row(all="ok", **API),
+    "api:weekly-report-detail": row(all=SCOPED, **API),
+    "api:weekly-report-list": row(all="ok", **API),
     "audit_log": row(county="ok", others="403"),
     "audit_log_export": row(county="ok", others="403"),
     # Another unit's institution is not found before the role is asked.
@@ -90,6 +122,7 @@ EXPECTED = {
     "disposal:zeroing_ledger": row(all="ok"),
     "disposal:zeroing_ledger_export": row(all="ok"),
     "favicon": row(all="redirect", anonymous="redirect"),
+    "health": row(**PUBLIC),
     "home": row(all="ok", leader="redirect"),  # a leader's home is the dashboard
     "institutions:archive": row(editors="405", readers="403"),
     "institutions:create": row(editors="ok", readers="403"),

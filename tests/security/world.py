@@ -322,6 +322,22 @@ class World:
         # One pack per unit and week: places A and B share their county's.
         return self._once(("run", self.county_of(place).pk), built)
 
+    def api_key(self, place):
+        """A key of a township system account of the place, issued by its county section."""
+        from api.services import issue_key
+        from tests.factories import UserFactory
+
+        def build():
+            account = UserFactory(
+                username=f"api-{place}",
+                unit=self.townships[place],
+                role=Role.TOWNSHIP_STAFF,
+                is_system_account=True,
+            )
+            return issue_key(user=self._reviewers[place], account=account, name=f"{place}App")[0]
+
+        return self._once(("api_key", place), build)
+
     @cached_property
     def this_week(self):
         from reporting.periods import current_week

@@ -16,6 +16,7 @@ ORDER = [
     "institution_list_page",
     "institution_page",
     "export_50k",
+    "api_institutions",
     "dashboard_transfer",
     "load",
     "weekly_pack",
