@@ -109,6 +109,9 @@ class TransferForm(InstitutionRecordForm):
 
 
 class PlanForm(forms.Form):
+    # The version of the plan the page was opened at (0: none yet); required, so that a
+    # save over a version someone else saved meanwhile is refused, not silently replaced.
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     text = forms.CharField(
         label=_("One institution, one plan"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -122,5 +125,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field("text"), Submit("save", _("Save a new version"), css_class=SUBMIT_CSS)
+            "based_on",
+            Field("text"),
+            Submit("save", _("Save a new version"), css_class=SUBMIT_CSS),
         )

@@ -290,7 +290,12 @@ class InstitutionPlanView(InstitutionMixin, View):
     def render_page(self, request, form=None):
         versions = plan_versions(request.user, self.institution)
         if form is None and request.user.can_edit_registry:
-            form = PlanForm(initial={"text": versions[0].text if versions else ""})
+            form = PlanForm(
+                initial={
+                    "text": versions[0].text if versions else "",
+                    "based_on": versions[0].version if versions else 0,
+                }
+            )
         context = {
             "title": _("One institution, one plan"),
             "institution": self.institution,
@@ -310,7 +315,10 @@ class InstitutionPlanView(InstitutionMixin, View):
         if form.is_valid():
             try:
                 plan = save_plan(
-                    user=request.user, institution=self.institution, text=form.cleaned_data["text"]
+                    user=request.user,
+                    institution=self.institution,
+                    text=form.cleaned_data["text"],
+                    based_on=form.cleaned_data["based_on"],
                 )
             except ValidationError as exc:
                 put_errors(form, exc)

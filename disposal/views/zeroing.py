@@ -4,10 +4,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from core.concurrency import FIELD as VERSION_FIELD
+from core.concurrency import add_version_field
 from core.exports import export_url, in_chunks, xlsx_response
 from core.history import history_entries
 from core.views import PermissionRequiredMixin
@@ -59,6 +63,18 @@ class ZeroingMixin:
         return institution
 
 
+def _entry_or_new(entry, institution):
+    """What the 清零 forms are version-checked against: the entry, or none yet."""
+    return entry if entry is not None else ZeroingEntry(institution=institution)
+
+
+def _checked(form, institution):
+    """``form`` bound to the POST, carrying the version of the institution's entry (the
+    check runs while validating, inside the view's transaction)."""
+    entry = ZeroingEntry.objects.filter(institution=institution).first()
+    return add_version_field(form, _entry_or_new(entry, institution))
+
+
 def zeroing_context(request, institution, assign_form=None, cross_off_form=None):
     user = request.user
     venue = venue_on_ledger(user, institution)
@@ -73,8 +89,9 @@ def zeroing_context(request, institution, assign_form=None, cross_off_form=None)
                     "notes": entry.notes,
                 }
             assign_form = ZeroingAssignForm(initial=initial, institution=institution, user=user)
+            add_version_field(assign_form, _entry_or_new(entry, institution))
         if cross_off_form is None:
-            cross_off_form = CrossOffForm()
+            cross_off_form = add_version_field(CrossOffForm(), _entry_or_new(entry, institution))
     history = (
         history_entries(ZeroingEntry, entry.history.all(), excluded=HISTORY_EXCLUDED)
         if entry
@@ -98,15 +115,21 @@ class ZeroingDetailView(ZeroingMixin, View):
             request, "disposal/zeroing_detail.html", zeroing_context(request, institution)
         )
 
+    # One transaction: the entry's version is checked (optimistic lock) and the entry saved.
+    @method_decorator(transaction.atomic)
     def post(self, request, institution_pk):
         """Put a person in charge (包干到人)."""
         if not request.user.can_edit_registry:
             raise PermissionDenied(_("Your role does not allow this."))
         institution = self.get_institution(request, institution_pk)
-        form = ZeroingAssignForm(request.POST, institution=institution, user=request.user)
+        form = _checked(
+            ZeroingAssignForm(request.POST, institution=institution, user=request.user),
+            institution,
+        )
         if form.is_valid():
             try:
-                assign_zeroing(user=request.user, institution=institution, **form.cleaned_data)
+                data = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
+                assign_zeroing(user=request.user, institution=institution, **data)
             except ValidationError as exc:
                 put_errors(form, exc)
             else:
@@ -124,9 +147,10 @@ class ZeroingCrossOffView(PermissionRequiredMixin, ZeroingMixin, View):
 
     permission = "can_edit_registry"
 
+    @method_decorator(transaction.atomic)
     def post(self, request, institution_pk):
         institution = self.get_institution(request, institution_pk)
-        form = CrossOffForm(request.POST)
+        form = _checked(CrossOffForm(request.POST), institution)
         if form.is_valid():
             data = form.cleaned_data
             registration = None

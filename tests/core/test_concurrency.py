@@ -274,3 +274,48 @@ def test_two_first_drafts_of_a_weekly_report_at_the_same_moment_make_one_report(
     refused = next(r for r in results if r.status_code == 200)
     assert REFUSED in refused.content.decode()
     assert WeeklyReport.objects.filter(township=township).count() == 1
+
+
+def test_second_save_of_the_institution_plan_is_refused(client, township, township_user, colleague):
+    from disposal.models import InstitutionPlan
+
+    institution = InstitutionFactory(township=township)
+    url = reverse("disposal:institution_plan", args=[institution.pk])
+
+    def opened(user, text):
+        client.force_login(user)
+        return post_data(open_form(client, url)["form"], text=text)
+
+    mine, theirs = opened(township_user, "约谈负责人"), opened(colleague, "联合执法关停")
+    client.force_login(colleague)
+    assert client.post(url, theirs).status_code == 302
+    client.force_login(township_user)
+    refused = client.post(url, mine)
+
+    page = refused.content.decode()
+    assert "您的文本未保存" in page and str(colleague) in page
+    latest = InstitutionPlan.objects.filter(institution=institution).order_by("-version")
+    assert [p.text for p in latest] == ["联合执法关停"]
+
+
+def test_second_save_of_a_zeroing_entry_is_refused(client, township, township_user, colleague):
+    from disposal.models import ZeroingEntry, ZeroingStatus
+    from tests.factories import VenueFactory
+
+    venue = VenueFactory(township=township)
+    ZeroingEntry.objects.create(institution=venue, status=ZeroingStatus.OPEN)
+    url = reverse("disposal:zeroing_detail", args=[venue.pk])
+
+    def opened(user, notes):
+        client.force_login(user)
+        form = open_form(client, url)["assign_form"]
+        return post_data(form, notes=notes, responsible_name="李干事")
+
+    mine, theirs = opened(township_user, "我负责"), opened(colleague, "同事负责")
+    client.force_login(colleague)
+    assert client.post(url, theirs).status_code == 302
+    client.force_login(township_user)
+    refused = client.post(url, mine)
+
+    assert REFUSED in refused.content.decode()
+    assert ZeroingEntry.objects.get(institution=venue).notes == "同事负责"

@@ -23,6 +23,7 @@ from disposal.services.zeroing import Registration, cross_off
 from institutions.models import RegistrationStatus
 from tests.disposal.factories import TransferFactory
 from tests.factories import VenueFactory, make_credit_code
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 2)
@@ -135,10 +136,14 @@ def test_registering_through_the_page_shows_the_follow_up_on_the_ledger_and_the_
 ):
     venue = VenueFactory(township=township)
     client = client_for(township_user)
+    version = version_of_page(
+        client, reverse("disposal:zeroing_detail", args=[venue.pk]), "cross_off_form"
+    )
 
     response = client.post(
         reverse("disposal:zeroing_cross_off", args=[venue.pk]),
         {
+            **version,
             "outcome": "registered",
             "credit_code": make_credit_code(7001),
             "registration_status": RegistrationStatus.REGISTERED_NOT_FILED,

@@ -379,9 +379,14 @@ def test_cross_off_through_the_page_is_refused_with_a_clear_message(
     client_for, township_user, mine
 ):
     venue = mine["venue"]
+    client = client_for(township_user)
+    version = version_of_page(
+        client, reverse("disposal:zeroing_detail", args=[venue.pk]), "cross_off_form"
+    )
 
-    response = client_for(township_user).post(
-        reverse("disposal:zeroing_cross_off", args=[venue.pk]), {"outcome": "transferred"}
+    response = client.post(
+        reverse("disposal:zeroing_cross_off", args=[venue.pk]),
+        {**version, "outcome": "transferred"},
     )
 
     assert response.status_code == 200
@@ -395,10 +400,15 @@ def test_cross_off_through_the_page_is_refused_with_a_clear_message(
 def test_registering_a_venue_through_the_page_crosses_it_off(client_for, township_user, mine):
     venue = mine["venue"]
     code = make_credit_code(7777)
+    client = client_for(township_user)
+    version = version_of_page(
+        client, reverse("disposal:zeroing_detail", args=[venue.pk]), "cross_off_form"
+    )
 
-    response = client_for(township_user).post(
+    response = client.post(
         reverse("disposal:zeroing_cross_off", args=[venue.pk]),
         {
+            **version,
             "outcome": "registered",
             "credit_code": code,
             "registration_status": RegistrationStatus.REGISTERED_FILED,
@@ -415,9 +425,11 @@ def test_registering_a_venue_through_the_page_crosses_it_off(client_for, townshi
 
 def test_assigning_a_person_on_the_ledger(client_for, township_user, mine):
     venue = mine["venue"]
-    response = client_for(township_user).post(
-        reverse("disposal:zeroing_detail", args=[venue.pk]),
-        {"responsible_user": township_user.pk},
+    client = client_for(township_user)
+    url = reverse("disposal:zeroing_detail", args=[venue.pk])
+    response = client.post(
+        url,
+        {**version_of_page(client, url, "assign_form"), "responsible_user": township_user.pk},
     )
     assert response.status_code == 302
     assert ZeroingEntry.objects.get(institution=venue).responsible_user == township_user
