@@ -27,7 +27,8 @@ def test_the_engine_counts_a_flagged_venue_as_collecting():
     flagged = evaluate(Facts(registered=False, large_prepayment_flagged=True), Thresholds())
     plain = evaluate(Facts(registered=False), Thresholds())
 
-    assert [h.code for h in flagged.hits] == ["R1"]
+    # No fund use recorded: 待核实 (V1) beside R1 (issue 14 item 5).
+    assert [h.code for h in flagged.hits] == ["V1", "R1"]
     assert flagged.hits[0].evidence["large_prepayment_flagged"] is True
     assert findings([h.to_dict() for h in flagged.hits]).large_prepayment
     assert [h.code for h in plain.hits] == ["O6"]
@@ -39,7 +40,7 @@ def test_a_venue_flagged_on_the_registry_is_not_rated_o6(township):
 
     found, assessment = codes(venue)
 
-    assert found == ["R1"]
+    assert found == ["V1", "R1"]  # the fund use is not recorded: V1 too
     assert assessment.findings.large_prepayment
 
 
@@ -73,7 +74,7 @@ def test_records_make_it_large_whatever_the_flag_says(township):
     venue = VenueFactory(township=township, collects_large_prepayment=False)
     invest(venue)
 
-    assert codes(venue)[0] == ["R1"]
+    assert codes(venue)[0] == ["V1", "R1"]  # the fund use is not recorded: V1 too
 
 
 def test_the_institution_page_shows_the_flag_its_sources_and_the_disagreement(
