@@ -43,6 +43,10 @@ class ThresholdsForm(forms.Form):
     """The county's thresholds, including what counts as a large prepayment and
     which failed 民发〔2024〕19号 checks become rules of a chosen level."""
 
+    # The number of the unit's own version the page was opened at (0: none yet): a save
+    # over a version someone else saved meanwhile is refused, not silently replaced.
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     fast_expansion_branches = forms.IntegerField(
         label=_("Branches opened in 36 months that count as fast expansion (Y2)"), min_value=1
     )
@@ -135,6 +139,7 @@ class ThresholdsForm(forms.Form):
                 *[f"rule_{code}" for code, _clause in COMPLIANCE_CHECKS],
             ),
             "note",
+            "based_on",
         )
 
     @classmethod

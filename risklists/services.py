@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Role
+from core.concurrency import EditConflict
 from core.db import fetch_values, id_array
 from institutions.models import Institution
 from screening.services import visits as visit_services
@@ -692,9 +693,23 @@ def thresholds_in_force(unit) -> ThresholdVersion | None:
 
 
 @transaction.atomic
-def save_thresholds(*, user, thresholds: Thresholds, note: str = "") -> ThresholdVersion:
+def own_version_number(unit) -> int:
+    """The number of the unit's latest own threshold version (0: none yet)."""
+    return (
+        ThresholdVersion.objects.filter(unit=unit)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    )
+
+
+def save_thresholds(
+    *, user, thresholds: Thresholds, note: str = "", based_on: int | None = None
+) -> ThresholdVersion:
     """A new version of the user's unit's thresholds; everything below it is re-rated on
-    commit (Celery)."""
+    commit (Celery). ``based_on``: the unit's version the writer opened (the page always
+    passes it); another saved since is refused, naming it."""
     if not user.can_review:
         raise PermissionDenied(_("Only the county section changes the thresholds."))
     if user.unit is None:
@@ -707,6 +722,21 @@ def save_thresholds(*, user, thresholds: Thresholds, note: str = "") -> Threshol
         .values_list("number", flat=True)
         .first()
     )
+    if based_on is not None and based_on != (last or 0):
+        latest = ThresholdVersion.objects.select_related("created_by").get(unit=unit, number=last)
+        raise EditConflict(
+            _(
+                "%(who)s saved version %(n)s of the thresholds at %(when)s, after you opened "
+                "this page. Yours were not saved and theirs were not overwritten: open the "
+                "page again and make your changes to their version."
+            )
+            % {
+                "who": latest.created_by or _("Someone"),
+                "n": last,
+                "when": timezone.localtime(latest.created_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            code="edit_conflict",
+        )
     version = ThresholdVersion.objects.create(
         unit=unit,
         number=(last or 0) + 1,

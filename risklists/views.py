@@ -258,7 +258,9 @@ class ThresholdsView(PermissionRequiredMixin, View):
         return version.thresholds if version else Thresholds()
 
     def get(self, request):
-        form = ThresholdsForm(initial=ThresholdsForm.initial_from(self.current(request.user)))
+        initial = ThresholdsForm.initial_from(self.current(request.user))
+        initial["based_on"] = services.own_version_number(request.user.unit)
+        form = ThresholdsForm(initial=initial)
         return render(request, self.template_name, self.context(request, form))
 
     def post(self, request):
@@ -271,7 +273,10 @@ class ThresholdsView(PermissionRequiredMixin, View):
             return render(request, self.template_name, self.context(request, form, preview))
         try:
             version = services.save_thresholds(
-                user=request.user, thresholds=thresholds, note=form.cleaned_data["note"]
+                user=request.user,
+                thresholds=thresholds,
+                note=form.cleaned_data["note"],
+                based_on=form.cleaned_data["based_on"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -319,3 +319,24 @@ def test_second_save_of_a_zeroing_entry_is_refused(client, township, township_us
 
     assert REFUSED in refused.content.decode()
     assert ZeroingEntry.objects.get(institution=venue).notes == "同事负责"
+
+
+def test_second_save_of_the_thresholds_is_refused(client, county, county_user):
+    from risklists.models import ThresholdVersion
+
+    other = UserFactory(username="county2", unit=county, role="county_reviewer")
+    url = reverse("risklists:thresholds")
+
+    def opened(user, complaints):
+        client.force_login(user)
+        return post_data(open_form(client, url)["form"], complaints=complaints, save="1")
+
+    mine, theirs = opened(county_user, "3"), opened(other, "5")
+    client.force_login(other)
+    assert client.post(url, theirs).status_code == 302
+    client.force_login(county_user)
+    refused = client.post(url, mine)
+
+    assert "您的修改未保存" in refused.content.decode()
+    assert str(other) in refused.content.decode()
+    assert [v.values["complaints"] for v in ThresholdVersion.objects.all()] == [5]

@@ -287,6 +287,7 @@ THRESHOLDS = {
     "rule_C4": "",
     "rule_C5": "",
     "note": "收紧",
+    "based_on": "0",  # the county had no version of its own when the page was opened
 }
 
 
