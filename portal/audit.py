@@ -23,6 +23,7 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import registered_models
@@ -202,10 +203,12 @@ def _kind_rows(kind: AuditKind, user, filters: AuditFilter):
         queryset = queryset.filter(history_date__date__lte=filters.date_to)
     if filters.history_type:
         queryset = queryset.filter(history_type=filters.history_type)
+    # An explicit NULL::bigint: PostgreSQL types a bare NULL as text, and a UNION that
+    # starts with a kind without an institution (the accounts) would not match the rest.
     institution = (
         F(kind.institution_lookup)
         if kind.institution_lookup
-        else Value(None, output_field=models.BigIntegerField())
+        else Cast(Value(None), output_field=models.BigIntegerField())
     )
     return (
         queryset.annotate(
