@@ -5,10 +5,14 @@ of the "一院一策" plan."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+
+from core import clock
+from core.asof import recorded_by, value_as_of
 
 from ..models import InstitutionPlan, RefundPlan, RefundRecord
 
@@ -16,10 +20,20 @@ ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def refunded_subquery():
+def paid_by(as_of: date | datetime | None) -> Q:
+    """Refunds paid on or before ``as_of``: dated by then and, for a moment, entered by
+    then (a refund entered later, whatever its date, was not known at that moment)."""
+    if as_of is None:
+        return Q()
+    if isinstance(as_of, datetime):
+        return Q(refunded_on__lte=clock.localdate(as_of), created_at__lte=as_of)
+    return Q(refunded_on__lte=as_of)
+
+
+def refunded_subquery(as_of: date | datetime | None = None):
     return Coalesce(
         Subquery(
-            RefundRecord.objects.filter(plan=OuterRef("pk"))
+            RefundRecord.objects.filter(paid_by(as_of), plan=OuterRef("pk"))
             .values("plan")
             .annotate(total=Sum("amount"))
             .values("total")[:1],
@@ -52,26 +66,42 @@ class RefundTotals:
         return self.due - self.refunded
 
 
-def refund_totals(institution_ids) -> dict[int, RefundTotals]:
-    """Per institution: total due, total refunded (the sum of refunds paid), payers settled."""
+def refund_totals(institution_ids, as_of: date | datetime | None = None) -> dict[int, RefundTotals]:
+    """Per institution: total due, total refunded (the sum of refunds paid), payers settled.
+
+    ``institution_ids``: ids, or a queryset of institutions (read as a subquery: a province's
+    ids are not sent back and forth); a queryset gives only the institutions with a refund
+    owed. ``as_of`` (a date, or a moment such as a pack's cut-off): refunds paid on or
+    before it, and refunds owed as they stood then."""
+    if isinstance(institution_ids, QuerySet):
+        return refund_totals_of(None, refund_rows(institution_ids.values("pk"), as_of))
     ids = list(institution_ids)
-    return refund_totals_of(ids, refund_rows(ids))
+    return refund_totals_of(ids, refund_rows(ids, as_of))
 
 
-def refund_rows(institution_ids):
+def refund_rows(institution_ids, as_of: date | datetime | None = None):
     """The rows ``refund_totals_of`` adds up: institution, due and refunded per refund owed."""
+    if not isinstance(institution_ids, QuerySet):
+        institution_ids = list(institution_ids)
+    plans = RefundPlan.objects.filter(institution_id__in=institution_ids)
+    due = F("amount_due")
+    if isinstance(as_of, datetime):
+        plans = plans.filter(recorded_by(as_of))
+        due = value_as_of(RefundPlan, "amount_due", as_of)
     return (
-        RefundPlan.objects.filter(institution_id__in=list(institution_ids))
-        .annotate(refunded=refunded_subquery())
+        plans.annotate(refunded=refunded_subquery(as_of), due_then=due)
         .order_by()
-        .values_list("institution_id", "amount_due", "refunded")
+        .values_list("institution_id", "due_then", "refunded")
     )
 
 
 def refund_totals_of(institution_ids, rows) -> dict[int, RefundTotals]:
-    result = {pk: RefundTotals() for pk in institution_ids}
+    """``institution_ids`` None: only the institutions ``rows`` name."""
+    result = {pk: RefundTotals() for pk in institution_ids or ()}
     for pk, due, refunded in rows:
-        totals = result[pk]
+        totals = result.get(pk)
+        if totals is None:
+            totals = result[pk] = RefundTotals()
         totals.payers += 1
         totals.due += due
         totals.refunded += refunded
