@@ -72,7 +72,8 @@ def value_as_of(model, name: str, cutoff: datetime | None, outer: str = "pk"):
 
 def _related(outer: str, name: str) -> str:
     # ``institution_id`` + ``archived_at`` -> ``institution__archived_at``
-    return f"{outer.removesuffix('_id')}__{name}"
+    base = outer.removesuffix("__id") if outer.endswith("__id") else outer.removesuffix("_id")
+    return f"{base}__{name}"
 
 
 def active_at(cutoff: datetime | None, model, outer: str = "pk") -> Q:
