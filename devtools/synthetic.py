@@ -374,6 +374,7 @@ class SyntheticBuilder:
         with transaction.atomic():
             self._step("approvals", self.approvals)
             self._step("disposal", self.disposal)
+        self._step("entered", self.entered)
         self._step("analyze again", self.analyze)
         self.summary.seconds["total"] = round(time.monotonic() - started, 2)
         return self.summary
@@ -1147,6 +1148,21 @@ class SyntheticBuilder:
         self._bulk(WorkingGroupMember, members)
         self._bulk(PublicityActivity, activities)
         self._bulk(WeeklyReport, reports)
+
+    def entered(self):
+        """Every row entered a month ago (``created_at``), not at the moment of generation:
+        the packs read their week as of its deadline (``core.asof``), and a province whose
+        rows were all "entered today" would have nothing to show for last week. Dates and
+        the rating's own moments are untouched."""
+        from django.apps import apps
+
+        entered = self.now - timedelta(days=30)
+        for model in apps.get_models():
+            names = {f.name for f in model._meta.concrete_fields}
+            if {"created_at", "scope_path"} <= names:
+                model._default_manager.filter(
+                    scope_path__startswith=self.province.path, created_at__gt=entered
+                ).update(created_at=entered)
 
     # --- the rating, its review and disposal ----------------------------------------------
     def ratings(self):
