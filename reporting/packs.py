@@ -75,7 +75,7 @@ def checks_of(context: ReportContext) -> PackChecks:
     figures = context.cache.get("figures") or PackFigures()
     not_reported = []
     if figures.results is not None:
-        not_reported = [row.township.name for row in figures.results.rows if not row.reported]
+        not_reported = [row.township.name for row in figures.results.rows if row.reported is False]
     return PackChecks(context.cutoff, reconcile(figures), not_reported)
 
 

@@ -20,20 +20,22 @@ ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def paid_by(as_of: date | datetime | None) -> Q:
+def paid_by(as_of: date | datetime | None, since: date | None = None) -> Q:
     """Refunds paid on or before ``as_of``: dated by then and, for a moment, entered by
-    then (a refund entered later, whatever its date, was not known at that moment)."""
+    then (a refund entered later, whatever its date, was not known at that moment); and
+    on or after ``since`` when given (a campaign's refunds)."""
+    q = Q(refunded_on__gte=since) if since is not None else Q()
     if as_of is None:
-        return Q()
+        return q
     if isinstance(as_of, datetime):
-        return Q(refunded_on__lte=clock.localdate(as_of), created_at__lte=as_of)
-    return Q(refunded_on__lte=as_of)
+        return q & Q(refunded_on__lte=clock.localdate(as_of), created_at__lte=as_of)
+    return q & Q(refunded_on__lte=as_of)
 
 
-def refunded_subquery(as_of: date | datetime | None = None):
+def refunded_subquery(as_of: date | datetime | None = None, since: date | None = None):
     return Coalesce(
         Subquery(
-            RefundRecord.objects.filter(paid_by(as_of), plan=OuterRef("pk"))
+            RefundRecord.objects.filter(paid_by(as_of, since), plan=OuterRef("pk"))
             .values("plan")
             .annotate(total=Sum("amount"))
             .values("total")[:1],
@@ -66,20 +68,23 @@ class RefundTotals:
         return self.due - self.refunded
 
 
-def refund_totals(institution_ids, as_of: date | datetime | None = None) -> dict[int, RefundTotals]:
+def refund_totals(
+    institution_ids, as_of: date | datetime | None = None, since: date | None = None
+) -> dict[int, RefundTotals]:
     """Per institution: total due, total refunded (the sum of refunds paid), payers settled.
 
     ``institution_ids``: ids, or a queryset of institutions (read as a subquery: a province's
     ids are not sent back and forth); a queryset gives only the institutions with a refund
     owed. ``as_of`` (a date, or a moment such as a pack's cut-off): refunds paid on or
-    before it, and refunds owed as they stood then."""
+    before it, and refunds owed as they stood then; ``since``: refunds paid on or after it
+    (a campaign's)."""
     if isinstance(institution_ids, QuerySet):
-        return refund_totals_of(None, refund_rows(institution_ids.values("pk"), as_of))
+        return refund_totals_of(None, refund_rows(institution_ids.values("pk"), as_of, since))
     ids = list(institution_ids)
-    return refund_totals_of(ids, refund_rows(ids, as_of))
+    return refund_totals_of(ids, refund_rows(ids, as_of, since))
 
 
-def refund_rows(institution_ids, as_of: date | datetime | None = None):
+def refund_rows(institution_ids, as_of: date | datetime | None = None, since: date | None = None):
     """The rows ``refund_totals_of`` adds up: institution, due and refunded per refund owed."""
     if not isinstance(institution_ids, QuerySet):
         institution_ids = list(institution_ids)
@@ -89,7 +94,7 @@ def refund_rows(institution_ids, as_of: date | datetime | None = None):
         plans = plans.filter(recorded_by(as_of))
         due = value_as_of(RefundPlan, "amount_due", as_of)
     return (
-        plans.annotate(refunded=refunded_subquery(as_of), due_then=due)
+        plans.annotate(refunded=refunded_subquery(as_of, since), due_then=due)
         .order_by()
         .values_list("institution_id", "due_then", "refunded")
     )

@@ -10,7 +10,7 @@ main query.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -205,6 +205,7 @@ def disposal_progress_rows(
     chunk_size: int = CHUNK_SIZE,
     summaries: dict[int, ActionSummary] | None = None,
     cutoff: datetime | None = None,
+    since: date | None = None,
 ) -> Iterator[dict]:
     """附件4 分类处置工作进度表: every institution or venue under disposal for a red, orange or
     yellow level at ``cutoff`` (then or earlier in the campaign; an archived one too, since
@@ -212,15 +213,16 @@ def disposal_progress_rows(
 
     Measures, responsible units and persons, time limit and progress (measures carried out
     of those required) come from the disposal actions as they stood then; "一院一策" is the
-    latest version of the institution's plan then; refunds due and refunded from disposal's
-    ``refund_totals`` as of the cut-off (the figures 附件6 adds up).
+    latest version of the institution's plan then; refunds due and refunded (since ``since``,
+    the campaign start in a pack) from disposal's ``refund_totals`` as of the cut-off (the
+    figures 附件6 adds up).
     """
     under = Institution.objects.visible_to(user).filter(
         recorded_by(cutoff), under_disposal_q(cutoff)
     )
     if summaries is None:
         summaries = action_summaries(user, under, cutoff)
-    refunds = refund_totals(under, as_of=cutoff)
+    refunds = refund_totals(under, as_of=cutoff, since=since)
     labels, levels = action_labels(), level_labels()
     measures: dict[tuple, str] = {}
     latest_plan = (

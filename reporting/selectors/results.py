@@ -13,7 +13,7 @@ Where each figure comes from (the weekly report page shows the same sources, see
   carried out, in the period;
 - transferred (移交): transfers recorded in the period;
 - leads received and closed (办结: handled or fed back) in the period;
-- funds refunded (万元): refunds paid to elders up to the cut-off, as disposal's
+- funds refunded (万元): refunds paid to elders in the period, as disposal's
   ``refund_totals`` adds them up (the refunded column of 附件4 is the same figure per
   institution);
 - elders resettled and assisted (城乡低保, 特困供养, 临时救助) in the period;
@@ -215,7 +215,9 @@ def results_table(
             _set(rows, figures, by_township, [name])
 
     # Refunds: disposal's one reading of them (附件4 prints the same per institution).
-    refunds = refund_totals(of_townships(registry, rows, chosen), as_of=cutoff or until)
+    refunds = refund_totals(
+        of_townships(registry, rows, chosen), as_of=cutoff or until, since=since
+    )
     paid = {pk: totals.refunded for pk, totals in refunds.items() if totals.refunded}
     if paid:
         for pk, township_id in Institution.objects.filter(pk__in=list(paid)).values_list(

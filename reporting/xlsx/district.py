@@ -326,12 +326,6 @@ def figures_of(context: ReportContext) -> PackFigures:
     return context.cached("figures", PackFigures)
 
 
-def reported_townships(context: ReportContext) -> set[int] | None:
-    """The townships whose weekly report of the week was submitted by the cut-off (附件6
-    counts them); None before 附件6 was read."""
-    return context.cache.get("reported")
-
-
 def progress_of(context: ReportContext):
     return context.cached(
         "progress", lambda: progress_table(context.user, context.since, cutoff=context.cutoff)
@@ -341,7 +335,10 @@ def progress_of(context: ReportContext):
 def results_of(context: ReportContext):
     def compute():
         table = results_table(context.user, context.since, context.week, cutoff=context.cutoff)
-        context.cache["reported"] = {row.township.pk for row in table.rows if row.reported}
+        if context.cutoff is None or context.cutoff < context.week.deadline:
+            # Not due yet (or no cut-off): nobody is late, nothing to mark.
+            for row in table.rows:
+                row.reported = None
         return table
 
     return context.cached("results", compute)
@@ -368,7 +365,10 @@ def risk_list(context: ReportContext):
 
 def disposal_rows(context: ReportContext):
     rows = disposal_progress_rows(
-        context.user, summaries=action_summaries_of(context), cutoff=context.cutoff
+        context.user,
+        summaries=action_summaries_of(context),
+        cutoff=context.cutoff,
+        since=context.since,
     )
     return figures_of(context).tally_disposal(rows)
 
@@ -377,9 +377,9 @@ def publicity_rows(context: ReportContext):
     week = context.week
     table = publicity_table(context.user, week.first_day, week.last_day, cutoff=context.cutoff)
     figures_of(context).publicity = table
-    reported = {row.township.pk for row in results_of(context).rows if row.reported}
+    reported = {row.township.pk: row.reported for row in results_of(context).rows}
     for row in table.rows:
-        row.reported = row.township.pk in reported
+        row.reported = reported.get(row.township.pk)
     return listed(table.rows, PublicityFigures.SUMMED)
 
 

@@ -90,3 +90,17 @@ def query_count(function) -> int:
     with CaptureQueriesContext(connection) as queries:
         function()
     return len(queries)
+
+
+def entered_before(moment):
+    """Date everything the test wrote as entered at ``moment`` at the latest (``created_at``,
+    the history rows, the ledger of level changes): a pack reads its week as of the week's
+    deadline, and a test writes its records today, after the deadlines of the weeks it
+    asks about. Only moves times back."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        for name in ("created_at", "history_date", "changed_at", "computed_at"):
+            if name in names:
+                model._default_manager.filter(**{f"{name}__gt": moment}).update(**{name: moment})
