@@ -1154,15 +1154,9 @@ class SyntheticBuilder:
         the packs read their week as of its deadline (``core.asof``), and a province whose
         rows were all "entered today" would have nothing to show for last week. Dates and
         the rating's own moments are untouched."""
-        from django.apps import apps
-
-        entered = self.now - timedelta(days=30)
-        for model in apps.get_models():
-            names = {f.name for f in model._meta.concrete_fields}
-            if {"created_at", "scope_path"} <= names:
-                model._default_manager.filter(
-                    scope_path__startswith=self.province.path, created_at__gt=entered
-                ).update(created_at=entered)
+        settle_entered(
+            self.province.path, self.now - timedelta(days=30), self.now - timedelta(days=6)
+        )
 
     # --- the rating, its review and disposal ----------------------------------------------
     def ratings(self):
@@ -1281,3 +1275,23 @@ class SyntheticBuilder:
                 )
             )
         self._bulk(ZeroingEntry, entries)
+
+
+def settle_entered(path: str, entered: datetime, reviewed: datetime) -> None:
+    """``created_at`` of the rows under ``path`` no later than ``entered``, and the history
+    rows the review's services wrote while generating (the disposal cases and actions of
+    the approvals, dated as written) no later than the review (``reviewed``): a row that
+    seems changed after a pack's deadline is read from its history, and a generated
+    province would otherwise seem to have changed everything since last week."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if {"created_at", "scope_path"} <= names:
+            rows = model._default_manager.filter(scope_path__startswith=path)
+            rows.filter(created_at__gt=entered).update(created_at=entered)
+            history = getattr(model, "history", None)
+            if history is not None and model._meta.app_label == "disposal":
+                history.filter(history_date__gt=reviewed, id__in=rows.values("pk")).update(
+                    history_date=reviewed
+                )
