@@ -24,8 +24,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.lookups import GreaterThan, IsNull
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 
 
 def recorded_by(cutoff: datetime | None, field: str = "created_at") -> Q:
@@ -80,12 +79,49 @@ def active_at(cutoff: datetime | None, model, outer: str = "pk") -> Q:
     """Not archived at ``cutoff`` (a model with an ``archived_at`` timestamp and a history,
     e.g. the registry): not archived as the record stood then, or archived after it."""
     if cutoff is None:
-        return Q(
+        name = "archived_at__isnull" if outer == "pk" else _related(outer, "archived_at__isnull")
+        return Q(**{name: True})
+    return as_of_q(model, Q(archived_at__isnull=True) | Q(archived_at__gt=cutoff), cutoff, outer)
+
+
+def _latest_before(model, cutoff: datetime, ids):
+    """The history rows in force at ``cutoff`` of the records ``ids`` (a subquery): each
+    one's latest row at or before it, unless that row records its deletion."""
+    rows = history_of(model).filter(id__in=ids, history_date__lte=cutoff)
+    later = rows.filter(id=OuterRef("id")).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+    )
+    return rows.exclude(Exists(later)).exclude(history_type="-")
+
+
+def as_of_q(model, q: Q, cutoff: datetime | None, outer: str = "pk") -> Q:
+    """``q`` (over ``model``'s own fields) held by the record at ``cutoff``; ``outer`` names
+    the record's id in the query (``pk``: a query on ``model`` itself).
+
+    The same reading as ``value_as_of``, written for WHERE: the records not changed since
+    the cut-off are tested on their live columns (plain predicates the database can use an
+    index for), the few changed since on their history row then; a changed record without
+    a history row then keeps its live values."""
+    if cutoff is None:
+        if outer == "pk":
+            return q
+        return Q(**{f"{outer}__in": model._default_manager.filter(q).values("pk")})
+    changed = changed_after(model, cutoff)
+    then = _latest_before(model, cutoff, changed)
+    unknown = model._default_manager.filter(q, pk__in=changed).exclude(pk__in=then.values("id"))
+    if outer == "pk":
+        live = q & ~Q(pk__in=changed)
+    else:
+        live = Q(
             **{
-                "archived_at__isnull"
-                if outer == "pk"
-                else _related(outer, "archived_at__isnull"): True
+                f"{outer}__in": model._default_manager.filter(q)
+                .exclude(pk__in=changed)
+                .values("pk")
             }
         )
-    archived = value_as_of(model, "archived_at", cutoff, outer=outer)
-    return Q(IsNull(archived, True)) | Q(GreaterThan(archived, Value(cutoff)))
+    return (
+        live
+        | Q(**{f"{outer}__in": then.filter(q).values("id")})
+        | Q(**{f"{outer}__in": unknown.values("pk")})
+    )

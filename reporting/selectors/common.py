@@ -8,7 +8,7 @@ number of queries as a table of three.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.asof import recorded_by, value_as_of
+from core.asof import as_of_q, recorded_by, value_as_of
 from disposal.levels import ActionType
 from disposal.models import (
     ActionStatus,
@@ -42,6 +42,7 @@ from risklists.levels import LIST_LEVELS, Level
 from screening.models import PrepaymentRecord
 
 ZERO = Decimal("0")
+ONE_DAY = timedelta(days=1)
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 TEN_THOUSAND = Decimal("10000")
 CHUNK_SIZE = 2000  # rows fetched at a time when a table streams its rows
@@ -127,36 +128,35 @@ def _ids(records, viewer=None):
 
 
 def actions_at(cutoff: datetime | None = None):
-    """Disposal actions as they stood at ``cutoff`` (None: now): entered by then, with their
-    status and completion date then (``status_then``, ``completed_then``)."""
-    actions = DisposalAction.objects.filter(recorded_by(cutoff))
-    if cutoff is None:
-        return actions.alias(status_then=F("status"), completed_then=F("completed_on"))
-    return actions.alias(
-        status_then=value_as_of(DisposalAction, "status", cutoff),
-        completed_then=value_as_of(DisposalAction, "completed_on", cutoff),
-    )
+    """Disposal actions entered by ``cutoff`` (None: every one); their state then is asked
+    with ``done_q``, ``open_q`` and ``not_applicable_q``."""
+    return DisposalAction.objects.filter(recorded_by(cutoff))
 
 
-def done_q(cutoff: datetime | None = None) -> Q:
-    """Carried out at ``cutoff``: done then, and completed on or before its day (a row
-    written without history keeps its live status: its date says when)."""
-    q = Q(status_then=ActionStatus.DONE)
+def _action_q(q: Q, cutoff: datetime | None) -> Q:
+    return as_of_q(DisposalAction, q, cutoff)
+
+
+def done_q(cutoff: datetime | None = None, window: Window = NO_WINDOW) -> Q:
+    """Carried out at ``cutoff``, completed within ``window``: done then, and completed on
+    or before its day (a row written without history keeps its live status: its date says
+    when)."""
+    q = Q(status=ActionStatus.DONE) & in_window("completed_on", window)
     if cutoff is not None:
-        q &= Q(completed_then__isnull=True) | Q(completed_then__lte=clock.localdate(cutoff))
-    return q
+        q &= Q(completed_on__isnull=True) | Q(completed_on__lte=clock.localdate(cutoff))
+    return _action_q(q, cutoff)
 
 
 def open_q(cutoff: datetime | None = None) -> Q:
     """Still open at ``cutoff``: open then, or done only after its day."""
-    q = Q(status_then__in=OPEN_STATUSES)
+    q = Q(status__in=OPEN_STATUSES)
     if cutoff is not None:
-        q |= Q(status_then=ActionStatus.DONE, completed_then__gt=clock.localdate(cutoff))
-    return q
+        q |= Q(status=ActionStatus.DONE, completed_on__gt=clock.localdate(cutoff))
+    return _action_q(q, cutoff)
 
 
 def not_applicable_q(cutoff: datetime | None = None) -> Q:
-    return Q(status_then=ActionStatus.NOT_APPLICABLE)
+    return _action_q(Q(status=ActionStatus.NOT_APPLICABLE), cutoff)
 
 
 def list_level_actions(cutoff: datetime | None = None):
@@ -173,10 +173,12 @@ def under_disposal_q(cutoff: datetime | None = None) -> Q:
     return Q(Exists(list_level_actions(cutoff)))
 
 
-def zeroing_at(cutoff: datetime | None = None):
-    """The 清零 ledger's entries at ``cutoff``, with their outcome then (``outcome_then``)."""
+def zeroing_at(cutoff: datetime | None = None, outcomes=(), window: Window = NO_WINDOW):
+    """The 清零 ledger's entries at ``cutoff`` whose outcome then was one of ``outcomes``,
+    reached within ``window``."""
     entries = ZeroingEntry.objects.filter(recorded_by(cutoff))
-    return entries.alias(outcome_then=value_as_of(ZeroingEntry, "outcome", cutoff))
+    q = Q(outcome__in=outcomes) & in_window("outcome_on", window)
+    return entries.filter(as_of_q(ZeroingEntry, q, cutoff))
 
 
 def rectified_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
@@ -184,15 +186,12 @@ def rectified_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None
     one within ``window``; or a venue crossed off as registered (督促登记) within it."""
     until = window[1]
     actions = actions_at(cutoff).filter(level__in=LIST_LEVELS)
-    done = actions.filter(done_q(cutoff))
-    q = Q(pk__in=_ids(done.filter(in_window("completed_then", window)), viewer)) & ~Q(
+    q = Q(pk__in=_ids(actions.filter(done_q(cutoff, window)), viewer)) & ~Q(
         pk__in=_ids(actions.filter(open_q(cutoff)), viewer)
     )
     if until is not None:
-        q &= ~Q(pk__in=_ids(done.filter(completed_then__gt=until), viewer))
-    registered = zeroing_at(cutoff).filter(
-        in_window("outcome_on", window), outcome_then=Outcome.REGISTERED
-    )
+        q &= ~Q(pk__in=_ids(actions.filter(done_q(cutoff, (until + ONE_DAY, None))), viewer))
+    registered = zeroing_at(cutoff, (Outcome.REGISTERED,), window)
     return q | Q(pk__in=_ids(registered, viewer))
 
 
@@ -202,18 +201,14 @@ def closed_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = 
     stopped = (
         actions_at(cutoff)
         .filter(action_type=ActionType.STOP_OPERATIONS)
-        .filter(done_q(cutoff))
-        .filter(in_window("completed_then", window))
+        .filter(done_q(cutoff, window))
     )
-    ledger = zeroing_at(cutoff).filter(
-        in_window("outcome_on", window), outcome_then__in=(Outcome.CLOSED, Outcome.BANNED)
-    )
+    ledger = zeroing_at(cutoff, (Outcome.CLOSED, Outcome.BANNED), window)
     return Q(pk__in=_ids(ledger, viewer)) | Q(pk__in=_ids(stopped, viewer))
 
 
 def transfers_at(cutoff: datetime | None = None):
-    transfers = Transfer.objects.filter(recorded_by(cutoff))
-    return transfers.alias(case_filed_then=value_as_of(Transfer, "case_filed_on", cutoff))
+    return Transfer.objects.filter(recorded_by(cutoff))
 
 
 def transferred_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
@@ -223,11 +218,8 @@ def transferred_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | No
 
 def case_filed_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
     """立案: the receiving authority opened a case on a transfer."""
-    transfers = (
-        transfers_at(cutoff)
-        .filter(case_filed_then__isnull=False)
-        .filter(in_window("case_filed_then", window))
-    )
+    filed = Q(case_filed_on__isnull=False) & in_window("case_filed_on", window)
+    transfers = transfers_at(cutoff).filter(as_of_q(Transfer, filed, cutoff))
     return Q(pk__in=_ids(transfers, viewer))
 
 

@@ -47,7 +47,7 @@ from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
 from risklists.selectors import approved_q
 from screening.models import Lead, LeadStatus
-from screening.selectors.four_looks import of_townships, registration_status_at, submitted_visits
+from screening.selectors.four_looks import of_townships, registered_as, submitted_visits
 
 from ..choices import WeeklyStatus
 from ..models import WeeklyReport
@@ -161,7 +161,7 @@ def results_table(
     )
     registry = Institution.objects.visible_to(user).filter(recorded_by(cutoff))
     active = active_at(cutoff, Institution)
-    venue = Q(registration_then=RegistrationStatus.UNREGISTERED)
+    venue = registered_as(RegistrationStatus.UNREGISTERED, cutoff)
     per_institution = {
         "n": Count("pk", filter=active),
         "venues": Count("pk", filter=active & venue),
@@ -176,7 +176,7 @@ def results_table(
     summed = (Level.RED, Level.ORANGE, Level.YELLOW, "rectified", "closed_or_banned")
     for figures in (
         of_townships(registry, rows, chosen)
-        .annotate(screened=screened, registration_then=registration_status_at(cutoff))
+        .annotate(screened=screened)
         .values("township_id", "screened")
         .annotate(**per_institution)
         .order_by()

@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
 from core import clock
-from core.asof import recorded_by, value_as_of
+from core.asof import as_of_q, recorded_by, value_as_of
 from institutions.models import Institution, RegistrationStatus
 from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q, large_q
 
@@ -144,19 +144,23 @@ def submitted_visits(cutoff: datetime | None = None):
     visits = ScreeningVisit.objects.all()
     if cutoff is None:
         return visits.filter(status=VisitStatus.SUBMITTED)
-    return (
-        visits.filter(
-            recorded_by(cutoff),
-            visited_on__lte=clock.localdate(cutoff),
-        )
-        .alias(status_then=value_as_of(ScreeningVisit, "status", cutoff))
-        .filter(status_then=VisitStatus.SUBMITTED)
+    return visits.filter(
+        recorded_by(cutoff),
+        as_of_q(ScreeningVisit, Q(status=VisitStatus.SUBMITTED), cutoff),
+        visited_on__lte=clock.localdate(cutoff),
     )
 
 
 def registration_status_at(cutoff: datetime | None, outer: str = "pk"):
     """An institution's registration status at ``cutoff`` (a venue registers: history)."""
     return value_as_of(Institution, "registration_status", cutoff, outer=outer)
+
+
+def registered_as(statuses, cutoff: datetime | None, outer: str = "pk") -> Q:
+    """An institution whose registration status at ``cutoff`` was one of ``statuses`` (for
+    WHERE and counts: ``registration_status_at`` is for a value to print)."""
+    statuses = [statuses] if isinstance(statuses, str) else list(statuses)
+    return as_of_q(Institution, Q(registration_status__in=statuses), cutoff, outer)
 
 
 def township_review(user, since: date, townships=None, cutoff: datetime | None = None) -> Review:
@@ -179,11 +183,11 @@ def township_review(user, since: date, townships=None, cutoff: datetime | None =
     )
     groups = (
         of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
-        .annotate(screened=screened, registration_then=registration_status_at(cutoff))
+        .annotate(screened=screened)
         .values("township_id", "screened")
         .annotate(
             n=Count("pk"),
-            venues=Count("pk", filter=Q(registration_then=RegistrationStatus.UNREGISTERED)),
+            venues=Count("pk", filter=registered_as(RegistrationStatus.UNREGISTERED, cutoff)),
             incomplete=Count("pk", filter=incomplete_q()),
             new=Count("pk", filter=new_since_q(since)),
             large=Count("pk", filter=large_q()),
