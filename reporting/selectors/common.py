@@ -273,7 +273,10 @@ class ActionSummary:
         self.done += done
 
     def of_types(self, types) -> ActionSummary:
-        """The measures among ``types`` only (those a level requires)."""
+        """The measures among ``types`` only (those a level requires): this summary itself
+        when they all are, as they nearly always are."""
+        if all(kind in types for kind in self.types):
+            return self
         kept = ActionSummary()
         for kind, done, unit, person, deadline in self.actions:
             if kind in types:
@@ -330,7 +333,18 @@ def action_summaries(
         summary = summaries.get(pk)
         if summary is None:
             summary = summaries[pk] = ActionSummary()
-        summary.add(kind, bool(done), unit, _person(username, last, first, name), deadline)
+        person = _person(username, last, first, name)
+        # ``add``, written out: a province has a hundred thousand actions.
+        summary.actions.append((kind, done, unit, person, deadline))
+        summary.types.append(kind)
+        if unit and unit not in summary.units:
+            summary.units.append(unit)
+        if person and person not in summary.persons:
+            summary.persons.append(person)
+        if summary.deadline is None or deadline > summary.deadline:
+            summary.deadline = deadline
+        summary.total += 1
+        summary.done += bool(done)
     for summary in summaries.values():
         summary.types.sort(key=_in_plan_order)
     return summaries

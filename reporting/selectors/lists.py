@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from core.asof import recorded_by, value_as_of
@@ -127,58 +127,53 @@ def risk_list_rows(
     labels, registration, levels = action_labels(), registration_labels(), level_labels()
     measures: dict[tuple, str] = {}
     of_level = {level: measures_of_level(level) for level in LIST_LEVELS}
+    institution = {
+        name: F(f"institution__{name}")
+        for name in (
+            "name",
+            "credit_code",
+            "legal_representative",
+            "operator",
+            "actual_address",
+            "registered_address",
+            "beds",
+            "residents",
+        )
+    }
     rows = (
         in_force.annotate(
             **prepayment_annotations(cutoff, outer="institution_id"),
             rank=rank_expression("level"),
-            registration_then=registration_status_at(cutoff, outer="institution_id"),
         )
         .order_by("-rank", "institution__township__path", "institution__name", "institution_id")
         .values(
-            "institution_id",
-            "institution__name",
-            "institution__credit_code",
-            "registration_then",
-            "institution__legal_representative",
-            "institution__operator",
-            "institution__actual_address",
-            "institution__registered_address",
-            "institution__beds",
-            "institution__residents",
-            "institution__township__name",
             "level",
             "reason",
-            "assessment__level",
-            "assessment__hits",
             "prepayment_total",
             "prepayment_payers",
+            pk=F("institution_id"),
+            township__name=F("institution__township__name"),
+            registration_then=registration_status_at(cutoff, outer="institution_id"),
+            assessed_level=F("assessment__level"),
+            hits=F("assessment__hits"),
+            **institution,
         )
     )
-    for found in rows.iterator(chunk_size=chunk_size):
-        row = {
-            key.removeprefix("institution__"): value
-            for key, value in found.items()
-            if key.startswith("institution__")
-        }
-        row["pk"] = found["institution_id"]
-        row["township__name"] = found["institution__township__name"]
-        level = found["level"]
+    for row in rows.iterator(chunk_size=chunk_size):
+        level = row["level"]
         summary = summaries.get(row["pk"])
         if summary is not None:
             summary = summary.of_types(of_level[level])
-        row["registration"] = registration.get(found["registration_then"], "")
+        row["registration"] = registration.get(row["registration_then"], "")
         row["legal_representative"] = row["legal_representative"] or row["operator"]
         row["address"] = row["actual_address"] or row["registered_address"]
         row["level_value"] = level
         row["level"] = levels[level]
         row["risk_description"] = risk_description(
-            found["assessment__hits"],
-            *overridden(level, found["assessment__level"], found["reason"]),
+            row["hits"], *overridden(level, row["assessed_level"], row["reason"])
         )
-        row["prepayment_total"] = found["prepayment_total"]
-        row["prepayment_payers"] = found["prepayment_payers"]
         row["measures"] = _measures(summary, labels, measures)
-        row["measure_types"] = tuple(summary.types) if summary else ()
+        row["measure_types"] = summary.types if summary else ()
         _responsibility(row, summary)
         yield row
 
