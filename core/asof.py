@@ -10,11 +10,12 @@ stood at that moment:
 - the history kept by django-simple-history: a field of a record changed after the
   cut-off is read from the record's latest history row at or before it (``value_as_of``).
 
-``value_as_of`` is an expression over the live table, so the queries keep their shape and
-cost: the history is read only for the few records changed since the cut-off (an
-uncorrelated ``IN`` the database runs once, then one indexed look-up per such record). A
-record changed after the cut-off that has no history row at or before it (written in bulk
-without history) keeps its live value: nothing older is known.
+``value_as_of`` (a value to print) and ``as_of_q`` (a condition) work on the live table, so
+the queries keep their shape and cost: the history is read only for the few records
+changed since the cut-off, and not at all for a model none of whose records changed since
+(``changed_since``: at a pack's own deadline, nothing has). A record changed after the
+cut-off that has no history row at or before it (written in bulk without history) keeps
+its live value: nothing older is known.
 
 ``cutoff`` None everywhere means "now": the live rows, unfiltered, so that a page and a pack
 built now call the same selector and show the same figure.
@@ -44,12 +45,19 @@ def changed_after(model, cutoff: datetime):
     return history_of(model).filter(history_date__gt=cutoff).order_by().values("id")
 
 
+def changed_since(model, cutoff: datetime) -> bool:
+    """Whether any record of ``model`` changed after ``cutoff`` (one indexed look-up). When
+    none did, as at a pack's own deadline, the live columns are the values then and the
+    queries keep their plain form."""
+    return history_of(model).filter(history_date__gt=cutoff).exists()
+
+
 def value_as_of(model, name: str, cutoff: datetime | None, outer: str = "pk"):
     """The field ``name`` (an attname: ``status``, ``township_id``) of a ``model`` row as it
     stood at ``cutoff``; ``outer`` names the row's id in the query (``pk`` on ``model``
     itself, ``institution_id`` on a table that points at it)."""
     live = F(name) if outer == "pk" else F(_related(outer, name))
-    if cutoff is None:
+    if cutoff is None or not changed_since(model, cutoff):
         return live
     field = model._meta.get_field(name)
     if field.is_relation:
@@ -103,7 +111,7 @@ def as_of_q(model, q: Q, cutoff: datetime | None, outer: str = "pk") -> Q:
     the cut-off are tested on their live columns (plain predicates the database can use an
     index for), the few changed since on their history row then; a changed record without
     a history row then keeps its live values."""
-    if cutoff is None:
+    if cutoff is None or not changed_since(model, cutoff):
         if outer == "pk":
             return q
         return Q(**{f"{outer}__in": model._default_manager.filter(q).values("pk")})

@@ -9,6 +9,7 @@ main query.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import date, datetime
 
@@ -89,6 +90,7 @@ def overridden(level: str, assessed_level: str, reason: str) -> tuple[str, str]:
     return "", ""
 
 
+@functools.cache
 def measures_of_level(level: str) -> frozenset[str]:
     """Every measure ``level`` may require (its conditional ones included)."""
     return frozenset(
