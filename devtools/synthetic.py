@@ -376,6 +376,7 @@ class SyntheticBuilder:
         with transaction.atomic():
             self._step("approvals", self.approvals)
             self._step("disposal", self.disposal)
+        self._step("entered", self.entered)
         self._step("analyze again", self.analyze)
         self.summary.seconds["total"] = round(time.monotonic() - started, 2)
         return self.summary
@@ -1192,6 +1193,15 @@ class SyntheticBuilder:
         self._bulk(PublicityActivity, activities)
         self._bulk(WeeklyReport, reports)
 
+    def entered(self):
+        """Every row entered a month ago (``created_at``), not at the moment of generation:
+        the packs read their week as of its deadline (``core.asof``), and a province whose
+        rows were all "entered today" would have nothing to show for last week. Dates and
+        the rating's own moments are untouched."""
+        settle_entered(
+            self.province.path, self.now - timedelta(days=30), self.now - timedelta(days=6)
+        )
+
     # --- the rating, its review and disposal ----------------------------------------------
     def ratings(self):
         """Last week's rating, by the product's own services (a week ago, so that tonight's
@@ -1309,3 +1319,23 @@ class SyntheticBuilder:
                 )
             )
         self._bulk(ZeroingEntry, entries)
+
+
+def settle_entered(path: str, entered: datetime, reviewed: datetime) -> None:
+    """``created_at`` of the rows under ``path`` no later than ``entered``, and the history
+    rows the review's services wrote while generating (the disposal cases and actions of
+    the approvals, dated as written) no later than the review (``reviewed``): a row that
+    seems changed after a pack's deadline is read from its history, and a generated
+    province would otherwise seem to have changed everything since last week."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if {"created_at", "scope_path"} <= names:
+            rows = model._default_manager.filter(scope_path__startswith=path)
+            rows.filter(created_at__gt=entered).update(created_at=entered)
+            history = getattr(model, "history", None)
+            if history is not None and model._meta.app_label == "disposal":
+                history.filter(history_date__gt=reviewed, id__in=rows.values("pk")).update(
+                    history_date=reviewed
+                )

@@ -123,7 +123,7 @@ class ReportingDemo:
         self.summary = ReportingDemoSummary()
 
     @transaction.atomic
-    def build(self) -> ReportingDemoSummary:
+    def build(self, pack: bool = True) -> ReportingDemoSummary:
         self.county_user = User.objects.filter(username="county").select_related("unit").first()
         if self.county_user is None or self.county_user.unit is None:
             return self.summary  # no demo county
@@ -140,7 +140,8 @@ class ReportingDemo:
         self.working_group(county, townships)
         self.publicity(townships)
         self.weekly_reports(townships)
-        self.weekly_pack(county)
+        if pack:
+            self.weekly_pack(county)
         return self.summary
 
     # --- 附件1 ----------------------------------------------------------------------
@@ -372,5 +373,14 @@ class ReportingDemo:
         self.summary.packs += 1
 
 
-def build_reporting_demo(today: date | None = None) -> ReportingDemoSummary:
-    return ReportingDemo(today=today).build()
+def build_reporting_demo(today: date | None = None, pack: bool = True) -> ReportingDemoSummary:
+    return ReportingDemo(today=today).build(pack=pack)
+
+
+def build_demo_pack(today: date | None = None) -> ReportingDemoSummary:
+    """Last week's pack alone (after the demo's records were dated, ``devtools.demo``)."""
+    demo = ReportingDemo(today=today)
+    county = User.objects.filter(username="county").select_related("unit").first()
+    if county is not None and county.unit is not None:
+        demo.weekly_pack(county.unit)
+    return demo.summary

@@ -23,6 +23,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.viewers import UnitViewer
+from core import clock
 from screening.selectors.four_looks import campaign_start
 
 from .periods import ReportingWeek
@@ -142,10 +143,17 @@ def publicity_values(figures: PublicityFigures) -> list[FigureValue]:
 
 def counted_results(township, week: ReportingWeek, user=None) -> ResultFigures:
     """The township's 附件6 row for ``week``: from the campaign start to the week's end, as
-    the weekly pack counts it. ``user`` scopes the queries; by default the township's own
-    view. A constant number of queries."""
+    the weekly pack counts it (at the week's cut-off: its deadline, or now before it).
+    ``user`` scopes the queries; by default the township's own view. A constant number of
+    queries."""
     viewer = user if user is not None else UnitViewer(township)
-    table = results_table(viewer, campaign_start(week.last_day), week, townships=[township])
+    table = results_table(
+        viewer,
+        campaign_start(week.last_day),
+        week,
+        townships=[township],
+        cutoff=week.cutoff(clock.now()),
+    )
     return table.rows[0]
 
 

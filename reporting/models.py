@@ -518,6 +518,13 @@ class ReportRun(ScopedModel):
     # [{"number": 1, "title": "…", "name": "reports/…/附件1_….xlsx", "size": 1234}, …]
     files = models.JSONField(_("files"), default=list, blank=True)
     zip_file = models.FileField(_("zip of all files"), upload_to=report_run_upload_to, blank=True)
+    # The one moment every figure of the pack was read at (数据截至…): the week's deadline,
+    # or the moment it was built while the week was not yet due.
+    cutoff = models.DateTimeField(_("data as of"), null=True, blank=True)
+    # What ``reporting.reconcile`` found: [] when every identity holds, None: not checked.
+    checks = models.JSONField(_("reconciliation"), null=True, blank=True)
+    # Townships whose weekly report of the week was not submitted by the cut-off (未报送).
+    not_reported = models.JSONField(_("townships not reported"), default=list, blank=True)
 
     history = HistoricalRecords(
         excluded_fields=["scope_path", "updated_at", "progress", "step", "heartbeat_at"]
@@ -555,3 +562,10 @@ class ReportRun(ScopedModel):
     @property
     def is_active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def failures(self) -> list:
+        """The identities the pack breaks (``reporting.reconcile.Failure``)."""
+        from .reconcile import Failure
+
+        return [Failure.from_dict(values) for values in self.checks or ()]

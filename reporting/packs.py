@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import OrgUnit
 from accounts.viewers import UnitViewer
+from core import clock
 from screening.selectors.four_looks import campaign_start
 
 from .choices import ReportSet
@@ -44,8 +46,37 @@ def attachments_of(report_set: str) -> dict[int, Attachment]:
     raise KeyError(report_set)
 
 
-def context_for(unit: OrgUnit, week: ReportingWeek) -> ReportContext:
-    return ReportContext(UnitViewer(unit), unit, week, campaign_start(week.last_day))
+def context_for(unit: OrgUnit, week: ReportingWeek, now: datetime | None = None) -> ReportContext:
+    """The unit's view of ``week``, read as of the week's deadline (or now, when not yet due):
+    one cut-off for every figure of the pack."""
+    return ReportContext(
+        UnitViewer(unit),
+        unit,
+        week,
+        campaign_start(week.last_day),
+        cutoff=week.cutoff(now or clock.now()),
+    )
+
+
+@dataclass(frozen=True)
+class PackChecks:
+    """What a built pack says about itself: its cut-off, the identities it breaks (empty:
+    every one holds) and the townships whose weekly report was not in by the cut-off."""
+
+    cutoff: datetime | None
+    failures: list
+    not_reported: list[str]
+
+
+def checks_of(context: ReportContext) -> PackChecks:
+    """Reconcile the tables ``context`` has written (``reporting.reconcile``)."""
+    from .reconcile import PackFigures, reconcile
+
+    figures = context.cache.get("figures") or PackFigures()
+    not_reported = []
+    if figures.results is not None:
+        not_reported = [row.township.name for row in figures.results.rows if row.reported is False]
+    return PackChecks(context.cutoff, reconcile(figures), not_reported)
 
 
 ZIP_STEMS = {
@@ -90,12 +121,14 @@ def write_pack(
     week: ReportingWeek,
     directory: Path,
     progress: Progress | None = None,
+    context: ReportContext | None = None,
 ) -> tuple[list[PackFile], PackFile]:
     """Write every attachment of ``report_set`` for ``unit`` and ``week`` into ``directory``,
-    then the zip of them all. Returns the attachment files and the zip."""
+    then the zip of them all. Returns the attachment files and the zip; ``checks_of(context)``
+    then says whether the pack agrees with itself."""
     directory.mkdir(parents=True, exist_ok=True)
     attachments = attachments_of(report_set)
-    context = context_for(unit, week)
+    context = context or context_for(unit, week)
     total = len(attachments) + 1
     files: list[PackFile] = []
     with translation.override(settings.LANGUAGE_CODE):

@@ -88,6 +88,11 @@ class ReportingWeek:
     def previous(self) -> ReportingWeek:
         return self.shifted(-1)
 
+    def cutoff(self, now: datetime) -> datetime:
+        """The one moment a pack of this week reads its figures at: the deadline, or ``now``
+        while the week is not yet due (a pack of a past week rebuilt later reads the same)."""
+        return min(self.deadline, now)
+
     def is_due(self, now: datetime) -> bool:
         return now > self.deadline
 

@@ -38,7 +38,7 @@ from core import clock
 
 from .choices import ReportSet, RunStatus
 from .models import ReportRun
-from .packs import PackFile, write_pack
+from .packs import PackFile, checks_of, context_for, write_pack
 from .periods import ReportingWeek
 
 logger = logging.getLogger(__name__)
@@ -202,7 +202,11 @@ def build(run_id: int) -> str:
 
     workdir = Path(tempfile.mkdtemp(prefix=f"report-run-{run_id}-"))
     try:
-        files, archive = write_pack(run.report_set, run.unit, run.period, workdir, progress)
+        context = context_for(run.unit, run.period)
+        files, archive = write_pack(
+            run.report_set, run.unit, run.period, workdir, progress, context=context
+        )
+        checks = checks_of(context)
         stored_files, stored_zip = _store(run, attempt, files, archive)
         with transaction.atomic():
             finished = _ours(run_id, attempt).update(
@@ -211,6 +215,9 @@ def build(run_id: int) -> str:
                 step="",
                 files=stored_files,
                 zip_file=stored_zip,
+                cutoff=checks.cutoff,
+                checks=[failure.as_dict() for failure in checks.failures],
+                not_reported=checks.not_reported,
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +157,31 @@ def approved_level_at(moment: datetime):
         .order_by("-changed_at", "-pk")
         .values("level")[:1]
     )
+
+
+def levels_in_force(cutoff: datetime | None = None):
+    """The ``LevelChange`` rows in force at ``cutoff``: each institution's latest change of
+    approved level at or before it (the ledger is never edited, so a level approved later
+    does not change what stood then). ``cutoff`` None: the latest of all."""
+    changes = LevelChange.objects.all()
+    if cutoff is not None:
+        changes = changes.filter(changed_at__lte=cutoff)
+    later = changes.filter(institution=OuterRef("institution")).filter(
+        Q(changed_at__gt=OuterRef("changed_at"))
+        | Q(changed_at=OuterRef("changed_at"), pk__gt=OuterRef("pk"))
+    )
+    return changes.exclude(Exists(later)).order_by()
+
+
+def approved_q(levels, cutoff: datetime | None = None, outer: str = "pk") -> Q:
+    """An institution (``outer`` its id in the query) whose approved level at ``cutoff`` is one
+    of ``levels``. None: now, the rating state the services keep with the ledger."""
+    levels = [levels] if isinstance(levels, str) else list(levels)
+    if cutoff is None:
+        prefix = "" if outer == "pk" else f"{outer.removesuffix('_id')}__"
+        return Q(**{f"{prefix}rating__approved_level__in": levels})
+    ids = levels_in_force(cutoff).filter(level__in=levels).values("institution_id")
+    return Q(**{f"{outer}__in": ids})
 
 
 def changes_since(user, since: datetime, until: datetime, township=None) -> Changes:
@@ -334,11 +359,31 @@ def institution_figures(institution, today: date | None = None) -> FiguresPanel:
     return FiguresPanel(figures=figures, version=version, large_prepayment=facts.large_prepayment)
 
 
-def rating_findings(institutions) -> dict[int, Findings]:
+def _findings_at(ids: list[int], cutoff: datetime):
+    """(institution, approved hits, proposed hits) as they stood at ``cutoff``: the
+    assessment of the approved level then, and the latest computed by then."""
+    approved = dict(
+        levels_in_force(cutoff)
+        .filter(institution_id__in=id_array(ids))
+        .values_list("institution_id", "assessment__hits")
+    )
+    latest = Assessment.objects.filter(institution_id__in=id_array(ids), computed_at__lte=cutoff)
+    proposed = {}
+    for pk, hits in latest.order_by("institution_id", "computed_at", "pk").values_list(
+        "institution_id", "hits"
+    ):
+        proposed[pk] = hits
+    return [
+        (pk, approved.get(pk), proposed.get(pk)) for pk in ids if pk in approved or pk in proposed
+    ]
+
+
+def rating_findings(institutions, cutoff: datetime | None = None) -> dict[int, Findings]:
     """Per institution, what its rating found (large prepayment, illegal fundraising,
     suspected crime): the approved assessment's findings; while nothing is approved, the
     latest proposal's (what the list shows); for an institution never rated yet, the
-    engine's rating now with the thresholds in force (nothing is stored).
+    engine's rating now with the thresholds in force (nothing is stored). ``cutoff``: as
+    they stood then (the approved level in force then, the latest rating computed by then).
 
     One query, plus the rating of those never rated.
     """
@@ -347,9 +392,12 @@ def rating_findings(institutions) -> dict[int, Findings]:
     else:
         ids = [getattr(item, "pk", item) for item in institutions]
     result: dict[int, Findings] = {}
-    rows = RatingState.objects.filter(institution_id__in=id_array(ids)).values_list(
-        "institution_id", "current__hits", "proposal__hits"
-    )
+    if cutoff is not None:
+        rows = _findings_at(ids, cutoff)
+    else:
+        rows = RatingState.objects.filter(institution_id__in=id_array(ids)).values_list(
+            "institution_id", "current__hits", "proposal__hits"
+        )
     for pk, current, proposal in rows:
         hits = current if current is not None else proposal
         if hits is not None:

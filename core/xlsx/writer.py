@@ -37,7 +37,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -543,20 +543,35 @@ def render_table(
     footer_values: dict[str, str] | None = None,
     workbook: Workbook | None = None,
     label: str = "",
+    notes: Sequence[str] = (),
+    empty_text: str = "",
 ) -> Workbook:
     """Add a sheet with ``table`` filled from ``rows`` to a write-only ``workbook`` (a new
     one if None) and return the workbook, ready to be saved once (``save_workbook``).
-    ``label`` (附件3) is printed at the top left of every page."""
+    ``label`` (附件3) is printed at the top left of every page; ``notes`` under the table's
+    own notes; ``empty_text`` (「无」) as the one row of a table without rows."""
     workbook, worksheet = _new_sheet(table, workbook)
     try:
-        _render(worksheet, table, rows, unit_name, report_date, footer_values or {}, label)
+        _render(
+            worksheet,
+            table,
+            rows,
+            unit_name,
+            report_date,
+            footer_values or {},
+            label,
+            notes,
+            empty_text,
+        )
     except BaseException:
         _discard(worksheet)
         raise
     return workbook
 
 
-def _render(worksheet, table, rows, unit_name, report_date, footer_values, label):
+def _render(
+    worksheet, table, rows, unit_name, report_date, footer_values, label, notes=(), empty_text=""
+):
     columns = list(table.columns)
     # The title and the lines above and below the table span the first printed page.
     width = first_page_columns(table, print_scale(table))
@@ -619,7 +634,8 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values, label
         for i, column in enumerate(columns)
         if column.type == ColumnType.TEXT
     ]
-    for index, row in enumerate(rows, start=1):
+    index = 0
+    for index, row in enumerate(rows, start=1):  # noqa: B007 - read after the loop
         for cell, get, write in plan:
             write(cell, get(row, index))
         for i, key in summed:
@@ -634,6 +650,8 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values, label
                 lines = max(lines, lines_needed(text, per_line))
         sheet.append(cells, lines)
 
+    if not index and empty_text:
+        _write_empty(sheet, columns, empty_text)
     if table.has_totals():
         _write_totals(sheet, columns, sums)
 
@@ -650,12 +668,25 @@ def _render(worksheet, table, rows, unit_name, report_date, footer_values, label
         )
         if table.leader_signature:
             sheet.line([_("Leader in charge (signature):")], width)
-    for note in table.notes:
+    for note in (*table.notes, *notes):
         sheet.line([str(note)], width)
     if worksheet.oddHeader.center.text:
         # Known only now: the last row. The title row is printed by the page header.
         last = get_column_letter(len(columns))
         worksheet.print_area = f"A2:{last}{sheet.next_row - 1}"
+
+
+def _write_empty(sheet: _Sheet, columns: list[Column], text: str):
+    """The one row of a table with nothing to list: ``text`` across the whole width."""
+    row = sheet.next_row
+    cells = []
+    for col in range(1, len(columns) + 1):
+        cell = sheet.styles.cell(CellStyle(BODY_FONT, CENTRE, BORDER))
+        if col == 1:
+            set_text(cell, text)
+        cells.append(cell)
+    sheet.append(cells)
+    sheet.merge(row, 1, row, len(columns))
 
 
 def _write_totals(sheet: _Sheet, columns: list[Column], sums: dict):

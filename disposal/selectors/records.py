@@ -23,11 +23,13 @@ __all__ = [
 ]
 
 
-def refund_totals(institution_ids, as_of=None) -> dict[int, RefundTotals]:
+def refund_totals(institution_ids, as_of=None, since=None) -> dict[int, RefundTotals]:
     """Per institution: what its elders paid in (``due``), what was refunded to them, what is
-    still owed, and the elders settled. ``as_of`` (a date or a moment): the payments and
-    refunds dated on or before it. The figures every page and table shows (one query)."""
-    return ledger_totals(institution_ids, as_of=as_of)
+    still owed. ``institution_ids``: ids, or a queryset (then only those with payments).
+    ``as_of`` (a date, or a moment such as a pack's cut-off): the payments and refunds dated
+    on or before it, and for a moment entered by then; ``since``: refunds on or after it (a
+    campaign's, a period's). The figures every page and table shows (one query)."""
+    return ledger_totals(institution_ids, as_of=as_of, since=since)
 
 
 def refund_reads(institution_ids, as_of=None) -> list:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
-from disposal.models import Outcome, TargetOutcome, ZeroingStatus
+from core.asof import active_at, history_of, recorded_by, value_as_of
+from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
 from disposal.selectors.zeroing import target_outcome, zeroing_ledger
 from institutions.models import (
     Institution,
@@ -27,8 +28,8 @@ from institutions.selectors import LARGE_INSTITUTION_BEDS, large_q
 from risklists.engine import Thresholds
 from risklists.figures import derived_figures
 from risklists.levels import Level
-from risklists.selectors import rating_findings
-from screening.models import ScreeningVisit, VisitStatus
+from risklists.selectors import approved_q, rating_findings
+from screening.selectors.four_looks import registration_status_at, submitted_visits
 
 from .common import CHUNK_SIZE, Window, in_window
 
@@ -49,6 +50,7 @@ class SurveyFigures:
     public: int = 0
     public_private: int = 0
     private: int = 0
+    ownership_unknown: int = 0
     large_scale: int = 0
     multi_industry: int = 0
     screened: int = 0
@@ -65,40 +67,50 @@ class SurveyFigures:
         return tuple(f.name for f in fields(cls) if f.name != "township")
 
 
-def survey_table(user, window: Window, townships=None) -> tuple[list[SurveyFigures], SurveyFigures]:
+def survey_table(
+    user, window: Window, townships=None, cutoff: datetime | None = None
+) -> tuple[list[SurveyFigures], SurveyFigures]:
     """Per township: the active institutions and venues by kind (备案, 未备案, 未经登记场所),
-    by ownership (公办, 公建民营, 民办), the plan's focus (large, several industries),
-    those screened (a submitted visit in ``window``), and the approved levels. One query."""
+    by ownership (公办, 公建民营, 民办, not recorded: the four add up to the total), the
+    plan's focus (large, several industries), those screened (a submitted visit in
+    ``window``), and the approved levels; all as they stood at ``cutoff``. One query."""
     if townships is None:
         townships = visible_townships(user)
     rows = {t.pk: SurveyFigures(t) for t in townships}
-    screened = Exists(
-        ScreeningVisit.objects.filter(
-            institution=OuterRef("pk"), status=VisitStatus.SUBMITTED
-        ).filter(in_window("visited_on", window))
+    screened = Q(
+        pk__in=submitted_visits(cutoff)
+        .filter(in_window("visited_on", window))
+        .order_by()
+        .values("institution_id")
     )
+    registration = Q(registration_then=RegistrationStatus.REGISTERED_FILED)
     counts = {
         "total": Count("pk"),
-        "filed": Count("pk", filter=Q(registration_status=RegistrationStatus.REGISTERED_FILED)),
+        "filed": Count("pk", filter=registration),
         "not_filed": Count(
-            "pk", filter=Q(registration_status=RegistrationStatus.REGISTERED_NOT_FILED)
+            "pk", filter=Q(registration_then=RegistrationStatus.REGISTERED_NOT_FILED)
         ),
-        "venues": Count("pk", filter=Q(registration_status=RegistrationStatus.UNREGISTERED)),
-        "public": Count("pk", filter=Q(ownership=Ownership.PUBLIC)),
-        "public_private": Count("pk", filter=Q(ownership=Ownership.PUBLIC_BUILT_PRIVATE_RUN)),
-        "private": Count("pk", filter=Q(ownership=Ownership.PRIVATE)),
+        "venues": Count("pk", filter=Q(registration_then=RegistrationStatus.UNREGISTERED)),
+        "public": Count("pk", filter=Q(ownership_then=Ownership.PUBLIC)),
+        "public_private": Count("pk", filter=Q(ownership_then=Ownership.PUBLIC_BUILT_PRIVATE_RUN)),
+        "private": Count("pk", filter=Q(ownership_then=Ownership.PRIVATE)),
+        "ownership_unknown": Count("pk", filter=~Q(ownership_then__in=Ownership.values)),
         "large_scale": Count("pk", filter=large_q()),
         "multi_industry": Count("pk", filter=Q(multi_industry=True)),
-        "screened": Count("pk", filter=Q(screened)),
+        "screened": Count("pk", filter=screened),
         **{
-            level: Count("pk", filter=Q(rating__approved_level=level))
+            level: Count("pk", filter=approved_q(level, cutoff))
             for level in (Level.RED, Level.ORANGE, Level.YELLOW)
         },
     }
     for figures in (
         Institution.objects.visible_to(user)
-        .active()
+        .as_of(cutoff)
         .filter(township_id__in=rows)
+        .alias(
+            registration_then=registration_status_at(cutoff),
+            ownership_then=value_as_of(Institution, "ownership", cutoff),
+        )
         .values("township_id")
         .annotate(**counts)
         .order_by()
@@ -116,11 +128,22 @@ def survey_table(user, window: Window, townships=None) -> tuple[list[SurveyFigur
 # --- 附件2 未经登记场所统计表 ------------------------------------------------------------------
 
 
+def former_venues(cutoff: datetime):
+    """Ids of the institutions recorded as unregistered venues at or before ``cutoff``."""
+    return (
+        history_of(Institution)
+        .filter(history_date__lte=cutoff, registration_status=RegistrationStatus.UNREGISTERED)
+        .values("id")
+    )
+
+
 def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def venue_rows(user, thresholds: Thresholds, today: date, chunk_size=CHUNK_SIZE) -> Iterator[dict]:
+def venue_rows(
+    user, thresholds: Thresholds, today: date, chunk_size=CHUNK_SIZE, cutoff: datetime | None = None
+) -> Iterator[dict]:
     """One row per venue on the 清零 ledger (registered since or not): who runs it, its
     nature (民非/企业/个人), the elders it houses, whether it took large prepayments (as its
     rating found, with the county's thresholds) with the amount and payers, the target
@@ -131,8 +154,34 @@ def venue_rows(user, thresholds: Thresholds, today: date, chunk_size=CHUNK_SIZE)
     the venues at once (a constant number of queries); the rest from one streamed query.
     """
     ledger = zeroing_ledger(user)
+    if cutoff is not None:
+        # On the ledger at the cut-off: entered by then, and (as then) an active venue, a
+        # venue with a ledger entry, or a former venue.
+        ledger = (
+            Institution.objects.visible_to(user)
+            .filter(recorded_by(cutoff))
+            .alias(registration_then=registration_status_at(cutoff))
+            .filter(
+                (
+                    Q(registration_then=RegistrationStatus.UNREGISTERED)
+                    & active_at(cutoff, Institution)
+                )
+                | Q(
+                    pk__in=ZeroingEntry.objects.filter(recorded_by(cutoff)).values("institution_id")
+                )
+                | (
+                    Q(pk__in=former_venues(cutoff))
+                    & ~Q(registration_then=RegistrationStatus.UNREGISTERED)
+                )
+            )
+        )
     figures = derived_figures(ledger, thresholds=thresholds, today=today)
-    found = rating_findings(ledger)
+    found = rating_findings(ledger, cutoff=cutoff)
+    still_venue = set(
+        ledger.alias(registration_then=registration_status_at(cutoff))
+        .filter(active_at(cutoff, Institution), registration_then=RegistrationStatus.UNREGISTERED)
+        .values_list("pk", flat=True)
+    )
     natures = _labels(VenueNature.choices)
     targets = _labels(TargetOutcome.choices)
     statuses = _labels(ZeroingStatus.choices)
@@ -173,6 +222,7 @@ def venue_rows(user, thresholds: Thresholds, today: date, chunk_size=CHUNK_SIZE)
             else None,
             target_outcome=targets[target],
             status=state,
+            still_venue=row["pk"] in still_venue,
         )
         yield row
 
@@ -181,7 +231,7 @@ def venue_rows(user, thresholds: Thresholds, today: date, chunk_size=CHUNK_SIZE)
 
 
 def established_rows(
-    user, first_year: int, last_year: int, chunk_size=CHUNK_SIZE
+    user, first_year: int, last_year: int, chunk_size=CHUNK_SIZE, cutoff: datetime | None = None
 ) -> Iterator[dict]:
     """Registered institutions (filed or not) established from ``first_year`` to
     ``last_year``, by township and date established; one streamed query."""
@@ -190,8 +240,9 @@ def established_rows(
     statuses = _labels(RegistrationStatus.choices)
     rows = (
         Institution.objects.visible_to(user)
-        .active()
-        .registered()
+        .as_of(cutoff)
+        .alias(registration_then=registration_status_at(cutoff))
+        .exclude(registration_then=RegistrationStatus.UNREGISTERED)
         .filter(
             established_on__gte=date(first_year, 1, 1),
             established_on__lte=date(last_year, 12, 31),

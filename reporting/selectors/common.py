@@ -8,10 +8,11 @@ number of queries as a table of three.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
     Exists,
@@ -26,19 +27,22 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+from core.asof import as_of_q, recorded_by, value_as_of
 from disposal.levels import ActionType
 from disposal.models import (
     ActionStatus,
     DisposalAction,
     Outcome,
     Transfer,
+    ZeroingEntry,
 )
 from disposal.querysets import OPEN_STATUSES
 from risklists.levels import LIST_LEVELS, Level
 from screening.models import PrepaymentRecord
-from screening.selectors.refunds import ledger_annotations
 
 ZERO = Decimal("0")
+ONE_DAY = timedelta(days=1)
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 TEN_THOUSAND = Decimal("10000")
 CHUNK_SIZE = 2000  # rows fetched at a time when a table streams its rows
@@ -74,19 +78,26 @@ def join(parts, separator="；") -> str:
 # --- prepayments (derived from the records, never typed) -------------------------------------
 
 
-def prepayment_annotations() -> dict:
+def prepayment_annotations(cutoff: datetime | None = None, outer: str = "pk") -> dict:
     """An institution's outstanding prepayments and the number of payers who have some.
 
     The same figures as ``risklists.figures.derived_figures`` (``prepayment_total``,
     ``prepayment_payers``): every kind counts, what is outstanding is the amount less what
     was refunded, and a payer counts when something of theirs is outstanding. As
-    correlated subqueries, so a list of any length is one query.
+    correlated subqueries, so a list of any length is one query. At ``cutoff``: the records
+    entered and paid by then, less what had been refunded then.
     """
-    outstanding = ExpressionWrapper(F("amount") - F("refunded_amount"), output_field=MONEY)
-    records = PrepaymentRecord.objects.filter(institution=OuterRef("pk")).order_by()
+    records = PrepaymentRecord.objects.filter(institution_id=OuterRef(outer)).order_by()
+    refunded = F("refunded_amount")
+    if cutoff is not None:
+        records = records.filter(recorded_by(cutoff), paid_on__lte=clock.localdate(cutoff))
+        refunded = value_as_of(PrepaymentRecord, "refunded_amount", cutoff)
+        records = records.alias(refunded_then=refunded)
+        refunded = F("refunded_then")
+    outstanding = ExpressionWrapper(F("amount") - refunded, output_field=MONEY)
     total = records.values("institution").annotate(total=Sum(outstanding)).values("total")[:1]
     payers = (
-        records.filter(amount__gt=F("refunded_amount"))
+        records.filter(amount__gt=refunded)
         .values("institution")
         .annotate(n=Count("payer_key", distinct=True))
         .values("n")[:1]
@@ -95,13 +106,6 @@ def prepayment_annotations() -> dict:
         "prepayment_total": Coalesce(Subquery(total, output_field=MONEY), Value(ZERO)),
         "prepayment_payers": Coalesce(Subquery(payers), Value(0)),
     }
-
-
-def refund_annotations(as_of=None) -> dict:
-    """What an institution's elders paid in (``refund_due``) and what was refunded to them
-    (``refunded``): the refund ledger's figures (``screening.selectors.refunds``), as the
-    institution page and the refund page show them; dated on or before ``as_of`` if given."""
-    return ledger_annotations(as_of)
 
 
 # --- disposal: what counts as a result --------------------------------------------------------
@@ -123,55 +127,99 @@ def _ids(records, viewer=None):
     return records.order_by().values("institution_id")
 
 
-def list_level_actions():
+def actions_at(cutoff: datetime | None = None):
+    """Disposal actions entered by ``cutoff`` (None: every one); their state then is asked
+    with ``done_q``, ``open_q`` and ``not_applicable_q``."""
+    return DisposalAction.objects.filter(recorded_by(cutoff))
+
+
+def _action_q(q: Q, cutoff: datetime | None) -> Q:
+    return as_of_q(DisposalAction, q, cutoff)
+
+
+def done_q(cutoff: datetime | None = None, window: Window = NO_WINDOW) -> Q:
+    """Carried out at ``cutoff``, completed within ``window``: done then, and completed on
+    or before its day (a row written without history keeps its live status: its date says
+    when)."""
+    q = Q(status=ActionStatus.DONE) & in_window("completed_on", window)
+    if cutoff is not None:
+        q &= Q(completed_on__isnull=True) | Q(completed_on__lte=clock.localdate(cutoff))
+    return _action_q(q, cutoff)
+
+
+def open_q(cutoff: datetime | None = None) -> Q:
+    """Still open at ``cutoff``: open then, or done only after its day."""
+    q = Q(status__in=OPEN_STATUSES)
+    if cutoff is not None:
+        q |= Q(status=ActionStatus.DONE, completed_on__gt=clock.localdate(cutoff))
+    return _action_q(q, cutoff)
+
+
+def not_applicable_q(cutoff: datetime | None = None) -> Q:
+    return _action_q(Q(status=ActionStatus.NOT_APPLICABLE), cutoff)
+
+
+def list_level_actions(cutoff: datetime | None = None):
     """Disposal actions required by a red, orange or yellow level (not routine supervision,
     which green requires and which never ends)."""
-    return DisposalAction.objects.filter(institution=OuterRef("pk"), level__in=LIST_LEVELS)
+    return DisposalAction.objects.filter(
+        recorded_by(cutoff), institution=OuterRef("pk"), level__in=LIST_LEVELS
+    )
 
 
-def under_disposal_q() -> Q:
-    """On the 红橙黄 list's disposal now or earlier in the campaign: has a list-level action.
-    (For WHERE, where the database plans it as a join.)"""
-    return Q(Exists(list_level_actions()))
+def under_disposal_q(cutoff: datetime | None = None) -> Q:
+    """On the 红橙黄 list's disposal at ``cutoff`` or earlier in the campaign: has a
+    list-level action. (For WHERE, where the database plans it as a join.)"""
+    return Q(Exists(list_level_actions(cutoff)))
 
 
-def rectified_q(window: Window = NO_WINDOW, viewer=None) -> Q:
+def zeroing_at(cutoff: datetime | None = None, outcomes=(), window: Window = NO_WINDOW):
+    """The 清零 ledger's entries at ``cutoff`` whose outcome then was one of ``outcomes``,
+    reached within ``window``."""
+    entries = ZeroingEntry.objects.filter(recorded_by(cutoff))
+    q = Q(outcome__in=outcomes) & in_window("outcome_on", window)
+    return entries.filter(as_of_q(ZeroingEntry, q, cutoff))
+
+
+def rectified_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
     """整改完成: every list-level action is closed and at least one was carried out, the last
     one within ``window``; or a venue crossed off as registered (督促登记) within it."""
     until = window[1]
-    actions = DisposalAction.objects.filter(level__in=LIST_LEVELS)
-    done = actions.filter(status=ActionStatus.DONE)
-    q = Q(pk__in=_ids(done.filter(in_window("completed_on", window)), viewer)) & ~Q(
-        pk__in=_ids(actions.filter(status__in=OPEN_STATUSES), viewer)
+    actions = actions_at(cutoff).filter(level__in=LIST_LEVELS)
+    q = Q(pk__in=_ids(actions.filter(done_q(cutoff, window)), viewer)) & ~Q(
+        pk__in=_ids(actions.filter(open_q(cutoff)), viewer)
     )
     if until is not None:
-        q &= ~Q(pk__in=_ids(done.filter(completed_on__gt=until), viewer))
-    registered = Q(zeroing__outcome=Outcome.REGISTERED) & in_window("zeroing__outcome_on", window)
-    return q | registered
+        q &= ~Q(pk__in=_ids(actions.filter(done_q(cutoff, (until + ONE_DAY, None))), viewer))
+    registered = zeroing_at(cutoff, (Outcome.REGISTERED,), window)
+    return q | Q(pk__in=_ids(registered, viewer))
 
 
-def closed_q(window: Window = NO_WINDOW, viewer=None) -> Q:
+def closed_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
     """取缔关停: a venue crossed off as closed down or banned, or operations stopped
     (停止经营活动 carried out), within ``window``."""
-    stopped = DisposalAction.objects.filter(
-        action_type=ActionType.STOP_OPERATIONS, status=ActionStatus.DONE
-    ).filter(in_window("completed_on", window))
-    ledger = Q(zeroing__outcome__in=(Outcome.CLOSED, Outcome.BANNED)) & in_window(
-        "zeroing__outcome_on", window
+    stopped = (
+        actions_at(cutoff)
+        .filter(action_type=ActionType.STOP_OPERATIONS)
+        .filter(done_q(cutoff, window))
     )
-    return ledger | Q(pk__in=_ids(stopped, viewer))
+    ledger = zeroing_at(cutoff, (Outcome.CLOSED, Outcome.BANNED), window)
+    return Q(pk__in=_ids(ledger, viewer)) | Q(pk__in=_ids(stopped, viewer))
 
 
-def transferred_q(window: Window = NO_WINDOW, viewer=None) -> Q:
+def transfers_at(cutoff: datetime | None = None):
+    return Transfer.objects.filter(recorded_by(cutoff))
+
+
+def transferred_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
     """移交: handed over to the police, market regulation or the registration authority."""
-    return Q(pk__in=_ids(Transfer.objects.filter(in_window("transferred_on", window)), viewer))
+    return Q(pk__in=_ids(transfers_at(cutoff).filter(in_window("transferred_on", window)), viewer))
 
 
-def case_filed_q(window: Window = NO_WINDOW, viewer=None) -> Q:
+def case_filed_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
     """立案: the receiving authority opened a case on a transfer."""
-    transfers = Transfer.objects.filter(case_filed_on__isnull=False).filter(
-        in_window("case_filed_on", window)
-    )
+    filed = Q(case_filed_on__isnull=False) & in_window("case_filed_on", window)
+    transfers = transfers_at(cutoff).filter(as_of_q(Transfer, filed, cutoff))
     return Q(pk__in=_ids(transfers, viewer))
 
 
@@ -205,14 +253,44 @@ class ActionSummary:
     deadline: date | None = None
     total: int = 0
     done: int = 0
+    # (type, done, unit, person, deadline) of each action, for ``of_types``.
+    actions: list[tuple] = field(default_factory=list)
 
     @property
     def open(self) -> int:
         return self.total - self.done
 
+    def add(self, kind, done: bool, unit, person, deadline) -> None:
+        self.actions.append((kind, done, unit, person, deadline))
+        self.types.append(kind)
+        if unit and unit not in self.units:
+            self.units.append(unit)
+        if person and person not in self.persons:
+            self.persons.append(person)
+        if self.deadline is None or (deadline is not None and deadline > self.deadline):
+            self.deadline = deadline
+        self.total += 1
+        self.done += done
+
+    def of_types(self, types) -> ActionSummary:
+        """The measures among ``types`` only (those a level requires): this summary itself
+        when they all are, as they nearly always are."""
+        if all(kind in types for kind in self.types):
+            return self
+        kept = ActionSummary()
+        for kind, done, unit, person, deadline in self.actions:
+            if kind in types:
+                kept.add(kind, done, unit, person, deadline)
+        kept.types.sort(key=_in_plan_order)
+        return kept
+
 
 # The plans' order of the measures (区县方案 四级分类处置), for printing them in that order.
 ACTION_ORDER = {value: i for i, value in enumerate(ActionType.values)}
+
+
+def _in_plan_order(kind: str) -> int:
+    return ACTION_ORDER.get(kind, len(ACTION_ORDER))
 
 
 def _person(username, last_name, first_name, name) -> str:
@@ -222,21 +300,25 @@ def _person(username, last_name, first_name, name) -> str:
     return name or ""
 
 
-def action_summaries(user, institutions=None) -> dict[int, ActionSummary]:
+def action_summaries(
+    user, institutions=None, cutoff: datetime | None = None
+) -> dict[int, ActionSummary]:
     """``{institution id: ActionSummary}`` for the list-level actions of ``institutions`` (a
-    queryset; every institution the user sees when None), not counting those set aside as
-    not applicable. One streamed query; a pack computes it once for 附件3 and 附件4."""
+    queryset; every institution the user sees when None) as they stood at ``cutoff``, not
+    counting those set aside as not applicable. One streamed query; a pack computes it once
+    for 附件3 and 附件4."""
     summaries: dict[int, ActionSummary] = {}
-    actions = DisposalAction.objects.visible_to(user).filter(level__in=LIST_LEVELS)
+    actions = actions_at(cutoff).visible_to(user).filter(level__in=LIST_LEVELS)
     if institutions is not None:
         actions = actions.filter(institution__in=institutions.values("pk"))
     rows = (
-        actions.exclude(status=ActionStatus.NOT_APPLICABLE)
+        actions.exclude(not_applicable_q(cutoff))
+        .annotate(is_done=ExpressionWrapper(done_q(cutoff), output_field=BooleanField()))
         .order_by("institution_id", "deadline", "pk")
         .values_list(
             "institution_id",
             "action_type",
-            "status",
+            "is_done",
             "deadline",
             "responsible_unit__name",
             "responsible_user__username",
@@ -245,24 +327,26 @@ def action_summaries(user, institutions=None) -> dict[int, ActionSummary]:
             "responsible_name",
         )
     )
-    for pk, kind, status, deadline, unit, username, last, first, name in rows.iterator(
+    for pk, kind, done, deadline, unit, username, last, first, name in rows.iterator(
         chunk_size=CHUNK_SIZE
     ):
         summary = summaries.get(pk)
         if summary is None:
             summary = summaries[pk] = ActionSummary()
+        person = _person(username, last, first, name)
+        # ``add``, written out: a province has a hundred thousand actions.
+        summary.actions.append((kind, done, unit, person, deadline))
         summary.types.append(kind)
         if unit and unit not in summary.units:
             summary.units.append(unit)
-        person = _person(username, last, first, name)
         if person and person not in summary.persons:
             summary.persons.append(person)
         if summary.deadline is None or deadline > summary.deadline:
             summary.deadline = deadline
         summary.total += 1
-        summary.done += status == ActionStatus.DONE
+        summary.done += bool(done)
     for summary in summaries.values():
-        summary.types.sort(key=lambda kind: ACTION_ORDER.get(kind, len(ACTION_ORDER)))
+        summary.types.sort(key=_in_plan_order)
     return summaries
 
 

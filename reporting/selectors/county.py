@@ -16,6 +16,7 @@ from decimal import Decimal
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
 from accounts.viewers import UnitViewer
+from core import clock
 from screening.selectors.four_looks import campaign_start
 
 from ..choices import PeriodKind, WeeklyStatus
@@ -60,8 +61,11 @@ def period_figures(unit: OrgUnit, first_day, last_day, last_week: ReportingWeek)
     """The county's 附件5 totals from ``first_day`` to ``last_day`` and its 附件6 totals up to
     the end of ``last_week``: the same calls as the district pack's tables."""
     viewer = UnitViewer(unit)
-    publicity = publicity_table(viewer, first_day, last_day).total
-    results = results_table(viewer, campaign_start(last_week.last_day), last_week).total
+    cutoff = last_week.cutoff(clock.now())
+    publicity = publicity_table(viewer, first_day, last_day, cutoff=cutoff).total
+    results = results_table(
+        viewer, campaign_start(last_week.last_day), last_week, cutoff=cutoff
+    ).total
     return PeriodFigures(
         publicity=publicity_values(publicity),
         results=[

@@ -9,14 +9,21 @@ main query.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from datetime import date, datetime
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from disposal.models import InstitutionPlan
+from core.asof import recorded_by, value_as_of
+from disposal.levels import required_action_types
+from disposal.models import DisposalCase, InstitutionPlan
+from disposal.selectors.records import RefundTotals, refund_totals
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import LIST_LEVELS, rank_expression
+from risklists.selectors import levels_in_force
+from screening.selectors.four_looks import registration_status_at
 
 from .common import (
     CHUNK_SIZE,
@@ -32,7 +39,6 @@ from .common import (
     level_labels,
     prepayment_annotations,
     rectified_q,
-    refund_annotations,
     transferred_q,
     under_disposal_q,
 )
@@ -76,58 +82,100 @@ def risk_description(hits, override_level: str, override_reason: str) -> str:
     return text
 
 
-def risk_list_rows(
-    user, chunk_size: int = CHUNK_SIZE, summaries: dict[int, ActionSummary] | None = None
-) -> Iterator[dict]:
-    """附件3 红橙黄 list: every active institution or venue whose APPROVED level is red, orange
-    or yellow, red first, then by township and name.
+def overridden(level: str, assessed_level: str, reason: str) -> tuple[str, str]:
+    """The county's level and reason as a change of approved level recorded them: a level
+    other than the assessment's was set by hand (raised, or lowered with a reason)."""
+    if level and assessed_level and level != assessed_level:
+        return level, reason
+    return "", ""
 
-    The level and the risk description come from the current (approved) assessment, the
-    prepayments from the prepayment records, the measures, responsible units and persons
-    and the time limit from the disposal actions the level required.
+
+@functools.cache
+def measures_of_level(level: str) -> frozenset[str]:
+    """Every measure ``level`` may require (its conditional ones included)."""
+    return frozenset(
+        required_action_types(
+            level,
+            illegal_fundraising=True,
+            crime_suspected=True,
+            mechanism_for_every_orange=True,
+        )
+    )
+
+
+def risk_list_rows(
+    user,
+    chunk_size: int = CHUNK_SIZE,
+    summaries: dict[int, ActionSummary] | None = None,
+    cutoff: datetime | None = None,
+) -> Iterator[dict]:
+    """附件3 红橙黄 list: every institution or venue on the registry at ``cutoff`` whose
+    APPROVED level then was red, orange or yellow, red first, then by township and name.
+
+    The level, the risk description and the county's reason come from the change of
+    approved level in force at ``cutoff`` (``risklists.selectors.levels_in_force``: the
+    ledger, never edited) and the assessment it approved; the prepayments from the
+    prepayment records as they stood then; the measures, responsible units and persons and
+    the time limit from the disposal actions then, those the row's level requires.
     """
-    listed = (
-        Institution.objects.visible_to(user).active().filter(rating__approved_level__in=LIST_LEVELS)
+    registry = Institution.objects.visible_to(user).as_of(cutoff)
+    in_force = levels_in_force(cutoff).filter(
+        level__in=LIST_LEVELS, institution__in=registry.values("pk")
     )
     if summaries is None:
-        summaries = action_summaries(user, listed)
+        summaries = action_summaries(
+            user, Institution.objects.filter(pk__in=in_force.values("institution_id")), cutoff
+        )
     labels, registration, levels = action_labels(), registration_labels(), level_labels()
     measures: dict[tuple, str] = {}
-    rows = (
-        listed.annotate(**prepayment_annotations())
-        .order_by("-rating__list_rank", "township__path", "name", "pk")
-        .values(
-            "pk",
+    of_level = {level: measures_of_level(level) for level in LIST_LEVELS}
+    institution = {
+        name: F(f"institution__{name}")
+        for name in (
             "name",
             "credit_code",
-            "registration_status",
             "legal_representative",
             "operator",
             "actual_address",
             "registered_address",
             "beds",
             "residents",
-            "township__name",
-            "rating__approved_level",
-            "rating__current__hits",
-            "rating__current__override_level",
-            "rating__current__override_reason",
+        )
+    }
+    rows = (
+        in_force.annotate(
+            **prepayment_annotations(cutoff, outer="institution_id"),
+            rank=rank_expression("level"),
+        )
+        .order_by("-rank", "institution__township__path", "institution__name", "institution_id")
+        .values(
+            "level",
+            "reason",
             "prepayment_total",
             "prepayment_payers",
+            pk=F("institution_id"),
+            township__name=F("institution__township__name"),
+            registration_then=registration_status_at(cutoff, outer="institution_id"),
+            assessed_level=F("assessment__level"),
+            hits=F("assessment__hits"),
+            **institution,
         )
     )
     for row in rows.iterator(chunk_size=chunk_size):
+        level = row["level"]
         summary = summaries.get(row["pk"])
-        row["registration"] = registration.get(row["registration_status"], "")
+        if summary is not None:
+            summary = summary.of_types(of_level[level])
+        row["registration"] = registration.get(row["registration_then"], "")
         row["legal_representative"] = row["legal_representative"] or row["operator"]
         row["address"] = row["actual_address"] or row["registered_address"]
-        row["level"] = levels[row["rating__approved_level"]]
+        row["level_value"] = level
+        row["level"] = levels[level]
         row["risk_description"] = risk_description(
-            row["rating__current__hits"],
-            row["rating__current__override_level"],
-            row["rating__current__override_reason"],
+            row["hits"], *overridden(level, row["assessed_level"], row["reason"])
         )
         row["measures"] = _measures(summary, labels, measures)
+        row["measure_types"] = summary.types if summary else ()
         _responsibility(row, summary)
         yield row
 
@@ -150,58 +198,70 @@ def disposal_result(row: dict) -> str:
 
 
 def disposal_progress_rows(
-    user, chunk_size: int = CHUNK_SIZE, summaries: dict[int, ActionSummary] | None = None
+    user,
+    chunk_size: int = CHUNK_SIZE,
+    summaries: dict[int, ActionSummary] | None = None,
+    cutoff: datetime | None = None,
+    since: date | None = None,
 ) -> Iterator[dict]:
     """附件4 分类处置工作进度表: every institution or venue under disposal for a red, orange or
-    yellow level (now or earlier in the campaign; an archived one too, since closing it
-    down is a result), most serious level first.
+    yellow level at ``cutoff`` (then or earlier in the campaign; an archived one too, since
+    closing it down is a result), most serious level first.
 
     Measures, responsible units and persons, time limit and progress (measures carried out
-    of those required) come from the disposal actions; "一院一策" is the latest version of
-    the institution's plan; refunds due and refunded from the refund records.
+    of those required) come from the disposal actions as they stood then; "一院一策" is the
+    latest version of the institution's plan then; refunds due and refunded (since ``since``,
+    the campaign start in a pack) from disposal's ``refund_totals`` as of the cut-off (the
+    figures 附件6 adds up).
     """
-    under = Institution.objects.visible_to(user).filter(under_disposal_q())
+    under = Institution.objects.visible_to(user).filter(
+        recorded_by(cutoff), under_disposal_q(cutoff)
+    )
     if summaries is None:
-        summaries = action_summaries(user, under)
+        summaries = action_summaries(user, under, cutoff)
+    refunds = refund_totals(under, as_of=cutoff, since=since)
     labels, levels = action_labels(), level_labels()
     measures: dict[tuple, str] = {}
     latest_plan = (
-        InstitutionPlan.objects.filter(institution=OuterRef("pk"))
+        InstitutionPlan.objects.filter(recorded_by(cutoff), institution=OuterRef("pk"))
         .order_by("-version")
         .values("text")[:1]
     )
+    level = value_as_of(DisposalCase, "level", cutoff, outer="disposal_case__id")
     rows = (
         under.annotate(
             plan=Subquery(latest_plan),
-            level_rank=rank_expression("disposal_case__level"),
-            case_filed=_flag(case_filed_q(viewer=user)),
-            transferred=_flag(transferred_q(viewer=user)),
-            closed=_flag(closed_q(viewer=user)),
-            rectified=_flag(rectified_q(viewer=user)),
-            **refund_annotations(),
+            case_level=level,
+            level_rank=rank_expression("case_level"),
+            case_filed=_flag(case_filed_q(viewer=user, cutoff=cutoff)),
+            transferred=_flag(transferred_q(viewer=user, cutoff=cutoff)),
+            closed=_flag(closed_q(viewer=user, cutoff=cutoff)),
+            rectified=_flag(rectified_q(viewer=user, cutoff=cutoff)),
         )
         .order_by("-level_rank", "township__path", "name", "pk")
         .values(
             "pk",
             "name",
             "township__name",
-            "disposal_case__level",
+            "case_level",
             "plan",
             "case_filed",
             "transferred",
             "closed",
             "rectified",
-            "refund_due",
-            "refunded",
         )
     )
     results = {key: str(label) for key, label in DisposalResult.LABELS.items()}
+    nothing = RefundTotals()
     for row in rows.iterator(chunk_size=chunk_size):
         summary = summaries.get(row["pk"])
-        row["level"] = levels[row["disposal_case__level"]]
+        refund = refunds.get(row["pk"], nothing)
+        row["level"] = levels[row["case_level"]]
         row["measures"] = _measures(summary, labels, measures)
         _responsibility(row, summary)
         row["actions_total"] = summary.total if summary else 0
         row["actions_done"] = summary.done if summary else 0
+        row["refund_due"] = refund.due
+        row["refunded"] = refund.refunded
         row["result"] = results[disposal_result(row)]
         yield row

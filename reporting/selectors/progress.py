@@ -1,19 +1,27 @@
 """附件2 screening progress per township, and the 附件1 working group.
 
 Screening figures reuse the "四看" review's definitions (``screening.selectors.four_looks``):
-"screened" is a SUBMITTED visit dated on or after the campaign start.
+"screened" is a SUBMITTED visit dated on or after the campaign start. "Risks found" (发现风险
+隐患) are the institutions whose approved level is red, orange or yellow: the rows of the
+红橙黄 list (附件3) and the red, orange and yellow of the results (附件6), one set counted
+three times. The screening progress is the screened among the institutions and venues on
+the registry (a share of them, never above 100 %); the civil-affairs statistics' count is
+set beside it with the difference, as the "四看" review asks (二看).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from accounts.models import OrgUnit
+from core.asof import recorded_by
 from institutions.models import Institution
-from screening.models import FundUse, ScreeningVisit, VisitStatus, YesNoUnknown
+from risklists.levels import LIST_LEVELS
+from risklists.selectors import approved_q
+from screening.models import FundUse, YesNoUnknown
 from screening.selectors.four_looks import of_townships, township_review
 
 from ..models import WorkingGroupMember
@@ -38,6 +46,7 @@ def risk_found_q() -> Q:
 class ProgressRow:
     township: OrgUnit | None
     to_screen: int | None = None  # the civil-affairs statistics' count, when entered
+    on_registry: int = 0  # active institutions and venues on the registry
     screened: int = 0
     screened_venues: int = 0
     newly_found: int = 0
@@ -47,16 +56,32 @@ class ProgressRow:
     candidates_to_verify: int = 0
     new_not_screened: int = 0
 
+    # The figures the table adds up (``to_screen`` and ``difference`` may be None).
+    FIGURES = (
+        "on_registry",
+        "screened",
+        "screened_venues",
+        "newly_found",
+        "risks_found",
+        "incomplete",
+        "candidates_to_verify",
+        "new_not_screened",
+    )
 
-def progress_table(user, since: date, townships=None) -> tuple[list[ProgressRow], ProgressRow]:
-    """附件2 figures per township: the "四看" review's figures plus newly found and risks."""
+
+def progress_table(
+    user, since: date, townships=None, cutoff: datetime | None = None
+) -> tuple[list[ProgressRow], ProgressRow]:
+    """附件2 figures per township at ``cutoff`` (None: now): the "四看" review's figures, the
+    newly found and the risks found."""
     chosen = townships is not None
-    review = township_review(user, since, townships=townships)
+    review = township_review(user, since, townships=townships, cutoff=cutoff)
     rows = {}
     for r in review.rows:
         rows[r.township.pk] = ProgressRow(
             r.township,
             to_screen=r.official_count,
+            on_registry=r.institutions,
             screened=r.screened,
             newly_found=r.new,
             screened_venues=r.screened_venues,
@@ -65,16 +90,9 @@ def progress_table(user, since: date, townships=None) -> tuple[list[ProgressRow]
             candidates_to_verify=r.candidates_to_verify,
             new_not_screened=r.not_screened_new,
         )
-    # The visit test in WHERE (a semi-join), not in an aggregate's FILTER, where PostgreSQL
-    # would cost a probe per institution (and compile the query) at province size.
-    risky = Exists(
-        ScreeningVisit.objects.filter(
-            institution=OuterRef("pk"), status=VisitStatus.SUBMITTED, visited_on__gte=since
-        ).filter(risk_found_q())
-    )
     with_risks = (
-        of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
-        .filter(risky)
+        of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
+        .filter(approved_q(LIST_LEVELS, cutoff))
         .values("township_id")
         .annotate(risks_found=Count("pk"))
         .order_by()
@@ -86,15 +104,7 @@ def progress_table(user, since: date, townships=None) -> tuple[list[ProgressRow]
 
     total = ProgressRow(None, to_screen=review.total.official_count)
     for row in rows.values():
-        for name in (
-            "screened",
-            "screened_venues",
-            "newly_found",
-            "risks_found",
-            "incomplete",
-            "candidates_to_verify",
-            "new_not_screened",
-        ):
+        for name in ProgressRow.FIGURES:
             setattr(total, name, getattr(total, name) + getattr(row, name))
     if total.to_screen is not None:
         total.difference = total.screened - total.to_screen
@@ -104,7 +114,12 @@ def progress_table(user, since: date, townships=None) -> tuple[list[ProgressRow]
 # --- 附件1 working group -----------------------------------------------------------------------
 
 
-def working_group(user, unit: OrgUnit | None = None):
-    """The members of ``unit``'s working group (the user's own unit by default)."""
+def working_group(user, unit: OrgUnit | None = None, cutoff: datetime | None = None):
+    """The members of ``unit``'s working group (the user's own unit by default), those
+    entered by ``cutoff``."""
     unit = unit or user.unit
-    return WorkingGroupMember.objects.visible_to(user).filter(unit=unit).in_group_order()
+    return (
+        WorkingGroupMember.objects.visible_to(user)
+        .filter(recorded_by(cutoff), unit=unit)
+        .in_group_order()
+    )

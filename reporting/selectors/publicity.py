@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import (
     BooleanField,
@@ -19,9 +19,11 @@ from django.db.models import (
 
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
+from core import clock
+from core.asof import recorded_by, value_as_of
 from institutions.models import Institution
 from screening.models import ScreeningVisit, VisitStatus
-from screening.selectors.four_looks import of_townships
+from screening.selectors.four_looks import of_townships, submitted_visits
 
 from ..choices import PlaceType
 from ..models import PublicityActivity
@@ -95,7 +97,7 @@ def latest_visit_three_musts(date_to: date) -> Subquery:
     return Subquery(latest, output_field=BooleanField())
 
 
-def three_musts_complete_ids(date_to: date, viewer=None):
+def three_musts_complete_ids(date_to: date, viewer=None, cutoff: datetime | None = None):
     """Ids of the institutions whose latest submitted visit up to ``date_to`` found all of
     "三必须", for ``pk__in``: a complete visit that no later one follows.
 
@@ -104,7 +106,7 @@ def three_musts_complete_ids(date_to: date, viewer=None):
     sits just under PostgreSQL's threshold for optimising the query's JIT code (0.7 s).
     Written as a join, the database reads the visits once.
     """
-    submitted = ScreeningVisit.objects.filter(status=VisitStatus.SUBMITTED, visited_on__lte=date_to)
+    submitted = submitted_visits(cutoff).filter(visited_on__lte=date_to)
     later = submitted.filter(institution=OuterRef("institution")).filter(
         Q(visited_on__gt=OuterRef("visited_on"))
         | Q(visited_on=OuterRef("visited_on"), pk__gt=OuterRef("pk"))
@@ -117,29 +119,47 @@ def three_musts_complete_ids(date_to: date, viewer=None):
     return complete.exclude(Exists(later)).order_by().values("institution_id")
 
 
-def publicity_table(user, date_from: date, date_to: date, townships=None) -> PublicityTable:
-    """附件5 figures per township for the activities held from ``date_from`` to ``date_to``."""
+ACTIVITY_FIGURES = ("posters", "banners", "leaflets", "videos", "participants")
+
+
+def activities_at(cutoff: datetime | None = None):
+    """Publicity activities as they stood at ``cutoff`` (None: now): entered by then, with
+    their date, place and counts then (``held_then``, ``place_then``, ``<figure>_then``)."""
+    activities = PublicityActivity.objects.filter(recorded_by(cutoff))
+    return activities.alias(
+        held_then=value_as_of(PublicityActivity, "held_on", cutoff),
+        place_then=value_as_of(PublicityActivity, "place_type", cutoff),
+        **{
+            f"{name}_then": value_as_of(PublicityActivity, name, cutoff)
+            for name in ACTIVITY_FIGURES
+        },
+    )
+
+
+def publicity_table(
+    user, date_from: date, date_to: date, townships=None, cutoff: datetime | None = None
+) -> PublicityTable:
+    """附件5 figures per township for the activities held from ``date_from`` to ``date_to``,
+    as they stood at ``cutoff`` (None: now)."""
     chosen = townships is not None
     if not chosen:
         townships = visible_townships(user)
+    if cutoff is not None:
+        date_to = min(date_to, clock.localdate(cutoff))
     rows = {t.pk: PublicityFigures(t) for t in townships}
     table = PublicityTable(date_from, date_to, rows=list(rows.values()))
 
     activities = (
-        of_townships(PublicityActivity.objects.visible_to(user), rows, chosen)
-        .between(date_from, date_to)
+        of_townships(activities_at(cutoff).visible_to(user), rows, chosen)
+        .filter(held_then__gte=date_from, held_then__lte=date_to)
         .values("township_id")
         .annotate(
             activities=Count("pk"),
-            in_villages=Count("pk", filter=Q(place_type=PlaceType.VILLAGE)),
-            in_communities=Count("pk", filter=Q(place_type=PlaceType.COMMUNITY)),
-            in_institutions=Count("pk", filter=Q(place_type=PlaceType.INSTITUTION)),
-            in_gathering_places=Count("pk", filter=Q(place_type=PlaceType.GATHERING_PLACE)),
-            posters=Sum("posters"),
-            banners=Sum("banners"),
-            leaflets=Sum("leaflets"),
-            videos=Sum("videos"),
-            participants=Sum("participants"),
+            in_villages=Count("pk", filter=Q(place_then=PlaceType.VILLAGE)),
+            in_communities=Count("pk", filter=Q(place_then=PlaceType.COMMUNITY)),
+            in_institutions=Count("pk", filter=Q(place_then=PlaceType.INSTITUTION)),
+            in_gathering_places=Count("pk", filter=Q(place_then=PlaceType.GATHERING_PLACE)),
+            **{name: Sum(f"{name}_then") for name in ACTIVITY_FIGURES},
         )
         .order_by()
     )
@@ -151,12 +171,13 @@ def publicity_table(user, date_from: date, date_to: date, townships=None) -> Pub
             setattr(row, name, value or 0)
 
     institutions = (
-        of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
+        of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
         .values("township_id")
         .annotate(
             institutions=Count("pk"),
             three_musts_complete=Count(
-                "pk", filter=Q(pk__in=three_musts_complete_ids(date_to, viewer=user))
+                "pk",
+                filter=Q(pk__in=three_musts_complete_ids(date_to, viewer=user, cutoff=cutoff)),
             ),
         )
         .order_by()

@@ -13,32 +13,41 @@ Where each figure comes from (the weekly report page shows the same sources, see
   carried out, in the period;
 - transferred (移交): transfers recorded in the period;
 - leads received and closed (办结: handled or fed back) in the period;
-- funds refunded (万元): refunds paid to elders in the period, from the one refund ledger
-  (``screening.PrepaymentRefund``, reversals included), as 附件4 and the refund pages;
+- funds refunded (万元): refunds paid to elders in the period, as disposal's
+  ``refund_totals`` adds them up (the refunded column of 附件4 is the same figure per
+  institution);
 - elders resettled and assisted (城乡低保, 特困供养, 临时救助) in the period;
 - cases filed (立案): TYPED. The police open cases on leads and reports that never pass
   through a transfer recorded here, so only the township knows the figure: it types each
-  week's number in its weekly report, and the table adds up the submitted reports of the
-  campaign up to this week.
+  week's number in its weekly report, and the table adds up the reports of the campaign
+  submitted by the cut-off. A township whose report of the week was not submitted by then
+  is marked (``reported`` False: 未报送).
 
-Nine grouped queries whatever the number of townships or institutions.
+Everything as it stood at ``cutoff`` (the pack's, its week's deadline; None: now): records
+entered by then, their states then (``core.asof``), the approved levels then (the ledger
+of level changes). A dozen grouped queries whatever the number of townships or
+institutions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
-from disposal.models import Assistance, Resettlement, Transfer
+from core import clock
+from core.asof import active_at, recorded_by, value_as_of
+from disposal.models import Assistance, Resettlement
+from disposal.selectors.records import refund_totals
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
-from screening.models import Lead, LeadStatus, PrepaymentRefund, ScreeningVisit, VisitStatus
-from screening.selectors.four_looks import of_townships
+from risklists.selectors import approved_q
+from screening.models import Lead, LeadStatus
+from screening.selectors.four_looks import of_townships, registered_as, submitted_visits
 
 from ..choices import WeeklyStatus
 from ..models import WeeklyReport
@@ -50,6 +59,8 @@ from .common import (
     in_window,
     rectified_q,
     ten_thousand,
+    transfers_at,
+    under_disposal_q,
 )
 
 CLOSED_LEAD_STATUSES = (LeadStatus.HANDLED, LeadStatus.FED_BACK)
@@ -73,10 +84,12 @@ class ResultFigures:
     elders_resettled: int = 0
     elders_assisted: int = 0
     reports_submitted: int = 0  # weekly reports whose typed figures were added up
+    # The week's own report submitted by the cut-off (None: the total row).
+    reported: bool | None = None
 
     @classmethod
     def summed(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls) if f.name != "township")
+        return tuple(f.name for f in fields(cls) if f.name not in ("township", "reported"))
 
 
 @dataclass
@@ -108,40 +121,62 @@ def _set(rows: dict, figures, key: str, names):
         setattr(row, name, figures[name] or 0)
 
 
+def reports_at(cutoff: datetime | None = None):
+    """Weekly reports submitted at ``cutoff`` (None: now), with their typed figures then
+    (``cases_then``): entered, submitted and not withdrawn by then."""
+    reports = WeeklyReport.objects.filter(recorded_by(cutoff))
+    if cutoff is None:
+        return reports.filter(status=WeeklyStatus.SUBMITTED).alias(cases_then=F("cases_filed"))
+    return reports.alias(
+        status_then=value_as_of(WeeklyReport, "status", cutoff),
+        submitted_then=value_as_of(WeeklyReport, "submitted_at", cutoff),
+        cases_then=value_as_of(WeeklyReport, "cases_filed", cutoff),
+    ).filter(status_then=WeeklyStatus.SUBMITTED, submitted_then__lte=cutoff)
+
+
 def results_table(
-    user, since: date, week: ReportingWeek, townships=None, until: date | None = None
+    user,
+    since: date,
+    week: ReportingWeek,
+    townships=None,
+    until: date | None = None,
+    cutoff: datetime | None = None,
 ) -> ResultTable:
-    """附件6 figures per visible township, from ``since`` to the end of ``week``."""
+    """附件6 figures per visible township, from ``since`` to the end of ``week``, as they
+    stood at ``cutoff``."""
     chosen = townships is not None
     if not chosen:
         townships = visible_townships(user)
     until = until or week.last_day
+    if cutoff is not None:
+        until = min(until, clock.localdate(cutoff))
     window: Window = (since, until)
     rows = {t.pk: ResultFigures(t) for t in townships}
 
     # Grouped by township and by whether the institution was screened in the window:
     # ``pk IN (visits)`` is a subquery the database runs once (see ``common``).
-    visits = ScreeningVisit.objects.visible_to(user).filter(status=VisitStatus.SUBMITTED)
+    visits = submitted_visits(cutoff).visible_to(user)
     screened = ExpressionWrapper(
         Q(pk__in=visits.filter(in_window("visited_on", window)).values("institution_id")),
         output_field=BooleanField(),
     )
-    active = Q(archived_at__isnull=True)
-    venue = Q(registration_status=RegistrationStatus.UNREGISTERED)
+    registry = Institution.objects.visible_to(user).filter(recorded_by(cutoff))
+    active = active_at(cutoff, Institution)
+    venue = registered_as(RegistrationStatus.UNREGISTERED, cutoff)
     per_institution = {
         "n": Count("pk", filter=active),
         "venues": Count("pk", filter=active & venue),
         **{
-            level: Count("pk", filter=active & Q(rating__approved_level=level))
+            level: Count("pk", filter=active & approved_q(level, cutoff))
             for level in (Level.RED, Level.ORANGE, Level.YELLOW)
         },
         # Archived ones too: a venue closed down is archived, and that is the result.
-        "rectified": Count("pk", filter=rectified_q(window, viewer=user)),
-        "closed_or_banned": Count("pk", filter=closed_q(window, viewer=user)),
+        "rectified": Count("pk", filter=rectified_q(window, viewer=user, cutoff=cutoff)),
+        "closed_or_banned": Count("pk", filter=closed_q(window, viewer=user, cutoff=cutoff)),
     }
     summed = (Level.RED, Level.ORANGE, Level.YELLOW, "rectified", "closed_or_banned")
     for figures in (
-        of_townships(Institution.objects.visible_to(user), rows, chosen)
+        of_townships(registry, rows, chosen)
         .annotate(screened=screened)
         .values("township_id", "screened")
         .annotate(**per_institution)
@@ -156,14 +191,23 @@ def results_table(
             row.screened, row.screened_venues = figures["n"], figures["venues"]
 
     by_township = "institution__township_id"
-    for model, date_field, name, aggregate in (
-        (Transfer, "transferred_on", "transferred", Count("pk")),
-        (PrepaymentRefund, "refunded_on", "funds_refunded", Sum("amount")),
-        (Resettlement, "resettled_on", "elders_resettled", Count("pk")),
-        (Assistance, "granted_on", "elders_assisted", Count("pk")),
+    for records, date_field, name, aggregate in (
+        (transfers_at(cutoff), "transferred_on", "transferred", Count("pk")),
+        (
+            Resettlement.objects.filter(recorded_by(cutoff)),
+            "resettled_on",
+            "elders_resettled",
+            Count("pk"),
+        ),
+        (
+            Assistance.objects.filter(recorded_by(cutoff)),
+            "granted_on",
+            "elders_assisted",
+            Count("pk"),
+        ),
     ):
         for figures in (
-            of_townships(model.objects.visible_to(user), rows, chosen, by_township)
+            of_townships(records.visible_to(user), rows, chosen, by_township)
             .filter(in_window(date_field, window))
             .values(by_township)
             .annotate(**{name: aggregate})
@@ -171,34 +215,64 @@ def results_table(
         ):
             _set(rows, figures, by_township, [name])
 
-    closed_on = in_window("handled_on", window) | (
-        Q(handled_on__isnull=True) & in_window("fed_back_on", window)
+    # Refunds: disposal's one reading of them (附件4 prints the same per institution).
+    # The refunds of the institutions under disposal (督促清退资金), the set 附件4 lists: a
+    # refund recorded at screening for an institution never listed is not a disposal result.
+    refunds = refund_totals(
+        of_townships(registry.filter(under_disposal_q(cutoff)), rows, chosen),
+        as_of=cutoff or until,
+        since=since,
+    )
+    paid = {pk: totals.refunded for pk, totals in refunds.items() if totals.refunded}
+    if paid:
+        for pk, township_id in Institution.objects.filter(pk__in=list(paid)).values_list(
+            "pk", "township_id"
+        ):
+            row = rows.get(township_id)
+            if row is not None:
+                row.funds_refunded += paid[pk]
+
+    leads = Lead.objects.visible_to(user).filter(recorded_by(cutoff))
+    leads = leads.alias(
+        status_then=value_as_of(Lead, "status", cutoff),
+        handled_then=value_as_of(Lead, "handled_on", cutoff),
+        fed_back_then=value_as_of(Lead, "fed_back_on", cutoff),
+    )
+    closed_on = in_window("handled_then", window) | (
+        Q(handled_then__isnull=True) & in_window("fed_back_then", window)
     )
     lead_counts = {
         "leads_received": Count("pk", filter=in_window("received_on", window)),
-        "leads_closed": Count("pk", filter=Q(status__in=CLOSED_LEAD_STATUSES) & closed_on),
+        "leads_closed": Count("pk", filter=Q(status_then__in=CLOSED_LEAD_STATUSES) & closed_on),
     }
     for figures in (
-        of_townships(Lead.objects.visible_to(user), rows, chosen, "unit_id")
+        of_townships(leads, rows, chosen, "unit_id")
         .values("unit_id")
         .annotate(**lead_counts)
         .order_by()
     ):
         _set(rows, figures, "unit_id", lead_counts)
 
-    typed = {"cases_filed": Sum("cases_filed"), "reports_submitted": Count("pk")}
+    typed = {
+        "cases_filed": Sum("cases_then"),
+        "reports_submitted": Count("pk"),
+        "this_week": Count("pk", filter=Q(year=week.year, week=week.week)),
+    }
+    reported = set()
     for figures in (
-        of_townships(WeeklyReport.objects.visible_to(user), rows, chosen)
-        .filter(status=WeeklyStatus.SUBMITTED)
+        of_townships(reports_at(cutoff).visible_to(user), rows, chosen)
         .filter(weeks_between_q(first_week_covering(since), week))
         .values("township_id")
         .annotate(**typed)
         .order_by()
     ):
-        _set(rows, figures, "township_id", typed)
+        _set(rows, figures, "township_id", ("cases_filed", "reports_submitted"))
+        if figures["this_week"]:
+            reported.add(figures["township_id"])
 
     total = ResultFigures(None)
     for row in rows.values():
+        row.reported = row.township.pk in reported
         row.funds_refunded = ten_thousand(row.funds_refunded)
         for name in ResultFigures.summed():
             setattr(total, name, getattr(total, name) + getattr(row, name))

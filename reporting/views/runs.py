@@ -21,6 +21,7 @@ from ..filters import ReportRunFilterSet
 from ..models import ReportRun
 from ..periods import ReportingWeek, recent_weeks
 from ..tables import ReportRunTable
+from ..xlsx.attachments import data_as_of
 from .common import HISTORY_EXCLUDED
 
 
@@ -125,6 +126,7 @@ class RunDetailView(ObjectDetailView):
             and run.unit_id == self.request.user.unit_id
             and not run.is_active,
             history=history_entries(ReportRun, run.history.all(), HISTORY_EXCLUDED),
+            cutoff_text=data_as_of(run.cutoff) if run.cutoff else "",
         )
         return context
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import OrgUnit
+from core import clock
 from core.xlsx.spec import Table
 from core.xlsx.writer import Target, render_table, save_workbook
 from screening.selectors.four_looks import campaign_start
@@ -31,6 +32,9 @@ class ReportContext:
     week: ReportingWeek
     since: date  # the campaign start: "screened" counts visits from this day
     footer_values: dict | None = None  # 填报人 / 审核人 / 联系电话 when known
+    # The one moment every figure of the pack is read at (its week's deadline, or now for
+    # a week not yet due); None: now, unfrozen.
+    cutoff: datetime | None = None
     # What several tables of one pack read (the disposal actions of 附件3 and 附件4).
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -42,11 +46,26 @@ class ReportContext:
     @classmethod
     def for_user(cls, user, week: ReportingWeek | None = None, since: date | None = None):
         week = week or current_week()
-        return cls(user, user.unit, week, since or campaign_start(week.last_day))
+        return cls(
+            user,
+            user.unit,
+            week,
+            since or campaign_start(week.last_day),
+            cutoff=week.cutoff(clock.now()),
+        )
 
     @property
     def report_date(self) -> date:
+        if self.cutoff is not None:
+            return clock.localdate(self.cutoff)
         return min(self.week.last_day, timezone.localdate())
+
+    @property
+    def notes(self) -> list[str]:
+        """Printed under every table of the pack: the moment its figures were read at."""
+        if self.cutoff is None:
+            return []
+        return [data_as_of(self.cutoff)]
 
     @property
     def window(self) -> tuple[date, date]:
@@ -79,6 +98,8 @@ class Attachment:
             footer_values=context.footer_values,
             workbook=workbook,
             label=self.label,
+            notes=context.notes,
+            empty_text=NOTHING,
         )
 
     def write(self, context: ReportContext, target: Target) -> None:
@@ -101,7 +122,29 @@ def write_attachment(attachment: Attachment, context: ReportContext, target: Tar
     attachment.write(context, target)
 
 
+# The one row of a table with nothing to list at the cut-off (a week before any data).
+NOTHING = "无"
+
+
+def data_as_of(moment: datetime) -> str:
+    """数据截至2026年11月24日17:00 (Asia/Shanghai)."""
+    local = timezone.localtime(moment)
+    return _("Data as of %(moment)s") % {
+        "moment": _("%(year)d-%(month)02d-%(day)02d %(time)s")
+        % {
+            "year": local.year,
+            "month": local.month,
+            "day": local.day,
+            "time": local.strftime("%H:%M"),
+        }
+    }
+
+
 def township_name(row) -> str:
     if isinstance(row, dict):
         return row.get("township__name") or ""
-    return row.township.name if row.township else ""
+    if row.township is None:
+        return ""
+    if getattr(row, "reported", None) is False:
+        return _("%(township)s (not submitted)") % {"township": row.township.name}
+    return row.township.name

@@ -22,13 +22,13 @@ from risklists.services import thresholds_in_force
 
 from ..selectors import (
     LARGE_SCALE_BEDS,
+    SurveyFigures,
     established_rows,
-    risk_list_rows,
     survey_table,
     venue_rows,
 )
 from .attachments import Attachment, ReportContext, render_attachment, township_name
-from .district import PROGRESS, RISK_LIST, action_summaries_of, progress_rows
+from .district import PROGRESS, RISK_LIST, figures_of, listed, progress_rows, risk_list
 
 INT, MONEY, DATE = ColumnType.INT, ColumnType.MONEY, ColumnType.DATE
 
@@ -63,6 +63,7 @@ SURVEY = Table(
             total=True,
         ),
         Column("private", (OWNERSHIP, _("Privately run")), INT, width=7, total=True),
+        Column("ownership_unknown", (OWNERSHIP, _("Not recorded")), INT, width=7, total=True),
         Column(
             "large_scale",
             (FOCUS, format_lazy(_("Large ({beds} beds or more)"), beds=LARGE_SCALE_BEDS)),
@@ -165,25 +166,24 @@ ESTABLISHED = Table(
 
 
 def survey_rows(context: ReportContext):
-    rows, _total = survey_table(context.user, context.window)
-    return rows
+    rows, total = survey_table(context.user, context.window, cutoff=context.cutoff)
+    figures_of(context).survey = (rows, total)
+    return listed(rows, SurveyFigures.summed())
 
 
 def venues(context: ReportContext):
     version = thresholds_in_force(context.unit)
-    return venue_rows(
+    rows = venue_rows(
         context.user,
         thresholds=version.thresholds if version else Thresholds(),
-        today=context.week.last_day,
+        today=context.report_date,
+        cutoff=context.cutoff,
     )
-
-
-def risk_list(context: ReportContext):
-    return risk_list_rows(context.user, summaries=action_summaries_of(context))
+    return figures_of(context).tally_venues(rows)
 
 
 def established(context: ReportContext):
-    return established_rows(context.user, ESTABLISHED_FROM, ESTABLISHED_TO)
+    return established_rows(context.user, ESTABLISHED_FROM, ESTABLISHED_TO, cutoff=context.cutoff)
 
 
 BASELINE_ATTACHMENTS: dict[int, Attachment] = {

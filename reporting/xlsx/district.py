@@ -16,7 +16,11 @@ from openpyxl import Workbook
 from core.xlsx.spec import Column, ColumnType, Table, ratio, serial_column
 from core.xlsx.writer import render_table
 
+from ..reconcile import PackFigures
 from ..selectors import (
+    ProgressRow,
+    PublicityFigures,
+    ResultFigures,
     disposal_progress_rows,
     progress_table,
     publicity_table,
@@ -93,6 +97,13 @@ PROGRESS = Table(
             width=13,
             total=True,
         ),
+        Column(
+            "on_registry",
+            (SCREENING, _("On the registry")),
+            INT,
+            width=10,
+            total=True,
+        ),
         Column("screened", (SCREENING, _("Screened")), INT, width=10, total=True),
         Column(
             "screened_venues",
@@ -108,8 +119,8 @@ PROGRESS = Table(
             (SCREENING, _("Screening progress")),
             PERCENT,
             width=10,
-            value=lambda r: ratio(r.screened, r.to_screen),
-            total=lambda sums: ratio(sums["screened"], sums["to_screen"]),
+            value=lambda r: ratio(r.screened, r.on_registry),
+            total=lambda sums: ratio(sums["screened"], sums["on_registry"]),
         ),
         Column(
             "incomplete",
@@ -307,33 +318,83 @@ RESULTS = Table(
 
 
 def working_group_rows(context: ReportContext):
-    return working_group(context.user, context.unit).iterator()
+    return working_group(context.user, context.unit, cutoff=context.cutoff).iterator()
+
+
+def figures_of(context: ReportContext) -> PackFigures:
+    """What the pack's tables counted, for ``reconcile`` (kept as the tables are written)."""
+    return context.cached("figures", PackFigures)
+
+
+def progress_of(context: ReportContext):
+    return context.cached(
+        "progress", lambda: progress_table(context.user, context.since, cutoff=context.cutoff)
+    )
+
+
+def results_of(context: ReportContext):
+    def compute():
+        table = results_table(context.user, context.since, context.week, cutoff=context.cutoff)
+        if context.cutoff is None or context.cutoff < context.week.deadline:
+            # Not due yet (or no cut-off): nobody is late, nothing to mark.
+            for row in table.rows:
+                row.reported = None
+        return table
+
+    return context.cached("results", compute)
 
 
 def progress_rows(context: ReportContext):
-    rows, _total = progress_table(context.user, context.since)
-    return rows
+    rows, total = progress_of(context)
+    figures_of(context).progress = (rows, total)
+    return listed(rows, ProgressRow.FIGURES)
 
 
 def action_summaries_of(context: ReportContext):
-    return context.cached("action_summaries", lambda: action_summaries(context.user))
+    return context.cached(
+        "action_summaries", lambda: action_summaries(context.user, cutoff=context.cutoff)
+    )
 
 
 def risk_list(context: ReportContext):
-    return risk_list_rows(context.user, summaries=action_summaries_of(context))
+    rows = risk_list_rows(
+        context.user, summaries=action_summaries_of(context), cutoff=context.cutoff
+    )
+    return figures_of(context).tally_risk_list(rows)
 
 
 def disposal_rows(context: ReportContext):
-    return disposal_progress_rows(context.user, summaries=action_summaries_of(context))
+    rows = disposal_progress_rows(
+        context.user,
+        summaries=action_summaries_of(context),
+        cutoff=context.cutoff,
+        since=context.since,
+    )
+    return figures_of(context).tally_disposal(rows)
 
 
 def publicity_rows(context: ReportContext):
     week = context.week
-    return publicity_table(context.user, week.first_day, week.last_day).rows
+    table = publicity_table(context.user, week.first_day, week.last_day, cutoff=context.cutoff)
+    figures_of(context).publicity = table
+    reported = {row.township.pk: row.reported for row in results_of(context).rows}
+    for row in table.rows:
+        row.reported = reported.get(row.township.pk)
+    return listed(table.rows, PublicityFigures.SUMMED)
 
 
 def results_rows(context: ReportContext):
-    return results_table(context.user, context.since, context.week).rows
+    table = results_of(context)
+    figures_of(context).results = table
+    return listed(table.rows, ResultFigures.summed())
+
+
+def listed(rows, names):
+    """The per-township rows, or none (the table says 「无」) when nothing at all was
+    counted by the cut-off: a week before any data is empty, not zeros."""
+    if any(getattr(row, name, None) for row in rows for name in names):
+        return rows
+    return []
 
 
 DISTRICT_ATTACHMENTS: dict[int, Attachment] = {

@@ -20,7 +20,7 @@ candidate) are in ``services/four_looks.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
+from core import clock
+from core.asof import as_of_q, recorded_by, value_as_of
 from institutions.models import Institution, RegistrationStatus
 from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q, large_q
 
@@ -148,8 +150,34 @@ class Review:
     candidates_without_township: int = 0
 
 
-def township_review(user, since: date, townships=None) -> Review:
-    """One row per visible township with the four looks' figures; constant queries."""
+def submitted_visits(cutoff: datetime | None = None):
+    """Visits submitted at ``cutoff`` (None: now): entered by then, dated by then and
+    submitted as the visit stood then (a visit submitted later was a draft)."""
+    visits = ScreeningVisit.objects.all()
+    if cutoff is None:
+        return visits.filter(status=VisitStatus.SUBMITTED)
+    return visits.filter(
+        recorded_by(cutoff),
+        as_of_q(ScreeningVisit, Q(status=VisitStatus.SUBMITTED), cutoff),
+        visited_on__lte=clock.localdate(cutoff),
+    )
+
+
+def registration_status_at(cutoff: datetime | None, outer: str = "pk"):
+    """An institution's registration status at ``cutoff`` (a venue registers: history)."""
+    return value_as_of(Institution, "registration_status", cutoff, outer=outer)
+
+
+def registered_as(statuses, cutoff: datetime | None, outer: str = "pk") -> Q:
+    """An institution whose registration status at ``cutoff`` was one of ``statuses`` (for
+    WHERE and counts: ``registration_status_at`` is for a value to print)."""
+    statuses = [statuses] if isinstance(statuses, str) else list(statuses)
+    return as_of_q(Institution, Q(registration_status__in=statuses), cutoff, outer)
+
+
+def township_review(user, since: date, townships=None, cutoff: datetime | None = None) -> Review:
+    """One row per visible township with the four looks' figures, as they stood at ``cutoff``
+    (None: now); constant queries."""
     chosen = townships is not None
     if not chosen:
         townships = visible_townships(user)
@@ -161,19 +189,17 @@ def township_review(user, since: date, townships=None) -> Review:
     # (Written as EXISTS in each count's FILTER, PostgreSQL costed a probe per institution
     # and per count; at province size that crossed its JIT thresholds, and compiling the
     # query took 0.7 s, longer than running it.)
-    visits = ScreeningVisit.objects.visible_to(user).filter(
-        status=VisitStatus.SUBMITTED, visited_on__gte=since
-    )
+    visits = submitted_visits(cutoff).visible_to(user).filter(visited_on__gte=since)
     screened = ExpressionWrapper(
         Q(pk__in=visits.order_by().values("institution_id")), output_field=BooleanField()
     )
     groups = (
-        of_townships(Institution.objects.visible_to(user).active(), rows, chosen)
+        of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
         .annotate(screened=screened)
         .values("township_id", "screened")
         .annotate(
             n=Count("pk"),
-            venues=Count("pk", filter=Q(registration_status=RegistrationStatus.UNREGISTERED)),
+            venues=Count("pk", filter=registered_as(RegistrationStatus.UNREGISTERED, cutoff)),
             incomplete=Count("pk", filter=incomplete_q()),
             new=Count("pk", filter=new_since_q(since)),
             large=Count("pk", filter=large_q()),
@@ -196,16 +222,17 @@ def township_review(user, since: date, townships=None) -> Review:
             row.not_screened_large = figures["large"]
 
     # The latest official count of each township (a few rows per township at most).
-    for count in of_townships(
-        OfficialCount.objects.visible_to(user), rows, chosen, "unit_id"
-    ).order_by("unit_id", "-as_of", "-pk"):
+    counts = OfficialCount.objects.visible_to(user).filter(recorded_by(cutoff))
+    if cutoff is not None:
+        counts = counts.filter(as_of__lte=clock.localdate(cutoff))
+    for count in of_townships(counts, rows, chosen, "unit_id").order_by("unit_id", "-as_of", "-pk"):
         row = rows.get(count.unit_id)
         if row is not None and row.official is None:
             row.official = count
 
     candidates = (
         SharedListEntry.objects.visible_to(user)
-        .filter(candidates_q())
+        .filter(candidates_q(), recorded_by(cutoff))
         .values("township_id")
         .annotate(n=Count("pk"), verified=Count("pk", filter=~Q(verified_note="")))
         .order_by()

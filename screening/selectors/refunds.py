@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core import clock
@@ -53,11 +53,26 @@ def cut_off_day(as_of: date | datetime | None) -> date | None:
 
 
 def dated_by(as_of, field_name: str) -> Q:
+    """Dated on or before ``as_of``; for a moment (a pack's cut-off), also entered by then: a
+    payment or refund typed in later was not known at that moment, whatever its date."""
     day = cut_off_day(as_of)
-    return Q() if day is None else Q(**{f"{field_name}__lte": day})
+    if day is None:
+        return Q()
+    q = Q(**{f"{field_name}__lte": day})
+    if isinstance(as_of, datetime):
+        q &= Q(created_at__lte=as_of)
+    return q
 
 
-def ledger_reads(institution_ids, as_of=None) -> list:
+def _scope(institution_ids) -> Q:
+    """Institutions given as ids, or as a queryset read as a subquery (a province's ids are
+    not sent back and forth)."""
+    if isinstance(institution_ids, QuerySet):
+        return Q(institution_id__in=institution_ids.values("pk"))
+    return Q(institution_id__in=id_array(list(institution_ids)))
+
+
+def ledger_reads(institution_ids, as_of=None, since: date | None = None) -> list:
     """The read ``ledger_totals_of`` adds up (one statement, for ``core.db.fetch_together``
     too): per institution, what its elders paid in, what was refunded to them and how many
     elders paid. Grouped in the database: a province's packs ask for tens of thousands of
@@ -66,16 +81,17 @@ def ledger_reads(institution_ids, as_of=None) -> list:
     A refund is never dated before its payment, so what was refunded by a cut-off is on
     payments made by then.
     """
-    ids = id_array(list(institution_ids))
+    scope = _scope(institution_ids)
+    after = Q(refunded_on__gte=since) if since is not None else Q()
     paid = (
-        PrepaymentRecord.objects.filter(dated_by(as_of, "paid_on"), institution_id__in=ids)
+        PrepaymentRecord.objects.filter(dated_by(as_of, "paid_on"), scope)
         .values("institution_id")
         .annotate(total=Sum("amount"), payers=Count("payer_key", distinct=True))
         .order_by()
         .values_list("institution_id", "total", "payers")
     )
     refunded = (
-        PrepaymentRefund.objects.filter(dated_by(as_of, "refunded_on"), institution_id__in=ids)
+        PrepaymentRefund.objects.filter(dated_by(as_of, "refunded_on"), after, scope)
         .values("institution_id")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -92,20 +108,25 @@ def ledger_reads(institution_ids, as_of=None) -> list:
 
 
 def ledger_totals_of(institution_ids, rows) -> dict[int, RefundTotals]:
-    """``{institution id: RefundTotals}`` from the rows of ``ledger_reads``."""
-    result = {pk: RefundTotals() for pk in institution_ids}
+    """``{institution id: RefundTotals}`` from the rows of ``ledger_reads``; with
+    ``institution_ids`` None, the institutions the rows name (those with payments)."""
+    result = {pk: RefundTotals() for pk in institution_ids or ()}
     for pk, due, refunded, payers in rows:
-        if pk in result:
+        if institution_ids is None or pk in result:
             result[pk] = RefundTotals(
                 payers=int(payers), due=_money(due), refunded=_money(refunded)
             )
     return result
 
 
-def ledger_totals(institution_ids, as_of=None) -> dict[int, RefundTotals]:
-    """Per institution: paid in, refunded, still owed, and the elders who paid. One query."""
-    ids = list(institution_ids)
-    [read] = ledger_reads(ids, as_of)
+def ledger_totals(
+    institution_ids, as_of=None, since: date | None = None
+) -> dict[int, RefundTotals]:
+    """Per institution: paid in, refunded (on or after ``since`` if given), still owed, and
+    the elders who paid. One query. A queryset of institutions gives only those with
+    payments."""
+    ids = None if isinstance(institution_ids, QuerySet) else list(institution_ids)
+    [read] = ledger_reads(institution_ids if ids is None else ids, as_of, since)
     with connection.cursor() as cursor:
         cursor.execute(read.sql, read.params)
         return ledger_totals_of(ids, cursor.fetchall())

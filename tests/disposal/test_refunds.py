@@ -167,13 +167,27 @@ def test_refunds_are_counted_as_of_their_date(institution):
     record = PrepaymentFactory(
         institution=institution, amount=Decimal("30000"), paid_on=date(2026, 1, 5)
     )
-    RefundFactory(prepayment=record, amount=Decimal("1000"), refunded_on=date(2026, 3, 3))
-    RefundFactory(prepayment=record, amount=Decimal("2000"), refunded_on=date(2026, 3, 4))
-    cut_off = datetime(2026, 3, 3, 17, tzinfo=timezone.get_default_timezone())
+    first = RefundFactory(prepayment=record, amount=Decimal("1000"), refunded_on=date(2026, 3, 3))
+    second = RefundFactory(prepayment=record, amount=Decimal("2000"), refunded_on=date(2026, 3, 4))
+    tz = timezone.get_default_timezone()
+    cut_off = datetime(2026, 3, 3, 17, tzinfo=tz)
+    # Entered on the days they tell of, as a county working along would have.
+    type(record).objects.filter(pk=record.pk).update(created_at=datetime(2026, 1, 5, 9, tzinfo=tz))
+    for refund, day in ((first, 3), (second, 4)):
+        type(refund).objects.filter(pk=refund.pk).update(
+            created_at=datetime(2026, 3, day, 9, tzinfo=tz)
+        )
+
+    record.refresh_from_db()
 
     assert refund_totals([institution.pk], as_of=cut_off)[institution.pk].refunded == 1000
+    # A refund dated before the cut-off but entered after it was not known at that moment
+    # (a pack rebuilt later keeps its figures); as of a day, it counts.
+    RefundFactory(prepayment=record, amount=Decimal("500"), refunded_on=date(2026, 3, 2))
+    assert refund_totals([institution.pk], as_of=cut_off)[institution.pk].refunded == 1000
+    assert refund_totals([institution.pk], as_of=date(2026, 3, 3))[institution.pk].refunded == 1500
     assert refund_totals([institution.pk], as_of=date(2026, 3, 4))[institution.pk].refunded == (
-        3000
+        3500
     )
     # Before the payment, nothing was paid in or owed.
     before = refund_totals([institution.pk], as_of=date(2026, 1, 4))[institution.pk]

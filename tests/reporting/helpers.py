@@ -90,3 +90,44 @@ def query_count(function) -> int:
     with CaptureQueriesContext(connection) as queries:
         function()
     return len(queries)
+
+
+def entered_before(moment):
+    """Date everything the test wrote as entered at ``moment`` at the latest (``created_at``,
+    the history rows, the ledger of level changes): a pack reads its week as of the week's
+    deadline, and a test writes its records today, after the deadlines of the weeks it
+    asks about. Only moves times back."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        for name in ("created_at", "history_date", "changed_at", "computed_at"):
+            if name in names:
+                model._default_manager.filter(**{f"{name}__gt": moment}).update(**{name: moment})
+
+
+def set_level(institution, level, at=None):
+    """An approved ``level`` for ``institution`` at ``at`` (now by default), as the rating's
+    services keep it: an assessment, the rating state and the ledger's change."""
+    from django.utils import timezone
+
+    from risklists.models import Assessment, ChangeKind, LevelChange, RatingState, ReviewState
+
+    at = at or timezone.now()
+    assessment = Assessment.objects.create(
+        institution=institution, level=level, computed_at=at, state=ReviewState.APPROVED
+    )
+    state, _created = RatingState.objects.get_or_create(institution=institution)
+    previous = state.approved_level
+    state.current = state.proposal = assessment
+    state.refresh_levels()
+    state.save()
+    LevelChange.objects.create(
+        institution=institution,
+        assessment=assessment,
+        level=level,
+        previous_level=previous,
+        kind=ChangeKind.APPROVED,
+        changed_at=at,
+    )
+    return assessment

@@ -46,15 +46,18 @@ from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory
 from tests.risklists.factories import pay
 from tests.screening.factories import ScreeningVisitFactory, SubmittedVisitFactory
 
+from .conftest import shanghai
 from .factories import PublicityActivityFactory, WorkingGroupMemberFactory
 from .helpers import (
     approve,
     body,
     complete_actions,
+    entered_before,
     merged,
     orange_institution,
     query_count,
     red_venue,
+    set_level,
     totals,
     yellow_institution,
 )
@@ -148,6 +151,11 @@ def screening_data(county, township, other_township):
     SubmittedVisitFactory(
         institution=other, visited_on=date(2026, 3, 1), fund_use=FundUse.IRREGULAR
     )
+    # Risks found: the approved levels (the rows of the risk list), not the visits.
+    set_level(venue, "red")
+    set_level(risky, "orange")
+    set_level(other, "yellow")
+    set_level(plain, "green")
 
 
 def test_progress_counts_screened_venues_new_and_risky_per_township(
@@ -161,7 +169,8 @@ def test_progress_counts_screened_venues_new_and_risky_per_township(
     assert kaiyun.screened == 3
     assert kaiyun.screened_venues == 1
     assert kaiyun.newly_found == 1
-    assert kaiyun.risks_found == 2  # large prepayment; promised returns (not the draft's)
+    assert kaiyun.risks_found == 2  # red and orange (not green)
+    assert kaiyun.on_registry == 5
     assert kaiyun.difference == 3 - 8
     baiguo = by_name[other_township.name]
     assert (baiguo.screened, baiguo.risks_found, baiguo.to_screen) == (1, 1, None)
@@ -174,15 +183,16 @@ def test_progress_sheet_has_the_figures_the_progress_and_the_totals(
     sheet = sheet_of(2, county_user)
 
     assert sheet["A1"].value == "养老服务诈骗风险隐患排查工作进度表"
-    assert sheet["C3"].value == "排查情况" and sheet["I3"].value == "“四看”复查"
-    rows = rows_by_township(sheet, 5, 12)
+    assert sheet["C3"].value == "排查情况" and sheet["J3"].value == "“四看”复查"
+    rows = rows_by_township(sheet, 5, 13)
     kaiyun = rows[township.name]
-    assert kaiyun[2:8] == (8, 3, 1, 1, 2, pytest.approx(3 / 8))
-    assert kaiyun[9] == -5
-    assert rows[other_township.name][7] is None  # no official count: no progress
+    # The progress is the screened among those on the registry: never above 100 %.
+    assert kaiyun[2:9] == (8, 5, 3, 1, 1, 2, pytest.approx(3 / 5))
+    assert kaiyun[10] == -5
+    assert rows[other_township.name][8] == 1  # screened its only one, with no official count
     totals = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == "合计")
-    assert totals[2:7] == (8, 4, 1, 1, 3)
-    assert totals[7] == pytest.approx(4 / 8)
+    assert totals[2:8] == (8, 6, 4, 1, 1, 3)
+    assert totals[8] == pytest.approx(4 / 6)
 
 
 def test_progress_of_a_township_user_has_only_their_township(
@@ -243,6 +253,7 @@ def publicity_data(township, other_township):
     ScreeningVisitFactory(institution=later, visited_on=date(2026, 11, 3), **complete)
     SubmittedVisitFactory(institution=later, visited_on=date(2026, 11, 25), **complete)
     VenueFactory(township=township)
+    entered_before(shanghai(2026, 11, 17, 9))
 
 
 def test_publicity_figures_sum_the_week_per_township(
@@ -329,7 +340,10 @@ def test_leader_downloads_an_attachment_for_a_week(client_for, leader, publicity
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A1"].value == "打击整治养老诈骗专项行动宣传统计表"
-    assert rows_by_township(sheet, 5, 13)[township.name][2] == 2
+    # Read as of the week's deadline: its township sent no weekly report by then.
+    assert rows_by_township(sheet, 5, 13)[f"{township.name}（未报送）"][2] == 2
+    notes = [c.value for r in sheet.iter_rows(min_row=sheet.max_row - 2) for c in r if c.value]
+    assert "数据截至2026年11月24日17:00" in notes
 
 
 def test_an_attachment_the_plan_does_not_have_is_not_found(client_for, leader):
@@ -625,6 +639,7 @@ def results(township, other_township, township_user, county_user):
     WeeklyReportFactory(township=township, week=46, cases_filed=5)  # a draft
     WeeklyReportFactory(township=township, year=2025, week=50, cases_filed=6, **submitted)
     WeeklyReportFactory(township=other_township, week=48, cases_filed=1, **submitted)
+    entered_before(shanghai(2026, 11, 17, 9))
 
 
 def test_results_count_the_campaign_up_to_the_end_of_the_week(results, county_user, township):

@@ -99,18 +99,19 @@ def test_survey_counts_institutions_by_kind_ownership_focus_screening_and_level(
 ):
     sheet = sheet_of(BASELINE_ATTACHMENTS, 1, county_user)
 
-    assert {"C3:F3", "G3:I3", "J3:K3", "M3:P3", "L3:L4"} <= merged(sheet)
-    assert (sheet["C3"].value, sheet["G3"].value, sheet["M3"].value) == (
+    assert {"C3:F3", "G3:J3", "K3:L3", "N3:Q3", "M3:M4"} <= merged(sheet)
+    assert (sheet["C3"].value, sheet["G3"].value, sheet["N3"].value) == (
         "养老服务机构和场所（家）",
         "按举办性质",
         "发现风险隐患（家）",
     )
     # Broken into lines on whole words (no line starts with 「）」): the plan's text.
-    assert sheet["J4"].value.replace("\n", "") == f"规模较大（{LARGE_SCALE_BEDS}张床位以上）"
+    assert sheet["K4"].value.replace("\n", "") == f"规模较大（{LARGE_SCALE_BEDS}张床位以上）"
     kaiyun = next(r for r in body(sheet, 5) if r[1] == township.name)
-    # total, filed, not filed, venues | public, public-private, private | large, several
-    # industries | screened (the big one, and the orange and yellow ones' visits) | levels
-    assert kaiyun[2:] == (5, 3, 1, 1, 1, 1, 2, 1, 1, 3, 1, 1, 1, 3)
+    # total, filed, not filed, venues | public, public-private, private, not recorded (the
+    # venue: the four add up to the total) | large, several industries | screened (the big
+    # one, and the orange and yellow ones' visits) | levels
+    assert kaiyun[2:] == (5, 3, 1, 1, 1, 1, 2, 1, 1, 1, 3, 1, 1, 1, 3)
 
 
 def test_survey_totals_are_the_database_counts(survey, county_user):
@@ -119,7 +120,7 @@ def test_survey_totals_are_the_database_counts(survey, county_user):
     active = Institution.objects.active()
     assert row[2] == active.count()
     assert row[5] == active.filter(registration_status=RegistrationStatus.UNREGISTERED).count()
-    assert row[15] == active.filter(rating__approved_level__in=["red", "orange", "yellow"]).count()
+    assert row[16] == active.filter(rating__approved_level__in=["red", "orange", "yellow"]).count()
 
 
 # --- 附件2 未经登记场所 -----------------------------------------------------------------------

@@ -89,7 +89,9 @@ def test_a_chosen_township_has_its_campaign_figures(two_townships, township, cou
     assert (review.screened, review.screened_venues, review.screened_incomplete) == (3, 1, 1)
     assert (review.not_screened, review.not_screened_new, review.not_screened_large) == (2, 1, 1)
     assert (review.official_count, review.difference) == (6, -3)
-    assert (progress.screened, progress.newly_found, progress.risks_found) == (3, 1, 1)
+    # Risks found: the approved red, orange and yellow (附件3's rows, 附件6's levels).
+    assert progress.risks_found == results.red + results.orange + results.yellow
+    assert (progress.screened, progress.newly_found, progress.risks_found) == (3, 1, 2)
     assert (publicity.activities, publicity.institutions) == (1, 5)
     assert (results.screened, results.screened_venues, results.red, results.orange) == (3, 1, 1, 1)
     assert (results.rectified, results.closed_or_banned, results.transferred) == (1, 1, 1)

@@ -176,6 +176,8 @@ def test_submitting_freezes_the_weeks_publicity_figures(township_user, township)
 def test_submitting_freezes_the_counted_results_too(township_user, township, client_for):
     from screening.models import Lead, LeadChannel
 
+    from .helpers import entered_before
+
     def lead(day):
         Lead.objects.create(
             unit=township,
@@ -186,6 +188,7 @@ def test_submitting_freezes_the_counted_results_too(township_user, township, cli
         )
 
     lead(WEEK.first_day)
+    entered_before(WEEK.starts_at)  # entered in the week, before its deadline
     report = services.save_weekly_report(
         user=township_user, week=WEEK, summary="报送。", results={}, submit=True, now=DEADLINE
     )

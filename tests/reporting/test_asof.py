@@ -1,0 +1,270 @@
+"""Packs as of their deadline (issue 14, items 1–3): a past week's pack rebuilt later gives
+the same cells whatever was recorded since; a week before any data says 「无」; the
+townships that had not reported by the deadline are marked; and every pack checks its own
+identities (``reporting.reconcile``), on hand-built data, on the demo county for every week
+of the campaign and on a synthetic province."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import OrgUnit, UnitLevel
+from reporting.choices import ReportSet, WeeklyStatus
+from reporting.packs import checks_of, context_for, write_pack
+from reporting.periods import ReportingWeek
+from reporting.reconcile import Identity, PackFigures, reconcile
+from screening.selectors.four_looks import campaign_start
+from screening.services.refunds import record_refund
+from tests.factories import InstitutionFactory
+from tests.screening.factories import PrepaymentRecordFactory, SubmittedVisitFactory
+
+from .conftest import shanghai
+from .factories import PublicityActivityFactory, WeeklyReportFactory, WorkingGroupMemberFactory
+from .helpers import (
+    approve,
+    entered_before,
+    orange_institution,
+    red_venue,
+    set_level,
+    yellow_institution,
+)
+
+pytestmark = pytest.mark.django_db
+
+WEEK = ReportingWeek(2026, 48)  # Wednesday 2026-11-18 to Tuesday 2026-11-24, due 17:00
+BEFORE_DEADLINE = shanghai(2026, 11, 20, 9)
+MONTH_LATER = shanghai(2026, 12, 22, 10)
+
+
+def cells(files) -> dict:
+    """Every cell value of every file of a pack, by file name."""
+    values = {}
+    for file in files:
+        workbook = load_workbook(file.path, read_only=True)
+        values[file.path.name] = [
+            list(row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
+        ]
+        workbook.close()
+    return values
+
+
+def build(report_set, unit, week, directory):
+    context = context_for(unit, week)
+    files, _zip = write_pack(report_set, unit, week, directory, context=context)
+    return cells(files), checks_of(context)
+
+
+@pytest.fixture
+def campaign(county, township, other_township, township_user, county_user):
+    """A week's worth of everything the packs read, entered before its deadline."""
+    venue = red_venue(township, township_user, name="开云颐养之家")
+    orange = orange_institution(township, township_user, name="开云夕阳红")
+    yellow = yellow_institution(township, township_user, name="开云黄")
+    approve([venue, orange, yellow], township_user, county_user)
+    set_level(InstitutionFactory(township=other_township, name="白果黄"), "yellow")
+    SubmittedVisitFactory(institution=venue, visited_on=date(2026, 11, 19))
+    plan = PrepaymentRecordFactory(
+        institution=orange, amount=Decimal("50000"), paid_on=date(2026, 11, 2)
+    )
+    record_refund(
+        user=county_user, prepayment=plan, amount=Decimal("10000"), refunded_on=date(2026, 11, 19)
+    )
+    PublicityActivityFactory(township=township, held_on=date(2026, 11, 19), posters=5)
+    WorkingGroupMemberFactory(unit=county, name="张三")
+    WeeklyReportFactory(
+        township=township,
+        week=48,
+        cases_filed=1,
+        status=WeeklyStatus.SUBMITTED,
+        submitted_at=shanghai(2026, 11, 24, 9),
+    )
+    entered_before(BEFORE_DEADLINE)
+    return {
+        "venue": venue,
+        "orange": orange,
+        "yellow": yellow,
+        "plan": plan,
+        "county_user": county_user,
+    }
+
+
+def change_everything_after_the_deadline(campaign, township):
+    """What the county records after the deadline: none of it belongs to last week's pack."""
+    set_level(campaign["yellow"], "red")  # an approved level raised
+    set_level(InstitutionFactory(township=township), "orange")  # a new rating
+    record_refund(  # a refund, even dated in the week
+        user=campaign["county_user"],
+        prepayment=campaign["plan"],
+        amount=Decimal("20000"),
+        refunded_on=date(2026, 11, 20),
+    )
+    SubmittedVisitFactory(institution=campaign["orange"], visited_on=date(2026, 11, 21))
+    PublicityActivityFactory(township=township, held_on=date(2026, 11, 21), posters=99)
+    orange = type(campaign["orange"]).objects.get(pk=campaign["orange"].pk)
+    orange.archived_at = timezone.now()  # archived since
+    orange.save()
+
+
+@pytest.mark.parametrize("report_set", [ReportSet.DISTRICT_WEEKLY, ReportSet.BASELINE])
+def test_a_past_weeks_pack_rebuilt_later_has_the_same_cells(
+    campaign, county, township, frozen_clock, tmp_path, report_set
+):
+    frozen_clock(shanghai(2026, 11, 25, 9))  # the morning after the deadline
+    first, checks = build(report_set, county, WEEK, tmp_path / "first")
+    assert checks.failures == []
+    assert checks.cutoff == WEEK.deadline
+
+    change_everything_after_the_deadline(campaign, township)
+    frozen_clock(MONTH_LATER)
+    again, _checks = build(report_set, county, WEEK, tmp_path / "again")
+
+    assert again == first
+    text = str(first)
+    assert "数据截至2026年11月24日17:00" in text
+    assert "开云颐养之家" in text  # the pack is not empty: it has the week's data
+
+
+def test_the_pack_of_the_week_after_sees_what_was_recorded(
+    campaign, county, township, frozen_clock, tmp_path
+):
+    """The cut-off is what hides the later records, not a pack that never changes."""
+    change_everything_after_the_deadline(campaign, township)
+    frozen_clock(MONTH_LATER)
+    week, _checks = build(ReportSet.DISTRICT_WEEKLY, county, WEEK, tmp_path / "w48")
+    later, checks = build(ReportSet.DISTRICT_WEEKLY, county, WEEK.next(), tmp_path / "w49")
+
+    assert later != week
+    assert checks.failures == []
+
+
+def test_a_week_before_any_data_says_none(campaign, county, frozen_clock, tmp_path):
+    frozen_clock(MONTH_LATER)
+    early = ReportingWeek(2026, 10)
+    values, checks = build(ReportSet.DISTRICT_WEEKLY, county, early, tmp_path / "early")
+
+    assert checks.failures == []
+    for name, rows in values.items():
+        assert [v for row in rows for v in row if v == "无"] == ["无"], name
+        assert "开云颐养之家" not in str(rows)
+
+
+def test_a_township_without_its_weekly_report_by_the_deadline_is_marked(
+    campaign, county, township, other_township, frozen_clock, tmp_path
+):
+    # 白果镇 submits, but a day late: still 未报送 in the pack of the week.
+    WeeklyReportFactory(
+        township=other_township,
+        week=48,
+        cases_filed=7,
+        status=WeeklyStatus.SUBMITTED,
+        submitted_at=shanghai(2026, 11, 25, 9),
+    )
+    frozen_clock(MONTH_LATER)
+    values, checks = build(ReportSet.DISTRICT_WEEKLY, county, WEEK, tmp_path / "pack")
+
+    assert checks.not_reported == [other_township.name]
+    results = next(rows for name, rows in values.items() if name.startswith("附件6"))
+    names = [row[1] for row in results if len(row) > 1 and row[1]]
+    assert f"{other_township.name}（未报送）" in names and township.name in names
+    total = next(row for row in results if row[0] == "合计")
+    assert total[10] == 1  # cases filed: only the report that was in by the deadline
+
+
+def test_a_broken_identity_is_reported_with_its_township(campaign, county, township):
+    context = context_for(county, WEEK, now=MONTH_LATER)
+    write_pack(ReportSet.DISTRICT_WEEKLY, county, WEEK, _tmp(), context=context)
+    figures: PackFigures = context.cache["figures"]
+    assert reconcile(figures) == []
+
+    rows, _total = figures.progress
+    row = next(r for r in rows if r.township == township)
+    row.risks_found += 1  # 附件2 says one more risk than 附件3 lists and 附件6 counts
+    row.screened = row.on_registry + 1  # and more screened than there are
+
+    failures = reconcile(figures)
+    found = {(f.identity, f.township) for f in failures}
+    assert (Identity.RISKS_AGREE, township.name) in found
+    assert (Identity.PROGRESS_AT_MOST_FULL, township.name) in found
+    assert (Identity.ROWS_SUM_TO_TOTAL, "") in found
+
+
+def test_the_pack_page_shows_the_cut_off_the_checks_and_who_did_not_report(
+    campaign, county, county_user, client_for, other_township, frozen_clock
+):
+    from reporting.runs import queue_run
+
+    frozen_clock(MONTH_LATER)
+    run = queue_run(unit=county, report_set=ReportSet.DISTRICT_WEEKLY, week=WEEK).run
+    run.refresh_from_db()
+    assert run.checks == [] and run.cutoff == WEEK.deadline
+    assert run.not_reported == [other_township.name]
+
+    page = client_for(county_user).get(run.get_absolute_url()).content.decode()
+    assert "数据截至2026年11月24日17:00" in page
+    assert 'data-checks="passed"' in page and other_township.name in page
+
+    run.checks = [
+        {"identity": Identity.RISKS_AGREE, "township": other_township.name, "expected": "1"}
+    ]
+    run.save()
+    page = client_for(county_user).get(run.get_absolute_url()).content.decode()
+    assert 'data-checks="failed"' in page and 'data-failure="risks_agree"' in page
+
+
+def _tmp():
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp(prefix="asof-"))
+
+
+# --- every week of the campaign, on the demo county and a synthetic province ----------------
+
+
+def every_week(first: date, last: ReportingWeek):
+    week = ReportingWeek.containing_deadline_on(first)
+    while week <= last:
+        yield week
+        week = week.next()
+
+
+@pytest.fixture
+def demo(frozen_clock):
+    now = frozen_clock(
+        datetime.combine(timezone.localdate(), time(10), tzinfo=timezone.get_default_timezone())
+    )
+    call_command("load_demo")
+    return now
+
+
+def test_every_pack_of_the_demo_campaign_keeps_its_identities(demo):
+    county = OrgUnit.objects.get(level=UnitLevel.COUNTY)
+    today = timezone.localdate(demo)
+    listed = 0
+    for week in every_week(campaign_start(today), ReportingWeek.containing_deadline_on(today)):
+        for report_set in (ReportSet.DISTRICT_WEEKLY, ReportSet.BASELINE):
+            context = context_for(county, week, now=demo)
+            write_pack(report_set, county, week, _tmp(), context=context)
+            checks = checks_of(context)
+            assert checks.failures == [], (week, report_set, checks.failures)
+            listed += sum(context.cache["figures"].listed.values())
+    assert listed  # the demo's weeks have listed institutions, not only empty packs
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_synthetic_provinces_packs_keep_their_identities():
+    from devtools.synthetic import SyntheticBuilder
+
+    today = date(2026, 11, 30)
+    SyntheticBuilder(300, seed=5, today=today).build()
+    province = OrgUnit.objects.get(level=UnitLevel.PROVINCE)
+    now = datetime.combine(today, time(10), tzinfo=timezone.get_default_timezone())
+    for week in (ReportingWeek.containing_deadline_on(today - timedelta(days=7)),):
+        for report_set in (ReportSet.DISTRICT_WEEKLY, ReportSet.BASELINE):
+            context = context_for(province, week, now=now)
+            write_pack(report_set, province, week, _tmp(), context=context)
+            assert checks_of(context).failures == [], report_set
