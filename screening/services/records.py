@@ -137,9 +137,14 @@ def _propose_shared_change(user, role: PersonRole, name: str, id_number: str, ph
         raise ValidationError(
             {"person_name": _("Only the system administrator can correct this person.")}
         )
-    PersonChangeProposal.objects.filter(
+    # An earlier proposal still waiting is replaced, through save() so its history says so.
+    for earlier in PersonChangeProposal.objects.select_for_update().filter(
         person=person, role=role, status=ProposalStatus.PENDING
-    ).update(status=ProposalStatus.REJECTED, decision_reason=_("Replaced by a newer proposal"))
+    ):
+        earlier.status = ProposalStatus.REJECTED
+        earlier.decision_reason = _("Replaced by a newer proposal")
+        earlier._history_user = user
+        earlier.save()
     proposal = PersonChangeProposal(
         person=person,
         role=role,
