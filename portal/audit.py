@@ -263,7 +263,10 @@ def _differences(kind: AuditKind, record, previous, user) -> list[Change]:
         old, new = getattr(previous, f.attname, None), getattr(record, f.attname, None)
         if old == new:
             continue
-        if isinstance(f, models.ForeignKey):
+        # A link names its field only (the other record has its own entries); a structured
+        # value (a pack's file list, its reconciliation) is machine data, not words for a
+        # person: the entry says that it changed, not its keys.
+        if isinstance(f, (models.ForeignKey, models.JSONField)):
             changes.append(Change(str(f.verbose_name), "", ""))
         else:
             changes.append(

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from disposal.models import ActionEvidence, ActionStatus, DisposalAction
 from disposal.services.actions import apply_level
+from screening.models import PrepaymentRefund
 from tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +43,16 @@ def test_township_walks_an_orange_institution_to_all_actions_done(
     page.click("text=全部未办结措施")
     page.wait_for_url("**/disposal/actions/?state=open")
     assert page.locator("table tbody tr").count() == 4
+
+    # 督促清退资金 closes only once the elders' money is back: the township records the
+    # refund of the 80,000 yuan in the one refund ledger first.
+    page.goto(f"/disposal/institutions/{orange.pk}/refunds/")
+    page.click("a:has-text('登记退款')")
+    page.wait_for_url("**/refund/")
+    page.fill("#id_amount", "80000")
+    page.click("input[type=submit][name=save]")
+    page.wait_for_url(f"**/disposal/institutions/{orange.pk}/refunds/")
+    assert PrepaymentRefund.objects.filter(institution=orange).count() == 1
 
     for step in range(4):
         page.goto(f"/disposal/actions/?institution={orange.pk}&state=open")

@@ -186,3 +186,28 @@ def test_logging_in_is_not_a_change_to_the_account(client, township_user):
     township_user.refresh_from_db()
     assert township_user.last_login is not None
     assert township_user.history.count() == before
+
+
+def test_a_packs_structured_fields_show_as_changed_not_as_their_keys(client_for, county_user):
+    from reporting.models import ReportRun, ReportSet, RunStatus
+
+    run = ReportRun.objects.create(
+        unit=county_user.unit,
+        report_set=ReportSet.choices[0][0],
+        year=2026,
+        week=49,
+        requested_by=county_user,
+        requested_at=timezone.now(),
+    )
+    run.status = RunStatus.DONE
+    run.checks = [{"code": "rows", "clause": "附件2", "passed": True, "max": None}]
+    run.files = [{"number": 1, "title": "附件1", "name": "x.xlsx", "size": 1}]
+    run.save()
+
+    entries = rows(client_for(county_user), "?kind=reporting.ReportRun")
+    html = client_for(county_user).get(URL + "?kind=reporting.ReportRun").content.decode()
+
+    changed = {c.label for e in entries for c in e.changes}
+    assert {"数据核对结果", "文件"} <= changed
+    for word in ("clause", "passed", "None", "True", '"size"'):
+        assert word not in html
