@@ -33,8 +33,11 @@ demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 
+# On every core (pytest-xdist): each worker has its own test database and Redis database.
+# TEST_WORKERS=0 runs in one process (for a debugger or -x on the first failure in order).
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The production recipe end to end: gunicorn, a Celery worker and beat on PostgreSQL and
 # Redis, a login over HTTP, a weekly pack asked for, built and downloaded (scripts/prod_smoke.sh).

@@ -17,3 +17,19 @@ PASSWORD_CHANGE_DEMO_EXEMPT = True
 # No Celery worker runs beside the tests (but in tests that start one): /health/ does not
 # ping one.
 HEALTH_CHECK_WORKER = False
+
+# Under pytest-xdist (make test runs on every core) each worker process has its own test
+# database (pytest-django adds the worker's name) and, here, its own Redis database for the
+# cache, the broker and the results: one worker's cache.clear() or throttle counters never
+# reach the other's tests. The real Celery workers some tests start inherit it (tests/workers.py
+# passes the environment on).
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405 - "gw0", "gw1", …
+if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit
+
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _db = int(_url.path.strip("/") or 0)
+    REDIS_URL = _url._replace(path=f"/{(_db + 1 + int(_xdist_worker[2:])) % 16}").geturl()
+    os.environ["REDIS_URL"] = REDIS_URL  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
