@@ -1,9 +1,9 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RecordIdFilter
 from core.search import search_q
 from institutions.filters import visible_townships
 from institutions.models import Institution, RegistrationStatus
@@ -52,9 +52,7 @@ class ActionFilterSet(django_filters.FilterSet):
         empty_label=_("All"),
         method="by_key",
     )
-    institution = django_filters.NumberFilter(
-        field_name="institution_id", widget=forms.HiddenInput()
-    )
+    institution = RecordIdFilter(field_name="institution_id")
 
     class Meta:
         model = DisposalAction
@@ -154,9 +152,7 @@ class PenaltyFilterSet(django_filters.FilterSet):
         empty_label=_("Current"),
         choices=[("withdrawn", _("Withdrawn")), ("all", _("All, withdrawn included"))],
     )
-    institution = django_filters.NumberFilter(
-        field_name="institution_id", widget=forms.HiddenInput()
-    )
+    institution = RecordIdFilter(field_name="institution_id")
 
     class Meta:
         model = Penalty

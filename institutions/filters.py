@@ -36,7 +36,11 @@ class InstitutionFilterSet(django_filters.FilterSet):
     # 衡山县 §一.二 第三 重点排查…规模相对较大的.
     size = django_filters.ChoiceFilter(label=_("Size"), choices=size_choices, method="by_size")
     beds_min = django_filters.NumberFilter(
-        label=_("Beds at least"), field_name="beds", lookup_expr="gte", min_value=0
+        label=_("Beds at least"),
+        field_name="beds",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=1_000_000,
     )
     # 衡山县 §一.二 第三 重点排查…涉足多产业领域的养老服务机构.
     multi_industry = django_filters.ChoiceFilter(

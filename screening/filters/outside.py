@@ -1,9 +1,9 @@
 """Filters of the complaints list."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RecordIdFilter
 from core.search import search_q
 from institutions.filters import visible_townships
 
@@ -20,7 +20,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
         field_name="institution__township",
         queryset=visible_townships,
     )
-    institution = django_filters.NumberFilter(widget=forms.HiddenInput)
+    institution = RecordIdFilter()
 
     class Meta:
         model = Complaint

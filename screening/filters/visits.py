@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RecordIdFilter
 from institutions.filters import visible_townships
 
 from ..models import ScreeningRound, ScreeningVisit, VisitMethod, VisitStatus
@@ -26,7 +27,7 @@ class VisitFilterSet(django_filters.FilterSet):
         label=_("Visited until"), field_name="visited_on", lookup_expr="lte", widget=DATE
     )
     # From the institution page's "all visits" link; the rows are already scoped.
-    institution = django_filters.NumberFilter(widget=forms.HiddenInput)
+    institution = RecordIdFilter()
 
     class Meta:
         model = ScreeningVisit
