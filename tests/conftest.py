@@ -81,3 +81,26 @@ def real_worker(settings):
     yield worker
     worker.stop()
     app.conf.task_always_eager, app.conf.task_default_queue = saved
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo county loaded once for a module's tests that only read it (loading it takes
+    most of a minute), inside a transaction rolled back after the module; each test still
+    runs in its own savepoint. Not for tests with ``transaction=True``."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
