@@ -510,7 +510,7 @@ def register_demo_venue(rng_seed: int = SEED, today: date | None = None) -> bool
     venues = list(Institution.objects.venues().active().order_by("township__code", "name"))
     found = rating_findings(venues)
     for venue in venues:
-        if target_outcome(found[venue.pk]) == TargetOutcome.REGISTER:
+        if target_outcome(found[venue.pk], residents=venue.residents) == TargetOutcome.REGISTER:
             return demo.register(venue, demo.rng("register", venue.name))
     return False
 

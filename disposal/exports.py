@@ -82,9 +82,7 @@ def ledger_status(row) -> str:
 
 
 def ledger_target(row) -> str:
-    if row["target"] == "refund_and_close":
-        return str(_("Order refunds, joint enforcement, close down or ban"))
-    return str(_("Urge registration"))
+    return str(row["target_label"])
 
 
 ZEROING_LEDGER_TABLE = list_table(

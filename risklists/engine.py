@@ -671,12 +671,16 @@ class Findings:
     - ``large_prepayment``: 收取大额预付费 (清零行动: 责令退还资金 before a venue is crossed
       off as registered);
     - ``illegal_fundraising``: 属于非法集资的 (纳入属地防范和处置非法集资工作机制);
-    - ``crime_suspected``: 对涉嫌犯罪的 (移送司法机关).
+    - ``crime_suspected``: 对涉嫌犯罪的 (移送司法机关);
+    - ``serious_risk``: an orange or red risk found besides being unregistered (清零行动: not
+      运营比较平稳 by the rating's reading; the township's own judgement on the ledger entry
+      prevails).
     """
 
     large_prepayment: bool = False
     illegal_fundraising: bool = False
     crime_suspected: bool = False
+    serious_risk: bool = False
 
 
 def _positive(value: Any) -> bool:
@@ -684,6 +688,11 @@ def _positive(value: Any) -> bool:
         return Decimal(str(value)) > 0
     except (ArithmeticError, ValueError, TypeError):
         return False
+
+
+# The clauses that rate a venue for being unregistered (O6 without, R1 with a large
+# prepayment): what the 清零行动 acts on, not a sign of how the venue operates.
+UNREGISTERED_CODES = frozenset({"O6", "R1"})
 
 
 def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
@@ -697,9 +706,12 @@ def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
     (R2, or the 民发〔2024〕19号 check C5 made a rule), as the plan's R2 clause reads
     (存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报"炒床位"）).
     """
-    large = crime = False
+    large = crime = serious = False
     for hit in hits:
         evidence = hit.get("evidence") or {}
+        serious = serious or (
+            hit.get("level") in (ORANGE, RED) and hit.get("code") not in UNREGISTERED_CODES
+        )
         large = (
             large
             or evidence.get("large_prepayment_flagged") is True
@@ -709,7 +721,12 @@ def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
             )
         )
         crime = crime or bool(evidence.get("suspected_crime") or evidence.get("promised_returns"))
-    return Findings(large_prepayment=large, illegal_fundraising=crime, crime_suspected=crime)
+    return Findings(
+        large_prepayment=large,
+        illegal_fundraising=crime,
+        crime_suspected=crime,
+        serious_risk=serious,
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------

@@ -24,6 +24,22 @@ class ZeroingAssignForm(forms.Form):
         required=False,
         help_text=_("When the person has no login: their name and post."),
     )
+    # 衡山县 §一.三 对已经收住老年人，运营比较平稳，且没有收取大额预付费的…督促其尽快依法办理登记.
+    stable = forms.NullBooleanField(
+        label=_("Operating stably?"),
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("unknown", _("Not judged yet (the rating decides)")),
+                ("true", _("Yes, operating stably")),
+                ("false", _("No, not stable")),
+            ]
+        ),
+        help_text=_(
+            "Urge registration applies to a venue that houses elders (the registry's residents), "
+            "operates stably and took no large prepayment; any other is assessed case by case."
+        ),
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -17,8 +17,14 @@ from core.scoping import ScopedModel
 
 
 class TargetOutcome(models.TextChoices):
+    """衡山县 §一.三 / 区县方案·清零行动: 督促登记 for a venue that houses elders, operates
+    stably and took no large prepayment; 责令退还资金… for one that took large prepayments;
+    any other venue (no elders housed, not stable, or not yet known) is judged one by one
+    (综合研判，一院一策) until the township answers what the plan asks."""
+
     REGISTER = "register", _("Urge registration")
     REFUND_AND_CLOSE = "refund_and_close", _("Order refunds, joint enforcement, close down or ban")
+    ASSESS = "assess", _("Assess case by case")
 
 
 class ZeroingStatus(models.TextChoices):
@@ -55,6 +61,9 @@ class ZeroingEntry(ScopedModel):
         blank=True,
         help_text=_("When the person has no login: their name and post."),
     )
+    # 运营比较平稳: the township's judgement (None: not yet judged, the rating's reading
+    # stands: stable unless it found an orange or red risk).
+    stable = models.BooleanField(_("operating stably"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -15,11 +15,39 @@ from ..models import DisposalAction, TargetOutcome, Transfer, ZeroingEntry
 from .records import refund_totals
 
 
-def target_outcome(findings: Findings) -> str:
-    """区县方案·清零行动: 督促登记 when stable without large prepayments; else 责令退还资金,
-    联合执法, 关停/取缔. ``findings`` are the rating's (``risklists.selectors.rating_findings``),
-    counted with the county's thresholds in force: disposal never reads the records twice."""
-    return TargetOutcome.REFUND_AND_CLOSE if findings.large_prepayment else TargetOutcome.REGISTER
+def houses_elders(residents) -> bool | None:
+    """已经收住老年人: from the registry's 在住老人数 (None: not known yet)."""
+    return None if residents is None else residents > 0
+
+
+def operating_stably(findings: Findings, judged: bool | None) -> bool:
+    """运营比较平稳: the township's judgement on the ledger entry when it made one, else the
+    rating's reading (no orange or red risk found)."""
+    return judged if judged is not None else not findings.serious_risk
+
+
+def target_outcome(findings: Findings, *, residents=None, stable: bool | None = None) -> str:
+    """区县方案·清零行动 and 衡山县 §一.三: 责令退还资金, 联合执法, 关停/取缔 when the venue took
+    large prepayments; 督促登记 when it houses elders (``residents``), operates stably
+    (``stable``: the township's judgement, else the rating's) and took none; otherwise
+    综合研判 case by case. ``findings`` are the rating's
+    (``risklists.selectors.rating_findings``), counted with the county's thresholds in force:
+    disposal never reads the records twice."""
+    if findings.large_prepayment:
+        return TargetOutcome.REFUND_AND_CLOSE
+    if houses_elders(residents) and operating_stably(findings, stable):
+        return TargetOutcome.REGISTER
+    return TargetOutcome.ASSESS
+
+
+def target_of(institution, findings: Findings) -> str:
+    """The target outcome of a venue (its registry row and its ledger entry, when loaded)."""
+    entry = getattr(institution, "zeroing", None)
+    return target_outcome(
+        findings,
+        residents=institution.residents,
+        stable=entry.stable if entry is not None else None,
+    )
 
 
 def zeroing_ledger(user):
@@ -56,8 +84,12 @@ def ledger_row(institution, findings: Findings) -> dict:
     return {
         "institution": institution,
         "entry": entry,
-        "target": target_outcome(findings),
+        "target": target_of(institution, findings),
+        "target_label": TargetOutcome(target_of(institution, findings)).label,
         "large_prepayment": findings.large_prepayment,
+        "houses_elders": houses_elders(institution.residents),
+        "stable": operating_stably(findings, entry.stable if entry is not None else None),
+        "stable_judged": entry is not None and entry.stable is not None,
         "registered": registered,
         "crossed_off": bool(entry and entry.is_crossed_off),
     }

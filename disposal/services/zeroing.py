@@ -44,9 +44,17 @@ def _on_ledger(institution: Institution) -> bool:
 
 @transaction.atomic
 def assign_zeroing(
-    *, user, institution: Institution, responsible_user=None, responsible_name="", notes=""
+    *,
+    user,
+    institution: Institution,
+    responsible_user=None,
+    responsible_name="",
+    notes="",
+    stable=None,
 ) -> ZeroingEntry:
-    """Put a person in charge of a venue (包干到人); the entry is then in progress."""
+    """Put a person in charge of a venue (包干到人); the entry is then in progress. ``stable``:
+    the township's judgement whether the venue operates stably (运营比较平稳, None: not
+    judged), which with its elders housed decides its target (督促登记 or 综合研判)."""
     require_editor(user, institution)
     if not _on_ledger(institution):
         raise ValidationError(_("Only unregistered venues are on the zeroing ledger."))
@@ -61,6 +69,7 @@ def assign_zeroing(
     entry.responsible_user = responsible_user
     entry.responsible_name = (responsible_name or "").strip()
     entry.notes = notes
+    entry.stable = stable
     if entry.status == ZeroingStatus.OPEN and (responsible_user or entry.responsible_name):
         entry.status = ZeroingStatus.IN_PROGRESS
     return _save(entry, user)
@@ -110,7 +119,11 @@ def cross_off(
     entry = _entry(institution, user)
     if entry.is_crossed_off:
         raise ValidationError(_("This venue is already crossed off."))
-    target = target_outcome(rating_findings([institution])[institution.pk])
+    target = target_outcome(
+        rating_findings([institution])[institution.pk],
+        residents=institution.residents,
+        stable=entry.stable,
+    )
     outcome_on = outcome_on or None
     _not_future(outcome_on, "outcome_on", today)
 

@@ -87,6 +87,7 @@ def zeroing_context(request, institution, assign_form=None, cross_off_form=None)
                     "responsible_user": entry.responsible_user_id,
                     "responsible_name": entry.responsible_name,
                     "notes": entry.notes,
+                    "stable": entry.stable,
                 }
             assign_form = ZeroingAssignForm(initial=initial, institution=institution, user=user)
             add_version_field(assign_form, _entry_or_new(entry, institution))

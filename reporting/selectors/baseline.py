@@ -198,6 +198,7 @@ def venue_rows(
         "zeroing__status",
         "zeroing__target_outcome",
         "zeroing__outcome",
+        "zeroing__stable",
     )
     for row in rows.iterator(chunk_size=chunk_size):
         figure = figures.get(row["pk"])
@@ -207,7 +208,9 @@ def venue_rows(
         if status == ZeroingStatus.CROSSED_OFF and row["zeroing__target_outcome"]:
             target = row["zeroing__target_outcome"]  # as it stood when crossed off
         else:
-            target = target_outcome(found[row["pk"]])
+            target = target_outcome(
+                found[row["pk"]], residents=row["residents"], stable=row["zeroing__stable"]
+            )
         state = statuses[status]
         if status == ZeroingStatus.CROSSED_OFF and row["zeroing__outcome"]:
             state = f"{state}（{outcomes[row['zeroing__outcome']]}）"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from disposal.models import DisposalCase, Outcome, TargetOutcome, ZeroingStatus
 from disposal.receivers import apply_approved_level
-from disposal.selectors.zeroing import target_outcome
+from disposal.selectors.zeroing import target_of, target_outcome
 from disposal.services.zeroing import Registration, cross_off
 from risklists import services as rating
 from risklists.engine import Thresholds
@@ -109,7 +109,7 @@ def test_with_the_default_thresholds_the_same_fee_is_not_large_anywhere(
     page = client_for(township_user).get(venue.get_absolute_url()).content.decode()
 
     assert assessment.codes == ["O6"]
-    assert target_outcome(rating_findings([venue])[venue.pk]) == TargetOutcome.REGISTER
+    assert target_of(venue, rating_findings([venue])[venue.pk]) == TargetOutcome.REGISTER
     assert 'data-figure="large_prepayment_total">0.00' in page
 
 

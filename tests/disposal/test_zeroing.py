@@ -5,13 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
 from disposal.selectors.actions import board
-from disposal.selectors.zeroing import target_outcome, zeroing_ledger
+from disposal.selectors.zeroing import target_of, target_outcome, zeroing_ledger
 from disposal.services.zeroing import Registration, assign_zeroing, cross_off
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
+from risklists.engine import findings
 from risklists.selectors import rating_findings
 from tests.disposal.factories import (
     PrepaymentFactory,
@@ -19,6 +21,7 @@ from tests.disposal.factories import (
     TransferFactory,
 )
 from tests.factories import InstitutionFactory, VenueFactory, make_credit_code
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 2)
@@ -40,7 +43,8 @@ def test_target_is_registration_for_a_stable_venue_without_large_prepayment(town
 
     found = rating_findings([venue])[venue.pk]
 
-    assert target_outcome(found) == TargetOutcome.REGISTER
+    assert venue.residents > 0
+    assert target_of(venue, found) == TargetOutcome.REGISTER
 
 
 def test_target_is_refunds_and_closure_when_the_rating_found_large_prepayments(township):
@@ -58,9 +62,67 @@ def test_target_is_refunds_and_closure_when_the_rating_found_large_prepayments(t
 
     found = rating_findings([venue, small, refunded])
 
-    assert target_outcome(found[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE
-    assert target_outcome(found[small.pk]) == TargetOutcome.REGISTER
-    assert target_outcome(found[refunded.pk]) == TargetOutcome.REGISTER
+    assert target_of(venue, found[venue.pk]) == TargetOutcome.REFUND_AND_CLOSE
+    assert target_of(small, found[small.pk]) == TargetOutcome.REGISTER
+    assert target_of(refunded, found[refunded.pk]) == TargetOutcome.REGISTER
+
+
+# 衡山县 §一.三: 对已经收住老年人，运营比较平稳，且没有收取大额预付费的，应当督促其尽快依法办理登记.
+@pytest.mark.parametrize("residents", [0, None])
+def test_a_venue_housing_no_elders_or_not_known_is_assessed_not_urged_to_register(
+    township, residents
+):
+    venue = VenueFactory(township=township, residents=residents)
+
+    found = rating_findings([venue])[venue.pk]
+
+    assert not found.large_prepayment
+    assert target_of(venue, found) == TargetOutcome.ASSESS
+
+
+# O6 rates every venue without a large prepayment orange: being unregistered is what the
+# 清零行动 acts on, not a sign of how the venue operates.
+VENUE_HIT = {"code": "O6", "level": "orange", "evidence": {"registered": False}}
+
+
+def test_an_orange_or_red_risk_is_not_stable_until_the_township_judges_otherwise():
+    orange = findings([{"code": "O2", "level": "orange", "evidence": {}}])
+    yellow = findings([{"code": "Y2", "level": "yellow", "evidence": {}}, VENUE_HIT])
+
+    assert orange.serious_risk and not yellow.serious_risk
+    assert target_outcome(orange, residents=12) == TargetOutcome.ASSESS
+    assert target_outcome(orange, residents=12, stable=True) == TargetOutcome.REGISTER
+    assert target_outcome(yellow, residents=12) == TargetOutcome.REGISTER
+    assert target_outcome(yellow, residents=12, stable=False) == TargetOutcome.ASSESS
+    # A large prepayment is refunded whatever the judgement (责令退还资金).
+    large = findings([{"code": "Y1", "level": "yellow", "evidence": {"large_prepayment_total": 1}}])
+    assert target_outcome(large, residents=12, stable=True) == TargetOutcome.REFUND_AND_CLOSE
+
+
+def test_the_township_records_its_judgement_with_the_person_in_charge(
+    client_for, township, township_user
+):
+    venue = VenueFactory(township=township, residents=8)
+    url = reverse("disposal:zeroing_detail", args=[venue.pk])
+    client = client_for(township_user)
+    page = client.get(url)
+    assert str(TargetOutcome.REGISTER.label) in page.content.decode()
+
+    response = client.post(
+        url,
+        {
+            "responsible_user": township_user.pk,
+            "stable": "false",
+            **version_of_page(client, url, form="assign_form"),
+        },
+    )
+
+    assert response.status_code == 302
+    entry = ZeroingEntry.objects.get(institution=venue)
+    assert entry.stable is False and entry.history.first().stable is False
+    html = client.get(url).content.decode()
+    assert str(TargetOutcome.ASSESS.label) in html
+    assert "乡镇研判" in html
 
 
 def test_promised_returns_are_signs_of_illegal_fundraising(township):
