@@ -251,6 +251,9 @@ EXPECTED = {
     "screening:spot_check_list": row(all="ok"),
     "screening:visit_attachment": row(all=SCOPED),
     "screening:person_proposals": row(all="ok"),
+    # The county level's list of disputed ID numbers: a township is never told that a
+    # number it typed is carried elsewhere.
+    "screening:disputed_ids": row(township="403", county="ok", readers="ok"),
     "screening:person_proposal_decide": row(all="405"),
     "screening:visit_create": row(editors=SCOPED, readers="403"),
     "screening:visit_detail": row(all=SCOPED),
