@@ -6,7 +6,13 @@ name is not told so (no oracle): a new record is kept beside the other one, mark
 persons whose number another record also carries, each group with the records it sees in
 full, and, for a record outside its subtree, only the projection the shared-persons page
 already shows of another unit's links (the recording township and county, the date) — no
-name, no institution, no link. A constant number of queries, whatever the number of groups.
+name, no institution, no link.
+
+A group is shown to a unit that sees every record of it, or that holds the number first
+(another unit typed its person's number under another name). A unit whose records were all
+entered second while the first holder lies outside it is not shown the group: that would
+answer whether a number it typed exists elsewhere. The unit above that sees both lists it.
+A constant number of queries, whatever the number of groups.
 """
 
 from __future__ import annotations
@@ -99,6 +105,11 @@ def disputed_numbers(user) -> list[DisputedNumber]:
     result = []
     for number, group in groups.items():
         if not group.records:
+            continue
+        if group.elsewhere and all(person.id_number_disputed for person in group.records):
+            # The reader's records were entered second, the first holder is outside: saying
+            # so would tell whoever typed the number that it exists elsewhere (an oracle).
+            # It is listed for the unit that sees both.
             continue
         group.resolver = units.get(resolvers[number])
         result.append(group)

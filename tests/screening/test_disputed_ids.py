@@ -4,7 +4,7 @@ a person of another township or county was visible only in its history."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Role, UnitLevel
 from core.masking import mask_id_number
 from screening.models import Person, PersonRoleKind
 from screening.services import records as services
@@ -70,7 +70,9 @@ def test_the_county_section_sees_both_records_inside_and_only_a_projection_of_th
     assert "如何处理" in page
 
 
-def test_the_other_county_sees_its_disputed_record_and_not_ours(client, disputes):
+def test_the_county_that_typed_a_number_held_elsewhere_is_not_told(client, disputes):
+    """衡东县 typed ACROSS under a new name: its list does not answer whether the number is
+    on record elsewhere (the same page as for a number nobody holds)."""
     far_county_user = UserFactory(
         username="hengdong",
         unit=disputes["far_township"].parent,
@@ -79,9 +81,21 @@ def test_the_other_county_sees_its_disputed_record_and_not_ours(client, disputes
 
     page = page_of(client, far_county_user)
 
-    assert "赵六" in page and "衡东福寿院" in page
-    assert "衡山县开云镇" in page
-    assert "李四" not in page and "开云养老院" not in page and INSIDE not in page
+    assert "赵六" not in page and ACROSS not in page and "李四" not in page
+    assert "没有身份证号存疑的人员" in page
+
+
+def test_the_unit_that_sees_both_counties_sees_the_pair(client, disputes, county):
+    city = CountyFactory(name="衡阳市", level=UnitLevel.CITY)
+    for unit in (county, disputes["far_township"].parent):
+        unit.refresh_from_db()
+        unit.parent = city
+        unit.save()  # the units below and every scoped row move along
+    reader = UserFactory(username="hengyang", unit=city, role=Role.COUNTY_REVIEWER)
+
+    page = page_of(client, reader)
+
+    assert "李四" in page and "赵六" in page and "衡东福寿院" in page
 
 
 def test_a_leader_sees_the_numbers_masked(client, leader, disputes):
