@@ -409,3 +409,32 @@ def test_a_disposal_policy_choice_posted_without_its_version_is_not_saved(
 
     assert "版本" in response.content.decode()
     assert not DisposalPolicy.objects.exists()
+
+
+def test_second_save_of_a_townships_official_count_is_refused(
+    client, county, township, county_user
+):
+    """二看: two people of the county section open a township's official count; the second
+    save of the same date would silently replace the first."""
+    from screening.models import OfficialCount
+    from tests.formdata import version_of_page
+
+    other = UserFactory(username="county2", unit=county, role="county_reviewer")
+    url = reverse("screening:official_count_edit", args=[township.pk])
+    client.force_login(county_user)
+    mine = version_of_page(client, url)
+    client.force_login(other)
+    theirs = version_of_page(client, url)
+    figure = {"as_of": "2026-06-30", "notes": ""}
+    assert client.post(url, {**figure, "institutions": 11, **theirs}).status_code == 302
+
+    client.force_login(county_user)
+    refused = client.post(url, {**figure, "institutions": 9, **mine}, follow=True)
+    missing = client.post(url, {**figure, "institutions": 9}, follow=True)
+
+    assert REFUSED in refused.content.decode() and str(other) in refused.content.decode()
+    assert "版本" in missing.content.decode()
+    assert OfficialCount.objects.get().institutions == 11
+    again = version_of_page(client, url)
+    assert client.post(url, {**figure, "institutions": 9, **again}).status_code == 302
+    assert OfficialCount.objects.get().institutions == 9
