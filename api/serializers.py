@@ -11,13 +11,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import OrgUnit
-from core.masking import show_phone
-from disposal.models import DisposalAction
+from core.masking import show_id_number, show_phone
+from disposal.models import DisposalAction, TargetOutcome, ZeroingStatus
 from institutions.models import Institution
 from reporting.figures import TYPED_RESULT_FIELDS
 from reporting.models import NARRATIVE_FIELDS, ReportRun, WeeklyReport
 from risklists.models import Assessment, ThresholdVersion
-from screening.models import Lead, ResidentInterview, ScreeningVisit
+from screening.models import (
+    Lead,
+    PrepaymentRecord,
+    PrepaymentRefund,
+    ResidentInterview,
+    ScreeningVisit,
+    VisitAttachment,
+)
 
 
 def user_of(serializer):
@@ -30,6 +37,13 @@ class MaskedPhoneField(serializers.CharField):
 
     def to_representation(self, value):
         return show_phone(value, user_of(self.parent)) if value else ""
+
+
+class MaskedIdNumberField(serializers.CharField):
+    """An ID number as the pages show it to the caller's role (430423********23X)."""
+
+    def to_representation(self, value):
+        return show_id_number(value, user_of(self.parent)) if value else ""
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -418,3 +432,148 @@ class ReportRunSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_download(self, run):
         return reverse("api:run-download", args=[run.pk]) if run.status == "done" else ""
+
+
+class PrepaymentSerializer(serializers.ModelSerializer):
+    """One payment by one elder, as the institution's prepayment page lists it: the payer's
+    ID number and phone masked for the roles the page masks them for."""
+
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    payer_id_number = MaskedIdNumberField(read_only=True)
+    payer_phone = MaskedPhoneField(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    outstanding = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PrepaymentRecord
+        fields = [
+            "id",
+            "institution",
+            "institution_name",
+            "payer_name",
+            "payer_id_number",
+            "payer_phone",
+            "kind",
+            "kind_label",
+            "amount",
+            "paid_on",
+            "monthly_fee",
+            "months_covered",
+            "refunded_amount",
+            "outstanding",
+            "promised_return",
+            "promised_return_note",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    """One entry of the refund ledger (a refund to an elder, or the reversal of one)."""
+
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    payer_name = serializers.CharField(source="prepayment.payer_name", read_only=True)
+    is_reversal = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PrepaymentRefund
+        fields = [
+            "id",
+            "prepayment",
+            "institution",
+            "institution_name",
+            "payer_name",
+            "amount",
+            "refunded_on",
+            "is_reversal",
+            "reverses",
+            "notes",
+            "created_at",
+        ]
+
+
+class ZeroingLedgerSerializer(serializers.Serializer):
+    """A venue on the 清零 ledger as its page shows it: the target outcome the plans set (from
+    its rating), the person in charge, the status, the outcome, and what its elders are still
+    owed (the refund ledger). ``id`` is the venue's (the institution's) id."""
+
+    id = serializers.IntegerField(source="institution.pk")
+    name = serializers.CharField(source="institution.name")
+    township = serializers.IntegerField(source="institution.township_id")
+    township_name = serializers.CharField(source="institution.township.name")
+    registration_status = serializers.CharField(source="institution.registration_status")
+    registered = serializers.BooleanField()
+    target_outcome = serializers.CharField(source="target")
+    target_outcome_label = serializers.SerializerMethodField()
+    large_prepayment = serializers.BooleanField()
+    status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
+    crossed_off = serializers.BooleanField()
+    responsible = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
+    outcome_on = serializers.SerializerMethodField()
+    crossed_off_on = serializers.SerializerMethodField()
+    owed_to_elders = serializers.DecimalField(
+        source="owed", max_digits=16, decimal_places=2, allow_null=True
+    )
+
+    def _entry(self, row, name, default=None):
+        entry = row["entry"]
+        return getattr(entry, name) if entry is not None else default
+
+    def get_target_outcome_label(self, row) -> str:
+        return str(TargetOutcome(row["target"]).label)
+
+    def get_status(self, row) -> str:
+        return self._entry(row, "status", ZeroingStatus.OPEN)
+
+    def get_status_label(self, row) -> str:
+        return str(ZeroingStatus(self.get_status(row)).label)
+
+    def get_responsible(self, row) -> str:
+        return self._entry(row, "responsible_display", "")
+
+    def get_outcome(self, row) -> str:
+        return self._entry(row, "outcome", "")
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_outcome_on(self, row):
+        return self._entry(row, "outcome_on")
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_crossed_off_on(self, row):
+        return self._entry(row, "crossed_off_on")
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A photo or document of a visit; ``download`` answers the file through the same scoped
+    response as the page's link."""
+
+    filename = serializers.SerializerMethodField()
+    size = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitAttachment
+        fields = ["id", "visit", "caption", "filename", "size", "download", "created_at"]
+
+    def get_filename(self, attachment) -> str:
+        return attachment.file.name.rsplit("/", 1)[-1]
+
+    def get_size(self, attachment) -> int | None:
+        try:
+            return attachment.file.size
+        except OSError:
+            return None
+
+    def get_download(self, attachment) -> str:
+        return reverse("api:visit-attachment", args=[attachment.visit_id, attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """A photo (JPEG, PNG, WebP, HEIC …; stored re-encoded without EXIF), a PDF or an Office
+    document of at most 10 MB, checked by the visit form's own rules."""
+
+    file = serializers.FileField()
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=200)

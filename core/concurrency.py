@@ -107,7 +107,28 @@ def changes_since(model, pk, version: datetime | None) -> list[str]:
     return changes
 
 
-def _conflict(model, pk, version: datetime | None = None) -> EditConflict:
+def created_since(model, pk) -> list[str]:
+    """What a record created after the form was opened (the form was "new") holds: each
+    value that differs from a new record's default, from its latest history row."""
+    if pk is None or not hasattr(model, "history"):
+        return []
+    latest = model.history.filter(id=pk).order_by("-history_id").first()
+    if latest is None:
+        return []
+    changes = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.is_relation or not field.editable:
+            continue
+        if field.name in _NOT_SHOWN:
+            continue
+        value = getattr(latest, field.attname, None)
+        if value == field.get_default():
+            continue
+        changes.append(f"{field.verbose_name}：— → {_shown(value)}")
+    return changes[:_MAX_CHANGES]
+
+
+def _conflict(model, pk, version: datetime | None = None, created: bool = False) -> EditConflict:
     latest = None
     if pk is not None and hasattr(model, "history"):
         latest = (
@@ -136,7 +157,7 @@ def _conflict(model, pk, version: datetime | None = None) -> EditConflict:
             code="edit_conflict",
         )
     messages = [message]
-    changes = changes_since(model, pk, version)
+    changes = created_since(model, pk) if created else changes_since(model, pk, version)
     if changes:
         messages.append(
             ValidationError(
@@ -172,7 +193,7 @@ def claim(model: type[models.Model], pk, token: str | None) -> None:
         raise _missing_version()
     if token == NEW:
         if pk is not None:
-            raise _conflict(model, pk)
+            raise _conflict(model, pk, created=True)
         return
     try:
         version = datetime.fromisoformat(token)

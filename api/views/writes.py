@@ -1,4 +1,4 @@
-"""What the API writes: a visit, a lead, a township's weekly report.
+"""What the API writes: a visit and its files, a lead, a township's weekly report.
 
 Each write is checked by the page's own form (the same fields, choices scoped to the caller,
 the same messages) and saved by the page's own service, which asks the caller's role and
@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from institutions.models import Institution
@@ -19,12 +20,17 @@ from reporting.models import WeeklyReport
 from reporting.periods import ReportingWeek
 from reporting.selectors.weekly import reporting_township
 from screening.forms.leads import LeadForm
-from screening.forms.visits import ResidentInterviewForm, ScreeningVisitForm
+from screening.forms.visits import (
+    AttachmentUploadForm,
+    ResidentInterviewForm,
+    ScreeningVisitForm,
+)
 from screening.models import ResidentInterview, ScreeningVisit
 from screening.services import leads as lead_services
 from screening.services import visits as visit_services
 
 from .. import serializers
+from ..parsers import LimitedMultiPartParser, check_upload_size
 from .resources import LeadViewSet, VisitViewSet, WeeklyReportViewSet
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -161,6 +167,46 @@ class VisitWriteViewSet(VisitViewSet):
                 raise
             return self.answer(existing, status.HTTP_200_OK)
         return self.answer(visit, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=serializers.AttachmentSerializer(many=True), filters=False)
+    @action(
+        detail=True,
+        url_path="attachments",
+        url_name="attachments",
+        parser_classes=[LimitedMultiPartParser],
+        pagination_class=None,
+    )
+    def attachments(self, request, pk=None):
+        """The photos and documents of a visit, each with its download address."""
+        files = self.visit_attachments().order_by("pk")
+        return Response(serializers.AttachmentSerializer(files, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.AttachmentUploadSerializer},
+        responses={201: serializers.AttachmentSerializer(many=True)},
+        filters=False,
+    )
+    @attachments.mapping.post
+    def upload_attachment(self, request, pk=None):
+        """Add a photo or document to a draft visit (``multipart/form-data``, field ``file``,
+        repeatable, and ``caption``), by the visit form's rules: photos (JPEG, PNG, WebP,
+        HEIC …) are stored re-encoded without EXIF or GPS, PDF and Office documents are
+        checked by their content, at most 10 MB each; a submitted visit takes no files."""
+        check_upload_size(request)
+        visit = self.get_object()
+        form = AttachmentUploadForm(data=request.data, files=request.FILES)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form_errors(form))
+        try:
+            stored = visit_services.attach_files(
+                user=request.user, visit=visit, attachments=form.uploads()
+            )
+        except ValidationError as exc:
+            raise exceptions.ValidationError({"non_field_errors": exc.messages}) from None
+        return Response(
+            serializers.AttachmentSerializer(stored, many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class LeadWriteViewSet(LeadViewSet):

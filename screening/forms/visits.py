@@ -126,6 +126,25 @@ class AttachmentsField(forms.FileField):
         return cleaned
 
 
+class AttachmentUploadForm(forms.Form):
+    """Files added to a visit on their own (the API's upload): the visit form's field, so the
+    same rules — what a file may be, its size, photos stored as clean copies."""
+
+    file = AttachmentsField(label=_("Photos and documents"))
+    caption = forms.CharField(label=_("Caption of the files"), max_length=200, required=False)
+
+    def clean_file(self):
+        files = self.cleaned_data.get("file") or []
+        if not files:
+            raise forms.ValidationError(_("Choose a file to upload."), code="required")
+        return files
+
+    def uploads(self):
+        """``(file, caption)`` pairs for the service."""
+        caption = self.cleaned_data.get("caption", "")
+        return [(upload, caption) for upload in self.cleaned_data["file"]]
+
+
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -166,8 +166,24 @@ def _propose_shared_change(user, role: PersonRole, name: str, id_number: str, ph
     return proposal
 
 
+def _release_number(id_number: str) -> None:
+    """After a record stopped carrying ``id_number``: when every record left with it is
+    marked disputed, the first of them is its holder now and loses the mark (listed no more
+    among the disputed numbers). A consequence, not anyone's edit: the history gives the
+    reason and no author (the record may belong to another unit)."""
+    if not id_number:
+        return
+    left = list(Person.objects.select_for_update().filter(id_number=id_number).order_by("pk"))
+    if left and all(record.id_number_disputed for record in left):
+        holder = left[0]
+        holder.id_number_disputed = False
+        holder._change_reason = _("ID number no longer carried by another record")
+        holder.save()
+
+
 def _correct_person(user, person: Person, name: str, id_number: str, phone: str) -> None:
     """Write a correction of a person the user sees wholly (or whose proposal they accept)."""
+    released = person.id_number if id_number != person.id_number else ""
     if id_number and id_number != person.id_number:
         # Only a person the user sees is named as the holder of the number; one outside
         # their subtree makes this record disputed, the same answer as an unknown number.
@@ -178,6 +194,8 @@ def _correct_person(user, person: Person, name: str, id_number: str, phone: str)
         person.id_number_disputed = (
             _hidden_person_with_id(user, id_number, exclude_pk=person.pk) is not None
         )
+    elif not id_number:
+        person.id_number_disputed = False
     person.name, person.id_number, person.phone = name, id_number, phone
     try:
         person.full_clean()
@@ -187,6 +205,7 @@ def _correct_person(user, person: Person, name: str, id_number: str, phone: str)
         ) from None
     person._history_user = user
     person.save()
+    _release_number(released)
 
 
 def may_decide(user, proposal: PersonChangeProposal) -> bool:

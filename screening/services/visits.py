@@ -96,11 +96,39 @@ def save_visit(
         if interview.pk is None:
             interview.created_by = user
         interview.save()
-    for upload, caption in attachments:
+    _store_attachments(visit, attachments, user)
+    return visit
+
+
+def _store_attachments(visit, attachments, user) -> list[VisitAttachment]:
+    return [
         VisitAttachment.objects.create(
             visit=visit, file=upload, caption=caption or "", created_by=user
         )
-    return visit
+        for upload, caption in attachments
+    ]
+
+
+@transaction.atomic
+def attach_files(*, user, visit: ScreeningVisit, attachments) -> list[VisitAttachment]:
+    """Add photos or documents to a draft visit without changing anything else (a field app
+    sending its pictures after the visit): the same rules as the visit form's uploads —
+    ``attachments`` are ``(file, caption)`` pairs its field has checked, a submitted visit
+    takes none — and a row in the visit's history naming the files and who added them."""
+    require_editor(user, visit.institution)
+    current = ScreeningVisit.objects.select_for_update().get(pk=visit.pk)
+    if current.status == VisitStatus.SUBMITTED:
+        raise ValidationError(
+            _("A submitted visit cannot be changed; the county section may reopen it.")
+        )
+    stored = _store_attachments(current, attachments, user)
+    names = ", ".join(attachment.file.name.rsplit("/", 1)[-1] for attachment in stored)
+    current._history_user = user
+    current._change_reason = (_("Files attached: %(names)s") % {"names": names})[
+        :HISTORY_REASON_LENGTH
+    ]
+    current.save()
+    return stored
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Persons shared with other units (issue 19, finding 1): the corrections waiting for this
-unit's decision or made by it, and the roles other units gave its persons."""
+unit's decision or made by it, the roles other units gave its persons, and (for the county
+and above) the ID numbers in dispute."""
 
 from django import forms
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ..models import PersonChangeProposal, ProposalStatus
+from ..selectors.disputes import disputed_numbers
 from ..selectors.proposals import links_from_elsewhere, proposals_for
 from ..services.records import decide_proposal, may_decide
 
@@ -66,7 +68,26 @@ class ProposalDecideView(View):
         return redirect("screening:person_proposals")
 
 
+class DisputedIdListView(View):
+    """身份证号存疑人员: the county's persons whose ID number another record also carries,
+    with how to resolve each. For the county level and above (the unit that sees both
+    records of a dispute inside it); a township is never told that its number is carried
+    elsewhere (no oracle). ID numbers masked for the roles the pages mask them for."""
+
+    template_name = "screening/records/disputed_ids.html"
+
+    def get(self, request):
+        if not request.user.is_county_level:
+            raise PermissionDenied(_("Only the county level reviews disputed ID numbers."))
+        context = {
+            "title": _("Disputed ID numbers"),
+            "groups": disputed_numbers(request.user),
+        }
+        return render(request, self.template_name, context)
+
+
 urlpatterns = [
+    path("persons/disputed/", DisputedIdListView.as_view(), name="disputed_ids"),
     path("persons/shared/", ProposalListView.as_view(), name="person_proposals"),
     path(
         "persons/shared/<int:pk>/decide/",

@@ -5,20 +5,24 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.selectors import visible_townships
 from core import clock
+from core.concurrency import FIELD as VERSION_FIELD
+from core.concurrency import EditConflict, add_rows_version_field, claim_rows
 from core.views import PermissionRequiredMixin
 from institutions.models import Institution, RegistrationStatus
 from institutions.tables import SHORT_STATUS
 
 from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
-from ..models import ScreeningRound, SharedListEntry
+from ..models import OfficialCount, ScreeningRound, SharedListEntry
 from ..selectors import four_looks, rounds
 from ..services.four_looks import (
     align_large_prepayment_flag,
@@ -315,16 +319,37 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
         }
         return render(request, self.template_name, context)
 
-    def get(self, request, township_pk):
-        township = self.get_township(request, township_pk)
+    @staticmethod
+    def counts_of(township):
+        """The set the page edits (a figure per date; a second one for a date replaces it):
+        its version is carried by the form and claimed when saving."""
+        return OfficialCount.objects.filter(unit=township)
+
+    def fresh_form(self, request, township):
         latest = four_looks.latest_official_count(request.user, township)
         form = OfficialCountForm(initial={"institutions": latest.institutions} if latest else None)
-        return self.render(request, township, form)
+        return add_rows_version_field(form, self.counts_of(township))
 
+    def get(self, request, township_pk):
+        township = self.get_township(request, township_pk)
+        return self.render(request, township, self.fresh_form(request, township))
+
+    # One transaction: the figures' version is checked (optimistic lock) and the figure saved.
+    @method_decorator(transaction.atomic)
     def post(self, request, township_pk):
         township = self.get_township(request, township_pk)
-        form = OfficialCountForm(request.POST)
+        form = add_rows_version_field(OfficialCountForm(request.POST), self.counts_of(township))
         if form.is_valid():
+            try:
+                claim_rows(
+                    self.counts_of(township),
+                    request.POST.get(VERSION_FIELD),
+                    history_of={"unit_id": township.pk},
+                )
+            except EditConflict as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return self.render(request, township, self.fresh_form(request, township))
             try:
                 save_official_count(
                     user=request.user,

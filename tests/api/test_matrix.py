@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 API_ROUTES = [
     name for name in PATTERNS if name.startswith("api:") and name.endswith(("-list", "-detail"))
-] + ["api:run-download", "api:run-file"]
+] + ["api:run-download", "api:run-file", "api:visit-attachments", "api:visit-attachment"]
 KEY_ROLES = ("township", "county", "leader")
 
 

@@ -340,3 +340,101 @@ def test_second_save_of_the_thresholds_is_refused(client, county, county_user):
     assert "您的修改未保存" in refused.content.decode()
     assert str(other) in refused.content.decode()
     assert [v.values["complaints"] for v in ThresholdVersion.objects.all()] == [5]
+
+
+# --- the two single choices on the disposal settings page (issue 19, finding 4) -------------
+
+
+@pytest.mark.parametrize(
+    "form, mine, theirs, read",
+    [
+        (
+            "policy_form",
+            {"save_policy": "1"},  # mine: switch it off again (unticked)
+            {"mechanism_for_every_orange": "on", "save_policy": "1"},
+            lambda policy: policy.mechanism_for_every_orange,
+        ),
+        (
+            "recipient_form",
+            {"lead_notification_recipient": "属地人民政府和政法部门", "save_recipient": "1"},
+            {"lead_notification_recipient": "县民政局养老股", "save_recipient": "1"},
+            lambda policy: policy.lead_notification_recipient,
+        ),
+    ],
+)
+def test_second_save_of_a_disposal_policy_choice_is_refused_and_says_what_changed(
+    client, county, county_user, form, mine, theirs, read
+):
+    """Two people of the county section open the settings page; the second to save one of
+    the two single choices is told who changed it and what, and theirs is kept."""
+    from disposal.models import DisposalPolicy
+    from tests.formdata import version_of_page
+
+    other = UserFactory(username="county2", unit=county, role="county_reviewer")
+    url = reverse("disposal:deadline_settings")
+    client.force_login(county_user)
+    my_version = version_of_page(client, url, form)
+    client.force_login(other)
+    their_version = version_of_page(client, url, form)
+    assert client.post(url, {**theirs, **their_version}).status_code == 302
+    kept = read(DisposalPolicy.objects.get(unit=county))
+
+    client.force_login(county_user)
+    refused = client.post(url, {**mine, **my_version}, follow=True)
+
+    page = refused.content.decode()
+    assert REFUSED in page and str(other) in page
+    assert "对方修改了" in page  # and what: the field, before → after
+    assert read(DisposalPolicy.objects.get(unit=county)) == kept
+    # The page now shows theirs, with their version: saving again from it works.
+    again = version_of_page(client, url, form)
+    assert client.post(url, {**mine, **again}).status_code == 302
+    assert read(DisposalPolicy.objects.get(unit=county)) != kept
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"mechanism_for_every_orange": "on", "save_policy": "1"},
+        {"lead_notification_recipient": "县民政局养老股", "save_recipient": "1"},
+    ],
+)
+def test_a_disposal_policy_choice_posted_without_its_version_is_not_saved(
+    client, county, county_user, data
+):
+    from disposal.models import DisposalPolicy
+
+    client.force_login(county_user)
+    response = client.post(reverse("disposal:deadline_settings"), data, follow=True)
+
+    assert "版本" in response.content.decode()
+    assert not DisposalPolicy.objects.exists()
+
+
+def test_second_save_of_a_townships_official_count_is_refused(
+    client, county, township, county_user
+):
+    """二看: two people of the county section open a township's official count; the second
+    save of the same date would silently replace the first."""
+    from screening.models import OfficialCount
+    from tests.formdata import version_of_page
+
+    other = UserFactory(username="county2", unit=county, role="county_reviewer")
+    url = reverse("screening:official_count_edit", args=[township.pk])
+    client.force_login(county_user)
+    mine = version_of_page(client, url)
+    client.force_login(other)
+    theirs = version_of_page(client, url)
+    figure = {"as_of": "2026-06-30", "notes": ""}
+    assert client.post(url, {**figure, "institutions": 11, **theirs}).status_code == 302
+
+    client.force_login(county_user)
+    refused = client.post(url, {**figure, "institutions": 9, **mine}, follow=True)
+    missing = client.post(url, {**figure, "institutions": 9}, follow=True)
+
+    assert REFUSED in refused.content.decode() and str(other) in refused.content.decode()
+    assert "版本" in missing.content.decode()
+    assert OfficialCount.objects.get().institutions == 11
+    again = version_of_page(client, url)
+    assert client.post(url, {**figure, "institutions": 9, **again}).status_code == 302
+    assert OfficialCount.objects.get().institutions == 9

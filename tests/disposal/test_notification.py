@@ -12,7 +12,7 @@ from disposal.selectors.settings import notification_recipient
 from disposal.services.actions import apply_level
 from disposal.services.settings import save_notification_recipient
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
-from tests.formdata import post_data
+from tests.formdata import post_data, version_of_page
 
 pytestmark = pytest.mark.django_db
 SETTINGS = "disposal:deadline_settings"
@@ -48,9 +48,10 @@ def test_county_sets_hengshans_recipient_and_every_notification_form_proposes_it
     assert 'name="lead_notification_recipient"' in page
     assert 'value="属地人民政府和政法部门"' in page
 
+    version = version_of_page(client, reverse(SETTINGS), "recipient_form")
     response = client.post(
         reverse(SETTINGS),
-        {"lead_notification_recipient": " 衡山县民政局养老股 ", "save_recipient": "1"},
+        {"lead_notification_recipient": " 衡山县民政局养老股 ", "save_recipient": "1", **version},
     )
 
     assert response.status_code == 302
@@ -131,8 +132,10 @@ def test_only_the_county_section_sets_the_recipient_and_never_empty(
     with pytest.raises(ValidationError):
         save_notification_recipient(user=county_user, unit=county, recipient="  ")
 
-    response = client_for(county_user).post(
-        reverse(SETTINGS), {"lead_notification_recipient": "", "save_recipient": "1"}
+    client = client_for(county_user)
+    version = version_of_page(client, reverse(SETTINGS), "recipient_form")
+    response = client.post(
+        reverse(SETTINGS), {"lead_notification_recipient": "", "save_recipient": "1", **version}
     )
 
     assert response.status_code == 200

@@ -14,6 +14,7 @@ from disposal.selectors.settings import disposal_policy
 from disposal.services.actions import add_conditional_action, apply_level
 from disposal.services.settings import save_disposal_policy
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 2)
@@ -125,9 +126,10 @@ def test_county_switches_the_rule_on_its_settings_page(client_for, county_user, 
     page = client.get(reverse("disposal:deadline_settings"))
     assert "mechanism_for_every_orange" in page.content.decode()
 
+    version = version_of_page(client, reverse("disposal:deadline_settings"), "policy_form")
     response = client.post(
         reverse("disposal:deadline_settings"),
-        {"mechanism_for_every_orange": "on", "save_policy": "1"},
+        {"mechanism_for_every_orange": "on", "save_policy": "1", **version},
     )
 
     assert response.status_code == 302

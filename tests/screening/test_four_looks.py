@@ -20,6 +20,7 @@ from screening.models import (
 )
 from screening.selectors import four_looks
 from tests.factories import InstitutionFactory, TownshipFactory, UserFactory, VenueFactory
+from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
 SINCE = date(2026, 1, 1)
@@ -247,9 +248,19 @@ def test_county_enters_the_official_count_and_a_second_one_replaces_it(
     client = client_for(county_user)
     url = reverse("screening:official_count_edit", args=[township.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"as_of": "2026-06-30", "institutions": 9})
+    response = client.post(
+        url, {"as_of": "2026-06-30", "institutions": 9, **version_of_page(client, url)}
+    )
     assert response.status_code == 302
-    client.post(url, {"as_of": "2026-06-30", "institutions": 11, "notes": "更正"})
+    client.post(
+        url,
+        {
+            "as_of": "2026-06-30",
+            "institutions": 11,
+            "notes": "更正",
+            **version_of_page(client, url),
+        },
+    )
     count = OfficialCount.objects.get()
     assert (count.unit, count.institutions, count.notes) == (township, 11, "更正")
     assert count.history.count() == 2
@@ -257,9 +268,10 @@ def test_county_enters_the_official_count_and_a_second_one_replaces_it(
 
 
 def test_official_count_cannot_be_dated_in_the_future(client_for, county_user, township):
-    response = client_for(county_user).post(
-        reverse("screening:official_count_edit", args=[township.pk]),
-        {"as_of": "2099-01-01", "institutions": 3},
+    client = client_for(county_user)
+    url = reverse("screening:official_count_edit", args=[township.pk])
+    response = client.post(
+        url, {"as_of": "2099-01-01", "institutions": 3, **version_of_page(client, url)}
     )
     assert response.status_code == 200
     assert "as_of" in response.context["form"].errors

@@ -273,3 +273,21 @@ def test_a_superuser_corrects_any_person(institution, far_person):
     correct(root, role, name="王六")
 
     assert Person.objects.get(pk=far_person.pk).name == "王六"
+
+
+def test_a_leader_reads_the_proposed_id_numbers_and_phones_masked(
+    client_for, township_user, county_user, leader, shared
+):
+    """The proposals list masks personal data for the roles the pages mask it for."""
+    from core.masking import mask_id_number
+
+    _person, role = shared
+    new_number = id_number(8)
+    correct(township_user, role, id_number=new_number, phone="13912345678")
+
+    as_leader = client_for(leader).get(reverse("screening:person_proposals")).content.decode()
+    as_county = client_for(county_user).get(reverse("screening:person_proposals")).content.decode()
+
+    assert new_number not in as_leader and NUMBER not in as_leader
+    assert mask_id_number(new_number) in as_leader and "139****5678" in as_leader
+    assert new_number in as_county and "13912345678" in as_county

@@ -64,6 +64,14 @@ EXPECTED = {
     # The county section's page of API keys; revoking is a POST.
     "api:key_list": row(county="ok", others="403"),
     "api:key_revoke": row(county="405", others="403"),
+    "api:prepayment-detail": row(all=SCOPED, **API),
+    "api:prepayment-list": row(all="ok", **API),
+    "api:refund-detail": row(all=SCOPED, **API),
+    "api:refund-list": row(all="ok", **API),
+    "api:visit-attachment": row(all=SCOPED, **API),
+    "api:visit-attachments": row(all=SCOPED, **API),
+    "api:zeroing-detail": row(all=SCOPED, **API),
+    "api:zeroing-list": row(all="ok", **API),
     "api:lead-detail": row(all=SCOPED, **API),
     "api:lead-list": row(all="ok", **API),
     "api:rating-detail": row(all=SCOPED, **API),
@@ -243,6 +251,9 @@ EXPECTED = {
     "screening:spot_check_list": row(all="ok"),
     "screening:visit_attachment": row(all=SCOPED),
     "screening:person_proposals": row(all="ok"),
+    # The county level's list of disputed ID numbers: a township is never told that a
+    # number it typed is carried elsewhere.
+    "screening:disputed_ids": row(township="403", county="ok", readers="ok"),
     "screening:person_proposal_decide": row(all="405"),
     "screening:visit_create": row(editors=SCOPED, readers="403"),
     "screening:visit_detail": row(all=SCOPED),
