@@ -88,6 +88,13 @@ def queue_run(
     """Queue the pack of ``unit`` (``user`` None: the schedule asked)."""
     if report_set not in ReportSet.values:
         raise ValidationError({"report_set": _("Choose a report set.")})
+    if report_set == ReportSet.ROLLUP_WEEKLY and unit.level not in (
+        UnitLevel.CITY,
+        UnitLevel.PROVINCE,
+    ):
+        raise ValidationError(
+            {"report_set": _("The roll-up pack is a city's or a province's, one row per county.")}
+        )
     now = now or clock.now()
     if not week.has_started(now):
         raise ValidationError({"week": _("This week has not started yet.")})

@@ -247,12 +247,11 @@ class AttachmentTotals:
         return self.attachment.label
 
     @property
-    def items(self) -> list[tuple[str, object]]:
-        """(column label, total) in the table's column order."""
-        labels = {
-            c.key: " · ".join(str(h) for h in c.header) for c in self.attachment.table.columns
-        }
-        return [(labels.get(key, key), value) for key, value in self.values.items()]
+    def items(self) -> list[tuple[str, str, object]]:
+        """(column key, column label, total) in the table's column order."""
+        columns = self.attachment.table.columns
+        labels = {c.key: " · ".join(str(h) for h in c.header) for c in columns}
+        return [(key, labels.get(key, key), value) for key, value in self.values.items()]
 
     def as_dict(self) -> dict:
         return {"rows": self.rows, "values": self.values, "by_level": self.by_level}
