@@ -316,3 +316,104 @@ def test_only_a_city_or_province_asks_for_the_roll_up_pack(tree):
     assert [f["number"] for f in result.run.files] == [1, 2, 3, 4, 5, 6]
     assert result.run.checks == []
     assert OrgUnit.objects.get(pk=result.run.unit_id) == tree["city"]
+
+
+# --- a generated province -----------------------------------------------------------------------
+
+
+def _data_rows(path) -> dict[str, list]:
+    """The rows of an attachment's sheet by the name in their second column: those whose
+    first cell is a serial number (the total row and the headers are not)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path, read_only=True).worksheets[0]
+    return {
+        row[1]: list(row[2:])
+        for row in sheet.iter_rows(values_only=True)
+        if len(row) > 2 and isinstance(row[0], int) and row[1]
+    }
+
+
+def _numbers(values) -> list:
+    return [v if isinstance(v, (int, float)) else None for v in values]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generated_province_rolls_up_per_county_and_shows_its_reporting(frozen_clock, tmp_path):
+    """A city of the synthetic province: its counties' completeness with seeded on-time,
+    late and missing reports; the roll-up pack's county rows equal the sums of their
+    townships' rows in each county's own pack (附件2, 5, 6), written by the same writer."""
+    from datetime import date, datetime, time
+
+    from django.utils import timezone
+
+    from devtools.synthetic import SyntheticBuilder
+    from reporting.packs import checks_of, context_for, write_pack
+    from reporting.xlsx.district import PROGRESS
+
+    today = date(2026, 11, 30)
+    now = datetime.combine(today, time(10), tzinfo=timezone.get_default_timezone())
+    frozen_clock(now)
+    SyntheticBuilder(1000, seed=7, today=today).build()
+    city = OrgUnit.objects.filter(level=UnitLevel.CITY).order_by("code").first()
+    counties = list(OrgUnit.objects.filter(parent=city).order_by("code", "name"))
+    assert len(counties) >= 2
+
+    # Completeness: a week the generator left alone, seeded per county.
+    seeded = ReportingWeek.containing_deadline_on(today - timedelta(days=7)).shifted(-3)
+    expected = {}
+    for i, county in enumerate(counties):
+        townships = list(county.children.order_by("code"))
+        on_time = townships[: i + 1]
+        late = townships[i + 1 : i + 2]
+        for township in on_time:
+            report(township, seeded)
+        for township in late:
+            report(township, seeded, late=True)
+        missing = len(townships) - len(on_time) - len(late)
+        expected[county.name] = (len(townships), len(on_time), len(late), missing)
+    city_user = UserFactory(unit=city, role=Role.COUNTY_REVIEWER)
+    found = completeness(city_user, seeded, now=now)
+    assert {r.unit.name: (r.expected, r.on_time, r.late, r.missing) for r in found.rows} == (
+        expected
+    )
+
+    # The roll-up pack of the week just due, beside each county's own pack.
+    week = ReportingWeek.containing_deadline_on(today - timedelta(days=7))
+    rollup_context = context_for(city, week, now=now)
+    files, _zip = write_pack(
+        ReportSet.ROLLUP_WEEKLY, city, week, tmp_path / "rollup", context=rollup_context
+    )
+    assert checks_of(rollup_context).failures == []
+    rolled = {f.number: _data_rows(f.path) for f in files}
+    percent = [i for i, c in enumerate(PROGRESS.columns[2:]) if c.type == "percent"]
+    not_reported = checks_of(rollup_context).not_reported
+    compared = 0
+    for county in counties:
+        context = context_for(county, week, now=now)
+        own = write_pack(
+            ReportSet.DISTRICT_WEEKLY, county, week, tmp_path / str(county.pk), context=context
+        )[0]
+        for file in own:
+            if file.number not in (2, 5, 6):
+                continue
+            townships = list(_data_rows(file.path).values())
+            (county_row,) = [v for k, v in rolled[file.number].items() if k.startswith(county.name)]
+            for column, value in enumerate(_numbers(county_row)):
+                if file.number == 2 and column in percent:
+                    continue
+                cells = [_numbers(row)[column] for row in townships]
+                known = [c for c in cells if c is not None]
+                assert value == pytest.approx(sum(known) if known else None), (
+                    county.name,
+                    file.number,
+                    column,
+                )
+                compared += 1
+        # Townships not reported are named on their county's row, as the county pack marks them.
+        missing = checks_of(context).not_reported
+        assert set(missing) <= set(not_reported)
+        name = next(k for k in rolled[6] if k.startswith(county.name))
+        assert all(township in name for township in missing)
+    assert compared > 40
+    assert not_reported  # the generator leaves about one township in ten unreported
