@@ -55,7 +55,12 @@ class CompletenessView(View):
                 row.drill_url = reverse("reporting:completeness_county", args=[row.unit.pk])
                 row.report_url = _county_report_url(row.unit, period, is_month)
         week = period if not is_month else period.last_week
+        if is_month:
+            title = _("%(month)d/%(year)d") % {"year": period.year, "month": period.month}
+        else:
+            title = _("Week %(week)d of %(year)d") % {"year": period.year, "week": period.week}
         context = {
+            "period_title": title,
             "found": found,
             "period": period,
             "is_month": is_month,
