@@ -61,6 +61,14 @@ def can_request(user) -> bool:
     return user.is_county_level and user.role == Role.COUNTY_REVIEWER
 
 
+def asks_for_rollups(user) -> bool:
+    """A city's or a province's section (or a superuser): the roll-up pack is theirs."""
+    if user.is_superuser:
+        return True
+    unit = user.unit if user.unit_id else None
+    return unit is not None and unit.level in (UnitLevel.CITY, UnitLevel.PROVINCE)
+
+
 @dataclass
 class RequestResult:
     run: ReportRun

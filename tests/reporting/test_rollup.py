@@ -417,3 +417,16 @@ def test_a_generated_province_rolls_up_per_county_and_shows_its_reporting(frozen
         assert all(township in name for township in missing)
     assert compared > 40
     assert not_reported  # the generator leaves about one township in ten unreported
+
+
+def test_the_pack_form_offers_the_roll_up_to_a_city_only(tree, client_for):
+    url = reverse("reporting:run_list")
+    county = UserFactory(unit=tree["hengshan"], role=Role.COUNTY_REVIEWER)
+    city = UserFactory(unit=tree["city"], role=Role.COUNTY_REVIEWER)
+
+    def offered(user):
+        form = client_for(user).get(url).context["request_form"]
+        return [value for value, _label in form.fields["report_set"].choices]
+
+    assert ReportSet.ROLLUP_WEEKLY not in offered(county)
+    assert ReportSet.ROLLUP_WEEKLY in offered(city)
