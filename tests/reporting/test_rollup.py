@@ -275,6 +275,8 @@ def test_the_review_pages_by_role_and_scope(tree, county_report, client_for):
 
     page = client_for(county).get(county_report.get_absolute_url()).content.decode()
     assert 'id="county-return-reason"' in page and "请补充困难问题" in page
+    home = client_for(county).get("/").content.decode()  # and on the county's home page
+    assert 'id="county-returned"' in home and "请补充困难问题" in home
 
 
 def test_the_county_withdraws_before_the_city_acts(tree, county_report, client_for):
