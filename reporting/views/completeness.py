@@ -32,22 +32,23 @@ class CompletenessView(View):
                 OrgUnit.objects.visible_to(user).filter(level=UnitLevel.COUNTY), pk=unit
             )
         now = clock.now()
-        if request.GET.get("month"):
-            try:
+        try:
+            if request.GET.get("month"):
                 period = ReportingMonth.parse(request.GET["month"])
-            except ValueError as exc:
-                raise Http404(_("No such period.")) from exc
-        elif request.GET.get("week"):
-            period = week_from_param(request.GET["week"], now)
-        else:
-            # The week whose Tuesday deadline passed last: the one whose reporting is complete.
-            period = current_week(now).previous()
-        if not period.has_started(now):
+            elif request.GET.get("week"):
+                period = week_from_param(request.GET["week"], now)
+            else:
+                # The week whose Tuesday deadline passed last: its reporting is complete.
+                period = current_week(now).previous()
+            started = period.has_started(now)
+        except (ValueError, OverflowError) as exc:  # past the calendar's ends
+            raise Http404(_("No such period.")) from exc
+        if not started:
             raise Http404(_("This period has not started yet."))
         found = completeness(user, period, county=county, now=now)
         is_month = found.kind == PeriodKind.MONTH
         param = "month" if is_month else "week"
-        following = period.next()
+        following, preceding = _shifted(period, 1), _shifted(period, -1)
         for row in found.rows:
             row.county_label = COUNTY_REVIEW_LABELS.get(row.county_state, _("Not written"))
             row.county_style = REVIEW_STYLES.get(row.county_state, "text-bg-light border")
@@ -66,8 +67,8 @@ class CompletenessView(View):
             "is_month": is_month,
             "county": county,
             "param": param,
-            "previous": period.previous().label,
-            "next": following.label if following.has_started(now) else "",
+            "previous": preceding.label if preceding else "",
+            "next": following.label if following and following.has_started(now) else "",
             "week_label": week.label,
             "month_label": ReportingMonth.of_week(week).label if not is_month else period.label,
             "chart": {
@@ -82,6 +83,14 @@ class CompletenessView(View):
             "review_states": ReviewState,
         }
         return render(request, "reporting/completeness.html", context)
+
+
+def _shifted(period, step: int):
+    """The period before or after, None past the calendar's ends (year 1, year 9999)."""
+    try:
+        return period.next() if step > 0 else period.previous()
+    except (ValueError, OverflowError):
+        return None
 
 
 def _county_report_url(unit, period, is_month) -> str:

@@ -432,3 +432,13 @@ def test_the_pack_form_offers_the_roll_up_to_a_city_only(tree, client_for):
 
     assert ReportSet.ROLLUP_WEEKLY not in offered(county)
     assert ReportSet.ROLLUP_WEEKLY in offered(city)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["month=0001-01", "month=9999-12", "month=2026-13", "month=x", "week=0001-W01", "week=x"],
+)
+def test_odd_periods_never_give_a_500(tree, client_for, query):
+    city = UserFactory(unit=tree["city"], role=Role.COUNTY_REVIEWER)
+    response = client_for(city).get(f"{reverse('reporting:completeness')}?{query}")
+    assert response.status_code in (200, 404)
