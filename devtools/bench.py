@@ -4,7 +4,7 @@ product does at province size, and the same work done the plainest possible way 
 - ``rate_all``: the nightly rating of every institution (facts builder, engine, storing what
   changed) against one SQL aggregate query computing the same facts.
 - ``weekly_pack``: building the weekly pack against a bare openpyxl write-only loop writing
-  the same cells.
+  the same cells; ``rollup_pack`` the same for the roll-up pack (one row per county).
 - ``institution_list_page``, ``risk_list_page``: the first page filtered to one township, as
   a county user, through the test client, against the page's main query run raw.
 - ``export_50k``: the institution list exported whole (every institution of the province) in
@@ -630,10 +630,31 @@ PACK_REPEAT = 3
 
 def bench_weekly_pack() -> Result:
     """The province's pack of last week (the largest a deployment builds), as Celery would."""
+    from reporting.choices import ReportSet
+
+    return _bench_pack("weekly_pack", ReportSet.DISTRICT_WEEKLY)
+
+
+def bench_rollup_pack() -> Result:
+    """The province's roll-up pack of last week (附件1–6, one row per county in 2, 5, 6;
+    the province's lists in 3 and 4), as a province's section asks for it."""
+    from reporting.choices import ReportSet
+
+    result = _bench_pack("rollup_pack", ReportSet.ROLLUP_WEEKLY)
+    # Issue 16: at most 1.5 times its floor, at most 400 MB.
+    within = result.ratio is not None and result.ratio <= ROLLUP_RATIO
+    within = within and result.peak_mb is not None and result.peak_mb <= ROLLUP_PEAK_MB
+    result.extra["ok"] = "yes" if within else "no"
+    return result
+
+
+ROLLUP_RATIO, ROLLUP_PEAK_MB = 1.5, 400
+
+
+def _bench_pack(name: str, report_set: str) -> Result:
     import tempfile
     from pathlib import Path
 
-    from reporting.choices import ReportSet
     from reporting.packs import write_pack
     from reporting.periods import ReportingWeek
 
@@ -642,9 +663,7 @@ def bench_weekly_pack() -> Result:
     with tempfile.TemporaryDirectory(prefix="bench-pack-") as work:
         work = Path(work)
         with QueryCounter() as counter:
-            _, (files, _archive) = timed(
-                lambda: write_pack(ReportSet.DISTRICT_WEEKLY, unit, week, work / "pack")
-            )
+            _, (files, _archive) = timed(lambda: write_pack(report_set, unit, week, work / "pack"))
         queries = counter.count  # of one pack
         peak = peak_mb()  # the pack's own peak, before the floor reads the files back
         cells = {file.path.name: _sheet_values(file.path) for file in files}
@@ -655,9 +674,7 @@ def bench_weekly_pack() -> Result:
         for turn in range(PACK_REPEAT):
             built, bare = work / f"pack{turn}", work / f"bare{turn}"
             bare.mkdir()
-            seconds, _ = timed(
-                functools.partial(write_pack, ReportSet.DISTRICT_WEEKLY, unit, week, built)
-            )
+            seconds, _ = timed(functools.partial(write_pack, report_set, unit, week, built))
             pack_times.append(seconds)
             seconds, _ = timed(functools.partial(bare_pack, cells, bare))
             floor_times.append(seconds)
@@ -665,7 +682,7 @@ def bench_weekly_pack() -> Result:
         baseline = statistics.median(floor_times)
     rows = sum(len(rows) for sheets in cells.values() for rows in sheets)
     return Result(
-        "weekly_pack",
+        name,
         n=rows,
         seconds=seconds,
         baseline_seconds=baseline,
@@ -677,6 +694,7 @@ def bench_weekly_pack() -> Result:
 BENCHMARKS: dict[str, Callable[[], Result]] = {
     "rate_all": bench_rate_all,
     "weekly_pack": bench_weekly_pack,
+    "rollup_pack": bench_rollup_pack,
     "risk_list_page": bench_risk_list_page,
     "institution_list_page": bench_institution_list_page,
     "export_50k": bench_export_50k,

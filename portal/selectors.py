@@ -23,6 +23,8 @@ class Home:
     returned: list = field(default_factory=list)
     weekly_returned: list = field(default_factory=list)  # weekly reports the county sent back
     weekly_reminders: list = field(default_factory=list)  # 催报 of weeks not yet submitted
+    # The county's own reports the unit above sent back (returned or reopened).
+    county_returned: list = field(default_factory=list)
 
 
 def home(user) -> Home:
@@ -46,4 +48,23 @@ def home(user) -> Home:
         returned=returned_proposals(user) if can_submit(user) else [],
         weekly_returned=notices.returned if notices else [],
         weekly_reminders=notices.open_reminders if notices else [],
+        county_returned=county_reports_returned(user),
+    )
+
+
+def county_reports_returned(user) -> list:
+    """A county section's own weekly reports and monthly summaries the unit above returned
+    and the county has not submitted again (one query; none for anyone else)."""
+    from accounts.models import UnitLevel
+    from reporting.models import CountyReport
+
+    unit = user.unit if user.unit_id else None
+    if not user.can_review or unit is None or unit.level != UnitLevel.COUNTY:
+        return []
+    return list(
+        CountyReport.objects.visible_to(user)
+        .filter(unit=unit, status="draft")
+        .exclude(return_reason="")
+        .select_related("returned_by")
+        .order_by("-returned_at")
     )

@@ -40,6 +40,7 @@ def home(request):
         "returned": data.returned,
         "weekly_returned": data.weekly_returned,
         "weekly_reminders": data.weekly_reminders,
+        "county_returned": data.county_returned,
     }
     return render(request, "portal/home.html", context)
 

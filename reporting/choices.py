@@ -71,6 +71,9 @@ class ReportSet(models.TextChoices):
     DISTRICT_WEEKLY = "district_weekly", _("Weekly pack (district plan, attachments 1–6)")
     # 山民发〔2022〕1号: 附件1–5 of the 衡山县 baseline screening.
     BASELINE = "baseline", _("Baseline screening pack (衡山县 plan, attachments 1–5)")
+    # 周报送 up the tree: the district's tables 1–6 with one row per county (a city's or a
+    # province's pack of its counties).
+    ROLLUP_WEEKLY = "rollup_weekly", _("Roll-up pack (attachments 1–6, one row per county)")
 
 
 class RunStatus(models.TextChoices):

@@ -422,6 +422,34 @@ class CountyReport(ScopedModel):
         related_name="+",
     )
     figures = models.JSONField(_("figures as submitted"), default=dict, blank=True, editable=False)
+    # The city section's review (周报送: the county passes its report up; the unit above
+    # accepts it or returns it with a reason, as the county does with a township's).
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField(
+        _("why the unit above returned it"),
+        blank=True,
+        editable=False,
+        help_text=_("Shown to the county until it submits the report again."),
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
     objects = CountyReportQuerySet.as_manager()
@@ -442,6 +470,11 @@ class CountyReport(ScopedModel):
     def scope_source(self):
         return self.unit.path
 
+    def get_absolute_url(self):
+        if self.kind == PeriodKind.MONTH:
+            return reverse("reporting:county_monthly", args=[self.unit_id, self.year, self.number])
+        return reverse("reporting:county_weekly", args=[self.unit_id, self.year, self.number])
+
     @property
     def period(self) -> ReportingWeek | ReportingMonth:
         if self.kind == PeriodKind.MONTH:
@@ -451,6 +484,26 @@ class CountyReport(ScopedModel):
     @property
     def is_submitted(self) -> bool:
         return self.status == WeeklyStatus.SUBMITTED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.is_submitted and self.accepted_at is not None
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back by the unit above (returned or reopened), not yet submitted again."""
+        return not self.is_submitted and bool(self.return_reason)
+
+    @property
+    def review_state(self) -> str:
+        """The same states as a township's report (``ReviewState``), the city reviewing."""
+        if self.is_accepted:
+            return ReviewState.ACCEPTED
+        if self.is_submitted:
+            return ReviewState.AWAITING
+        if self.is_returned:
+            return ReviewState.RETURNED
+        return ReviewState.DRAFT
 
     @property
     def sections(self) -> list[tuple[str, str, str]]:

@@ -43,6 +43,10 @@ def attachments_of(report_set: str) -> dict[int, Attachment]:
         from .xlsx.baseline import BASELINE_ATTACHMENTS
 
         return BASELINE_ATTACHMENTS
+    if report_set == ReportSet.ROLLUP_WEEKLY:
+        from .xlsx.rollup import ROLLUP_ATTACHMENTS
+
+        return ROLLUP_ATTACHMENTS
     raise KeyError(report_set)
 
 
@@ -74,7 +78,9 @@ def checks_of(context: ReportContext) -> PackChecks:
 
     figures = context.cache.get("figures") or PackFigures()
     not_reported = []
-    if figures.results is not None:
+    if figures.not_reported is not None:
+        not_reported = list(figures.not_reported)
+    elif figures.results is not None:
         not_reported = [row.township.name for row in figures.results.rows if row.reported is False]
     return PackChecks(context.cutoff, reconcile(figures), not_reported)
 
@@ -82,6 +88,7 @@ def checks_of(context: ReportContext) -> PackChecks:
 ZIP_STEMS = {
     ReportSet.DISTRICT_WEEKLY: gettext_lazy("weekly report attachments"),
     ReportSet.BASELINE: gettext_lazy("baseline screening attachments"),
+    ReportSet.ROLLUP_WEEKLY: gettext_lazy("roll-up of the counties' weekly attachments"),
 }
 
 

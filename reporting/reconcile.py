@@ -101,11 +101,21 @@ class PackFigures:
     refunded: dict | None = None  # 附件4 refunded (yuan) per township name
     venues: Counter | None = None  # baseline 附件2 rows still a venue, per township name
     row_failures: list[Failure] = field(default_factory=list)
+    # A roll-up pack (one row per county): township id -> the county row's name, so that the
+    # per-institution lists are tallied per county like the per-county tables.
+    group_of: dict | None = None
+    # The townships not reported by the cut-off, when the rows do not say it (a roll-up).
+    not_reported: list | None = None
+
+    def _group(self, row: dict) -> str:
+        if self.group_of is not None:
+            return self.group_of.get(row.get("township_id"), "")
+        return row.get("township__name") or ""
 
     def tally_risk_list(self, rows: Iterable[dict]) -> Iterator[dict]:
         self.listed = Counter()
         for row in rows:
-            township = row.get("township__name") or ""
+            township = self._group(row)
             self.listed[township] += 1
             allowed = measures_of_level(row["level_value"])
             foreign = [kind for kind in row.get("measure_types", ()) if kind not in allowed]
@@ -124,7 +134,7 @@ class PackFigures:
     def tally_disposal(self, rows: Iterable[dict]) -> Iterator[dict]:
         self.refunded = {}
         for row in rows:
-            township = row.get("township__name") or ""
+            township = self._group(row)
             self.refunded[township] = self.refunded.get(township, Decimal(0)) + (
                 row.get("refunded") or 0
             )

@@ -61,6 +61,14 @@ def can_request(user) -> bool:
     return user.is_county_level and user.role == Role.COUNTY_REVIEWER
 
 
+def asks_for_rollups(user) -> bool:
+    """A city's or a province's section (or a superuser): the roll-up pack is theirs."""
+    if user.is_superuser:
+        return True
+    unit = user.unit if user.unit_id else None
+    return unit is not None and unit.level in (UnitLevel.CITY, UnitLevel.PROVINCE)
+
+
 @dataclass
 class RequestResult:
     run: ReportRun
@@ -88,6 +96,13 @@ def queue_run(
     """Queue the pack of ``unit`` (``user`` None: the schedule asked)."""
     if report_set not in ReportSet.values:
         raise ValidationError({"report_set": _("Choose a report set.")})
+    if report_set == ReportSet.ROLLUP_WEEKLY and unit.level not in (
+        UnitLevel.CITY,
+        UnitLevel.PROVINCE,
+    ):
+        raise ValidationError(
+            {"report_set": _("The roll-up pack is a city's or a province's, one row per county.")}
+        )
     now = now or clock.now()
     if not week.has_started(now):
         raise ValidationError({"week": _("This week has not started yet.")})

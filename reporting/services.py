@@ -366,7 +366,137 @@ def save_county_report(
         report.submitted_at = now
         report.submitted_by = user
         report.figures = figures_of(unit, period).as_dict()
+        report.return_reason = ""
+        report.accepted_at = None
+        report.accepted_by = None
     report.full_clean()
     report._history_user = user
+    report.save()
+    return report
+
+
+# --- the unit above reviews the county's report (周报送 up the tree) ---------------------------
+#
+# The same state machine as a township's weekly report one level up: the county submits, the
+# city section accepts it (locked) or returns it with a reason (a draft again, the reason
+# shown to the county until it submits again); an accepted report is reopened with a reason.
+# The county withdraws its submission while the city has not acted on it.
+
+
+def is_above(user, unit: OrgUnit) -> bool:
+    """``user`` belongs to a unit strictly above ``unit`` (a city or province of a county)."""
+    if user.is_superuser:
+        return True
+    own = user.unit if user.unit_id else None
+    return own is not None and own.pk != unit.pk and unit.path.startswith(own.path)
+
+
+def county_review_refused(user, report: CountyReport) -> str | None:
+    """Why ``user`` may not accept, return or reopen ``report`` (None: they may)."""
+    if not user.can_review or not is_above(user, report.unit):
+        return _("Only the section of the unit above the county reviews its report.")
+    return None
+
+
+def county_withdrawal_refused(user, report: CountyReport) -> str | None:
+    """Why ``user`` may not withdraw ``report`` now (None: they may): the one rule the page's
+    button and ``withdraw_county_report`` both follow."""
+    if not user.can_review or (not user.is_superuser and user.unit_id != report.unit_id):
+        return _("Only the county section of this county withdraws its report.")
+    if not report.is_submitted:
+        return _("Only a submitted report can be withdrawn.")
+    if report.is_accepted:
+        return _(
+            "The unit above has already accepted this report: it can no longer be withdrawn. "
+            "Ask it to reopen the report."
+        )
+    return None
+
+
+def _locked_county(user, report: CountyReport) -> CountyReport:
+    if not CountyReport.objects.visible_to(user).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("This county is outside your unit."))
+    return CountyReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+
+
+def _county_back_to_draft(report: CountyReport) -> None:
+    report.status = WeeklyStatus.DRAFT
+    report.submitted_at = None
+    report.submitted_by = None
+    report.accepted_at = None
+    report.accepted_by = None
+    report.figures = {}
+
+
+@transaction.atomic
+def accept_county_report(*, user, report: CountyReport, now=None) -> CountyReport:
+    """The city section accepts a county's submitted report: locked until reopened."""
+    report = _locked_county(user, report)
+    refused = county_review_refused(user, report)
+    if refused:
+        raise PermissionDenied(refused)
+    if not report.is_submitted:
+        raise ValidationError(_("Only a submitted report can be accepted."))
+    if report.is_accepted:
+        raise ValidationError(_("This report has already been accepted."))
+    report.accepted_at = now or clock.now()
+    report.accepted_by = user
+    report._history_user = user
+    report._change_reason = _("Accepted by the unit above")
+    report.save()
+    return report
+
+
+def _send_county_back(user, report: CountyReport, reason: str, now, history) -> CountyReport:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the report goes back to the county.")})
+    _county_back_to_draft(report)
+    report.return_reason = reason
+    report.returned_at = now or clock.now()
+    report.returned_by = user
+    report._history_user = user
+    report._change_reason = (history % {"reason": reason})[:HISTORY_REASON_LENGTH]
+    report.save()
+    return report
+
+
+@transaction.atomic
+def return_county_report(*, user, report: CountyReport, reason: str, now=None) -> CountyReport:
+    """The city section returns a submitted report, not yet accepted, with a reason."""
+    report = _locked_county(user, report)
+    refused = county_review_refused(user, report)
+    if refused:
+        raise PermissionDenied(refused)
+    if not report.is_submitted or report.is_accepted:
+        raise ValidationError(
+            _("Only a submitted report not yet accepted can be returned; reopen an accepted one.")
+        )
+    return _send_county_back(user, report, reason, now, _("Returned: %(reason)s"))
+
+
+@transaction.atomic
+def reopen_county_report(*, user, report: CountyReport, reason: str, now=None) -> CountyReport:
+    """The city section reopens an accepted report, with a reason (audited)."""
+    report = _locked_county(user, report)
+    refused = county_review_refused(user, report)
+    if refused:
+        raise PermissionDenied(refused)
+    if not report.is_accepted:
+        raise ValidationError(_("Only an accepted report can be reopened."))
+    return _send_county_back(user, report, reason, now, _("Reopened: %(reason)s"))
+
+
+@transaction.atomic
+def withdraw_county_report(*, user, report: CountyReport) -> CountyReport:
+    """The county takes back its submitted report while the unit above has not accepted it:
+    a draft again, its figures live until it is submitted again."""
+    report = _locked_county(user, report)
+    refused = county_withdrawal_refused(user, report)
+    if refused:
+        raise ValidationError(refused)
+    _county_back_to_draft(report)
+    report._history_user = user
+    report._change_reason = _("Withdrawn by the county")
     report.save()
     return report

@@ -48,6 +48,17 @@ urlpatterns = [
         views.CountyMonthlyDocxView.as_view(),
         name="county_monthly_docx",
     ),
+    re_path(
+        r"^county/report/(?P<pk>[0-9]+)/(?P<action>accept|return|reopen|withdraw)/$",
+        views.CountyReportActionView.as_view(),
+        name="county_report_action",
+    ),
+    path("completeness/", views.CompletenessView.as_view(), name="completeness"),
+    path(
+        "completeness/<int:unit>/",
+        views.CompletenessView.as_view(),
+        name="completeness_county",
+    ),
     path("packs/", views.RunListView.as_view(), name="run_list"),
     path("packs/request/", views.RunRequestView.as_view(), name="run_request"),
     path("packs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),

@@ -10,7 +10,7 @@ townships or weeks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounts.models import OrgUnit
@@ -32,6 +32,8 @@ class PeriodFigures:
     publicity: list[FigureValue]  # 附件5, the period's activities
     results: list[FigureValue]  # 附件6, from the campaign start to the period's end
     frozen: bool = False
+    # 附件2–4 of the pack of the period's last week, totalled (``pack_totals``).
+    pack: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         def plain(value):
@@ -40,6 +42,13 @@ class PeriodFigures:
         return {
             "publicity": {v.figure.key: plain(v.value) for v in self.publicity},
             "results": {v.figure.key: plain(v.value) for v in self.results},
+            "pack": {
+                str(t.number): {
+                    **t.as_dict(),
+                    "values": {k: plain(v) for k, v in t.values.items()},
+                }
+                for t in self.pack
+            },
         }
 
     @classmethod
@@ -54,6 +63,10 @@ class PeriodFigures:
             publicity=publicity_values(publicity),
             results=[FigureValue(f, thawed(results.get(f.key, 0))) for f in RESULT_FIGURES],
             frozen=True,
+            pack=[
+                AttachmentTotals.from_dict(int(number), totals)
+                for number, totals in sorted(values.get("pack", {}).items())
+            ],
         )
 
 
@@ -72,6 +85,7 @@ def period_figures(unit: OrgUnit, first_day, last_day, last_week: ReportingWeek)
             FigureValue(f, f.count(results) if f.count else getattr(results, f.key))
             for f in RESULT_FIGURES
         ],
+        pack=pack_totals(unit, last_week),
     )
 
 
@@ -187,3 +201,103 @@ def _figures(report: CountyReport | None, unit, period) -> PeriodFigures:
     if report is not None and report.is_submitted and report.figures:
         return PeriodFigures.from_dict(report.figures)
     return figures_of(unit, period)
+
+
+# --- 附件2–4 on the county's page: the pack's own tables, totalled ---------------------------
+
+
+PACK_TOTALS_ATTACHMENTS = (2, 3, 4)
+
+
+def shown(column, value):
+    """A total as the spreadsheet prints it (percent and money formats), for the page."""
+    from core.xlsx.spec import ColumnType
+
+    if value is None:
+        return "—"
+    if column.type == ColumnType.PERCENT:
+        return f"{Decimal(value) * 100:.1f}%"
+    if column.type == ColumnType.MONEY:
+        return f"{Decimal(value):,.2f}"
+    return value
+
+
+@dataclass
+class AttachmentTotals:
+    """One attachment table of the county's pack reduced to its totals row (and, for the
+    per-institution lists, the rows it lists by level)."""
+
+    number: int
+    rows: int  # the rows the table lists
+    values: dict  # column key -> the total as printed
+    by_level: dict  # level name -> rows (the lists 附件3, 附件4)
+
+    @property
+    def attachment(self):
+        from ..xlsx.district import DISTRICT_ATTACHMENTS
+
+        return DISTRICT_ATTACHMENTS[self.number]
+
+    @property
+    def title(self) -> str:
+        return self.attachment.table.title
+
+    @property
+    def label(self) -> str:
+        return self.attachment.label
+
+    @property
+    def items(self) -> list[tuple[str, str, object]]:
+        """(column key, column label, total) in the table's column order."""
+        columns = self.attachment.table.columns
+        labels = {c.key: " · ".join(str(h) for h in c.header) for c in columns}
+        return [(key, labels.get(key, key), value) for key, value in self.values.items()]
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "values": self.values, "by_level": self.by_level}
+
+    @classmethod
+    def from_dict(cls, number: int, values: dict) -> AttachmentTotals:
+        return cls(
+            number,
+            values.get("rows", 0),
+            values.get("values", {}),
+            values.get("by_level", {}),
+        )
+
+
+def totals_of(number: int, attachment, rows) -> AttachmentTotals:
+    """The totals row of ``attachment`` over ``rows``, as the writer (``core.xlsx.writer``)
+    adds it up: summed columns summed, computed ones from the sums."""
+    columns = [c for c in attachment.table.columns if c.total]
+    sums = {c.key: 0 for c in columns if c.total is True}
+    count, by_level = 0, {}
+    for index, row in enumerate(rows, start=1):
+        count = index
+        for column in columns:
+            if column.total is True:
+                value = column.value_of(row, index)
+                if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                    sums[column.key] += value
+        level = row.get("level") if isinstance(row, dict) else None
+        if level:
+            by_level[level] = by_level.get(level, 0) + 1
+    values = {}
+    for column in columns:
+        value = sums[column.key] if column.total is True else column.total(sums)
+        values[column.key] = shown(column, value)
+    return AttachmentTotals(number, count, values, by_level)
+
+
+def pack_totals(unit: OrgUnit, week: ReportingWeek) -> list[AttachmentTotals]:
+    """附件2–4 of the county's weekly pack of ``week`` (a month: its last week), totalled:
+    the pack's own row functions, read as the county at the pack's cut-off, so the page and
+    the spreadsheet never disagree. A constant number of queries."""
+    from ..packs import context_for
+    from ..xlsx.district import DISTRICT_ATTACHMENTS
+
+    context = context_for(unit, week)
+    return [
+        totals_of(number, DISTRICT_ATTACHMENTS[number], DISTRICT_ATTACHMENTS[number].rows(context))
+        for number in PACK_TOTALS_ATTACHMENTS
+    ]

@@ -155,6 +155,7 @@ def risk_list_rows(
             "prepayment_payers",
             pk=F("institution_id"),
             township__name=F("institution__township__name"),
+            township_id=F("institution__township_id"),
             registration_then=registration_status_at(cutoff, outer="institution_id"),
             assessed_level=F("assessment__level"),
             hits=F("assessment__hits"),
@@ -242,6 +243,7 @@ def disposal_progress_rows(
         .values(
             "pk",
             "name",
+            "township_id",
             "township__name",
             "case_level",
             "plan",

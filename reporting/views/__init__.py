@@ -2,9 +2,11 @@
 report runs (packs), the leaders' dashboard and the printable "三必须" documents."""
 
 from .attachments import AttachmentDownloadView
+from .completeness import CompletenessView
 from .county import (
     CountyMonthlyDocxView,
     CountyMonthlyView,
+    CountyReportActionView,
     CountyReportsView,
     CountyWeeklyDocxView,
     CountyWeeklyView,
@@ -38,8 +40,10 @@ from .weekly import (
 
 __all__ = [
     "AttachmentDownloadView",
+    "CompletenessView",
     "CountyMonthlyDocxView",
     "CountyMonthlyView",
+    "CountyReportActionView",
     "CountyReportsView",
     "CountyWeeklyDocxView",
     "CountyWeeklyView",

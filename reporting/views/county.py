@@ -22,7 +22,8 @@ from core.concurrency import add_version_field
 
 from .. import services
 from ..briefing import DOCX, month_docx, month_title, week_docx, week_title
-from ..forms import CountyReportForm
+from ..choices import REVIEW_STYLES, ReviewState
+from ..forms import CountyReportForm, ReviewReasonForm
 from ..models import SUMMARY_MAX_CHARS, CountyReport
 from ..periods import ReportingMonth, ReportingWeek, current_week
 from ..selectors.county import compile_month, compile_week
@@ -50,6 +51,16 @@ class CountyReportsView(View):
             "month": ReportingMonth.of_week(week),
         }
         return render(request, "reporting/county_reports.html", context)
+
+
+# A county's report is reviewed by the unit above (the states of ``ReviewState``, named
+# for that unit).
+COUNTY_REVIEW_LABELS = {
+    ReviewState.DRAFT: _("Draft"),
+    ReviewState.AWAITING: _("Awaiting the review of the unit above"),
+    ReviewState.ACCEPTED: _("Accepted by the unit above"),
+    ReviewState.RETURNED: _("Returned by the unit above"),
+}
 
 
 class CountyPeriodMixin:
@@ -93,6 +104,7 @@ class CountyReportPage(CountyPeriodMixin, View):
         report = compiled.report
         if form is None and self.can_write(report):
             form = add_version_field(self.form(report))
+        user = request.user
         context = {
             "compiled": compiled,
             "unit": self.unit,
@@ -101,6 +113,21 @@ class CountyReportPage(CountyPeriodMixin, View):
             "form": form,
             "max_chars": SUMMARY_MAX_CHARS,
         }
+        if report is not None:
+            context.update(
+                review_state=ReviewState(report.review_state),
+                review_label=COUNTY_REVIEW_LABELS[report.review_state],
+                review_style=REVIEW_STYLES[report.review_state],
+                # The unit above accepts or returns a submitted report, reopens an accepted
+                # one; the county withdraws its submission until the unit above acts.
+                can_accept=services.county_review_refused(user, report) is None
+                and report.is_submitted
+                and not report.is_accepted,
+                can_reopen=services.county_review_refused(user, report) is None
+                and report.is_accepted,
+                can_withdraw=services.county_withdrawal_refused(user, report) is None,
+                reason_form=ReviewReasonForm(),
+            )
         context.update(self.extra_context())
         return render(request, self.template_name, context)
 
@@ -205,3 +232,55 @@ class CountyMonthlyDocxView(CountyPeriodMixin, View):
         compiled = compile_month(request.user, self.unit, self.period)
         title = month_title(self.unit, self.period)
         return docx_response(month_docx(compiled), f"{title}.docx")
+
+
+COUNTY_ACTIONS = {
+    "accept": (services.accept_county_report, _("The county's report has been accepted.")),
+    "return": (
+        services.return_county_report,
+        _("The report has been returned to the county."),
+    ),
+    "reopen": (
+        services.reopen_county_report,
+        _("The report has been reopened for the county."),
+    ),
+    "withdraw": (
+        services.withdraw_county_report,
+        _("The report has been withdrawn: it is a draft again. Submit it again."),
+    ),
+}
+
+
+class CountyReportActionView(View):
+    """POST: the unit above accepts, returns (with a reason) or reopens (with a reason) a
+    county's submitted report; the county withdraws it. Another city's county: 404."""
+
+    def post(self, request, pk, action):
+        if not request.user.is_county_level:
+            raise PermissionDenied(_("Only county-level units compile this report."))
+        report = get_object_or_404(
+            CountyReport.objects.visible_to(request.user).select_related("unit"), pk=pk
+        )
+        if action == "withdraw":
+            refused = services.county_withdrawal_refused(request.user, report)
+            if not request.user.can_review or (
+                not request.user.is_superuser and request.user.unit_id != report.unit_id
+            ):
+                raise PermissionDenied(refused)
+        else:
+            refused = services.county_review_refused(request.user, report)
+            if refused:
+                raise PermissionDenied(refused)
+        service, done = COUNTY_ACTIONS[action]
+        kwargs = {}
+        if action in ("return", "reopen"):
+            form = ReviewReasonForm(request.POST)
+            kwargs["reason"] = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            service(user=request.user, report=report, **kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect(report)

@@ -29,8 +29,13 @@ class RunRequestForm(forms.Form):
     report_set = forms.ChoiceField(label=_("Report set"), choices=ReportSet.choices)
     week = forms.ChoiceField(label=_("Reporting week"))
 
-    def __init__(self, *args, now=None, **kwargs):
+    def __init__(self, *args, now=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None and not runs.asks_for_rollups(user):
+            # The roll-up (one row per county) is a city's or a province's.
+            self.fields["report_set"].choices = [
+                choice for choice in ReportSet.choices if choice[0] != ReportSet.ROLLUP_WEEKLY
+            ]
         # Newest first, as every list of weeks; the week just due is chosen: on Tuesday
         # evening that is the one people want.
         weeks = recent_weeks(now, 12)
@@ -66,7 +71,7 @@ class RunListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if runs.can_request(self.request.user):
-            context["request_form"] = RunRequestForm(now=clock.now())
+            context["request_form"] = RunRequestForm(now=clock.now(), user=self.request.user)
         return context
 
 
@@ -76,7 +81,7 @@ class RunRequestView(View):
     def post(self, request):
         if not runs.can_request(request.user):
             raise PermissionDenied(_("Your role does not allow this."))
-        form = RunRequestForm(request.POST, now=clock.now())
+        form = RunRequestForm(request.POST, now=clock.now(), user=request.user)
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:

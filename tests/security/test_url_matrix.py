@@ -151,6 +151,11 @@ EXPECTED = {
     "reporting:county_weekly_docx": row(township="403", county=SCOPED, readers=SCOPED),
     "reporting:county_monthly": row(township="403", county=SCOPED, readers=SCOPED),
     "reporting:county_monthly_docx": row(township="403", county=SCOPED, readers=SCOPED),
+    # The city's review of a county's report and the county's withdrawal: POST only.
+    "reporting:county_report_action": row(all="405"),
+    # Completeness up the tree: county-level units (a county sees itself), not townships.
+    "reporting:completeness": row(township="403", county="ok", readers="ok"),
+    "reporting:completeness_county": row(township="403", county=SCOPED, readers=SCOPED),
     "reporting:dashboard": row(all="ok"),
     "reporting:notice": row(all=SCOPED),
     "reporting:publicity_create": row(editors="ok", readers="403"),

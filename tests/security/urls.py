@@ -149,6 +149,11 @@ ARGUMENTS = {
         "year": w.last_month.year,
         "month": w.last_month.month,
     },
+    "reporting:county_report_action": lambda w, p: {
+        "pk": w.county_report(p).pk,
+        "action": "accept",
+    },
+    "reporting:completeness_county": lambda w, p: {"unit": w.county_of(p).pk},
     "reporting:run_detail": pk(lambda w, p: w.report_run(p)),
     "reporting:run_status": pk(lambda w, p: w.report_run(p)),
     "reporting:run_retry": pk(lambda w, p: w.report_run(p)),

@@ -301,6 +301,25 @@ class World:
             ("weekly", place), lambda: WeeklyReportFactory(township=self.townships[place])
         )
 
+    def county_report(self, place):
+        """The county's submitted weekly report of last week (the city reviews it)."""
+        from reporting.choices import PeriodKind, WeeklyStatus
+        from reporting.models import CountyReport
+
+        def built():
+            week = self.last_week
+            return CountyReport.objects.create(
+                unit=self.county_of(place),
+                kind=PeriodKind.WEEK,
+                year=week.year,
+                number=week.week,
+                summary="本周全县开展排查。",
+                status=WeeklyStatus.SUBMITTED,
+                submitted_at=timezone.now(),
+            )
+
+        return self._once(("county_report", self.county_of(place).pk), built)
+
     def report_run(self, place):
         from reporting import runs
         from reporting.choices import ReportSet

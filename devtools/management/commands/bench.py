@@ -20,6 +20,7 @@ ORDER = [
     "dashboard_transfer",
     "load",
     "weekly_pack",
+    "rollup_pack",
 ]
 # Run by this process itself: they start gunicorn (and a browser, or locust) of their own.
 SERVED = ("dashboard_transfer", "load")
