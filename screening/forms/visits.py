@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from core.files import BMP, GIF, HEIC, IMAGES, JPEG, OLE, OOXML, PDF, PNG, WEBP, clean_image, sniff
 
-from ..models import FundUse, ResidentInterview, ScreeningVisit, YesNoUnknown
+from ..models import FundUse, PendingAttachment, ResidentInterview, ScreeningVisit, YesNoUnknown
 
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_SAVE = 20
@@ -114,6 +114,9 @@ class AttachmentsField(forms.FileField):
                 params={"n": MAX_ATTACHMENTS_PER_SAVE},
             )
         cleaned, errors = [], []
+        # The good files of a form that is refused are kept (PendingAttachment), even when
+        # another file of the same choice was refused.
+        self.accepted = cleaned
         for upload in files:
             try:
                 upload = validate_attachment(super().clean(upload, initial))
@@ -141,6 +144,15 @@ def staff_choices(user, keep=None):
     return User.objects.filter(Q(pk__in=wanted) | Q(pk__in=extra)).order_by(
         "last_name", "first_name", "username"
     )
+
+
+class KeptFilesField(forms.ModelMultipleChoiceField):
+    """The kept files still ticked; empty values (a hand-made or replayed post) are none."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [v for v in value if v not in ("", None)]
+        return super().clean(value)
 
 
 # The sections of the form, in the order of a visit; the template renders one fieldset each.
@@ -182,6 +194,18 @@ class ScreeningVisitForm(forms.ModelForm):
         required=False,
         help_text=_("e.g. the price list on the wall, the membership card contract"),
     )
+    # Files chosen on an earlier try of this form that came back with errors, kept on the
+    # server; a box unticked leaves that file out.
+    kept_attachments = KeptFilesField(
+        label=_("Files kept from your last try"),
+        queryset=PendingAttachment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Untick a file to leave it out."),
+    )
+    # The visit's own id, made when the form is opened (or by the field app on the phone):
+    # sending the form twice records the visit once.
+    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = ScreeningVisit
@@ -218,6 +242,23 @@ class ScreeningVisitForm(forms.ModelForm):
                 self.initial["staff"] = user.pk
         self.fields["large_prepayment_found"].choices = YesNoUnknown.choices
         self.fields["fund_use"].choices = FundUse.choices
+        kept = self.fields["kept_attachments"]
+        kept.queryset = PendingAttachment.objects.visible_to(user).order_by("pk")
+        kept.label_from_instance = lambda pending: pending.name
+        if self.is_bound:
+            # Only the files this form kept are offered again, not older ones.
+            name = self.add_prefix("kept_attachments")
+            if hasattr(self.data, "getlist"):
+                values = self.data.getlist(name)
+            else:
+                values = self.data.get(name) or []
+                values = values if isinstance(values, list | tuple) else [values]
+            ids = [str(v) for v in values if str(v).isdigit()]
+            self.offered_kept = list(kept.queryset.filter(pk__in=ids))
+        else:
+            self.offered_kept = []
+        kept.choices = [(p.pk, p.name) for p in self.offered_kept]
+        kept.widget.choices = kept.choices
 
     @property
     def sections(self):
@@ -232,6 +273,30 @@ class ScreeningVisitForm(forms.ModelForm):
         """``(file, caption)`` pairs for the service."""
         caption = self.cleaned_data.get("attachment_caption", "")
         return [(upload, caption) for upload in self.cleaned_data.get("attachments") or []]
+
+    def kept(self):
+        """The kept files still ticked (PendingAttachment rows) for the service."""
+        return list(self.cleaned_data.get("kept_attachments") or [])
+
+    def keep_uploads(self):
+        """The form is refused: keep its accepted new files and those still ticked, and
+        offer them again on the page it is returned with. Returns the kept rows."""
+        ticked = "kept_attachments" in self.cleaned_data
+        still = self.kept() if ticked else list(self.offered_kept)
+        caption = self.cleaned_data.get("attachment_caption", "")
+        accepted = getattr(self.fields["attachments"], "accepted", [])
+        for upload in accepted:
+            still.append(
+                PendingAttachment.objects.create(owner=self.user, file=upload, caption=caption)
+            )
+        data = self.data.copy()
+        data.setlist(self.add_prefix("kept_attachments"), [str(p.pk) for p in still])
+        self.data = data
+        self.offered_kept = still
+        field = self.fields["kept_attachments"]
+        field.choices = [(p.pk, p.name) for p in still]
+        field.widget.choices = field.choices
+        return still
 
 
 class ResidentInterviewForm(forms.ModelForm):

@@ -39,6 +39,7 @@ from .spot_checks import DEFAULT_WEIGHTS, SpotCheckDraw, SpotCheckItem, SpotChec
 from .visits import (
     FundUse,
     OfficialCount,
+    PendingAttachment,
     ResidentInterview,
     ScreeningRound,
     ScreeningVisit,
@@ -49,6 +50,7 @@ from .visits import (
 )
 
 __all__ = [
+    "PendingAttachment",
     "BlacklistEntry",
     "BlacklistKind",
     "Branch",

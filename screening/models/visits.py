@@ -239,3 +239,43 @@ class OfficialCount(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["unit", "as_of"], name="one_official_count_per_date")
         ]
+
+
+def pending_upload_to(instance, filename):
+    return f"pending/{instance.owner_id}/{filename}"
+
+
+class PendingAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's own files only: they are not part of any record yet."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class PendingAttachment(models.Model):
+    """A photo or document chosen on a visit form that came back with errors: kept on the
+    server so the person need not choose it again, and attached when the visit is saved."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="pending_attachments",
+    )
+    file = models.FileField(_("file"), upload_to=pending_upload_to)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PendingAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo or document kept for a form")
+        verbose_name_plural = _("photos and documents kept for forms")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

@@ -5,16 +5,20 @@ must be visible to the user, else 404. Submitted visits are read only; the count
 may reopen one with a reason.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import formkeeping
 from core.files import file_response
 from core.history import history_entries
 from core.views import (
@@ -77,6 +81,8 @@ class VisitEditMixin:
         kwargs = {"instance": self.object, "prefix": "interviews"}
         if self.request.method == "POST":
             kwargs.update(data=self.request.POST, files=self.request.FILES)
+        elif self.restored() is not None:
+            kwargs.update(data=self.restored())
         return InterviewFormSet(**kwargs)
 
     def get_context_data(self, **kwargs):
@@ -85,32 +91,82 @@ class VisitEditMixin:
         context["institution"] = self.institution
         return context
 
+    def save(self, form, formset, submit):
+        visit = services.save_visit(
+            user=self.request.user,
+            visit=form.instance,
+            interviews=formset.save(commit=False),
+            attachments=form.uploads(),
+            kept=form.kept(),
+            submit=submit,
+        )
+        return visit, True
+
     def post(self, request, *args, **kwargs):
         self.object = self.get_edited_object()
         form = self.get_form()
         formset = self.get_formset()
         submit = request.POST.get("action") == SUBMIT
+        json = formkeeping.wants_json(request)
         if form.is_valid() and formset.is_valid():
             try:
-                self.object = services.save_visit(
-                    user=request.user,
-                    visit=form.instance,
-                    interviews=formset.save(commit=False),
-                    attachments=form.uploads(),
-                    submit=submit,
-                )
+                self.object, created = self.save(form, formset, submit)
             except ValidationError as exc:
                 put_errors(form, exc)
             else:
-                if submit:
+                if json:
+                    return self.json_answer(self.object, created)
+                if not created:
+                    messages.info(
+                        request,
+                        _("This visit had already been received; it was not recorded twice."),
+                    )
+                elif submit:
                     messages.success(request, _("The visit has been submitted."))
                 else:
                     messages.success(
                         request, _("Saved as a draft. You can finish it later and submit it.")
                     )
                 return redirect("screening:visit_detail", pk=self.object.pk)
+        if json:
+            # The phone keeps its own copy of the files: nothing is kept here.
+            return self.json_refusal(form, formset)
+        with transaction.atomic():
+            services.drop_stale_pending(request.user)
+            form.keep_uploads()
         messages.error(request, _("The visit was not saved: see the errors below."))
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def json_answer(self, visit, created):
+        return JsonResponse(
+            {
+                "id": visit.pk,
+                "url": reverse("screening:visit_detail", args=[visit.pk]),
+                "status": visit.status,
+                "client_id": visit.client_id,
+                "replayed": not created,
+            },
+            status=201 if created else 200,
+        )
+
+    def json_refusal(self, form, formset):
+        errors = {}
+        for name, messages_ in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            errors[name] = {"label": str(label or ""), "messages": list(messages_)}
+        for index, interview in enumerate(formset.forms):
+            for name, messages_ in interview.errors.items():
+                label = interview.fields[name].label if name in interview.fields else ""
+                errors[f"interviews-{index}-{name}"] = {
+                    "label": f"{_('Interview')} {index + 1} · {label or ''}",
+                    "messages": list(messages_),
+                }
+        if formset.non_form_errors():
+            errors["interviews"] = {"label": "", "messages": list(formset.non_form_errors())}
+        return JsonResponse(
+            {"detail": str(_("The visit was not saved: see the errors below.")), "errors": errors},
+            status=400,
+        )
 
 
 class VisitCreateView(VisitEditMixin, ObjectCreateView):
@@ -125,6 +181,22 @@ class VisitCreateView(VisitEditMixin, ObjectCreateView):
 
     def get_edited_object(self):
         return None
+
+    def save(self, form, formset, submit):
+        return services.record_visit(
+            user=self.request.user,
+            visit=form.instance,
+            client_id=form.cleaned_data.get("client_id", ""),
+            interviews=formset.save(commit=False),
+            attachments=form.uploads(),
+            kept=form.kept(),
+            submit=submit,
+        )
+
+    def get_initial(self):
+        initial = super().get_initial()
+        initial["client_id"] = uuid.uuid4().hex
+        return initial
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

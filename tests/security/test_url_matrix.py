@@ -252,6 +252,8 @@ EXPECTED = {
     "screening:visit_submit": row(editors="405", readers="403"),
     "screening:visit_update": row(editors=SCOPED, readers="403"),
     "screening:visit_withdraw": row(editors="405", readers="403"),
+    # The visit form's keep-alive: a signed-in request extends the session (no content).
+    "session_ping": row(all="204", anonymous="401"),
     "set_language": row(all="redirect"),
 }
 
