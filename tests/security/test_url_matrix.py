@@ -241,6 +241,11 @@ EXPECTED = {
     # the county-wide ones); only the county section's POST draws (403 for the others).
     "screening:spot_check_detail": row(all=SCOPED),
     "screening:spot_check_list": row(all="ok"),
+    # The field app (offline visits): the page and its list of the unit's institutions for
+    # editors; its service worker is a static file anyone may fetch.
+    "screening:field_app": row(editors="ok", readers="403"),
+    "screening:field_data": row(editors="ok", readers="403"),
+    "screening:field_sw": row(**PUBLIC),
     "screening:visit_attachment": row(all=SCOPED),
     "screening:person_proposals": row(all="ok"),
     "screening:person_proposal_decide": row(all="405"),
