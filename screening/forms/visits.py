@@ -183,6 +183,11 @@ SECTIONS = (
 )
 
 
+# Filled by the page's script, not typed: when the form was opened and completed (the
+# phone's clock) and, when the person allows it, where the phone was.
+WHEN_WHERE = ("form_opened_at", "form_completed_at", "latitude", "longitude", "position_accuracy")
+
+
 class ScreeningVisitForm(forms.ModelForm):
     attachments = AttachmentsField(
         label=_("Photos and documents"),
@@ -209,8 +214,9 @@ class ScreeningVisitForm(forms.ModelForm):
 
     class Meta:
         model = ScreeningVisit
-        fields = [field for _key, _label, names in SECTIONS for field in names]
+        fields = [field for _key, _label, names in SECTIONS for field in names] + list(WHEN_WHERE)
         widgets = {
+            **dict.fromkeys(WHEN_WHERE, forms.HiddenInput),
             "visited_on": date_input(),
             "marketing_methods": forms.Textarea(
                 attrs={"rows": 2, "placeholder": _("e.g. free trips, health talks, gifts")}

@@ -24,6 +24,7 @@ from .people import (
     PersonRoleKind,
     ProposalStatus,
 )
+from .plausibility import VisitPlausibility
 from .records import (
     Branch,
     ChangeKind,
@@ -50,6 +51,7 @@ from .visits import (
 )
 
 __all__ = [
+    "VisitPlausibility",
     "PendingAttachment",
     "BlacklistEntry",
     "BlacklistKind",

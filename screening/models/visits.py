@@ -1,6 +1,7 @@
 """Screening visits (排查走访) with the key items of both plans, interviews and "三必须"."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -122,6 +123,35 @@ class ScreeningVisit(ScopedModel):
     )
 
     findings = models.TextField(_("findings"), blank=True)
+
+    # When and where (issue 15, item 6): the form's opening and completion by the phone's
+    # clock, the server's receipt, and the phone's position when the person allowed it.
+    form_opened_at = models.DateTimeField(_("form opened at (device time)"), null=True, blank=True)
+    form_completed_at = models.DateTimeField(
+        _("form completed at (device time)"), null=True, blank=True
+    )
+    received_at = models.DateTimeField(
+        _("received by the server at"), null=True, blank=True, editable=False
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    position_accuracy = models.PositiveIntegerField(
+        _("accuracy of the position (m)"), null=True, blank=True
+    )
 
     # The caller's own id of the visit (the API's Idempotency-Key): a retried or doubled
     # request finds the visit its first attempt made instead of making a second one.

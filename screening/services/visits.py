@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
+
 from ..models import (
     PendingAttachment,
     ScreeningVisit,
@@ -100,6 +102,7 @@ def save_visit(
         interview.full_clean(exclude=["visit"])
     if visit.pk is None:
         visit.created_by = user
+        visit.received_at = clock.now()
     if submit:
         _mark_submitted(visit)
     else:

@@ -80,7 +80,7 @@ def test_session_ends_under_a_filled_form_and_after_login_it_comes_back_filled(
     assert not ScreeningVisit.objects.exists()
     login_page = client.get(response["Location"]).content.decode()
     assert 'id="session-ended"' in login_page
-    assert "What you typed has been kept" in login_page
+    assert "您填写的内容已保留" in login_page
     assert "price-list.jpg" in login_page  # the photo must be chosen again, and it says so
 
     answer = client.post(
@@ -93,7 +93,7 @@ def test_session_ends_under_a_filled_form_and_after_login_it_comes_back_filled(
     assert form["operating_entity"].value() == "衡山康乐养老服务有限公司"
     assert formset.forms[0]["interviewee"].value() == "刘奶奶"
     html = page.content.decode()
-    assert "when your session ended is back" in html
+    assert "登录过期时您正在填写的表单已恢复" in html
     assert "price-list.jpg" in html
     # Taken once: opening the form again gives an empty one.
     assert client.get(url).context["form"]["findings"].value() in ("", None)
@@ -259,7 +259,7 @@ def test_the_same_form_sent_twice_records_one_visit(client_for, township_user, i
     assert ScreeningVisit.objects.count() == 1
     visit = ScreeningVisit.objects.get()
     assert again.redirect_chain[-1][0] == reverse("screening:visit_detail", args=[visit.pk])
-    assert "it was not recorded twice" in again.content.decode()
+    assert "未重复记录" in again.content.decode()
 
 
 def test_the_outbox_gets_json_and_a_replay_names_the_same_visit(

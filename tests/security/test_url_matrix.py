@@ -243,6 +243,8 @@ EXPECTED = {
     "screening:spot_check_list": row(all="ok"),
     # The field app (offline visits): the page and its list of the unit's institutions for
     # editors; its service worker is a static file anyone may fetch.
+    # The review's visits to follow up (too short, too far): everyone who reads the review.
+    "screening:review_implausible_visits": row(all="ok"),
     "screening:field_app": row(editors="ok", readers="403"),
     "screening:field_data": row(editors="ok", readers="403"),
     "screening:field_sw": row(**PUBLIC),
