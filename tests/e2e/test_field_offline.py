@@ -112,4 +112,7 @@ def test_three_visits_recorded_offline_reach_the_server_once(
         with attachment.file.open("rb") as handle, Image.open(handle) as image:
             sizes.append(max(image.size))
     assert max(sizes) <= 1600
-    assert all(v.client_id for v in ScreeningVisit.objects.all())
+    for saved in ScreeningVisit.objects.all():
+        assert saved.client_id and saved.received_at
+        # The phone's clock: opened when the form was fresh, completed at "save".
+        assert saved.form_opened_at and saved.form_completed_at >= saved.form_opened_at

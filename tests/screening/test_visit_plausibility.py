@@ -188,7 +188,7 @@ def test_the_review_shows_the_flagged_visits(client_for, county_user, institutio
 def test_the_list_of_flagged_visits_takes_constant_queries(
     client_for, county_user, institution, django_assert_max_num_queries
 ):
-    for n in range(6):
+    for _n in range(6):
         visit(institution, minutes=1, position=FAR)
     client = client_for(county_user)
     url = reverse("screening:review_implausible_visits")
