@@ -18,6 +18,7 @@ session lasts without a request. Three things keep their work:
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -110,12 +111,19 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         if request.method == "POST" and user_id is not None and not wants_json(request):
             stash_post(request, user_id)
         if wants_json(request):
+            code = "signed_out"
             reason = (
                 _("Your session has ended: log in again, then send it again.")
                 if user_id is not None
                 else _("Log in first.")
             )
-            return JsonResponse({"detail": reason, "code": "signed_out"}, status=401)
+            if user_id is not None and account_disabled(user_id):
+                code = "account_disabled"
+                reason = _(
+                    "Your account has been disabled: ask your unit's administrator. "
+                    "What you recorded stays on this phone."
+                )
+            return JsonResponse({"detail": reason, "code": code}, status=401)
         return super().handle_no_permission(request, view_func)
 
     def process_response(self, request, response):
@@ -135,6 +143,10 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         elif getattr(request, "signed_out", False) and SIGNED_IN_COOKIE in request.COOKIES:
             response.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")
         return response
+
+
+def account_disabled(user_id: int) -> bool:
+    return get_user_model().objects.filter(pk=user_id, is_active=False).exists()
 
 
 def mark_logout(sender, request, user, **kwargs):

@@ -170,6 +170,26 @@ class VisitEditMixin:
 
 
 class VisitCreateView(VisitEditMixin, ObjectCreateView):
+    def post(self, request, *args, **kwargs):
+        if formkeeping.wants_json(request):
+            # The outbox is told why, and keeps the visit on the phone.
+            try:
+                self.institution  # noqa: B018 - resolves (and scopes) the institution
+            except Http404:
+                return JsonResponse(
+                    {
+                        "detail": str(
+                            _(
+                                "This institution or venue is not (or no longer) in your unit: "
+                                "the visit was not recorded. Ask the county section."
+                            )
+                        ),
+                        "code": "institution_not_visible",
+                    },
+                    status=404,
+                )
+        return super().post(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         if not request.GET.get("institution"):
             return ChooseInstitutionView.as_view()(request)

@@ -449,11 +449,19 @@ No library; no inline script (the page's texts come from a json_script block). *
         });
       }
       if (response.status === 401 || response.type === "opaqueredirect") {
+        // Signed out, or the account was disabled: the visit stays on the phone.
         row.state = "local";
-        return put(row).then(function () {
-          showNotice(labels.signed_out);
-          return false;
-        });
+        return response
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (body) {
+            return put(row).then(function () {
+              showNotice(body.detail || labels.signed_out);
+              return false;
+            });
+          });
       }
       return response
         .json()

@@ -344,3 +344,36 @@ def test_five_concurrent_posts_of_one_visit_make_one_row(township_user, institut
     assert len({a.json()["id"] for a in answers}) == 1
     assert ScreeningVisit.objects.filter(client_id="race-form-1").count() == 1
     assert ScreeningVisit.objects.get().interviews.count() == 1
+
+
+def test_the_outbox_is_told_when_the_institution_left_the_unit(
+    client_for, township_user, other_township
+):
+    moved = InstitutionFactory(township=other_township)
+    response = client_for(township_user).post(
+        create_url(moved),
+        visit_data(township_user, client_id="phone-0009"),
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "institution_not_visible"
+    assert "不在" in response.json()["detail"] or "not" in response.json()["detail"]
+    assert not ScreeningVisit.objects.exists()
+
+
+def test_the_outbox_is_told_when_the_account_was_disabled(township_user, institution):
+    client = logged_in(township_user)
+    client.get(reverse("home"))
+    township_user.is_active = False
+    township_user.save()
+
+    response = client.post(
+        create_url(institution),
+        visit_data(township_user, client_id="phone-0010"),
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "account_disabled"
+    assert not ScreeningVisit.objects.exists()
