@@ -347,3 +347,97 @@ class ReopenForm(forms.Form):
         max_length=90,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. the prepayment figures are wrong")}),
     )
+
+
+def _posted(bound) -> list[str]:
+    """What a browser would post for ``bound`` as it stands (unticked boxes: nothing)."""
+    field, value = bound.field, bound.value()
+    if isinstance(field, forms.FileField | KeptFilesField) or bound.name == "client_id":
+        return []
+    if isinstance(field.widget, forms.CheckboxInput):
+        return ["on"] if value else []
+    if value is None:
+        return [""]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return [value.isoformat()]
+    return [str(value)]
+
+
+def post_pairs(form, formset=None, interviews=None) -> list[list[str]]:
+    """The edit form of a visit as ``[name, value]`` pairs, as the page would post it: what
+    the field app keeps on the phone to edit a draft offline. ``interviews`` (the visit's
+    interviews, prefetched) stand for the formset without a query of its own."""
+    pairs = []
+    items = [form]
+    if formset is not None:
+        items += [formset.management_form, *formset.forms]
+    for item in items:
+        for bound in item:
+            pairs.extend([bound.html_name, value] for value in _posted(bound))
+    if formset is None:
+        interviews = list(interviews or [])
+        pairs += [
+            ["interviews-TOTAL_FORMS", str(len(interviews))],
+            ["interviews-INITIAL_FORMS", str(len(interviews))],
+            ["interviews-MIN_NUM_FORMS", "0"],
+            ["interviews-MAX_NUM_FORMS", "50"],
+        ]
+        for index, interview in enumerate(interviews):
+            prefix = f"interviews-{index}"
+            pairs += [
+                [f"{prefix}-id", str(interview.pk)],
+                [f"{prefix}-visit", str(form.instance.pk)],
+            ]
+            sub = ResidentInterviewForm(instance=interview, prefix=prefix)
+            for bound in sub:
+                pairs.extend([bound.html_name, value] for value in _posted(bound))
+    return pairs
+
+
+def shown_value(field, values: list[str]) -> str:
+    """A posted value as a person reads it: choices by their label, boxes as 是/否."""
+    if isinstance(field.widget, forms.CheckboxInput):
+        return str(_("Yes") if values and values[0] not in ("", "off", "false") else _("No"))
+    value = values[0] if values else ""
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        return str({str(k): v for k, v in choices}.get(value, value))
+    if isinstance(field, forms.ModelChoiceField) and value:
+        found = field.queryset.filter(pk=value).first() if str(value).isdigit() else None
+        return getattr(found, "display_name", str(found or value))
+    return value
+
+
+def compare(form_class_kwargs, mine, theirs) -> list[dict]:
+    """The visit's fields that differ between two posted versions: label, mine, theirs."""
+    form = ScreeningVisitForm(**form_class_kwargs)
+    rows = []
+    for _key, _label, names in SECTIONS:
+        for name in names:
+            field = form.fields[name]
+            a, b = mine.getlist(name), theirs.getlist(name)
+            shown_a, shown_b = shown_value(field, a), shown_value(field, b)
+            if shown_a != shown_b:
+                rows.append(
+                    {"name": name, "label": str(field.label), "mine": shown_a, "theirs": shown_b}
+                )
+    a, b = interviews_summary(mine), interviews_summary(theirs)
+    if a != b:
+        rows.append({"name": "interviews", "label": str(_("Interviews")), "mine": a, "theirs": b})
+    return rows
+
+
+def interviews_summary(data) -> str:
+    try:
+        total = int(data.get("interviews-TOTAL_FORMS") or 0)
+    except ValueError:
+        total = 0
+    names = []
+    for index in range(min(total, 50)):
+        name = (data.get(f"interviews-{index}-interviewee") or "").strip()
+        notes = (data.get(f"interviews-{index}-notes") or "").strip()
+        if name or notes:
+            names.append(" ".join(part for part in (name, notes) if part))
+    return "；".join(names) or "—"

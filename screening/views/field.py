@@ -20,14 +20,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.concurrency import FIELD as VERSION_FIELD
+from core.concurrency import version_of
 from core.views import PermissionRequiredMixin
 from institutions.models import RegistrationStatus
 
-from ..forms.visits import InterviewFormSet, ScreeningVisitForm
-from ..models import ScreeningVisit
+from ..forms.visits import InterviewFormSet, ScreeningVisitForm, post_pairs
+from ..models import ScreeningVisit, VisitStatus
 from ..selectors.visits import institutions_to_visit
 
 SERVICE_WORKER = "js/field_sw.js"
+DRAFTS_KEPT = 50
 
 
 class FieldAppView(PermissionRequiredMixin, TemplateView):
@@ -61,6 +64,13 @@ class FieldAppView(PermissionRequiredMixin, TemplateView):
                 "draft": str(_("Draft")),
                 "submit": str(_("To submit")),
                 "failed": str(_("Could not reach the server; it will be sent later.")),
+                "conflict": str(_("Changed on the server: choose")),
+                "mine": str(_("On this phone")),
+                "theirs": str(_("On the server")),
+                "keep_mine": str(_("Keep this phone's")),
+                "take_theirs": str(_("Keep the server's")),
+                "finish": str(_("Finish on this phone")),
+                "editing": str(_("Finishing the draft:")),
             },
         )
         return context
@@ -92,11 +102,45 @@ class FieldDataView(PermissionRequiredMixin, View):
             for row in rows
         ]
         response = JsonResponse(
-            {"as_of": timezone.now().isoformat(), "institutions": institutions},
+            {
+                "as_of": timezone.now().isoformat(),
+                "institutions": institutions,
+                "drafts": self.drafts(request.user),
+            },
             json_dumps_params={"ensure_ascii": False},
         )
         response["Cache-Control"] = "private, no-cache"
         return response
+
+    @staticmethod
+    def drafts(user):
+        """The user's own drafts, each as its edit form would post it with the version it is
+        at: the phone can finish one offline, and its sync is refused if the server's copy
+        changed meanwhile (core/concurrency.py)."""
+        drafts = (
+            ScreeningVisit.objects.visible_to(user)
+            .filter(status=VisitStatus.DRAFT, created_by=user)
+            .select_related("institution")
+            .prefetch_related("interviews")
+            .order_by("-updated_at")[:DRAFTS_KEPT]
+        )
+        rows = []
+        for visit in drafts:
+            form = ScreeningVisitForm(instance=visit, user=user)
+            pairs = post_pairs(form, interviews=visit.interviews.all())
+            version = version_of(visit)
+            pairs.append([VERSION_FIELD, version])
+            rows.append(
+                {
+                    "id": visit.pk,
+                    "institution": visit.institution_id,
+                    "institution_name": visit.institution.name,
+                    "visited_on": visit.visited_on.isoformat(),
+                    "version": version,
+                    "fields": pairs,
+                }
+            )
+        return rows
 
 
 @login_not_required

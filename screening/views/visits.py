@@ -8,9 +8,9 @@ may reopen one with a reason.
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core import formkeeping
+from core.concurrency import version_of
 from core.files import file_response
 from core.history import history_entries
 from core.views import (
@@ -31,7 +32,13 @@ from core.views import (
 from institutions.models import Institution
 
 from ..filters.visits import VisitFilterSet
-from ..forms.visits import InterviewFormSet, ReopenForm, ScreeningVisitForm
+from ..forms.visits import (
+    InterviewFormSet,
+    ReopenForm,
+    ScreeningVisitForm,
+    compare,
+    post_pairs,
+)
 from ..models import ScreeningRound, ScreeningVisit, VisitAttachment, VisitStatus
 from ..selectors.visits import institutions_to_visit, submitted_by
 from ..services import visits as services
@@ -144,12 +151,15 @@ class VisitEditMixin:
                 "url": reverse("screening:visit_detail", args=[visit.pk]),
                 "status": visit.status,
                 "client_id": visit.client_id,
+                "version": version_of(visit),
                 "replayed": not created,
             },
             status=201 if created else 200,
         )
 
     def json_refusal(self, form, formset):
+        if form.has_error(NON_FIELD_ERRORS, code="edit_conflict") and self.object is not None:
+            return self.json_conflict(form)
         errors = {}
         for name, messages_ in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
@@ -166,6 +176,35 @@ class VisitEditMixin:
         return JsonResponse(
             {"detail": str(_("The visit was not saved: see the errors below.")), "errors": errors},
             status=400,
+        )
+
+    def json_conflict(self, form, detail=None):
+        """The draft was changed on the server after the phone's copy was taken: nothing is
+        saved; both versions go back for the person to choose."""
+        current = ScreeningVisit.objects.select_related("institution").get(pk=self.object.pk)
+        server_form = ScreeningVisitForm(instance=current, user=self.request.user)
+        server_formset = InterviewFormSet(instance=current, prefix="interviews")
+        pairs = post_pairs(server_form, server_formset)
+        theirs = QueryDict(mutable=True)
+        for name, value in pairs:
+            theirs.appendlist(name, value)
+        messages_ = (
+            [detail]
+            if detail
+            else [m for e in form.errors.as_data().get(NON_FIELD_ERRORS, []) for m in e.messages]
+        )
+        return JsonResponse(
+            {
+                "detail": " ".join(str(m) for m in messages_),
+                "code": "edit_conflict",
+                "status": current.status,
+                "version": version_of(current),
+                "fields": pairs,
+                "differences": compare(
+                    {"instance": current, "user": self.request.user}, self.request.POST, theirs
+                ),
+            },
+            status=409,
         )
 
 
@@ -253,8 +292,21 @@ class VisitUpdateView(VisitEditMixin, ObjectUpdateView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         if self.object.status == VisitStatus.SUBMITTED:
+            if formkeeping.wants_json(request):
+                return self.json_conflict(
+                    None,
+                    detail=_(
+                        "This visit was submitted on the server after the phone's copy was "
+                        "taken: it is read only; the county section may reopen it."
+                    ),
+                )
             return self.read_only()
         return super().post(request, *args, **kwargs)
+
+    def json_answer(self, visit, created):
+        response = super().json_answer(visit, created)
+        response.status_code = 200
+        return response
 
     def read_only(self):
         messages.warning(

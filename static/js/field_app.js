@@ -22,6 +22,9 @@ No library; no inline script (the page's texts come from a json_script block). *
   var user = app.getAttribute("data-user");
   var dataUrl = app.getAttribute("data-data-url");
   var postUrl = app.getAttribute("data-post-url");
+  var editUrl = app.getAttribute("data-edit-url"); // …/visits/0/edit/
+  var draftList = document.getElementById("server-drafts");
+  var editing = null; // the server draft being finished on the phone: {id, version}
   var scope = app.getAttribute("data-scope");
   var select = document.getElementById("field-institution");
   var search = document.getElementById("field-search");
@@ -127,8 +130,25 @@ No library; no inline script (the page's texts come from a json_script block). *
     );
   }
 
+  function clearEditState() {
+    // Hidden inputs keep what a script put in them across form.reset().
+    form.querySelectorAll('input[type=hidden][name^="interviews-"]').forEach(function (el) {
+      if (/-(id|visit)$/.test(el.name)) {
+        el.value = "";
+      }
+    });
+    var initial = document.getElementById("id_interviews-INITIAL_FORMS");
+    if (initial) {
+      initial.value = "0";
+    }
+    document.getElementById("field-edit-version").value = "";
+    editing = null;
+    document.getElementById("field-editing").classList.add("d-none");
+  }
+
   function freshForm() {
     form.reset();
+    clearEditState();
     document.getElementById("field-client-id").value = newId();
     document.getElementById("field-opened-at").value = new Date().toISOString();
     document.getElementById("field-completed-at").value = "";
@@ -181,7 +201,32 @@ No library; no inline script (the page's texts come from a json_script block). *
       .then(function (data) {
         institutions = data.institutions || [];
         fillInstitutions(search.value);
+        renderDrafts(data.drafts || []);
       });
+  }
+
+  function renderDrafts(drafts) {
+    draftList.textContent = "";
+    document.getElementById("server-drafts-card").classList.toggle("d-none", !drafts.length);
+    drafts.forEach(function (draft) {
+      var item = document.createElement("li");
+      item.className = "list-group-item d-flex gap-2 align-items-center server-draft";
+      item.setAttribute("data-visit", String(draft.id));
+      var name = document.createElement("span");
+      name.className = "flex-fill text-break";
+      name.textContent = draft.institution_name + " · " + draft.visited_on;
+      item.appendChild(name);
+      item.appendChild(button(labels.finish, "btn-outline-primary server-draft-edit", function () {
+        fill({
+          institution: draft.institution,
+          institution_name: draft.institution_name,
+          visited_on: draft.visited_on,
+          visit_id: draft.id,
+          fields: draft.fields,
+        });
+      }));
+      draftList.appendChild(item);
+    });
   }
 
   // --- photos ----------------------------------------------------------------------------
@@ -255,6 +300,7 @@ No library; no inline script (the page's texts come from a json_script block). *
           institution_name: chosen ? chosen.name : select.options[select.selectedIndex].text,
           visited_on: (document.getElementById("id_visited_on") || {}).value || "",
           action: pressed,
+          visit_id: editing ? editing.id : null,
           fields: fields,
           photos: carried.concat(photos),
           state: "local",
@@ -282,6 +328,7 @@ No library; no inline script (the page's texts come from a json_script block). *
     sending: "text-bg-info",
     received: "text-bg-success",
     refused: "text-bg-danger",
+    conflict: "text-bg-danger",
   };
 
   function render() {
@@ -299,7 +346,7 @@ No library; no inline script (the page's texts come from a json_script block). *
         item.setAttribute("data-client-id", row.client_id);
         item.setAttribute("data-state", row.state);
         var head = document.createElement("div");
-        head.className = "d-flex gap-2 align-items-center";
+        head.className = "d-flex flex-wrap gap-2 align-items-center";
         var name = document.createElement("span");
         name.className = "flex-fill fw-semibold text-break";
         name.textContent = row.institution_name + " · " + row.visited_on;
@@ -325,8 +372,21 @@ No library; no inline script (the page's texts come from a json_script block). *
           });
           item.appendChild(reasons);
         }
+        if (row.state === "conflict" && row.conflict) {
+          item.appendChild(conflictTable(row.conflict));
+        }
         var actions = document.createElement("div");
-        actions.className = "d-flex gap-2 mt-1";
+        actions.className = "d-flex flex-wrap gap-2 mt-1";
+        if (row.state === "conflict" && row.conflict) {
+          if (row.conflict.status === "draft") {
+            actions.appendChild(button(labels.keep_mine, "btn-outline-primary outbox-keep-mine", function () {
+              keepMine(row);
+            }));
+          }
+          actions.appendChild(button(labels.take_theirs, "btn-outline-secondary outbox-take-theirs", function () {
+            remove(row.client_id).then(render);
+          }));
+        }
         if (row.state === "received" && row.url) {
           var link = document.createElement("a");
           link.href = row.url;
@@ -339,7 +399,7 @@ No library; no inline script (the page's texts come from a json_script block). *
             fix(row);
           }));
         }
-        if (row.state === "local" || row.state === "refused") {
+        if (row.state === "local" || row.state === "refused" || row.state === "conflict") {
           actions.appendChild(button(labels.delete, "btn-outline-danger outbox-delete", function () {
             if (window.confirm(labels.confirm_delete)) {
               remove(row.client_id).then(render);
@@ -353,6 +413,47 @@ No library; no inline script (the page's texts come from a json_script block). *
     });
   }
 
+  function conflictTable(conflict) {
+    var box = document.createElement("div");
+    box.className = "outbox-conflict small";
+    var why = document.createElement("p");
+    why.className = "text-danger mb-1";
+    why.textContent = conflict.detail || labels.conflict;
+    box.appendChild(why);
+    var table = document.createElement("table");
+    table.className = "table table-sm table-bordered mb-1";
+    var head = table.createTHead().insertRow();
+    ["", labels.mine, labels.theirs].forEach(function (text) {
+      var th = document.createElement("th");
+      th.textContent = text;
+      head.appendChild(th);
+    });
+    var body = table.createTBody();
+    (conflict.differences || []).forEach(function (diff) {
+      var tr = body.insertRow();
+      tr.setAttribute("data-field", diff.name);
+      [diff.label, diff.mine, diff.theirs].forEach(function (text, index) {
+        var cell = tr.insertCell();
+        cell.textContent = text;
+        if (index) {
+          cell.className = index === 1 ? "conflict-mine" : "conflict-theirs";
+        }
+      });
+    });
+    box.appendChild(table);
+    return box;
+  }
+
+  function keepMine(row) {
+    // Send this phone's version again, now over the server's current one (on purpose).
+    row.fields = row.fields.map(function (pair) {
+      return pair[0] === "edit_version" ? [pair[0], row.conflict.version] : pair;
+    });
+    row.state = "local";
+    row.conflict = null;
+    put(row).then(render).then(send);
+  }
+
   function button(text, classes, onClick) {
     var b = document.createElement("button");
     b.type = "button";
@@ -362,9 +463,9 @@ No library; no inline script (the page's texts come from a json_script block). *
     return b;
   }
 
-  function fix(row) {
-    // Back into the form as it was saved; saving again replaces it (same client id).
+  function fill(row) {
     form.reset();
+    clearEditState();
     var interviews = row.fields.filter(function (pair) {
       return pair[0] === "interviews-TOTAL_FORMS";
     });
@@ -383,14 +484,25 @@ No library; no inline script (the page's texts come from a json_script block). *
         }
       });
     });
-    select.value = row.institution;
+    select.value = String(row.institution);
     showAddress();
+    if (row.visit_id) {
+      editing = { id: row.visit_id };
+      var note = document.getElementById("field-editing");
+      note.textContent = labels.editing + " " + row.institution_name + " · " + row.visited_on;
+      note.classList.remove("d-none");
+    }
+    form.scrollIntoView();
+  }
+
+  function fix(row) {
+    // Back into the form as it was saved; saving again replaces it (same client id).
+    fill(row);
     remove(row.client_id).then(function () {
       // Its photos stay: they are put back with it when it is saved again.
       pendingPhotos = row.photos || [];
       return render();
     });
-    form.scrollIntoView();
   }
 
   // A fixed visit keeps the photos it had (a file input cannot be filled by script).
@@ -428,7 +540,10 @@ No library; no inline script (the page's texts come from a json_script block). *
     (row.photos || []).forEach(function (photo) {
       data.append("attachments", photo.blob, photo.name);
     });
-    return fetch(postUrl + "?institution=" + encodeURIComponent(row.institution), {
+    var target = row.visit_id
+      ? editUrl.replace("/0/", "/" + encodeURIComponent(row.visit_id) + "/")
+      : postUrl + "?institution=" + encodeURIComponent(row.institution);
+    return fetch(target, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -462,6 +577,17 @@ No library; no inline script (the page's texts come from a json_script block). *
               return false;
             });
           });
+      }
+      if (response.status === 409) {
+        // Changed on the server after the phone took its copy: this one stops here and
+        // both versions are shown; the person chooses. Nothing was saved.
+        return response.json().then(function (body) {
+          row.state = "conflict";
+          row.conflict = body;
+          return put(row).then(function () {
+            return true;
+          });
+        });
       }
       return response
         .json()

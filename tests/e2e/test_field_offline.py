@@ -116,3 +116,69 @@ def test_three_visits_recorded_offline_reach_the_server_once(
         assert saved.client_id and saved.received_at
         # The phone's clock: opened when the form was fresh, completed at "save".
         assert saved.form_opened_at and saved.form_completed_at >= saved.form_opened_at
+
+
+def phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, page
+
+
+def test_one_draft_finished_on_two_phones_stops_the_second_sync_with_both_versions(
+    browser, live_server, login, township_user, township, screenshot
+):
+    from tests.screening.factories import ScreeningVisitFactory
+
+    draft = ScreeningVisitFactory(
+        institution=InstitutionFactory(township=township, name="开云镇康乐颐养院"),
+        staff=township_user,
+        created_by=township_user,
+        findings="上次写到一半",
+    )
+    (context_a, a), (context_b, b) = phone(browser, live_server), phone(browser, live_server)
+    try:
+        for context, page in ((context_a, a), (context_b, b)):
+            login(page, "kaiyun")
+            page.goto("/screening/field/")
+            wait_ready(page)
+            expect(page.locator("#server-drafts .server-draft")).to_have_count(1)
+            context.set_offline(True)
+        for page, text in ((a, "甲手机：发现会员卡宣传单"), (b, "乙手机：未见宣传单")):
+            page.click("#server-drafts .server-draft-edit")
+            assert page.input_value("#id_findings") == "上次写到一半"
+            page.fill("#id_findings", text)
+            page.click("#field-save-draft")
+            expect(page.locator("#outbox .outbox-item[data-state=local]")).to_have_count(1)
+
+        context_a.set_offline(False)
+        a.click("#outbox-send")
+        expect(a.locator("#outbox .outbox-item[data-state=received]")).to_have_count(1)
+        draft.refresh_from_db()
+        assert draft.findings == "甲手机：发现会员卡宣传单"
+
+        context_b.set_offline(False)
+        b.click("#outbox-send")
+        expect(b.locator("#outbox .outbox-item[data-state=conflict]")).to_have_count(1)
+        row = b.locator(".outbox-conflict tr[data-field=findings]")
+        assert row.locator(".conflict-mine").inner_text() == "乙手机：未见宣传单"
+        assert row.locator(".conflict-theirs").inner_text() == "甲手机：发现会员卡宣传单"
+        screenshot(b, "field-conflict")
+        draft.refresh_from_db()
+        assert draft.findings == "甲手机：发现会员卡宣传单"  # nothing overwritten
+
+        # The person keeps this phone's version, knowingly.
+        b.click(".outbox-keep-mine")
+        expect(b.locator("#outbox .outbox-item[data-state=received]")).to_have_count(1)
+        draft.refresh_from_db()
+        assert draft.findings == "乙手机：未见宣传单"
+        assert ScreeningVisit.objects.count() == 1
+    finally:
+        context_a.close()
+        context_b.close()
