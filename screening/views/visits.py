@@ -46,6 +46,8 @@ from ..tables.visits import VisitTable, red_flag_badges, status_badge
 
 HISTORY_EXCLUDED = ("scope_path", "updated_at")
 SUBMIT, DRAFT = "submit", "draft"
+# The field app names who recorded a visit on the phone (static/js/field_app.js).
+FIELD_USER_HEADER = "X-Field-User"
 
 
 def put_errors(form, exc: ValidationError):
@@ -110,6 +112,21 @@ class VisitEditMixin:
         return visit, True
 
     def post(self, request, *args, **kwargs):
+        recorded_by = request.headers.get(FIELD_USER_HEADER)
+        if recorded_by and recorded_by != str(request.user.pk):
+            # A shared phone: the visit was recorded by someone else than who is signed in.
+            return JsonResponse(
+                {
+                    "detail": str(
+                        _(
+                            "This visit was recorded by another person on this phone: it "
+                            "is sent when they log in again."
+                        )
+                    ),
+                    "code": "other_user",
+                },
+                status=401,
+            )
         self.object = self.get_edited_object()
         form = self.get_form()
         formset = self.get_formset()

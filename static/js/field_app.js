@@ -548,7 +548,12 @@ No library; no inline script (the page's texts come from a json_script block). *
       body: data,
       credentials: "same-origin",
       redirect: "manual",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      headers: {
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+        // Who recorded it: the server refuses it under someone else's session.
+        "X-Field-User": row.user,
+      },
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
         return response.json().then(function (body) {

@@ -377,3 +377,36 @@ def test_the_outbox_is_told_when_the_account_was_disabled(township_user, institu
     assert response.status_code == 401
     assert response.json()["code"] == "account_disabled"
     assert not ScreeningVisit.objects.exists()
+
+
+def test_a_visit_recorded_by_another_person_on_a_shared_phone_is_not_sent_as_mine(
+    client_for, township_user, institution
+):
+    response = client_for(township_user).post(
+        create_url(institution),
+        visit_data(township_user, client_id="phone-0011"),
+        HTTP_ACCEPT="application/json",
+        HTTP_X_FIELD_USER=str(township_user.pk + 1000),
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "other_user"
+    assert not ScreeningVisit.objects.exists()
+
+
+def test_an_outbox_photo_over_the_limit_is_refused_and_nothing_saved(
+    client_for, township_user, institution
+):
+    big = SimpleUploadedFile(
+        "huge.jpg", b"\xff\xd8\xff\xe0" + b"0" * (10 * 1024 * 1024), content_type="image/jpeg"
+    )
+    response = client_for(township_user).post(
+        create_url(institution),
+        visit_data(township_user, client_id="phone-0012", attachments=big),
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "10 MB" in " ".join(response.json()["errors"]["attachments"]["messages"])
+    assert not ScreeningVisit.objects.exists()
+    assert not PendingAttachment.objects.exists()
