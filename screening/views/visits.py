@@ -40,6 +40,7 @@ from ..forms.visits import (
     post_pairs,
 )
 from ..models import ScreeningRound, ScreeningVisit, VisitAttachment, VisitStatus
+from ..selectors import plausibility
 from ..selectors.visits import institutions_to_visit, submitted_by
 from ..services import visits as services
 from ..tables.visits import VisitTable, red_flag_badges, status_badge
@@ -372,6 +373,17 @@ class VisitDetailView(ObjectDetailView):
             can_reopen=user.can_review and visit.status == VisitStatus.SUBMITTED,
             can_withdraw=user.can_edit_registry and visit.is_withdrawable,
             reopen_form=kwargs.get("reopen_form") or ReopenForm(),
+            form_minutes=plausibility.form_minutes(visit),
+            distance_km=(
+                plausibility.distance_km(
+                    visit.latitude,
+                    visit.longitude,
+                    visit.institution.latitude,
+                    visit.institution.longitude,
+                )
+                if visit.latitude is not None and visit.institution.latitude is not None
+                else None
+            ),
         )
         return context
 

@@ -196,3 +196,13 @@ def test_the_list_of_flagged_visits_takes_constant_queries(
     with django_assert_max_num_queries(20):
         response = client.get(url, {"since": "2026-01-01"})
     assert response.content.decode().count("data-visit=") == 6
+
+
+def test_the_visit_page_shows_form_time_receipt_and_distance(client_for, county_user, institution):
+    far = visit(institution, minutes=3, position=FAR, received_at=NOW)
+
+    html = client_for(county_user).get(reverse("screening:visit_detail", args=[far.pk])).content
+    html = html.decode()
+
+    assert "data-form-time" in html and "3分钟" in html
+    assert "4.0公里" in html
