@@ -3,15 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views import PasswordChangeView
+from accounts.views import LoginView, PasswordChangeView
+from core.formkeeping import ping
 from core.health import health
 
 admin.site.site_header = _("Elder-care fraud risk screening — administration")
 admin.site.site_title = _("Administration")
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The open form's keep-alive (static/js/keepalive.js).
+    path("session/ping/", ping, name="session_ping"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portal.urls")),

@@ -13,7 +13,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import exports
+from . import exports, formkeeping
 from .concurrency import OptimisticLockMixin
 
 
@@ -105,7 +105,33 @@ class ObjectEditView(PermissionRequiredMixin, ScopedQuerysetMixin):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
+        data = self.restored()
+        if data is not None:
+            kwargs["data"] = data
         return kwargs
+
+    def restored(self):
+        """The POST an ended session could not take, back on this page after the login
+        (core/formkeeping.py); GET only, once."""
+        if self.request.method != "GET":
+            return None
+        data = formkeeping.restored_post(self.request)
+        if data is not None and not getattr(self, "_told_restored", False):
+            self._told_restored = True
+            messages.info(
+                self.request,
+                _(
+                    "The form you were filling in when your session ended is back: "
+                    "check it and save it."
+                ),
+            )
+            if self.request.restored_files:
+                messages.warning(
+                    self.request,
+                    _("Choose these files again: %(names)s")
+                    % {"names": "、".join(self.request.restored_files)},
+                )
+        return data
 
     def form_valid(self, form):
         try:

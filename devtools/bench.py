@@ -975,3 +975,120 @@ def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: in
             "rps": round(float(total["Requests/s"]), 1),
         },
     )
+
+
+# --- the field app's outbox -----------------------------------------------------------------
+
+OUTBOX_VISITS = 200
+OUTBOX_TARGET_PER_SECOND = 10
+OUTBOX_PHOTO_EVERY = 5  # one visit in five carries a photo, as the phone resized it
+
+
+def _outbox_photo() -> bytes:
+    """A photo as the field app sends it: JPEG, long edge 1,600 px, with detail to encode."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((1600, 1200)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def bench_outbox_sync(port: int = 8103, visits: int = OUTBOX_VISITS) -> Result:
+    """One phone's outbox of ``visits`` queued visits sent in order, as field_app.js sends
+    them (the visit form's multipart POST asking for JSON, a client id each), to gunicorn:
+    visits per second, p95 per visit and errors. The visits are submitted (each is rated)."""
+    import uuid
+
+    import requests
+    from django.conf import settings
+
+    from accounts.models import User
+    from institutions.models import Institution
+
+    user = (
+        User.objects.filter(username__startswith="syn_t", is_active=True)
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
+    session_key = session_for(user)
+    ids = list(
+        Institution.objects.filter(township=user.unit, archived_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50]
+    )
+    photo = _outbox_photo()
+    run = uuid.uuid4().hex[:8]
+    today = timezone.localdate().isoformat()
+    connection.close()  # the workers open their own
+    with gunicorn(port, workers=2) as (_server, url):
+        client = requests.Session()
+        client.cookies.set(settings.SESSION_COOKIE_NAME, session_key)
+        client.get(f"{url}/screening/field/", timeout=30)
+        headers = {
+            "Accept": "application/json",
+            "X-CSRFToken": client.cookies.get("csrftoken", ""),
+        }
+        times, errors, photos = [], 0, 0
+        started = time.perf_counter()
+        for index in range(visits):
+            data = {
+                "client_id": f"bench-{run}-{index}",
+                "action": "submit",
+                "visited_on": today,
+                "staff": str(user.pk),
+                "method": "unannounced",
+                "round": "first",
+                "operating_entity": "某某养老服务有限公司",
+                "large_prepayment_found": "no",
+                "findings": f"外业采集第{index + 1}条",
+                "poster_displayed": "on",
+                "form_opened_at": "2026-11-30T01:00:00Z",
+                "form_completed_at": "2026-11-30T01:20:00Z",
+                "latitude": "27.230000",
+                "longitude": "112.860000",
+                "interviews-TOTAL_FORMS": "1",
+                "interviews-INITIAL_FORMS": "0",
+                "interviews-MIN_NUM_FORMS": "0",
+                "interviews-MAX_NUM_FORMS": "50",
+                "interviews-0-interviewee": "王",
+                "interviews-0-prepayment_collected": "no",
+                "interviews-0-risks_explained": "yes",
+            }
+            files = None
+            if index % OUTBOX_PHOTO_EVERY == 0:
+                files = [("attachments", (f"photo-{index}.jpg", photo, "image/jpeg"))]
+                photos += 1
+            institution = ids[index % len(ids)]
+            begin = time.perf_counter()
+            response = client.post(
+                f"{url}/screening/visits/new/?institution={institution}",
+                data=data,
+                files=files,
+                headers=headers,
+                timeout=60,
+            )
+            times.append(time.perf_counter() - begin)
+            if response.status_code not in (200, 201):
+                errors += 1
+        seconds = time.perf_counter() - started
+    per_second = visits / seconds
+    p95 = sorted(times)[int(len(times) * 0.95) - 1]
+    ok = errors == 0 and per_second >= OUTBOX_TARGET_PER_SECOND
+    return Result(
+        "outbox_sync",
+        n=visits,
+        seconds=seconds,
+        baseline_seconds=None,
+        queries=None,
+        extra={
+            "errors": errors,
+            "photos": photos,
+            "visits_per_s": round(per_second, 1),
+            "p95_ms": int(p95 * 1000),
+            "ok": "yes" if ok else "no",
+        },
+    )

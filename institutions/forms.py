@@ -38,6 +38,8 @@ class InstitutionForm(forms.ModelForm):
             "business_scope",
             "contact_person",
             "contact_phone",
+            "latitude",
+            "longitude",
             "notes",
         ]
         widgets = {

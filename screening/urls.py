@@ -1,4 +1,5 @@
 from .views import (
+    field,
     findings,
     imports,
     leads,
@@ -15,6 +16,7 @@ app_name = "screening"
 
 urlpatterns = (
     visits.urlpatterns
+    + field.urlpatterns
     + records.urlpatterns
     + imports.urlpatterns
     + leads.urlpatterns

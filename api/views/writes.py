@@ -6,7 +6,6 @@ unit again and keeps the history with the caller — the system account — as i
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
@@ -149,23 +148,18 @@ class VisitWriteViewSet(VisitViewSet):
                 errors.update(form_errors(interview_form, prefix=f"interviews[{index}]."))
         if errors:
             raise exceptions.ValidationError(errors)
-        visit = form.instance
-        visit.client_id = client_id
-        try:
-            with transaction.atomic():
-                visit = visit_services.save_visit(
-                    user=user,
-                    visit=visit,
-                    interviews=interviews,
-                    submit=incoming.validated_data["submit"],
-                )
-        except (IntegrityError, ValidationError):
-            # Another request with the same key got there first (the constraint, or the
-            # service's full_clean seeing its row): answer what it made.
-            existing = self.replayed(request, client_id)
-            if existing is None:
-                raise
-            return self.answer(existing, status.HTTP_200_OK)
+        # The service makes the visit at most once per client id (the unique constraint
+        # decides between concurrent requests) and refuses the id sent for another
+        # institution: the same rules as the visit form and the field app's outbox.
+        visit, created = visit_services.record_visit(
+            user=user,
+            visit=form.instance,
+            client_id=client_id,
+            interviews=interviews,
+            submit=incoming.validated_data["submit"],
+        )
+        if not created:
+            return self.answer(visit, status.HTTP_200_OK)
         return self.answer(visit, status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.AttachmentSerializer(many=True), filters=False)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.selectors import LARGE_INSTITUTION_BEDS
 
-from ..models import OfficialCount, ScreeningRound
+from ..models import OfficialCount, ScreeningRound, VisitPlausibility
 from ..services.four_looks import CandidateOutcome
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,3 +87,16 @@ class CandidateVerifyForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. checked on site with the village")}),
     )
+
+
+class VisitPlausibilityForm(forms.ModelForm):
+    """When the review flags a visit: its shortest plausible form time and the farthest
+    plausible distance from the institution's known position."""
+
+    class Meta:
+        model = VisitPlausibility
+        fields = ["min_minutes", "max_distance_km"]
+        widgets = {
+            "min_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "max_distance_km": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+        }

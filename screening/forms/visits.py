@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from core.files import BMP, GIF, HEIC, IMAGES, JPEG, OLE, OOXML, PDF, PNG, WEBP, clean_image, sniff
 
-from ..models import FundUse, ResidentInterview, ScreeningVisit, YesNoUnknown
+from ..models import FundUse, PendingAttachment, ResidentInterview, ScreeningVisit, YesNoUnknown
 
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_SAVE = 20
@@ -114,6 +114,9 @@ class AttachmentsField(forms.FileField):
                 params={"n": MAX_ATTACHMENTS_PER_SAVE},
             )
         cleaned, errors = [], []
+        # The good files of a form that is refused are kept (PendingAttachment), even when
+        # another file of the same choice was refused.
+        self.accepted = cleaned
         for upload in files:
             try:
                 upload = validate_attachment(super().clean(upload, initial))
@@ -162,6 +165,15 @@ def staff_choices(user, keep=None):
     )
 
 
+class KeptFilesField(forms.ModelMultipleChoiceField):
+    """The kept files still ticked; empty values (a hand-made or replayed post) are none."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [v for v in value if v not in ("", None)]
+        return super().clean(value)
+
+
 # The sections of the form, in the order of a visit; the template renders one fieldset each.
 SECTIONS = (
     ("visit", _("The visit"), ("visited_on", "staff", "companions", "method", "round")),
@@ -190,6 +202,11 @@ SECTIONS = (
 )
 
 
+# Filled by the page's script, not typed: when the form was opened and completed (the
+# phone's clock) and, when the person allows it, where the phone was.
+WHEN_WHERE = ("form_opened_at", "form_completed_at", "latitude", "longitude", "position_accuracy")
+
+
 class ScreeningVisitForm(forms.ModelForm):
     attachments = AttachmentsField(
         label=_("Photos and documents"),
@@ -201,11 +218,24 @@ class ScreeningVisitForm(forms.ModelForm):
         required=False,
         help_text=_("e.g. the price list on the wall, the membership card contract"),
     )
+    # Files chosen on an earlier try of this form that came back with errors, kept on the
+    # server; a box unticked leaves that file out.
+    kept_attachments = KeptFilesField(
+        label=_("Files kept from your last try"),
+        queryset=PendingAttachment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Untick a file to leave it out."),
+    )
+    # The visit's own id, made when the form is opened (or by the field app on the phone):
+    # sending the form twice records the visit once.
+    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = ScreeningVisit
-        fields = [field for _key, _label, names in SECTIONS for field in names]
+        fields = [field for _key, _label, names in SECTIONS for field in names] + list(WHEN_WHERE)
         widgets = {
+            **dict.fromkeys(WHEN_WHERE, forms.HiddenInput),
             "visited_on": date_input(),
             "marketing_methods": forms.Textarea(
                 attrs={"rows": 2, "placeholder": _("e.g. free trips, health talks, gifts")}
@@ -237,6 +267,23 @@ class ScreeningVisitForm(forms.ModelForm):
                 self.initial["staff"] = user.pk
         self.fields["large_prepayment_found"].choices = YesNoUnknown.choices
         self.fields["fund_use"].choices = FundUse.choices
+        kept = self.fields["kept_attachments"]
+        kept.queryset = PendingAttachment.objects.visible_to(user).order_by("pk")
+        kept.label_from_instance = lambda pending: pending.name
+        if self.is_bound:
+            # Only the files this form kept are offered again, not older ones.
+            name = self.add_prefix("kept_attachments")
+            if hasattr(self.data, "getlist"):
+                values = self.data.getlist(name)
+            else:
+                values = self.data.get(name) or []
+                values = values if isinstance(values, list | tuple) else [values]
+            ids = [str(v) for v in values if str(v).isdigit()]
+            self.offered_kept = list(kept.queryset.filter(pk__in=ids))
+        else:
+            self.offered_kept = []
+        kept.choices = [(p.pk, p.name) for p in self.offered_kept]
+        kept.widget.choices = kept.choices
 
     @property
     def sections(self):
@@ -251,6 +298,30 @@ class ScreeningVisitForm(forms.ModelForm):
         """``(file, caption)`` pairs for the service."""
         caption = self.cleaned_data.get("attachment_caption", "")
         return [(upload, caption) for upload in self.cleaned_data.get("attachments") or []]
+
+    def kept(self):
+        """The kept files still ticked (PendingAttachment rows) for the service."""
+        return list(self.cleaned_data.get("kept_attachments") or [])
+
+    def keep_uploads(self):
+        """The form is refused: keep its accepted new files and those still ticked, and
+        offer them again on the page it is returned with. Returns the kept rows."""
+        ticked = "kept_attachments" in self.cleaned_data
+        still = self.kept() if ticked else list(self.offered_kept)
+        caption = self.cleaned_data.get("attachment_caption", "")
+        accepted = getattr(self.fields["attachments"], "accepted", [])
+        for upload in accepted:
+            still.append(
+                PendingAttachment.objects.create(owner=self.user, file=upload, caption=caption)
+            )
+        data = self.data.copy()
+        data.setlist(self.add_prefix("kept_attachments"), [str(p.pk) for p in still])
+        self.data = data
+        self.offered_kept = still
+        field = self.fields["kept_attachments"]
+        field.choices = [(p.pk, p.name) for p in still]
+        field.widget.choices = field.choices
+        return still
 
 
 class ResidentInterviewForm(forms.ModelForm):
@@ -295,3 +366,97 @@ class ReopenForm(forms.Form):
         max_length=90,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. the prepayment figures are wrong")}),
     )
+
+
+def _posted(bound) -> list[str]:
+    """What a browser would post for ``bound`` as it stands (unticked boxes: nothing)."""
+    field, value = bound.field, bound.value()
+    if isinstance(field, forms.FileField | KeptFilesField) or bound.name == "client_id":
+        return []
+    if isinstance(field.widget, forms.CheckboxInput):
+        return ["on"] if value else []
+    if value is None:
+        return [""]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return [value.isoformat()]
+    return [str(value)]
+
+
+def post_pairs(form, formset=None, interviews=None) -> list[list[str]]:
+    """The edit form of a visit as ``[name, value]`` pairs, as the page would post it: what
+    the field app keeps on the phone to edit a draft offline. ``interviews`` (the visit's
+    interviews, prefetched) stand for the formset without a query of its own."""
+    pairs = []
+    items = [form]
+    if formset is not None:
+        items += [formset.management_form, *formset.forms]
+    for item in items:
+        for bound in item:
+            pairs.extend([bound.html_name, value] for value in _posted(bound))
+    if formset is None:
+        interviews = list(interviews or [])
+        pairs += [
+            ["interviews-TOTAL_FORMS", str(len(interviews))],
+            ["interviews-INITIAL_FORMS", str(len(interviews))],
+            ["interviews-MIN_NUM_FORMS", "0"],
+            ["interviews-MAX_NUM_FORMS", "50"],
+        ]
+        for index, interview in enumerate(interviews):
+            prefix = f"interviews-{index}"
+            pairs += [
+                [f"{prefix}-id", str(interview.pk)],
+                [f"{prefix}-visit", str(form.instance.pk)],
+            ]
+            sub = ResidentInterviewForm(instance=interview, prefix=prefix)
+            for bound in sub:
+                pairs.extend([bound.html_name, value] for value in _posted(bound))
+    return pairs
+
+
+def shown_value(field, values: list[str]) -> str:
+    """A posted value as a person reads it: choices by their label, boxes as 是/否."""
+    if isinstance(field.widget, forms.CheckboxInput):
+        return str(_("Yes") if values and values[0] not in ("", "off", "false") else _("No"))
+    value = values[0] if values else ""
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        return str({str(k): v for k, v in choices}.get(value, value))
+    if isinstance(field, forms.ModelChoiceField) and value:
+        found = field.queryset.filter(pk=value).first() if str(value).isdigit() else None
+        return getattr(found, "display_name", str(found or value))
+    return value
+
+
+def compare(form_class_kwargs, mine, theirs) -> list[dict]:
+    """The visit's fields that differ between two posted versions: label, mine, theirs."""
+    form = ScreeningVisitForm(**form_class_kwargs)
+    rows = []
+    for _key, _label, names in SECTIONS:
+        for name in names:
+            field = form.fields[name]
+            a, b = mine.getlist(name), theirs.getlist(name)
+            shown_a, shown_b = shown_value(field, a), shown_value(field, b)
+            if shown_a != shown_b:
+                rows.append(
+                    {"name": name, "label": str(field.label), "mine": shown_a, "theirs": shown_b}
+                )
+    a, b = interviews_summary(mine), interviews_summary(theirs)
+    if a != b:
+        rows.append({"name": "interviews", "label": str(_("Interviews")), "mine": a, "theirs": b})
+    return rows
+
+
+def interviews_summary(data) -> str:
+    try:
+        total = int(data.get("interviews-TOTAL_FORMS") or 0)
+    except ValueError:
+        total = 0
+    names = []
+    for index in range(min(total, 50)):
+        name = (data.get(f"interviews-{index}-interviewee") or "").strip()
+        notes = (data.get(f"interviews-{index}-notes") or "").strip()
+        if name or notes:
+            names.append(" ".join(part for part in (name, notes) if part))
+    return "；".join(names) or "—"

@@ -24,6 +24,7 @@ from .people import (
     PersonRoleKind,
     ProposalStatus,
 )
+from .plausibility import VisitPlausibility
 from .records import (
     Branch,
     ChangeKind,
@@ -39,6 +40,7 @@ from .spot_checks import DEFAULT_WEIGHTS, SpotCheckDraw, SpotCheckItem, SpotChec
 from .visits import (
     FundUse,
     OfficialCount,
+    PendingAttachment,
     ResidentInterview,
     ScreeningRound,
     ScreeningVisit,
@@ -49,6 +51,8 @@ from .visits import (
 )
 
 __all__ = [
+    "VisitPlausibility",
+    "PendingAttachment",
     "BlacklistEntry",
     "BlacklistKind",
     "Branch",

@@ -1,6 +1,7 @@
 """Screening visits (排查走访) with the key items of both plans, interviews and "三必须"."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -123,6 +124,35 @@ class ScreeningVisit(ScopedModel):
 
     findings = models.TextField(_("findings"), blank=True)
 
+    # When and where (issue 15, item 6): the form's opening and completion by the phone's
+    # clock, the server's receipt, and the phone's position when the person allowed it.
+    form_opened_at = models.DateTimeField(_("form opened at (device time)"), null=True, blank=True)
+    form_completed_at = models.DateTimeField(
+        _("form completed at (device time)"), null=True, blank=True
+    )
+    received_at = models.DateTimeField(
+        _("received by the server at"), null=True, blank=True, editable=False
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    position_accuracy = models.PositiveIntegerField(
+        _("accuracy of the position (m)"), null=True, blank=True
+    )
+
     # The caller's own id of the visit (the API's Idempotency-Key): a retried or doubled
     # request finds the visit its first attempt made instead of making a second one.
     client_id = models.CharField(max_length=64, blank=True, default="", editable=False)
@@ -239,3 +269,43 @@ class OfficialCount(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["unit", "as_of"], name="one_official_count_per_date")
         ]
+
+
+def pending_upload_to(instance, filename):
+    return f"pending/{instance.owner_id}/{filename}"
+
+
+class PendingAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's own files only: they are not part of any record yet."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class PendingAttachment(models.Model):
+    """A photo or document chosen on a visit form that came back with errors: kept on the
+    server so the person need not choose it again, and attached when the visit is saved."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="pending_attachments",
+    )
+    file = models.FileField(_("file"), upload_to=pending_upload_to)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PendingAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo or document kept for a form")
+        verbose_name_plural = _("photos and documents kept for forms")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

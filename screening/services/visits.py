@@ -6,14 +6,28 @@ finished later; only a submitted visit counts for the rating, and once submitted
 only until the county section reopens it (with a reason, kept in the history).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ScreeningVisit, VisitAttachment, VisitStatus, YesNoUnknown
+from core import clock
+
+from ..models import (
+    PendingAttachment,
+    ScreeningVisit,
+    VisitAttachment,
+    VisitStatus,
+    YesNoUnknown,
+)
 
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
+CLIENT_ID_LENGTH = 64
+# Files kept for a refused form are dropped after this long if no save took them.
+PENDING_KEPT_FOR = timedelta(days=2)
 
 
 def in_scope(user, institution) -> bool:
@@ -63,13 +77,16 @@ def save_visit(
     visit: ScreeningVisit,
     interviews=(),
     attachments=(),
+    kept=(),
     submit: bool = False,
 ) -> ScreeningVisit:
     """Create or update a draft visit with its interviews and new attachments; optionally
     submit it in the same step.
 
     ``interviews`` are unsaved or changed ``ResidentInterview`` instances; ``attachments``
-    are ``(uploaded_file, caption)`` pairs already checked for size and type.
+    are ``(uploaded_file, caption)`` pairs already checked for size and type; ``kept`` are
+    the user's ``PendingAttachment`` rows (files of an earlier try of the form), attached
+    and then dropped.
     """
     require_editor(user, visit.institution)
     if stored_status(visit) == VisitStatus.SUBMITTED:
@@ -85,6 +102,7 @@ def save_visit(
         interview.full_clean(exclude=["visit"])
     if visit.pk is None:
         visit.created_by = user
+        visit.received_at = clock.now()
     if submit:
         _mark_submitted(visit)
     else:
@@ -97,6 +115,17 @@ def save_visit(
             interview.created_by = user
         interview.save()
     _store_attachments(visit, attachments, user)
+    for pending in kept:
+        if pending.owner_id != user.pk:
+            raise PermissionDenied(_("This file is not yours."))
+        with pending.file.open("rb") as handle:
+            VisitAttachment.objects.create(
+                visit=visit,
+                file=File(handle, name=pending.name),
+                caption=pending.caption,
+                created_by=user,
+            )
+        drop_pending(pending)
     return visit
 
 
@@ -129,6 +158,104 @@ def attach_files(*, user, visit: ScreeningVisit, attachments) -> list[VisitAttac
     ]
     current.save()
     return stored
+
+
+def drop_pending(pending: PendingAttachment) -> None:
+    """Delete a kept file's row now and its file once the transaction has committed."""
+    storage, name = pending.file.storage, pending.file.name
+    pending.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def drop_stale_pending(user) -> None:
+    stale = PendingAttachment.objects.visible_to(user).filter(
+        created_at__lt=timezone.now() - PENDING_KEPT_FOR
+    )
+    for pending in stale:
+        drop_pending(pending)
+
+
+def already_recorded(user, client_id: str) -> ScreeningVisit | None:
+    if not client_id:
+        return None
+    return (
+        ScreeningVisit.objects.visible_to(user)
+        .select_related("institution")
+        .filter(created_by=user, client_id=client_id)
+        .first()
+    )
+
+
+def _same_visit(existing: ScreeningVisit, visit: ScreeningVisit) -> ScreeningVisit:
+    if existing.institution_id != visit.institution_id:
+        raise ValidationError(
+            {
+                "client_id": _(
+                    "This visit's id was already used for a visit to %(name)s: it cannot "
+                    "record a visit to another institution. Record this one as a new visit."
+                )
+                % {"name": existing.institution.name}
+            },
+            code="client_id_reused",
+        )
+    return existing
+
+
+def record_visit(
+    *,
+    user,
+    visit: ScreeningVisit,
+    client_id: str = "",
+    interviews=(),
+    attachments=(),
+    kept=(),
+    submit: bool = False,
+) -> tuple[ScreeningVisit, bool]:
+    """A new visit, made at most once per ``client_id`` (the form's, the phone's outbox's or
+    the API's own id of the visit): a replayed or concurrent request with the same id gets
+    the visit already made. Returns ``(visit, created)``.
+
+    The unique constraint ``one_visit_per_client_id`` decides between concurrent requests;
+    the loser's savepoint is rolled back and it answers the winner's row. The same id sent
+    for another institution is refused.
+    """
+    client_id = (client_id or "").strip()
+    if len(client_id) > CLIENT_ID_LENGTH:
+        raise ValidationError(
+            {"client_id": _("At most %(n)d characters.") % {"n": CLIENT_ID_LENGTH}}
+        )
+    if not client_id:
+        return save_visit(
+            user=user,
+            visit=visit,
+            interviews=interviews,
+            attachments=attachments,
+            kept=kept,
+            submit=submit,
+        ), True
+    existing = already_recorded(user, client_id)
+    if existing is not None:
+        return _same_visit(existing, visit), False
+    visit.client_id = client_id
+    try:
+        with transaction.atomic():
+            saved = save_visit(
+                user=user,
+                visit=visit,
+                interviews=interviews,
+                attachments=attachments,
+                kept=kept,
+                submit=submit,
+            )
+    except (IntegrityError, ValidationError):
+        # Another request with the same id got there first (the constraint, or full_clean
+        # seeing its committed row): answer what it made.
+        existing = already_recorded(user, client_id)
+        if existing is None:
+            visit.pk = None
+            raise
+        return _same_visit(existing, visit), False
+    return saved, True
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -21,14 +21,21 @@ from core.views import PermissionRequiredMixin
 from institutions.models import Institution, RegistrationStatus
 from institutions.tables import SHORT_STATUS
 
-from ..forms.review import CandidateVerifyForm, OfficialCountForm, ReviewPeriodForm
-from ..models import OfficialCount, ScreeningRound, SharedListEntry
-from ..selectors import four_looks, rounds
+from ..forms.review import (
+    CandidateVerifyForm,
+    OfficialCountForm,
+    ReviewPeriodForm,
+    VisitPlausibilityForm,
+)
+from ..models import OfficialCount, ScreeningRound, SharedListEntry, VisitPlausibility
+from ..selectors import four_looks, plausibility, rounds
 from ..services.four_looks import (
     align_large_prepayment_flag,
     save_official_count,
     verify_candidate,
 )
+from ..services.plausibility import save_plausibility
+from ..services.rounds import can_set_campaign_rounds
 
 PAGE_SIZE = 50
 
@@ -70,6 +77,7 @@ class FourLooksView(ReviewMixin, View):
         four_looks.count_fund_use_to_verify(request.user, review, townships)
         four_looks.count_flag_disagreements(request.user, review)
         context = {
+            "implausible": len(plausibility.flagged_visits(request.user, since)),
             "title": _("Four-looks review"),
             "form": form,
             "since": since,
@@ -79,6 +87,69 @@ class FourLooksView(ReviewMixin, View):
             "default_since": default_since,
         }
         return render(request, "screening/review/four_looks.html", context)
+
+
+class ImplausibleVisitsView(ReviewMixin, View):
+    """四不两直 is about real visits: submitted visits recorded in less form time than the
+    county finds plausible, or on a phone far from the institution's known position, for a
+    person to follow up. The county section sets both limits here (version-checked)."""
+
+    def settings_form(self, request, data=None):
+        rows = VisitPlausibility.objects.filter(unit_id=request.user.unit_id)
+        limits = plausibility.thresholds_for(request.user)
+        form = VisitPlausibilityForm(
+            data,
+            initial={"min_minutes": limits.min_minutes, "max_distance_km": limits.max_distance_km},
+        )
+        return add_rows_version_field(form, rows)
+
+    def render_page(self, request, settings_form=None):
+        form, since, township, _townships = self.period(request)
+        limits = plausibility.thresholds_for(request.user)
+        if settings_form is None and can_set_campaign_rounds(request.user):
+            settings_form = self.settings_form(request)
+        context = {
+            "title": _("Visits to follow up"),
+            "form": form,
+            "since": since,
+            "limits": limits,
+            "rows": plausibility.flagged_visits(request.user, since, township, limits),
+            "settings_form": settings_form,
+            "query": self.query(since, township),
+        }
+        return render(request, "screening/review/implausible_visits.html", context)
+
+    def get(self, request):
+        return self.render_page(request)
+
+    @method_decorator(transaction.atomic)
+    def post(self, request):
+        if not can_set_campaign_rounds(request.user):
+            raise PermissionDenied(_("Only the county section sets when a visit is flagged."))
+        unit = request.user.unit
+        form = self.settings_form(request, request.POST)
+        if not form.is_valid():
+            return self.render_page(request, form)
+        try:
+            claim_rows(
+                VisitPlausibility.objects.filter(unit=unit),
+                request.POST.get(VERSION_FIELD),
+                history_of={"unit_id": unit.pk},
+            )
+        except EditConflict as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return self.render_page(request)
+        save_plausibility(
+            user=request.user,
+            unit=unit,
+            min_minutes=form.cleaned_data["min_minutes"],
+            max_distance_km=form.cleaned_data["max_distance_km"],
+        )
+        messages.success(
+            request, _("Saved. The review flags visits with these limits from now on.")
+        )
+        return redirect(request.get_full_path())
 
 
 class IncompleteListView(ReviewMixin, View):
@@ -368,6 +439,11 @@ class OfficialCountEditView(PermissionRequiredMixin, View):
 
 urlpatterns = [
     path("review/", FourLooksView.as_view(), name="four_looks"),
+    path(
+        "review/visits-to-follow-up/",
+        ImplausibleVisitsView.as_view(),
+        name="review_implausible_visits",
+    ),
     path("review/incomplete/", IncompleteListView.as_view(), name="review_incomplete"),
     path("review/not-screened/", NotScreenedListView.as_view(), name="review_not_screened"),
     path("review/fund-use/", FundUseListView.as_view(), name="review_fund_use"),

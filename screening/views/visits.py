@@ -5,16 +5,21 @@ must be visible to the user, else 404. Submitted visits are read only; the count
 may reopen one with a reason.
 """
 
+import uuid
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import formkeeping
+from core.concurrency import version_of
 from core.files import file_response
 from core.history import history_entries
 from core.views import (
@@ -27,14 +32,23 @@ from core.views import (
 from institutions.models import Institution
 
 from ..filters.visits import VisitFilterSet
-from ..forms.visits import InterviewFormSet, ReopenForm, ScreeningVisitForm
+from ..forms.visits import (
+    InterviewFormSet,
+    ReopenForm,
+    ScreeningVisitForm,
+    compare,
+    post_pairs,
+)
 from ..models import ScreeningRound, ScreeningVisit, VisitAttachment, VisitStatus
+from ..selectors import plausibility
 from ..selectors.visits import institutions_to_visit, submitted_by
 from ..services import visits as services
 from ..tables.visits import VisitTable, red_flag_badges, status_badge
 
 HISTORY_EXCLUDED = ("scope_path", "updated_at")
 SUBMIT, DRAFT = "submit", "draft"
+# The field app names who recorded a visit on the phone (static/js/field_app.js).
+FIELD_USER_HEADER = "X-Field-User"
 
 
 def put_errors(form, exc: ValidationError):
@@ -77,6 +91,8 @@ class VisitEditMixin:
         kwargs = {"instance": self.object, "prefix": "interviews"}
         if self.request.method == "POST":
             kwargs.update(data=self.request.POST, files=self.request.FILES)
+        elif self.restored() is not None:
+            kwargs.update(data=self.restored())
         return InterviewFormSet(**kwargs)
 
     def get_context_data(self, **kwargs):
@@ -85,35 +101,152 @@ class VisitEditMixin:
         context["institution"] = self.institution
         return context
 
+    def save(self, form, formset, submit):
+        visit = services.save_visit(
+            user=self.request.user,
+            visit=form.instance,
+            interviews=formset.save(commit=False),
+            attachments=form.uploads(),
+            kept=form.kept(),
+            submit=submit,
+        )
+        return visit, True
+
     def post(self, request, *args, **kwargs):
+        recorded_by = request.headers.get(FIELD_USER_HEADER)
+        if recorded_by and recorded_by != str(request.user.pk):
+            # A shared phone: the visit was recorded by someone else than who is signed in.
+            return JsonResponse(
+                {
+                    "detail": str(
+                        _(
+                            "This visit was recorded by another person on this phone: it "
+                            "is sent when they log in again."
+                        )
+                    ),
+                    "code": "other_user",
+                },
+                status=401,
+            )
         self.object = self.get_edited_object()
         form = self.get_form()
         formset = self.get_formset()
         submit = request.POST.get("action") == SUBMIT
+        json = formkeeping.wants_json(request)
         if form.is_valid() and formset.is_valid():
             try:
-                self.object = services.save_visit(
-                    user=request.user,
-                    visit=form.instance,
-                    interviews=formset.save(commit=False),
-                    attachments=form.uploads(),
-                    submit=submit,
-                )
+                self.object, created = self.save(form, formset, submit)
             except ValidationError as exc:
                 put_errors(form, exc)
             else:
-                if submit:
+                if json:
+                    return self.json_answer(self.object, created)
+                if not created:
+                    messages.info(
+                        request,
+                        _("This visit had already been received; it was not recorded twice."),
+                    )
+                elif submit:
                     messages.success(request, _("The visit has been submitted."))
                 else:
                     messages.success(
                         request, _("Saved as a draft. You can finish it later and submit it.")
                     )
                 return redirect("screening:visit_detail", pk=self.object.pk)
+        if json:
+            # The phone keeps its own copy of the files: nothing is kept here.
+            return self.json_refusal(form, formset)
+        with transaction.atomic():
+            services.drop_stale_pending(request.user)
+            form.keep_uploads()
         messages.error(request, _("The visit was not saved: see the errors below."))
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
+    def json_answer(self, visit, created):
+        return JsonResponse(
+            {
+                "id": visit.pk,
+                "url": reverse("screening:visit_detail", args=[visit.pk]),
+                "status": visit.status,
+                "client_id": visit.client_id,
+                "version": version_of(visit),
+                "replayed": not created,
+            },
+            status=201 if created else 200,
+        )
+
+    def json_refusal(self, form, formset):
+        if form.has_error(NON_FIELD_ERRORS, code="edit_conflict") and self.object is not None:
+            return self.json_conflict(form)
+        errors = {}
+        for name, messages_ in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            errors[name] = {"label": str(label or ""), "messages": list(messages_)}
+        for index, interview in enumerate(formset.forms):
+            for name, messages_ in interview.errors.items():
+                label = interview.fields[name].label if name in interview.fields else ""
+                errors[f"interviews-{index}-{name}"] = {
+                    "label": f"{_('Interview')} {index + 1} · {label or ''}",
+                    "messages": list(messages_),
+                }
+        if formset.non_form_errors():
+            errors["interviews"] = {"label": "", "messages": list(formset.non_form_errors())}
+        return JsonResponse(
+            {"detail": str(_("The visit was not saved: see the errors below.")), "errors": errors},
+            status=400,
+        )
+
+    def json_conflict(self, form, detail=None):
+        """The draft was changed on the server after the phone's copy was taken: nothing is
+        saved; both versions go back for the person to choose."""
+        current = ScreeningVisit.objects.select_related("institution").get(pk=self.object.pk)
+        server_form = ScreeningVisitForm(instance=current, user=self.request.user)
+        server_formset = InterviewFormSet(instance=current, prefix="interviews")
+        pairs = post_pairs(server_form, server_formset)
+        theirs = QueryDict(mutable=True)
+        for name, value in pairs:
+            theirs.appendlist(name, value)
+        messages_ = (
+            [detail]
+            if detail
+            else [m for e in form.errors.as_data().get(NON_FIELD_ERRORS, []) for m in e.messages]
+        )
+        return JsonResponse(
+            {
+                "detail": " ".join(str(m) for m in messages_),
+                "code": "edit_conflict",
+                "status": current.status,
+                "version": version_of(current),
+                "fields": pairs,
+                "differences": compare(
+                    {"instance": current, "user": self.request.user}, self.request.POST, theirs
+                ),
+            },
+            status=409,
+        )
+
 
 class VisitCreateView(VisitEditMixin, ObjectCreateView):
+    def post(self, request, *args, **kwargs):
+        if formkeeping.wants_json(request):
+            # The outbox is told why, and keeps the visit on the phone.
+            try:
+                self.institution  # noqa: B018 - resolves (and scopes) the institution
+            except Http404:
+                return JsonResponse(
+                    {
+                        "detail": str(
+                            _(
+                                "This institution or venue is not (or no longer) in your unit: "
+                                "the visit was not recorded. Ask the county section."
+                            )
+                        ),
+                        "code": "institution_not_visible",
+                    },
+                    status=404,
+                )
+        return super().post(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         if not request.GET.get("institution"):
             return ChooseInstitutionView.as_view()(request)
@@ -125,6 +258,22 @@ class VisitCreateView(VisitEditMixin, ObjectCreateView):
 
     def get_edited_object(self):
         return None
+
+    def save(self, form, formset, submit):
+        return services.record_visit(
+            user=self.request.user,
+            visit=form.instance,
+            client_id=form.cleaned_data.get("client_id", ""),
+            interviews=formset.save(commit=False),
+            attachments=form.uploads(),
+            kept=form.kept(),
+            submit=submit,
+        )
+
+    def get_initial(self):
+        initial = super().get_initial()
+        initial["client_id"] = uuid.uuid4().hex
+        return initial
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -161,8 +310,21 @@ class VisitUpdateView(VisitEditMixin, ObjectUpdateView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         if self.object.status == VisitStatus.SUBMITTED:
+            if formkeeping.wants_json(request):
+                return self.json_conflict(
+                    None,
+                    detail=_(
+                        "This visit was submitted on the server after the phone's copy was "
+                        "taken: it is read only; the county section may reopen it."
+                    ),
+                )
             return self.read_only()
         return super().post(request, *args, **kwargs)
+
+    def json_answer(self, visit, created):
+        response = super().json_answer(visit, created)
+        response.status_code = 200
+        return response
 
     def read_only(self):
         messages.warning(
@@ -211,6 +373,17 @@ class VisitDetailView(ObjectDetailView):
             can_reopen=user.can_review and visit.status == VisitStatus.SUBMITTED,
             can_withdraw=user.can_edit_registry and visit.is_withdrawable,
             reopen_form=kwargs.get("reopen_form") or ReopenForm(),
+            form_minutes=plausibility.form_minutes(visit),
+            distance_km=(
+                plausibility.distance_km(
+                    visit.latitude,
+                    visit.longitude,
+                    visit.institution.latitude,
+                    visit.institution.longitude,
+                )
+                if visit.latitude is not None and visit.institution.latitude is not None
+                else None
+            ),
         )
         return context
 

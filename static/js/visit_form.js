@@ -2,7 +2,34 @@
 (function () {
   "use strict";
   var form = document.getElementById("visit-form");
+  function field(name) {
+    return form ? form.querySelector('input[name="' + name + '"]') : null;
+  }
   if (form) {
+    // When and where (the visit's form time and position; asked, never required).
+    var opened = field("form_opened_at");
+    if (opened && !opened.value) {
+      opened.value = new Date().toISOString();
+    }
+    if (navigator.geolocation && field("latitude") && !field("latitude").value) {
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          field("latitude").value = position.coords.latitude.toFixed(6);
+          field("longitude").value = position.coords.longitude.toFixed(6);
+          field("position_accuracy").value = String(Math.round(position.coords.accuracy));
+        },
+        function () {},
+        { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 }
+      );
+    }
+    // On the button's click: a confirmed submit is sent by form.submit() (confirm.js),
+    // which fires no submit event.
+    form.addEventListener("click", function (event) {
+      var completed = field("form_completed_at");
+      if (completed && event.target.closest("button[type=submit]")) {
+        completed.value = new Date().toISOString();
+      }
+    });
     // A second tap on a slow connection must not record the visit twice.
     var sent = false;
     form.addEventListener("submit", function (event) {

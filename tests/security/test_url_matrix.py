@@ -254,6 +254,13 @@ EXPECTED = {
     # the county-wide ones); only the county section's POST draws (403 for the others).
     "screening:spot_check_detail": row(all=SCOPED),
     "screening:spot_check_list": row(all="ok"),
+    # The field app (offline visits): the page and its list of the unit's institutions for
+    # editors; its service worker is a static file anyone may fetch.
+    # The review's visits to follow up (too short, too far): everyone who reads the review.
+    "screening:review_implausible_visits": row(all="ok"),
+    "screening:field_app": row(editors="ok", readers="403"),
+    "screening:field_data": row(editors="ok", readers="403"),
+    "screening:field_sw": row(**PUBLIC),
     "screening:visit_attachment": row(all=SCOPED),
     "screening:person_proposals": row(all="ok"),
     # The county level's list of disputed ID numbers: a township is never told that a
@@ -268,6 +275,8 @@ EXPECTED = {
     "screening:visit_submit": row(editors="405", readers="403"),
     "screening:visit_update": row(editors=SCOPED, readers="403"),
     "screening:visit_withdraw": row(editors="405", readers="403"),
+    # The visit form's keep-alive: a signed-in request extends the session (no content).
+    "session_ping": row(all="204", anonymous="401"),
     "set_language": row(all="redirect"),
 }
 

@@ -19,11 +19,12 @@ ORDER = [
     "api_institutions",
     "dashboard_transfer",
     "load",
+    "outbox_sync",
     "weekly_pack",
     "rollup_pack",
 ]
 # Run by this process itself: they start gunicorn (and a browser, or locust) of their own.
-SERVED = ("dashboard_transfer", "load")
+SERVED = ("dashboard_transfer", "load", "outbox_sync")
 
 
 class Command(BaseCommand):
@@ -74,6 +75,8 @@ class Command(BaseCommand):
                     seconds=options["load_seconds"],
                     port=options["port"],
                 ).line()
+            elif name == "outbox_sync":
+                line = bench.bench_outbox_sync(port=options["port"] + 2).line()
             elif name == "dashboard_transfer":
                 line = bench.bench_dashboard_transfer(port=options["port"] + 1).line()
             elif options["in_process"]:
