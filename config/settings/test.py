@@ -24,12 +24,19 @@ HEALTH_CHECK_WORKER = False
 # reach the other's tests. The real Celery workers some tests start inherit it (tests/workers.py
 # passes the environment on).
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405 - "gw0", "gw1", …
-if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
+# A process started by a test (a real Celery worker) inherits both the moved REDIS_URL and
+# the mark that it was moved: it must not move it a second time.
+if (
+    REDIS_URL  # noqa: F405
+    and _xdist_worker.startswith("gw")
+    and not os.environ.get("TEST_REDIS_PER_WORKER")  # noqa: F405
+):
     from urllib.parse import urlsplit
 
     _url = urlsplit(REDIS_URL)  # noqa: F405
     _db = int(_url.path.strip("/") or 0)
     REDIS_URL = _url._replace(path=f"/{(_db + 1 + int(_xdist_worker[2:])) % 16}").geturl()
     os.environ["REDIS_URL"] = REDIS_URL  # noqa: F405
+    os.environ["TEST_REDIS_PER_WORKER"] = "1"  # noqa: F405
     CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
     CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
