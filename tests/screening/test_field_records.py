@@ -2,7 +2,11 @@
 lead (线索) recorded on a phone are sent to the registry form's and the lead form's own URLs,
 asking for JSON, and are made at most once per client id."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -185,6 +189,35 @@ def test_a_lead_for_another_township_or_its_institution_is_refused(
     assert "unit" in other_unit.json()["errors"]
     assert "institution" in other_institution.json()["errors"]
     assert not Lead.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["venue", "lead"])
+def test_five_concurrent_posts_of_one_record_make_one_row(kind, township_user, township):
+    """Five threads at once, each with its own connection: the unique constraint makes four
+    wait and answer the first one's record."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers on one file lock; the threads would not race")
+    if kind == "venue":
+        url, data, model = reverse("institutions:create"), venue_data(township), Institution
+    else:
+        url, data, model = reverse("screening:lead_create"), lead_data(township), Lead
+
+    def post(_):
+        try:
+            client = Client()
+            client.force_login(township_user)
+            return client.post(url, data, HTTP_ACCEPT="application/json")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(pool.map(post, range(5)))
+
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 200, 201]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert model.objects.count() == 1
 
 
 # --- the app page ----------------------------------------------------------------------------
