@@ -7,13 +7,13 @@ form and template.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import exports, formkeeping
+from . import exports, formkeeping, outbox
 from .concurrency import OptimisticLockMixin
 
 
@@ -150,6 +150,54 @@ class ObjectEditView(PermissionRequiredMixin, ScopedQuerysetMixin):
 
 class ObjectCreateView(ObjectEditView, CreateView):
     pass
+
+
+class OutboxCreateMixin:
+    """A create view the field app's outbox also posts to, asking for JSON: the same form,
+    the same service, at most one record per ``client_id`` (core/outbox.py). The view's
+    ``record(form)`` returns ``(record, created)``; ``save(form)`` (the page's own path)
+    goes through it too, so a page posted twice with its client id makes one record."""
+
+    refused_message = _("Not saved: see the errors below.")
+
+    def record(self, form):
+        raise NotImplementedError
+
+    def client_id(self) -> str:
+        return self.request.POST.get("client_id", "")
+
+    def save(self, form):
+        return self.record(form)[0]
+
+    def post(self, request, *args, **kwargs):
+        if not formkeeping.wants_json(request):
+            return super().post(request, *args, **kwargs)
+        recorded_by = request.headers.get(outbox.FIELD_USER_HEADER)
+        if recorded_by and recorded_by != str(request.user.pk):
+            return outbox.other_user_refusal()
+        self.object = None
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                self.object, created = self.record(form)
+            except ValidationError as exc:
+                outbox.put_errors(form, exc)
+            except PermissionDenied as exc:
+                return JsonResponse({"detail": str(exc), "code": "permission_denied"}, status=403)
+            else:
+                return JsonResponse(
+                    {
+                        "id": self.object.pk,
+                        "url": self.get_success_url(),
+                        "client_id": self.object.client_id,
+                        "replayed": not created,
+                    },
+                    status=201 if created else 200,
+                )
+        return JsonResponse(
+            {"detail": str(self.refused_message), "errors": outbox.json_errors(form)},
+            status=400,
+        )
 
 
 class ObjectUpdateView(OptimisticLockMixin, ObjectEditView, UpdateView):

@@ -156,8 +156,10 @@ class Institution(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The field app's own id of a venue registered on a phone (core/outbox.py).
+    client_id = models.CharField(max_length=64, blank=True, default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "client_id"])
     objects = InstitutionQuerySet.as_manager()
 
     class Meta:
@@ -169,7 +171,12 @@ class Institution(models.Model):
                 fields=["credit_code"],
                 condition=~models.Q(credit_code=""),
                 name="unique_credit_code_when_given",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="one_institution_per_client_id",
+            ),
         ]
         indexes = [models.Index(fields=["township", "registration_status"])]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import OrgUnit
+from core.outbox import create_once
 from core.scoping import propagate_scope
 
 from .models import Institution
@@ -43,6 +44,32 @@ def save_institution(*, user, institution: Institution, reason: str = "") -> Ins
     if old_path and old_path != institution.scope_path:
         propagate_scope(institution)
     return institution
+
+
+def record_institution(
+    *, user, institution: Institution, client_id: str = ""
+) -> tuple[Institution, bool]:
+    """A new institution or venue, made at most once per ``client_id`` (the field app's own
+    id of a venue registered on a phone): a replay answers the record already made, through
+    the same checks as the registry form (``save_institution``). Returns
+    ``(institution, created)``; the same id sent for another name or township is refused."""
+    return create_once(
+        model=Institution,
+        user=user,
+        instance=institution,
+        client_id=client_id,
+        save=lambda: save_institution(user=user, institution=institution),
+        same=lambda existing: (
+            existing.name == institution.name and existing.township_id == institution.township_id
+        ),
+        reused=lambda existing: (
+            _(
+                "This record's id was already used for %(name)s: it cannot register another "
+                "venue. Record this one as a new venue."
+            )
+            % {"name": existing.name}
+        ),
+    )
 
 
 @transaction.atomic

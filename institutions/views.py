@@ -10,6 +10,7 @@ from core.views import (
     ObjectDetailView,
     ObjectListView,
     ObjectUpdateView,
+    OutboxCreateMixin,
     PermissionRequiredMixin,
 )
 
@@ -43,7 +44,7 @@ class InstitutionDetailView(ObjectDetailView):
         return context
 
 
-class InstitutionCreateView(ObjectCreateView):
+class InstitutionCreateView(OutboxCreateMixin, ObjectCreateView):
     model = Institution
     form_class = InstitutionForm
     # A candidate from a shared list ("四看" 三看) opens the form pre-filled.
@@ -54,8 +55,10 @@ class InstitutionCreateView(ObjectCreateView):
         initial.update({k: self.request.GET[k] for k in self.prefill if self.request.GET.get(k)})
         return initial
 
-    def save(self, form):
-        return services.save_institution(user=self.request.user, institution=form.instance)
+    def record(self, form):
+        return services.record_institution(
+            user=self.request.user, institution=form.instance, client_id=self.client_id()
+        )
 
 
 class InstitutionUpdateView(ObjectUpdateView):

@@ -97,12 +97,22 @@ class Lead(ScopedModel):
     )
     major_since = models.DateTimeField(_("reported as major at"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    # The field app's own id of a lead recorded on a phone (core/outbox.py).
+    client_id = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at", "client_id"])
 
     class Meta:
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="one_lead_per_client_id",
+            )
+        ]
 
     def __str__(self):
         return f"{self.subject} ({self.received_on})"

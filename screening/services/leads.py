@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import create_once
 from institutions.models import Institution
 
 from ..models import Lead, LeadStatus
@@ -82,6 +83,27 @@ def _save(lead: Lead, user, reason: str = ""):
         lead._change_reason = reason[:HISTORY_REASON_LENGTH]
     lead.save()
     return lead
+
+
+def record_lead(*, user, lead: Lead, client_id: str = "") -> tuple[Lead, bool]:
+    """A new lead, made at most once per ``client_id`` (the field app's own id of a lead
+    recorded on a phone), through the same checks as the lead form (``save_lead``). Returns
+    ``(lead, created)``; the same id sent for another subject or township is refused."""
+    return create_once(
+        model=Lead,
+        user=user,
+        instance=lead,
+        client_id=client_id,
+        save=lambda: save_lead(user=user, lead=lead),
+        same=lambda existing: existing.subject == lead.subject and existing.unit_id == lead.unit_id,
+        reused=lambda existing: (
+            _(
+                "This record's id was already used for the lead %(subject)s: it cannot record "
+                "another lead. Record this one as a new lead."
+            )
+            % {"subject": existing.subject}
+        ),
+    )
 
 
 @transaction.atomic

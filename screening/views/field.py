@@ -23,14 +23,42 @@ from django.views.generic import TemplateView
 from core.concurrency import FIELD as VERSION_FIELD
 from core.concurrency import version_of
 from core.views import PermissionRequiredMixin
+from institutions.forms import InstitutionForm
 from institutions.models import RegistrationStatus
 
+from ..forms.leads import LeadForm
 from ..forms.visits import InterviewFormSet, ScreeningVisitForm, post_pairs
 from ..models import ScreeningVisit, VisitStatus
 from ..selectors.visits import institutions_to_visit
 
 SERVICE_WORKER = "js/field_sw.js"
 DRAFTS_KEPT = 50
+
+# What a township records of a venue found at the door (登记新发现的场所): the registry
+# form's own fields, sent to the registry form's URL (the rest is filled in later online).
+VENUE_FIELDS = (
+    "name",
+    "township",
+    "village",
+    "actual_address",
+    "operator",
+    "contact_phone",
+    "residents",
+    "venue_nature",
+    "found_on",
+    "notes",
+)
+LEAD_FIELDS = (
+    "channel",
+    "received_on",
+    "unit",
+    "reporter_name",
+    "reporter_phone",
+    "subject",
+    "content",
+    "institution",
+    "is_major",
+)
 
 
 class FieldAppView(PermissionRequiredMixin, TemplateView):
@@ -44,6 +72,9 @@ class FieldAppView(PermissionRequiredMixin, TemplateView):
             title=_("Field app"),
             form=ScreeningVisitForm(instance=blank, user=self.request.user),
             formset=InterviewFormSet(instance=blank, prefix="interviews"),
+            venue_fields=self.venue_fields(),
+            lead_fields=self.lead_fields(),
+            unregistered=RegistrationStatus.UNREGISTERED,
             labels={
                 "local": str(_("On this phone only")),
                 "sending": str(_("Sending…")),
@@ -71,9 +102,26 @@ class FieldAppView(PermissionRequiredMixin, TemplateView):
                 "take_theirs": str(_("Keep the server's")),
                 "finish": str(_("Finish on this phone")),
                 "editing": str(_("Finishing the draft:")),
+                "venue": str(_("New venue")),
+                "lead": str(_("Lead")),
+                "venue_saved": str(_("The venue is saved on this phone.")),
+                "lead_saved": str(_("The lead is saved on this phone.")),
+                "confirm_delete_record": str(
+                    _("Delete this record from the phone? It was never sent.")
+                ),
             },
         )
         return context
+
+    def venue_fields(self):
+        # auto_id keeps the ids apart from the visit form's; the names are the form's own.
+        form = InstitutionForm(user=self.request.user, auto_id="venue-%s")
+        form.fields["found_on"].initial = timezone.localdate()
+        return [form[name] for name in VENUE_FIELDS]
+
+    def lead_fields(self):
+        form = LeadForm(user=self.request.user, auto_id="lead-%s")
+        return [form[name] for name in LEAD_FIELDS]
 
 
 class FieldDataView(PermissionRequiredMixin, View):

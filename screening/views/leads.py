@@ -20,6 +20,7 @@ from core.views import (
     ObjectDetailView,
     ObjectListView,
     ObjectUpdateView,
+    OutboxCreateMixin,
     PermissionRequiredMixin,
 )
 
@@ -103,8 +104,11 @@ class LeadEditMixin:
         return reverse("screening:lead_detail", args=[self.object.pk])
 
 
-class LeadCreateView(LeadEditMixin, ObjectCreateView):
-    pass
+class LeadCreateView(OutboxCreateMixin, LeadEditMixin, ObjectCreateView):
+    def record(self, form):
+        return services.record_lead(
+            user=self.request.user, lead=form.instance, client_id=self.client_id()
+        )
 
 
 class LeadUpdateView(LeadEditMixin, ObjectUpdateView):

@@ -10,6 +10,9 @@
   once per client id; each visit shows its state: on this phone only / sending / received /
   refused (with the server's reasons; "Fix" puts it back in the form to send again). An
   unsent visit can be deleted.
+- A newly found venue (登记新发现的场所) and a lead (线索) go into the same outbox ("kind"
+  venue / lead), each with its own client id, and are posted to the registry form's and the
+  lead form's own URLs the same way: the same form and service, at most one record per id.
 No library; no inline script (the page's texts come from a json_script block). */
 (function () {
   "use strict";
@@ -345,11 +348,14 @@ No library; no inline script (the page's texts come from a json_script block). *
         item.className = "list-group-item outbox-item";
         item.setAttribute("data-client-id", row.client_id);
         item.setAttribute("data-state", row.state);
+        item.setAttribute("data-kind", row.kind || "visit");
         var head = document.createElement("div");
         head.className = "d-flex flex-wrap gap-2 align-items-center";
         var name = document.createElement("span");
         name.className = "flex-fill fw-semibold text-break";
-        name.textContent = row.institution_name + " · " + row.visited_on;
+        name.textContent = isRecord(row)
+          ? labels[row.kind] + " · " + row.title
+          : row.institution_name + " · " + row.visited_on;
         var badge = document.createElement("span");
         badge.className = "badge outbox-state " + (BADGES[row.state] || "text-bg-secondary");
         badge.textContent = labels[row.state] || row.state;
@@ -358,8 +364,9 @@ No library; no inline script (the page's texts come from a json_script block). *
         item.appendChild(head);
         var meta = document.createElement("div");
         meta.className = "small text-secondary";
-        meta.textContent =
-          (row.action === "submit" ? labels.submit : labels.draft) +
+        meta.textContent = isRecord(row)
+          ? ""
+          : (row.action === "submit" ? labels.submit : labels.draft) +
           (row.photos && row.photos.length ? " · " + row.photos.length + " " + labels.photos : "");
         item.appendChild(meta);
         if (row.state === "refused" && row.errors) {
@@ -401,7 +408,7 @@ No library; no inline script (the page's texts come from a json_script block). *
         }
         if (row.state === "local" || row.state === "refused" || row.state === "conflict") {
           actions.appendChild(button(labels.delete, "btn-outline-danger outbox-delete", function () {
-            if (window.confirm(labels.confirm_delete)) {
+            if (window.confirm(isRecord(row) ? labels.confirm_delete_record : labels.confirm_delete)) {
               remove(row.client_id).then(render);
             }
           }));
@@ -495,8 +502,17 @@ No library; no inline script (the page's texts come from a json_script block). *
     form.scrollIntoView();
   }
 
+  function isRecord(row) {
+    return row.kind === "venue" || row.kind === "lead";
+  }
+
   function fix(row) {
     // Back into the form as it was saved; saving again replaces it (same client id).
+    if (isRecord(row)) {
+      fillRecord(row);
+      remove(row.client_id).then(render);
+      return;
+    }
     fill(row);
     remove(row.client_id).then(function () {
       // Its photos stay: they are put back with it when it is saved again.
@@ -536,11 +552,15 @@ No library; no inline script (the page's texts come from a json_script block). *
       data.append(pair[0], pair[1]);
     });
     data.set("client_id", row.client_id);
-    data.set("action", row.action);
+    if (!isRecord(row)) {
+      data.set("action", row.action);
+    }
     (row.photos || []).forEach(function (photo) {
       data.append("attachments", photo.blob, photo.name);
     });
-    var target = row.visit_id
+    var target = isRecord(row)
+      ? row.post_url
+      : row.visit_id
       ? editUrl.replace("/0/", "/" + encodeURIComponent(row.visit_id) + "/")
       : postUrl + "?institution=" + encodeURIComponent(row.institution);
     return fetch(target, {
@@ -696,6 +716,84 @@ No library; no inline script (the page's texts come from a json_script block). *
       })
       .catch(function () {});
   }
+
+  // --- venues and leads ------------------------------------------------------------------
+  var recordForms = {};
+
+  function freshRecordForm(recordForm) {
+    recordForm.reset();
+    recordForm.removeAttribute("data-client-id");
+    // The page may have been kept for days: a date starts at today.
+    recordForm.querySelectorAll("input[type=date]").forEach(function (el) {
+      el.value = today();
+    });
+  }
+
+  function fillRecord(row) {
+    var recordForm = recordForms[row.kind];
+    if (!recordForm) {
+      return;
+    }
+    freshRecordForm(recordForm);
+    recordForm.setAttribute("data-client-id", row.client_id);
+    row.fields.forEach(function (pair) {
+      recordForm.querySelectorAll('[name="' + pair[0] + '"]').forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") {
+          el.checked = el.value === pair[1] || (el.type === "checkbox" && pair[1] === "on");
+        } else {
+          el.value = pair[1];
+        }
+      });
+    });
+    var card = recordForm.closest("details");
+    if (card) {
+      card.open = true;
+    }
+    recordForm.scrollIntoView();
+  }
+
+  document.querySelectorAll("form.field-record").forEach(function (recordForm) {
+    var kind = recordForm.getAttribute("data-kind");
+    recordForms[kind] = recordForm;
+    var note = recordForm.querySelector(".field-record-saved");
+    recordForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var title = recordForm.querySelector('[name="' + recordForm.getAttribute("data-title-field") + '"]');
+      if (title && !title.value.trim()) {
+        title.classList.add("is-invalid");
+        title.focus();
+        return;
+      }
+      if (title) {
+        title.classList.remove("is-invalid");
+      }
+      var fields = [];
+      new FormData(recordForm).forEach(function (value, name) {
+        if (typeof value === "string") {
+          fields.push([name, value]);
+        }
+      });
+      put({
+        client_id: recordForm.getAttribute("data-client-id") || newId(),
+        user: user,
+        created: Date.now(),
+        kind: kind,
+        post_url: recordForm.getAttribute("data-post-url"),
+        title: title ? title.value.trim() : "",
+        fields: fields,
+        state: "local",
+        errors: null,
+      })
+        .then(function () {
+          freshRecordForm(recordForm);
+          note.textContent = labels[kind + "_saved"];
+          note.classList.remove("d-none");
+          return render();
+        })
+        .then(send);
+    });
+    freshRecordForm(recordForm);
+  });
 
   // --- start -----------------------------------------------------------------------------
   search.addEventListener("input", function () {

@@ -9,7 +9,7 @@
 Only GET requests are handled: visits are sent by the page itself, never replayed here. */
 "use strict";
 
-var CACHE = "yanglao-field-v1";
+var CACHE = "yanglao-field-v2";
 
 self.addEventListener("install", function () {
   self.skipWaiting();

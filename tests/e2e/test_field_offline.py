@@ -182,3 +182,77 @@ def test_one_draft_finished_on_two_phones_stops_the_second_sync_with_both_versio
     finally:
         context_a.close()
         context_b.close()
+
+
+def test_a_venue_and_a_lead_recorded_offline_reach_the_server_once(
+    browser, live_server, login, township_user, township, screenshot
+):
+    from institutions.models import Institution
+    from screening.models import Lead
+    from tests.factories import VillageFactory
+
+    village = VillageFactory(name="河西村", parent=township)
+    context, page = phone(browser, live_server)
+    try:
+        login(page, "kaiyun")
+        page.goto("/screening/field/")
+        wait_ready(page)
+        context.set_offline(True)
+        page.reload()
+        page.wait_for_selector("#venue-form", state="attached")
+
+        page.click("#venue-card summary")
+        page.fill("#venue-name", "河西村幸福小院")
+        page.select_option("#venue-village", str(village.pk))
+        page.fill("#venue-actual_address", "河西村3组")
+        page.fill("#venue-operator", "张某")
+        page.fill("#venue-contact_phone", "13800001111")
+        page.fill("#venue-residents", "6")
+        page.select_option("#venue-venue_nature", "individual")
+        page.click("#venue-save")
+        expect(page.locator("#outbox .outbox-item[data-kind=venue]")).to_have_count(1)
+
+        page.click("#lead-card summary")
+        page.select_option("#lead-channel", "found")
+        page.fill("#lead-subject", "河西村某养生馆")
+        page.fill("#lead-content", "以体验为名推销保健品，收取预付款。")
+        page.click("#lead-save")
+        expect(page.locator("#outbox .outbox-item[data-kind=lead]")).to_have_count(1)
+        # One the server will refuse: a date in the future.
+        page.select_option("#lead-channel", "walk_in")
+        page.fill("#lead-subject", "日期写错的线索")
+        page.fill("#lead-content", "来信反映。")
+        page.fill("#lead-received_on", "2099-01-01")
+        page.click("#lead-save")
+        expect(page.locator("#outbox .outbox-item[data-kind=lead]")).to_have_count(2)
+        assert states(page) == ["local", "local", "local"]
+        assert "仅在本机" in page.locator("#outbox").inner_text()
+        assert not Institution.objects.exists() and not Lead.objects.exists()
+
+        context.set_offline(False)
+        page.click("#outbox-send")
+        expect(page.locator("#outbox .outbox-item[data-state=received]")).to_have_count(
+            2, timeout=30000
+        )
+        refused = page.locator("#outbox .outbox-item[data-state=refused]")
+        expect(refused).to_have_count(1)
+        expect(refused.locator(".outbox-errors")).to_contain_text("日期")
+        screenshot(page, "field-venue-lead-received")
+
+        # Sent again (a second tap, the page reopened): nothing is made twice.
+        page.click("#outbox-send")
+        page.reload()
+        expect(page.locator("#outbox .outbox-item[data-state=received]")).to_have_count(2)
+    finally:
+        context.close()
+
+    venue = Institution.objects.get()
+    assert (venue.name, venue.village, venue.operator, venue.residents) == (
+        "河西村幸福小院",
+        village,
+        "张某",
+        6,
+    )
+    assert venue.is_venue and venue.client_id and venue.created_by == township_user
+    lead = Lead.objects.get()
+    assert lead.subject == "河西村某养生馆" and lead.unit == township and lead.client_id
