@@ -10,14 +10,20 @@ from django.urls import reverse
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
-def po_entries():
-    """(msgid, msgstr) of single-line entries of the committed catalogue."""
+def po_entries(with_context=False):
+    """(msgid, msgstr) of single-line entries of the committed catalogue; with
+    ``with_context``, (context, msgid, msgstr), the context "" when the entry has none."""
     text = PO.read_text(encoding="utf-8")
-    pattern = r'\nmsgid "(.+)"\n(?:msgid_plural ".*"\n)?msgstr(?:\[0\])? "(.*)"'
-    return [
-        (ast.literal_eval(f'"{msgid}"'), ast.literal_eval(f'"{msgstr}"'))
-        for msgid, msgstr in re.findall(pattern, text)
+    pattern = (
+        r'\n(?:msgctxt "(.*)"\n)?msgid "(.+)"\n(?:msgid_plural ".*"\n)?msgstr(?:\[0\])? "(.*)"'
+    )
+    entries = [
+        (context, ast.literal_eval(f'"{msgid}"'), ast.literal_eval(f'"{msgstr}"'))
+        for context, msgid, msgstr in re.findall(pattern, text)
     ]
+    if with_context:
+        return entries
+    return [(msgid, msgstr) for _context, msgid, msgstr in entries]
 
 
 def test_every_message_has_a_chinese_translation():
@@ -31,7 +37,11 @@ def test_every_message_has_a_chinese_translation():
 def test_compiled_catalogue_matches_the_po_file():
     with PO.with_suffix(".mo").open("rb") as mo:
         catalogue = gettext.GNUTranslations(mo)
-    stale = [msgid for msgid, msgstr in po_entries() if catalogue.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for context, msgid, msgstr in po_entries(with_context=True)
+        if (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) != msgstr
+    ]
     assert stale == [], "run `make messages` to compile the catalogue"
 
 
