@@ -38,6 +38,7 @@ class Identity:
     KINDS_SUM = "kinds_sum"
     VENUES_AGREE = "venues_agree"
     MEASURES_MATCH_LEVEL = "measures_match_level"
+    THREE_MUSTS_ITEMS_BOUNDED = "three_musts_items_bounded"
     LABELS = {
         ROWS_SUM_TO_TOTAL: gettext_lazy("The townships' rows add up to the total row"),
         RISKS_AGREE: gettext_lazy(
@@ -54,6 +55,10 @@ class Identity:
             "Unregistered venues agree between the statistics and the venue table"
         ),
         MEASURES_MATCH_LEVEL: gettext_lazy("The measures of a listed row are its level's"),
+        THREE_MUSTS_ITEMS_BOUNDED: gettext_lazy(
+            "Each of the three musts: at least the institutions with all three, at most the "
+            "institutions counted (attachment 5)"
+        ),
     }
 
 
@@ -241,6 +246,18 @@ def reconcile(pack: PackFigures) -> list[Failure]:
 
         table = pack.publicity
         _sums(failures, table.rows, table.total, PublicityFigures.SUMMED)
+        for row in [*table.rows, table.total]:
+            for item in PublicityFigures.ITEMS:
+                count = getattr(row, item)
+                if not row.three_musts_complete <= count <= row.institutions:
+                    failures.append(
+                        Failure(
+                            Identity.THREE_MUSTS_ITEMS_BOUNDED,
+                            _name(row),
+                            f"{row.three_musts_complete}–{row.institutions}",
+                            f"{item}={count}",
+                        )
+                    )
 
     _agree(
         failures,

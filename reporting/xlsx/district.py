@@ -225,12 +225,15 @@ DISPOSAL = Table(
 THREE_INTO = _("Three into (places)")
 FOUR_SEEN = _("Four seen")
 THREE_MUSTS = _("Three musts")
+THREE_MUSTS_ITEMS = _("Three musts by item")
 PUBLICITY = Table(
     code="district_5",
     sheet_title="附件5",
     title=_("Publicity statistics of the special campaign against elder-care fraud"),
     frozen_columns=2,
-    # Its 14 columns fit one page width at 9-point text (core.xlsx.writer.print_scale).
+    # Its first 14 columns (the district template's and 衡山县's) fit one page width at
+    # 9-point text; the "三必须" items and 全覆盖 print on a second page across
+    # (core.xlsx.writer.print_scale), the serial and township repeated.
     columns=(
         serial_column(_("Serial no.")),
         Column("township", (_("Township (street)"),), width=10, value=township_name),
@@ -265,6 +268,37 @@ PUBLICITY = Table(
             INT,
             width=10,
             total=True,
+        ),
+        # 区县方案 "三必须" item by item, and 全覆盖 (in all institutions): after the
+        # district template's columns, for the same reason.
+        Column(
+            "poster_displayed",
+            (THREE_MUSTS_ITEMS, _("Poster displayed")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "notice_to_every_resident",
+            (THREE_MUSTS_ITEMS, _("Notice to every resident")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "commitment_letter_signed",
+            (THREE_MUSTS_ITEMS, _("Commitment letter signed")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "full_coverage",
+            (THREE_MUSTS_ITEMS, _("Full coverage")),
+            PERCENT,
+            width=9,
+            value=lambda r: ratio(r.three_musts_complete, r.institutions),
+            total=lambda sums: ratio(sums["three_musts_complete"], sums["institutions"]),
         ),
     ),
 )
