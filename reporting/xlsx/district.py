@@ -310,13 +310,14 @@ SCREENED = _("Institutions and venues screened")
 RISKS = _("Risks found by level")
 LEADS = _("Leads")
 ELDERS = _("Elders")
+ZEROING = _("Zeroing campaign progress")
 RESULTS = Table(
     code="district_6",
     sheet_title="附件6",
     title=_("Results of the special campaign against elder-care service fraud"),
     frozen_columns=2,
-    # Its 16 columns fit one page width at 9-point text (core.xlsx.writer.print_scale):
-    # a column made wider would print the table over two pages across.
+    # Its first 16 columns (the district template's) fit one page width at 9-point text
+    # (core.xlsx.writer.print_scale); the 清零 progress prints on a second page across.
     notes=(
         _(
             "Note: cumulative from the start of the campaign to the end of the reporting "
@@ -347,6 +348,11 @@ RESULTS = Table(
         Column("funds_refunded", (_("Funds refunded (10,000 yuan)"),), MONEY, width=10, total=True),
         Column("elders_resettled", (ELDERS, _("Resettled")), INT, width=8, total=True),
         Column("elders_assisted", (ELDERS, _("Assisted")), INT, width=8, total=True),
+        # 清零行动 progress (衡山县方案), after the district template's columns so that they
+        # keep their places: these print on a second page across.
+        Column("on_ledger", (ZEROING, _("Venues on the ledger")), INT, width=9, total=True),
+        Column("crossed_off", (ZEROING, _("Crossed off")), INT, width=9, total=True),
+        Column("ledger_open", (ZEROING, _("Still open")), INT, width=9, total=True),
     ),
 )
 
