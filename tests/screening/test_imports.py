@@ -1140,9 +1140,7 @@ def test_a_formula_cell_is_an_error_of_that_cell_named_as_a_formula(county_user,
     assert "为空" not in message
 
 
-def test_roster_reads_the_filing_date_and_a_change_of_it_is_kept_in_history(
-    county_user, township
-):
+def test_roster_reads_the_filing_date_and_a_change_of_it_is_kept_in_history(county_user, township):
     """备案日期 (issue 20): a column of the roster, for new and existing institutions."""
     existing = InstitutionFactory(township=township, filed_on=None)
     new_code = make_credit_code(9002)
