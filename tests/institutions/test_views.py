@@ -211,6 +211,7 @@ def test_the_filing_date_is_on_the_form_and_kept_in_history(
     page = client_for(county_user).get(reverse("institutions:detail", args=[institution.pk]))
     labels = {c.label: (c.old, c.new) for c in page.context["history"][0].changes}
     assert "备案日期" in labels
+    assert "2020-04-08" in page.content.decode()
 
 
 def test_archiving_keeps_the_record_and_needs_a_reason(client_for, township_user, township):
