@@ -113,3 +113,14 @@ def test_an_item_below_the_complete_count_breaks_an_identity(items, county_user,
     assert (Identity.THREE_MUSTS_ITEMS_BOUNDED, township.name) in found
     assert (Identity.THREE_MUSTS_ITEMS_BOUNDED, "") in found
     assert (Identity.ROWS_SUM_TO_TOTAL, "") not in found
+
+
+def test_the_weekly_report_names_the_screening_visits_as_the_items_source():
+    """The weekly report shows 附件5's figures with their sources: the three items come from
+    the screening visits, as the complete count does, not from the publicity records."""
+    from reporting.figures import PUBLICITY_FIGURES, Source
+
+    sources = {figure.key: figure.source for figure in PUBLICITY_FIGURES}
+    assert sources["three_musts_complete"] == Source.SCREENING_VISITS
+    for item in ("poster_displayed", "notice_to_every_resident", "commitment_letter_signed"):
+        assert sources[item] == Source.SCREENING_VISITS
