@@ -88,6 +88,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "principal",
             "operator",
             "established_on",
+            "filed_on",
             "found_on",
             "multi_industry",
             "collects_large_prepayment",

@@ -206,6 +206,11 @@ class RegistryDemo:
         )
         if established_on is not None:
             values["established_on"] = established_on
+        if values["registration_status"] == RegistrationStatus.REGISTERED_FILED:
+            # 备案日期: some weeks to a year after it was established. Derived from the
+            # credit code, not drawn, so that the rest of the demo stays as it was.
+            lag = 30 + sum(map(ord, values["credit_code"])) % 330
+            values["filed_on"] = min(values["established_on"] + timedelta(days=lag), self.today)
         self.save(township, name, values)
 
     def venue(self, township, villages, name, found_on=None):

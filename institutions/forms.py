@@ -32,6 +32,7 @@ class InstitutionForm(forms.ModelForm):
             "investors",
             "operator",
             "established_on",
+            "filed_on",
             "found_on",
             "multi_industry",
             "collects_large_prepayment",
@@ -44,6 +45,7 @@ class InstitutionForm(forms.ModelForm):
         ]
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "filed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "found_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "business_scope": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -94,7 +96,8 @@ class InstitutionForm(forms.ModelForm):
                     Column("principal", css_class=two),
                 ),
                 Row(Column("investors", css_class=two), Column("operator", css_class=two)),
-                Row(Column("established_on", css_class=two), Column("found_on", css_class=two)),
+                Row(Column("established_on", css_class=two), Column("filed_on", css_class=two)),
+                Row(Column("found_on", css_class=two)),
                 "multi_industry",
                 "collects_large_prepayment",
                 "business_scope",

@@ -108,6 +108,9 @@ class Institution(models.Model):
     )
     business_scope = models.TextField(_("business scope"), blank=True)
     established_on = models.DateField(_("date established"), null=True, blank=True)
+    # 备案日期: when the civil-affairs bureau accepted the institution's filing (备案); the
+    # baseline survey's 2019-2021年备案养老机构情况摸底表 selects by it.
+    filed_on = models.DateField(_("date filed"), null=True, blank=True)
     found_on = models.DateField(
         _("date found"), null=True, blank=True, help_text=_("When the venue was found.")
     )

@@ -86,7 +86,7 @@ def _publicity_figures() -> tuple[Figure, ...]:
             continue
         source = (
             Source.SCREENING_VISITS
-            if column.key in ("institutions", "three_musts_complete")
+            if column.key in ("institutions", "three_musts_complete", *PublicityFigures.ITEMS)
             else Source.PUBLICITY_RECORDS
         )
         figures.append(Figure(column.key, _label(column), source))

@@ -38,6 +38,8 @@ class Identity:
     KINDS_SUM = "kinds_sum"
     VENUES_AGREE = "venues_agree"
     MEASURES_MATCH_LEVEL = "measures_match_level"
+    THREE_MUSTS_ITEMS_BOUNDED = "three_musts_items_bounded"
+    ZEROING_SUMS = "zeroing_sums"
     LABELS = {
         ROWS_SUM_TO_TOTAL: gettext_lazy("The townships' rows add up to the total row"),
         RISKS_AGREE: gettext_lazy(
@@ -54,6 +56,13 @@ class Identity:
             "Unregistered venues agree between the statistics and the venue table"
         ),
         MEASURES_MATCH_LEVEL: gettext_lazy("The measures of a listed row are its level's"),
+        THREE_MUSTS_ITEMS_BOUNDED: gettext_lazy(
+            "Each of the three musts: at least the institutions with all three, at most the "
+            "institutions counted (attachment 5)"
+        ),
+        ZEROING_SUMS: gettext_lazy(
+            "Zeroing: crossed off and still open add up to the venues on the ledger (attachment 6)"
+        ),
     }
 
 
@@ -209,6 +218,16 @@ def reconcile(pack: PackFigures) -> list[Failure]:
         _sums(failures, table.rows, table.total, ResultFigures.summed())
         for row in table.rows:
             risks.setdefault(_name(row), [None, None, None])[2] = row.red + row.orange + row.yellow
+        for row in [*table.rows, table.total]:
+            if row.crossed_off + row.ledger_open != row.on_ledger or row.ledger_open < 0:
+                failures.append(
+                    Failure(
+                        Identity.ZEROING_SUMS,
+                        _name(row),
+                        str(row.on_ledger),
+                        f"{row.crossed_off}+{row.ledger_open}",
+                    )
+                )
     if pack.survey is not None:
         rows, total = pack.survey
         from .selectors.baseline import SurveyFigures
@@ -241,6 +260,18 @@ def reconcile(pack: PackFigures) -> list[Failure]:
 
         table = pack.publicity
         _sums(failures, table.rows, table.total, PublicityFigures.SUMMED)
+        for row in [*table.rows, table.total]:
+            for item in PublicityFigures.ITEMS:
+                count = getattr(row, item)
+                if not row.three_musts_complete <= count <= row.institutions:
+                    failures.append(
+                        Failure(
+                            Identity.THREE_MUSTS_ITEMS_BOUNDED,
+                            _name(row),
+                            f"{row.three_musts_complete}–{row.institutions}",
+                            f"{item}={count}",
+                        )
+                    )
 
     _agree(
         failures,

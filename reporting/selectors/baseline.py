@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
@@ -236,21 +236,25 @@ def venue_rows(
 def established_rows(
     user, first_year: int, last_year: int, chunk_size=CHUNK_SIZE, cutoff: datetime | None = None
 ) -> Iterator[dict]:
-    """Registered institutions (filed or not) established from ``first_year`` to
-    ``last_year``, by township and date established; one streamed query."""
+    """The institutions filed (备案) from ``first_year`` to ``last_year``: registered and
+    filed at ``cutoff``, with a 备案日期 then in those years (not the date established, and
+    not 已登记未备案 ones), by township and date filed; one streamed query."""
     forms = _labels(LegalForm.choices)
     ownerships = _labels(Ownership.choices)
     statuses = _labels(RegistrationStatus.choices)
     rows = (
         Institution.objects.visible_to(user)
         .as_of(cutoff)
-        .alias(registration_then=registration_status_at(cutoff))
-        .exclude(registration_then=RegistrationStatus.UNREGISTERED)
-        .filter(
-            established_on__gte=date(first_year, 1, 1),
-            established_on__lte=date(last_year, 12, 31),
+        .alias(
+            registration_then=registration_status_at(cutoff),
+            filed_then=value_as_of(Institution, "filed_on", cutoff),
         )
-        .order_by("township__path", "established_on", "name", "pk")
+        .filter(
+            registration_then=RegistrationStatus.REGISTERED_FILED,
+            filed_then__gte=date(first_year, 1, 1),
+            filed_then__lte=date(last_year, 12, 31),
+        )
+        .order_by("township__path", "filed_then", "name", "pk")
         .values(
             "pk",
             "name",
@@ -266,10 +270,12 @@ def established_rows(
             "established_on",
             "registration_status",
             "township__name",
+            filed_date=F("filed_then"),
         )
     )
     for row in rows.iterator(chunk_size=chunk_size):
         row.update(
+            filed_on=row.pop("filed_date"),
             legal_form=forms.get(row["legal_form"], ""),
             ownership=ownerships.get(row["ownership"], ""),
             address=row["actual_address"] or row["registered_address"],

@@ -46,6 +46,13 @@ class PublicityFigures:
     participants: int = 0
     institutions: int = 0
     three_musts_complete: int = 0
+    # Each of the three, counted apart: institutions whose latest visit found it.
+    poster_displayed: int = 0
+    notice_to_every_resident: int = 0
+    commitment_letter_signed: int = 0
+
+    # The three items of "三必须" (the visit's fields, in the plan's order).
+    ITEMS = ("poster_displayed", "notice_to_every_resident", "commitment_letter_signed")
 
     SUMMED = (
         "activities",
@@ -60,6 +67,9 @@ class PublicityFigures:
         "participants",
         "institutions",
         "three_musts_complete",
+        "poster_displayed",
+        "notice_to_every_resident",
+        "commitment_letter_signed",
     )
 
     def as_dict(self) -> dict[str, int]:
@@ -97,9 +107,15 @@ def latest_visit_three_musts(date_to: date) -> Subquery:
     return Subquery(latest, output_field=BooleanField())
 
 
-def three_musts_complete_ids(date_to: date, viewer=None, cutoff: datetime | None = None):
+THREE_MUSTS_ITEMS = PublicityFigures.ITEMS
+
+
+def three_musts_complete_ids(
+    date_to: date, viewer=None, cutoff: datetime | None = None, items=THREE_MUSTS_ITEMS
+):
     """Ids of the institutions whose latest submitted visit up to ``date_to`` found all of
-    "三必须", for ``pk__in``: a complete visit that no later one follows.
+    "三必须" (or all of ``items``: one of them, for its own count), for ``pk__in``: such a
+    visit that no later one follows.
 
     The same reading as ``latest_visit_three_musts``, for a count over a province: that
     subquery looks up each institution's latest visit, and the estimate of 50,000 lookups
@@ -111,9 +127,7 @@ def three_musts_complete_ids(date_to: date, viewer=None, cutoff: datetime | None
         Q(visited_on__gt=OuterRef("visited_on"))
         | Q(visited_on=OuterRef("visited_on"), pk__gt=OuterRef("pk"))
     )
-    complete = submitted.filter(
-        poster_displayed=True, notice_to_every_resident=True, commitment_letter_signed=True
-    )
+    complete = submitted.filter(**dict.fromkeys(items, True))
     if viewer is not None:
         complete = complete.visible_to(viewer)
     return complete.exclude(Exists(later)).order_by().values("institution_id")
@@ -179,6 +193,17 @@ def publicity_table(
                 "pk",
                 filter=Q(pk__in=three_musts_complete_ids(date_to, viewer=user, cutoff=cutoff)),
             ),
+            **{
+                item: Count(
+                    "pk",
+                    filter=Q(
+                        pk__in=three_musts_complete_ids(
+                            date_to, viewer=user, cutoff=cutoff, items=(item,)
+                        )
+                    ),
+                )
+                for item in PublicityFigures.ITEMS
+            },
         )
         .order_by()
     )
@@ -186,8 +211,8 @@ def publicity_table(
         row = rows.get(figures["township_id"])
         if row is None:
             continue
-        row.institutions = figures["institutions"]
-        row.three_musts_complete = figures["three_musts_complete"]
+        for name in ("institutions", "three_musts_complete", *PublicityFigures.ITEMS):
+            setattr(row, name, figures[name])
 
     for row in table.rows:
         for name in PublicityFigures.SUMMED:

@@ -17,6 +17,11 @@ Where each figure comes from (the weekly report page shows the same sources, see
   ``refund_totals`` adds them up (the refunded column of 附件4 is the same figure per
   institution);
 - elders resettled and assisted (城乡低保, 特困供养, 临时救助) in the period;
+- 清零 progress (衡山县方案 清零行动; issue 20): the venues on the 清零 ledger at the cut-off
+  (``disposal.selectors.zeroing.on_ledger_q`` as it stood then: an unregistered venue on
+  the registry, one with a ledger entry, or a former venue registered since), of which
+  crossed off (对账销号: the entry's status then, crossed off by the end of the period) and
+  still open;
 - cases filed (立案): TYPED. The police open cases on leads and reports that never pass
   through a transfer recorded here, so only the township knows the figure: it types each
   week's number in its weekly report, and the table adds up the reports of the campaign
@@ -40,8 +45,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
 from core import clock
-from core.asof import active_at, recorded_by, value_as_of
-from disposal.models import Assistance, Resettlement
+from core.asof import active_at, as_of_q, history_of, recorded_by, value_as_of
+from disposal.models import Assistance, Resettlement, ZeroingEntry, ZeroingStatus
 from disposal.selectors.records import refund_totals
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
@@ -83,6 +88,9 @@ class ResultFigures:
     funds_refunded: Decimal = ZERO  # 万元
     elders_resettled: int = 0
     elders_assisted: int = 0
+    on_ledger: int = 0  # 清零: venues on the ledger
+    crossed_off: int = 0  # of which crossed off (对账销号)
+    ledger_open: int = 0  # of which still open
     reports_submitted: int = 0  # weekly reports whose typed figures were added up
     # The week's own report submitted by the cut-off (None: the total row).
     reported: bool | None = None
@@ -132,6 +140,50 @@ def reports_at(cutoff: datetime | None = None):
         submitted_then=value_as_of(WeeklyReport, "submitted_at", cutoff),
         cases_then=value_as_of(WeeklyReport, "cases_filed", cutoff),
     ).filter(status_then=WeeklyStatus.SUBMITTED, submitted_then__lte=cutoff)
+
+
+def on_ledger_at(cutoff: datetime | None = None) -> Q:
+    """On the 清零 ledger at ``cutoff`` (None: now), for an institution query: the reading of
+    ``disposal.selectors.zeroing.on_ledger_q`` on the registry and the ledger as they stood
+    then."""
+    unregistered = registered_as(RegistrationStatus.UNREGISTERED, cutoff)
+    entries = ZeroingEntry.objects.filter(recorded_by(cutoff)).values("institution_id")
+    were_venues = (
+        history_of(Institution)
+        .filter(recorded_by(cutoff, "history_date"))
+        .filter(registration_status=RegistrationStatus.UNREGISTERED)
+        .values("id")
+    )
+    return (
+        (unregistered & active_at(cutoff, Institution))
+        | Q(pk__in=entries)
+        | (Q(pk__in=were_venues) & ~unregistered)
+    )
+
+
+def crossed_off_by(until: date, cutoff: datetime | None = None):
+    """The ledger entries crossed off (对账销号) at ``cutoff``, on or before ``until``."""
+    entries = ZeroingEntry.objects.filter(recorded_by(cutoff))
+    q = Q(status=ZeroingStatus.CROSSED_OFF) & (
+        Q(crossed_off_on__isnull=True) | Q(crossed_off_on__lte=until)
+    )
+    return entries.filter(as_of_q(ZeroingEntry, q, cutoff)).values("institution_id")
+
+
+def _zeroing_progress(rows: dict, registry, chosen, until: date, cutoff) -> None:
+    """清零行动 progress per township: on the ledger, crossed off, still open (one query)."""
+    crossed = Q(pk__in=crossed_off_by(until, cutoff))
+    for figures in (
+        of_townships(registry.filter(on_ledger_at(cutoff)), rows, chosen)
+        .values("township_id")
+        .annotate(on_ledger=Count("pk"), crossed_off=Count("pk", filter=crossed))
+        .order_by()
+    ):
+        row = rows.get(figures["township_id"])
+        if row is None:
+            continue
+        row.on_ledger, row.crossed_off = figures["on_ledger"], figures["crossed_off"]
+        row.ledger_open = row.on_ledger - row.crossed_off
 
 
 def results_table(
@@ -189,6 +241,8 @@ def results_table(
             setattr(row, name, getattr(row, name) + figures[name])
         if figures["screened"]:
             row.screened, row.screened_venues = figures["n"], figures["venues"]
+
+    _zeroing_progress(rows, registry, chosen, until, cutoff)
 
     by_township = "institution__township_id"
     for records, date_field, name, aggregate in (

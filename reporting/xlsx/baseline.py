@@ -32,7 +32,7 @@ from .district import PROGRESS, RISK_LIST, figures_of, listed, progress_rows, ri
 
 INT, MONEY, DATE = ColumnType.INT, ColumnType.MONEY, ColumnType.DATE
 
-# The plan asks about the institutions established (and filed) in these years.
+# The plan asks about the institutions filed (备案日期) in these years.
 ESTABLISHED_FROM, ESTABLISHED_TO = 2019, 2021
 
 # --- 附件1 养老服务领域诈骗风险隐患摸底排查情况统计表 ---
@@ -160,6 +160,7 @@ ESTABLISHED = Table(
         Column("legal_representative", (_("Legal representative"),), width=10),
         Column("principal", (_("Principal"),), width=10),
         Column("established_on", (_("Date established"),), DATE, width=11),
+        Column("filed_on", (_("Date filed"),), DATE, width=11),
         Column("filed", (_("Filed status"),), width=12),
     ),
 )

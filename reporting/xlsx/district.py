@@ -225,12 +225,15 @@ DISPOSAL = Table(
 THREE_INTO = _("Three into (places)")
 FOUR_SEEN = _("Four seen")
 THREE_MUSTS = _("Three musts")
+THREE_MUSTS_ITEMS = _("Three musts by item")
 PUBLICITY = Table(
     code="district_5",
     sheet_title="附件5",
     title=_("Publicity statistics of the special campaign against elder-care fraud"),
     frozen_columns=2,
-    # Its 14 columns fit one page width at 9-point text (core.xlsx.writer.print_scale).
+    # Its first 14 columns (the district template's and 衡山县's) fit one page width at
+    # 9-point text; the "三必须" items and 全覆盖 print on a second page across
+    # (core.xlsx.writer.print_scale), the serial and township repeated.
     columns=(
         serial_column(_("Serial no.")),
         Column("township", (_("Township (street)"),), width=10, value=township_name),
@@ -266,6 +269,37 @@ PUBLICITY = Table(
             width=10,
             total=True,
         ),
+        # 区县方案 "三必须" item by item, and 全覆盖 (in all institutions): after the
+        # district template's columns, for the same reason.
+        Column(
+            "poster_displayed",
+            (THREE_MUSTS_ITEMS, _("Poster displayed")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "notice_to_every_resident",
+            (THREE_MUSTS_ITEMS, _("Notice to every resident")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "commitment_letter_signed",
+            (THREE_MUSTS_ITEMS, _("Commitment letter signed")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "full_coverage",
+            (THREE_MUSTS_ITEMS, _("Full coverage")),
+            PERCENT,
+            width=9,
+            value=lambda r: ratio(r.three_musts_complete, r.institutions),
+            total=lambda sums: ratio(sums["three_musts_complete"], sums["institutions"]),
+        ),
     ),
 )
 
@@ -276,13 +310,14 @@ SCREENED = _("Institutions and venues screened")
 RISKS = _("Risks found by level")
 LEADS = _("Leads")
 ELDERS = _("Elders")
+ZEROING = _("Zeroing campaign progress")
 RESULTS = Table(
     code="district_6",
     sheet_title="附件6",
     title=_("Results of the special campaign against elder-care service fraud"),
     frozen_columns=2,
-    # Its 16 columns fit one page width at 9-point text (core.xlsx.writer.print_scale):
-    # a column made wider would print the table over two pages across.
+    # Its first 16 columns (the district template's) fit one page width at 9-point text
+    # (core.xlsx.writer.print_scale); the 清零 progress prints on a second page across.
     notes=(
         _(
             "Note: cumulative from the start of the campaign to the end of the reporting "
@@ -313,6 +348,11 @@ RESULTS = Table(
         Column("funds_refunded", (_("Funds refunded (10,000 yuan)"),), MONEY, width=10, total=True),
         Column("elders_resettled", (ELDERS, _("Resettled")), INT, width=8, total=True),
         Column("elders_assisted", (ELDERS, _("Assisted")), INT, width=8, total=True),
+        # 清零行动 progress (衡山县方案), after the district template's columns so that they
+        # keep their places: these print on a second page across.
+        Column("on_ledger", (ZEROING, _("Venues on the ledger")), INT, width=9, total=True),
+        Column("crossed_off", (ZEROING, _("Crossed off")), INT, width=9, total=True),
+        Column("ledger_open", (ZEROING, _("Still open")), INT, width=9, total=True),
     ),
 )
 

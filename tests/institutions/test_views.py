@@ -190,6 +190,30 @@ def test_history_records_who_edited_what(client_for, township_user, county_user,
     assert labels["床位数"] == ("50", "80")
 
 
+def test_the_filing_date_is_on_the_form_and_kept_in_history(
+    client_for, township_user, county_user, township
+):
+    """备案日期 (issue 20): typed on the form, its change shown on the record's history."""
+    institution = InstitutionFactory(township=township, filed_on=None)
+    client = client_for(township_user)
+    url = reverse("institutions:update", args=[institution.pk])
+    assert 'name="filed_on"' in client.get(url).content.decode()
+    data = form_data(
+        township,
+        name=institution.name,
+        credit_code=institution.credit_code,
+        filed_on="2020-04-08",
+    )
+    assert client.post(url, {**version_of_page(client, url), **data}).status_code == 302
+
+    institution.refresh_from_db()
+    assert str(institution.filed_on) == "2020-04-08"
+    page = client_for(county_user).get(reverse("institutions:detail", args=[institution.pk]))
+    labels = {c.label: (c.old, c.new) for c in page.context["history"][0].changes}
+    assert "备案日期" in labels
+    assert "2020-04-08" in page.content.decode()
+
+
 def test_archiving_keeps_the_record_and_needs_a_reason(client_for, township_user, township):
     institution = InstitutionFactory(township=township)
     client = client_for(township_user)

@@ -673,7 +673,7 @@ def test_results_sheet_has_its_groups_and_totals(results, county_user, township)
     assert sheet["D4"].value.replace("\n", "") == "其中：未经登记“黑机构”"
     assert {"C3:D3", "E3:G3", "L3:M3", "O3:P3", "H3:H4", "N3:N4"} <= merged(sheet)
     kaiyun = next(r for r in body(sheet, 5) if r[1] == township.name)
-    assert kaiyun[2:] == (4, 1, 1, 2, 1, 1, 1, 1, 3, 2, 2, pytest.approx(1.2345), 2, 1)
+    assert kaiyun[2:16] == (4, 1, 1, 2, 1, 1, 1, 1, 3, 2, 2, pytest.approx(1.2345), 2, 1)
     row = totals(sheet, 5)
     assert row[2] == 4 and row[10] == 4 and row[11] == 3
     note = [c.value for r in sheet.iter_rows(min_row=sheet.max_row) for c in r if c.value]

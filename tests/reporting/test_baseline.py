@@ -18,11 +18,13 @@ from risklists.engine import Thresholds
 from tests.factories import InstitutionFactory, VenueFactory
 from tests.screening.factories import SubmittedVisitFactory
 
+from .conftest import shanghai
 from .helpers import (
     SINCE,
     WEEK,
     approve,
     body,
+    entered_before,
     merged,
     orange_institution,
     query_count,
@@ -221,30 +223,53 @@ def test_the_list_has_the_approved_red_orange_yellow_ones(township, township_use
 
 @pytest.fixture
 def established(township):
-    for name, day, status in (
-        ("二〇一九年院", date(2019, 1, 1), RegistrationStatus.REGISTERED_FILED),
-        ("二〇二一年院", date(2021, 12, 31), RegistrationStatus.REGISTERED_NOT_FILED),
-        ("二〇一八年院", date(2018, 12, 31), RegistrationStatus.REGISTERED_FILED),
-        ("二〇二二年院", date(2022, 1, 1), RegistrationStatus.REGISTERED_FILED),
+    """备案日期 decides (issue 20), not 成立日期; 已登记未备案 ones are not filed."""
+    filed = RegistrationStatus.REGISTERED_FILED
+    for name, established_on, filed_on, status in (
+        ("二〇一九年备案院", date(2010, 3, 1), date(2019, 1, 1), filed),
+        ("二〇二一年末备案院", date(2021, 12, 31), date(2021, 12, 31), filed),
+        ("二〇一八年备案院", date(2019, 6, 1), date(2018, 12, 31), filed),
+        ("二〇二二年备案院", date(2020, 6, 1), date(2022, 1, 1), filed),
+        ("二〇二〇年成立未备案院", date(2020, 6, 1), None, RegistrationStatus.REGISTERED_NOT_FILED),
+        # Not filed any more, though a date was kept: not in the table.
+        ("撤销备案院", date(2020, 6, 1), date(2020, 7, 1), RegistrationStatus.REGISTERED_NOT_FILED),
+        ("无备案日期院", date(2020, 6, 1), None, filed),
     ):
         InstitutionFactory(
-            township=township, name=name, established_on=day, registration_status=status
+            township=township,
+            name=name,
+            established_on=established_on,
+            filed_on=filed_on,
+            registration_status=status,
         )
     VenueFactory(township=township, name="二〇二〇年场所", established_on=date(2020, 5, 1))
-    InstitutionFactory(township=township, name="无日期院", established_on=None)
 
 
-def test_established_lists_registered_institutions_of_2019_to_2021(established, county_user):
+def test_established_lists_institutions_filed_in_2019_to_2021(established, county_user):
     sheet = sheet_of(BASELINE_ATTACHMENTS, 5, county_user)
 
     rows = body(sheet, 4)
-    assert [r[2] for r in rows] == ["二〇一九年院", "二〇二一年院"]
+    assert [r[2] for r in rows] == ["二〇一九年备案院", "二〇二一年末备案院"]
     first = rows[0]
     assert first[4:6] == ("民办非企业单位/社会服务机构", "民办")
-    assert first[11].date() == date(2019, 1, 1) and sheet["L4"].number_format == "yyyy-mm-dd"
-    assert (first[12], rows[1][12]) == ("已登记已备案", "已登记未备案")
+    assert first[11].date() == date(2010, 3, 1) and sheet["L4"].number_format == "yyyy-mm-dd"
+    assert sheet["M3"].value == "备案日期"
+    assert first[12].date() == date(2019, 1, 1) and sheet["M4"].number_format == "yyyy-mm-dd"
+    assert (first[13], rows[1][13]) == ("已登记已备案", "已登记已备案")
     row = totals(sheet, 4)
     assert row[7] == 2 * 50 and row[8] == 2 * 30
+
+
+def test_established_reads_the_filing_date_as_of_the_cut_off(established, township, county_user):
+    late = InstitutionFactory(township=township, name="后补备案日期院", filed_on=None)
+    entered_before(shanghai(2026, 11, 20, 9))
+    late.filed_on = date(2020, 9, 1)
+    late.save()
+
+    then = established_rows(county_user, 2019, 2021, cutoff=shanghai(2026, 11, 24, 17))
+    assert [r["name"] for r in then] == ["二〇一九年备案院", "二〇二一年末备案院"]
+    now = [r["name"] for r in established_rows(county_user, 2019, 2021)]
+    assert now == ["二〇一九年备案院", "后补备案日期院", "二〇二一年末备案院"]
 
 
 def test_established_rows_cost_one_query(established, county_user, django_assert_num_queries):

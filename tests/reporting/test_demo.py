@@ -53,6 +53,21 @@ def test_demo_has_publicity_a_working_group_weekly_reports_in_every_state_and_a_
     the_county_working_group_is_the_plans()
     weekly_reports_exist_in_every_state(demo)
     last_weeks_pack_is_ready_for_the_leaders(demo)
+    the_filed_institutions_table_of_2019_to_2021_is_not_empty()
+
+
+def the_filed_institutions_table_of_2019_to_2021_is_not_empty():
+    """衡山县 baseline 附件5 selects by 备案日期 (issue 20): the demo's filed institutions carry
+    one, and some of them were filed in those years."""
+    from institutions.models import Institution, RegistrationStatus
+    from reporting.selectors import established_rows
+
+    county = User.objects.get(username="county")
+    rows = list(established_rows(county, 2019, 2021))
+    assert rows
+    assert all(r["registration_status"] == RegistrationStatus.REGISTERED_FILED for r in rows)
+    filed = Institution.objects.filter(registration_status=RegistrationStatus.REGISTERED_FILED)
+    assert not filed.filter(filed_on__isnull=True).exists()
 
 
 def every_township_has_publicity_of_all_three_place_types_and_a_liaison():

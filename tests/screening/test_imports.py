@@ -1138,3 +1138,27 @@ def test_a_formula_cell_is_an_error_of_that_cell_named_as_a_formula(county_user,
     assert (row, named) == (2, column)
     assert "公式" in message and "HYPERLINK" in message
     assert "为空" not in message
+
+
+def test_roster_reads_the_filing_date_and_a_change_of_it_is_kept_in_history(county_user, township):
+    """备案日期 (issue 20): a column of the roster, for new and existing institutions."""
+    existing = InstitutionFactory(township=township, filed_on=None)
+    new_code = make_credit_code(9002)
+    batch = stage(
+        county_user,
+        "roster",
+        ["机构名称", "统一社会信用代码", "乡镇（街道）", "备案状态", "备案日期"],
+        [
+            [existing.name, existing.credit_code, "开云镇", "", "2020-03-15"],
+            ["开云镇福寿养老院", new_code, "开云镇", "已备案", "2019-11-02"],
+        ],
+    )
+    assert batch.status == ImportStatus.PREVIEWED, batch.errors
+
+    apply_batch(user=county_user, batch=batch)
+
+    existing.refresh_from_db()
+    assert existing.filed_on == date(2020, 3, 15)
+    before = existing.history.order_by("history_date", "pk").first()
+    assert before.filed_on is None
+    assert Institution.objects.get(credit_code=new_code).filed_on == date(2019, 11, 2)

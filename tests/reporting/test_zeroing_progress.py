@@ -1,0 +1,105 @@
+"""附件6's 清零行动 progress per township (衡山县方案 清零行动, issue 20): the venues on the
+清零 ledger, crossed off (对账销号) and still open, as of the pack's cut-off, the rows adding
+up to the total row, and the identity the pack keeps (crossed off + open = on the ledger)."""
+
+from datetime import date
+
+import pytest
+
+from disposal.models import Outcome, ZeroingEntry, ZeroingStatus
+from institutions.models import RegistrationStatus
+from reporting.reconcile import Identity, PackFigures, reconcile
+from reporting.selectors import results_table
+from reporting.xlsx.district import DISTRICT_ATTACHMENTS
+from tests.factories import InstitutionFactory, VenueFactory
+
+from .conftest import shanghai
+from .helpers import entered_before, sheet_of, totals
+
+pytestmark = pytest.mark.django_db
+
+from .test_attachments import SINCE, WEEK  # noqa: E402
+
+DEADLINE = shanghai(2026, 11, 24, 17)
+
+
+def cross_off(institution, on):
+    return ZeroingEntry.objects.create(
+        institution=institution,
+        status=ZeroingStatus.CROSSED_OFF,
+        outcome=Outcome.BANNED,
+        outcome_on=on,
+        crossed_off_on=on,
+    )
+
+
+@pytest.fixture
+def ledger(township, other_township):
+    VenueFactory(township=township, name="开云未处置")  # on the ledger, open
+    cross_off(VenueFactory(township=township, name="开云已取缔"), date(2026, 11, 10))
+    # A venue registered since: it stays on the ledger until crossed off, here after the week.
+    registered = VenueFactory(township=township, name="开云已登记")
+    registered.registration_status = RegistrationStatus.REGISTERED_FILED
+    registered.save()
+    cross_off(registered, date(2026, 11, 30))
+    InstitutionFactory(township=township)  # a registered institution: not on the ledger
+    VenueFactory(township=other_township)
+    # Being handled at the deadline, crossed off only after it (recorded later).
+    pending = ZeroingEntry.objects.create(
+        institution=VenueFactory(township=township, name="开云处置中"),
+        status=ZeroingStatus.IN_PROGRESS,
+    )
+    entered_before(shanghai(2026, 11, 20, 9))
+    pending.status = ZeroingStatus.CROSSED_OFF
+    pending.crossed_off_on = date(2026, 11, 22)
+    pending.save()
+    VenueFactory(township=township, name="开云后发现")  # found after the deadline
+
+
+def test_zeroing_progress_per_township_as_of_the_cut_off(ledger, county_user, township):
+    table = results_table(county_user, SINCE, WEEK, cutoff=DEADLINE)
+    rows = {r.township: r for r in table.rows}
+
+    kaiyun = rows[township]
+    assert (kaiyun.on_ledger, kaiyun.crossed_off, kaiyun.ledger_open) == (4, 1, 3)
+    assert (table.total.on_ledger, table.total.crossed_off, table.total.ledger_open) == (5, 1, 4)
+
+
+def test_now_the_later_crossing_off_and_the_later_venue_count(ledger, county_user, township):
+    table = results_table(county_user, SINCE, WEEK)
+    kaiyun = next(r for r in table.rows if r.township == township)
+
+    # The registered one was crossed off after the week: still open for this week.
+    assert (kaiyun.on_ledger, kaiyun.crossed_off, kaiyun.ledger_open) == (5, 2, 3)
+
+
+def test_the_sheet_has_the_zeroing_columns_after_the_template_and_a_total(
+    ledger, county_user, township
+):
+    sheet = sheet_of(DISTRICT_ATTACHMENTS, 6, county_user)
+
+    assert sheet["Q3"].value.replace("\n", "") == "清零行动进展（家）"
+    assert [sheet.cell(4, c).value.replace("\n", "") for c in range(17, 20)] == [
+        "纳入台账",
+        "已销号",
+        "未销号",
+    ]
+    assert "Q3:S3" in {str(r) for r in sheet.merged_cells.ranges}
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] == township.name)
+    assert row[16:19] == (5, 2, 3)
+    assert totals(sheet, 5)[16:19] == (6, 2, 4)
+
+
+def test_zeroing_figures_that_do_not_add_up_break_an_identity(ledger, county_user, township):
+    table = results_table(county_user, SINCE, WEEK, cutoff=DEADLINE)
+    pack = PackFigures(results=table)
+    assert reconcile(pack) == []
+
+    row = next(r for r in table.rows if r.township == township)
+    row.crossed_off += 1
+    table.total.crossed_off += 1
+
+    found = {(f.identity, f.township) for f in reconcile(pack)}
+    assert (Identity.ZEROING_SUMS, township.name) in found
+    assert (Identity.ZEROING_SUMS, "") in found
+    assert (Identity.ROWS_SUM_TO_TOTAL, "") not in found
