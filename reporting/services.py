@@ -231,19 +231,27 @@ def accept_weekly_report(*, user, report: WeeklyReport, now=None) -> WeeklyRepor
         raise ValidationError(_("Only a submitted report can be accepted."))
     if report.is_accepted:
         raise ValidationError(_("This report has already been accepted."))
+    return _mark_accepted(report, user, now, _("Accepted by the county"))
+
+
+def _mark_accepted(report, user, now, history):
+    """Accepted (a township's report by the county, a county's by the unit above): locked
+    until reopened; who and when on the report and in its history."""
     report.accepted_at = now or clock.now()
     report.accepted_by = user
     report._history_user = user
-    report._change_reason = _("Accepted by the county")
+    report._change_reason = history
     report.save()
     return report
 
 
-def _send_back(user, report: WeeklyReport, reason: str, now, history: str) -> WeeklyReport:
+def _mark_returned(report, user, reason: str, now, history: str, *, missing: str, to_draft):
+    """Returned or reopened with its reason (required, ``missing`` says so): a draft again
+    (``to_draft``), the reason shown to its author until it submits again."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why the report goes back to the township.")})
-    _back_to_draft(report)
+        raise ValidationError({"reason": missing})
+    to_draft(report)
     report.return_reason = reason
     report.returned_at = now or clock.now()
     report.returned_by = user
@@ -251,6 +259,18 @@ def _send_back(user, report: WeeklyReport, reason: str, now, history: str) -> We
     report._change_reason = (history % {"reason": reason})[:HISTORY_REASON_LENGTH]
     report.save()
     return report
+
+
+def _send_back(user, report: WeeklyReport, reason: str, now, history: str) -> WeeklyReport:
+    return _mark_returned(
+        report,
+        user,
+        reason,
+        now,
+        history,
+        missing=_("Say why the report goes back to the township."),
+        to_draft=_back_to_draft,
+    )
 
 
 @transaction.atomic
@@ -439,26 +459,19 @@ def accept_county_report(*, user, report: CountyReport, now=None) -> CountyRepor
         raise ValidationError(_("Only a submitted report can be accepted."))
     if report.is_accepted:
         raise ValidationError(_("This report has already been accepted."))
-    report.accepted_at = now or clock.now()
-    report.accepted_by = user
-    report._history_user = user
-    report._change_reason = _("Accepted by the unit above")
-    report.save()
-    return report
+    return _mark_accepted(report, user, now, _("Accepted by the unit above"))
 
 
 def _send_county_back(user, report: CountyReport, reason: str, now, history) -> CountyReport:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the report goes back to the county.")})
-    _county_back_to_draft(report)
-    report.return_reason = reason
-    report.returned_at = now or clock.now()
-    report.returned_by = user
-    report._history_user = user
-    report._change_reason = (history % {"reason": reason})[:HISTORY_REASON_LENGTH]
-    report.save()
-    return report
+    return _mark_returned(
+        report,
+        user,
+        reason,
+        now,
+        history,
+        missing=_("Say why the report goes back to the county."),
+        to_draft=_county_back_to_draft,
+    )
 
 
 @transaction.atomic
