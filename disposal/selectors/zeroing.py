@@ -81,11 +81,12 @@ def ledger_list(user):
 def ledger_row(institution, findings: Findings) -> dict:
     entry = getattr(institution, "zeroing", None)
     registered = institution.registration_status != RegistrationStatus.UNREGISTERED
+    target = target_of(institution, findings)
     return {
         "institution": institution,
         "entry": entry,
-        "target": target_of(institution, findings),
-        "target_label": TargetOutcome(target_of(institution, findings)).label,
+        "target": target,
+        "target_label": TargetOutcome(target).label,
         "large_prepayment": findings.large_prepayment,
         "houses_elders": houses_elders(institution.residents),
         "stable": operating_stably(findings, entry.stable if entry is not None else None),
