@@ -35,7 +35,7 @@ TOWNSHIPS = [
     ("永和乡", "yonghe", "430423203", ["永和村", "永丰村", "石桥村"]),
     ("江东乡", "jiangdong", "430423204", ["江东村", "湘东村", "团结村"]),
 ]
-COUNTY_LOGINS = ["admin", "county", "leader"]
+COUNTY_LOGINS = ["admin", "county", "leader", "hengyang"]
 # The person behind each township's login (surname, given name), as the histories name them.
 TOWNSHIP_STAFF_NAMES = [
     ("张", "三"),
@@ -113,6 +113,9 @@ class AccountsDemo:
         admin = self.user("admin", county, Role.ADMINISTRATOR, "系统", "管理员", is_staff=True)
         admin.groups.add(admin_group())
         county_user = self.user("county", county, Role.COUNTY_REVIEWER, "文", "雨倩")
+        # The city's section above the county: 报送情况 up the tree, the county's report to
+        # review, the roll-up pack (周报送 passed up).
+        self.user("hengyang", city, Role.COUNTY_REVIEWER, "罗", "振华")
         self.user("leader", county, Role.LEADER, "谭", "建华")
 
         demo = DemoCounty(county=county, county_user=county_user)

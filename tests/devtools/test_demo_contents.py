@@ -141,3 +141,26 @@ def test_demo_users_have_real_names_as_histories_show_them(demo_once):
     names = [str(u) for u in User.objects.filter(role=Role.TOWNSHIP_STAFF)]
     assert len(set(names)) == len(names)
     assert not any("民政办" in name for name in names)
+
+
+def test_the_citys_login_opens_its_pages_over_the_demo_county(demo_once, client):
+    """The city section (hengyang, 衡阳市) sees what is below it: 报送情况 with 衡山县, the
+    roll-up pack offered, and the county's lists, each page answering without an error."""
+    from django.urls import reverse
+
+    city = User.objects.get(username="hengyang")
+    assert city.unit.level == UnitLevel.CITY and str(city) == "罗振华"
+    client.force_login(city)
+    for name in (
+        "home",
+        "reporting:completeness",
+        "reporting:run_list",
+        "institutions:list",
+        "risklists:list",
+        "disposal:board",
+        "disposal:zeroing_ledger",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+    page = client.get(reverse("reporting:completeness")).content.decode()
+    assert "衡山县" in page
