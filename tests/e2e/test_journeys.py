@@ -116,7 +116,16 @@ def watch(page, problems: Problems):
             response.status >= 400 and problems.add(page.url, f"{response.status} {response.url}")
         ),
     )
-    page.on("requestfailed", lambda request: problems.add(page.url, f"failed {request.url}"))
+    # A request the browser itself cancelled because the page moved on (net::ERR_ABORTED,
+    # e.g. the icon of a page left at once) is no fault of the page; a missing or broken
+    # asset answers 4xx/5xx above, and a refused connection fails with its own error.
+    page.on(
+        "requestfailed",
+        lambda request: (
+            "ERR_ABORTED" not in (request.failure or "")
+            and problems.add(page.url, f"failed {request.url}: {request.failure}")
+        ),
+    )
 
 
 def english_words(page, allowed) -> set[str]:
