@@ -6,13 +6,13 @@ One table, so that a venue that gets registered becomes an institution by a chan
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import OrgUnit, UnitLevel
+from core.geo import latitude_field, longitude_field
 from core.validators import validate_phone
 
 from .querysets import InstitutionQuerySet
@@ -130,22 +130,8 @@ class Institution(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     # Where the institution is, when known: the four-looks review flags a visit recorded on
     # a phone far from here (issue 15). Degrees (WGS 84, as a phone reports them).
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, db_index=True)
     archive_reason = models.CharField(_("reason for archiving"), max_length=255, blank=True)

@@ -1,11 +1,11 @@
 """Screening visits (排查走访) with the key items of both plans, interviews and "三必须"."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.geo import latitude_field, longitude_field
 from core.scoping import ScopedModel
 
 from .records import not_in_future
@@ -133,22 +133,8 @@ class ScreeningVisit(ScopedModel):
     received_at = models.DateTimeField(
         _("received by the server at"), null=True, blank=True, editable=False
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     position_accuracy = models.PositiveIntegerField(
         _("accuracy of the position (m)"), null=True, blank=True
     )
