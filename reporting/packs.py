@@ -139,6 +139,10 @@ def write_pack(
     total = len(attachments) + 1
     files: list[PackFile] = []
     with translation.override(settings.LANGUAGE_CODE):
+        if report_set in (ReportSet.DISTRICT_WEEKLY, ReportSet.ROLLUP_WEEKLY):
+            from .xlsx.district import read_ahead
+
+            read_ahead(context)
         for done, (number, attachment) in enumerate(sorted(attachments.items())):
             title = str(attachment.table.title)
             if progress:

@@ -248,6 +248,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A report run without a sign of life for this long is taken over by another attempt.
 REPORT_RUN_STALE_SECONDS = int(os.environ.get("REPORT_RUN_STALE_SECONDS", "120"))
+# A pack's shared reads start in threads of their own at its start, on PostgreSQL outside a
+# transaction (core/background.py): the database reads while the first tables are written.
+BACKGROUND_READS = env_bool("BACKGROUND_READS", True)
 
 # A session ends after SESSION_COOKIE_AGE seconds without a request (30 minutes by default).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))

@@ -9,7 +9,12 @@ Every query starts from a model's ``visible_to(user)``.
 """
 
 from .baseline import LARGE_SCALE_BEDS, SurveyFigures, established_rows, survey_table, venue_rows
-from .lists import disposal_progress_rows, risk_description, risk_list_rows
+from .lists import (
+    disposal_progress_rows,
+    risk_description,
+    risk_list_rows,
+    under_disposal_refunds,
+)
 from .progress import ProgressRow, progress_table, risk_found_q, working_group
 from .publicity import PublicityFigures, PublicityTable, latest_visit_three_musts, publicity_table
 from .results import ResultFigures, ResultTable, results_table
@@ -32,6 +37,7 @@ __all__ = [
     "risk_found_q",
     "risk_list_rows",
     "survey_table",
+    "under_disposal_refunds",
     "venue_rows",
     "working_group",
 ]

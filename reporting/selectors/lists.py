@@ -185,6 +185,17 @@ def _flag(q):
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
+def under_disposal_refunds(user, cutoff: datetime | None, since: date | None):
+    """Per institution under disposal at ``cutoff`` (the set 附件4 lists): what its elders
+    paid in and what was refunded to them since ``since``, from disposal's one reading of the
+    ledger (``refund_totals``). 附件4 prints it per institution and 附件6 adds it up per
+    township: a pack reads it once for both."""
+    under = Institution.objects.visible_to(user).filter(
+        recorded_by(cutoff), under_disposal_q(cutoff)
+    )
+    return refund_totals(under, as_of=cutoff, since=since)
+
+
 def disposal_result(row: dict) -> str:
     """The furthest result reached: 立案, then 移交, 取缔关停, 整改完成; else being handled."""
     if row["case_filed"]:
@@ -204,6 +215,7 @@ def disposal_progress_rows(
     summaries: dict[int, ActionSummary] | None = None,
     cutoff: datetime | None = None,
     since: date | None = None,
+    refunds: dict[int, RefundTotals] | None = None,
 ) -> Iterator[dict]:
     """附件4 分类处置工作进度表: every institution or venue under disposal for a red, orange or
     yellow level at ``cutoff`` (then or earlier in the campaign; an archived one too, since
@@ -220,7 +232,8 @@ def disposal_progress_rows(
     )
     if summaries is None:
         summaries = action_summaries(user, under, cutoff)
-    refunds = refund_totals(under, as_of=cutoff, since=since)
+    if refunds is None:
+        refunds = under_disposal_refunds(user, cutoff, since)
     labels, levels = action_labels(), level_labels()
     measures: dict[tuple, str] = {}
     latest_plan = (

@@ -193,9 +193,12 @@ def results_table(
     townships=None,
     until: date | None = None,
     cutoff: datetime | None = None,
+    refunds: dict | None = None,
 ) -> ResultTable:
     """附件6 figures per visible township, from ``since`` to the end of ``week``, as they
-    stood at ``cutoff``."""
+    stood at ``cutoff``. ``refunds``: disposal's refund totals of the institutions under
+    disposal, when the caller has read them already (a pack reads them once for 附件4 and
+    附件6: ``under_disposal_refunds``)."""
     chosen = townships is not None
     if not chosen:
         townships = visible_townships(user)
@@ -272,11 +275,12 @@ def results_table(
     # Refunds: disposal's one reading of them (附件4 prints the same per institution).
     # The refunds of the institutions under disposal (督促清退资金), the set 附件4 lists: a
     # refund recorded at screening for an institution never listed is not a disposal result.
-    refunds = refund_totals(
-        of_townships(registry.filter(under_disposal_q(cutoff)), rows, chosen),
-        as_of=cutoff or until,
-        since=since,
-    )
+    if refunds is None:
+        refunds = refund_totals(
+            of_townships(registry.filter(under_disposal_q(cutoff)), rows, chosen),
+            as_of=cutoff or until,
+            since=since,
+        )
     paid = {pk: totals.refunded for pk, totals in refunds.items() if totals.refunded}
     if paid:
         for pk, township_id in Institution.objects.filter(pk__in=list(paid)).values_list(

@@ -7,6 +7,7 @@ a ``dict[int, Attachment]``; the same functions render or write any attachment o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 
 from accounts.models import OrgUnit
 from core import clock
+from core.background import background_reads_possible, start_reads
 from core.xlsx.spec import Table
 from core.xlsx.writer import Target, render_table, save_workbook
 from screening.selectors.four_looks import campaign_start
@@ -41,7 +43,19 @@ class ReportContext:
     def cached(self, key: str, compute):
         if key not in self.cache:
             self.cache[key] = compute()
-        return self.cache[key]
+        value = self.cache[key]
+        if isinstance(value, Future):  # read ahead (``read_ahead``): wait for it
+            value = value.result()
+        return value
+
+    def read_ahead(self, reads: dict[str, Callable[[], object]]) -> None:
+        """Start ``reads`` (cache key → compute) in the background where the database
+        allows it (``core.background``); ``cached`` then waits for each when first asked.
+        Elsewhere nothing happens and ``cached`` computes in place, as always."""
+        if not background_reads_possible():
+            return
+        missing = {key: read for key, read in reads.items() if key not in self.cache}
+        self.cache.update(start_reads(missing))
 
     @classmethod
     def for_user(cls, user, week: ReportingWeek | None = None, since: date | None = None):

@@ -10,6 +10,8 @@ rows from the database, a constant number of queries whatever their length.
 
 from __future__ import annotations
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
@@ -26,6 +28,7 @@ from ..selectors import (
     publicity_table,
     results_table,
     risk_list_rows,
+    under_disposal_refunds,
     working_group,
 )
 from ..selectors.common import action_summaries
@@ -366,22 +369,66 @@ def figures_of(context: ReportContext) -> PackFigures:
     return context.cached("figures", PackFigures)
 
 
-def progress_of(context: ReportContext):
-    return context.cached(
-        "progress", lambda: progress_table(context.user, context.since, cutoff=context.cutoff)
+def _progress(context: ReportContext):
+    return progress_table(context.user, context.since, cutoff=context.cutoff)
+
+
+def _results(context: ReportContext):
+    table = results_table(
+        context.user,
+        context.since,
+        context.week,
+        cutoff=context.cutoff,
+        refunds=refunds_of(context),
     )
+    if context.cutoff is None or context.cutoff < context.week.deadline:
+        # Not due yet (or no cut-off): nobody is late, nothing to mark.
+        for row in table.rows:
+            row.reported = None
+    return table
+
+
+def _refunds(context: ReportContext):
+    return under_disposal_refunds(context.user, context.cutoff, context.since)
+
+
+def _action_summaries(context: ReportContext):
+    return action_summaries(context.user, cutoff=context.cutoff)
+
+
+def _publicity(context: ReportContext):
+    week = context.week
+    return publicity_table(context.user, week.first_day, week.last_day, cutoff=context.cutoff)
+
+
+# What several tables of a pack read, each once: computed when first asked, or started
+# ahead in the background when the pack begins (``read_ahead``).
+READS = {
+    "progress": _progress,
+    "refunds": _refunds,
+    "results": _results,
+    "action_summaries": _action_summaries,
+    "publicity": _publicity,
+}
+
+
+def read_ahead(context: ReportContext) -> None:
+    """Start the pack's shared reads at once, in the background where the database allows
+    (``ReportContext.read_ahead``): the database works on them while the first tables are
+    written."""
+    context.read_ahead({key: functools.partial(read, context) for key, read in READS.items()})
+
+
+def _read(key: str, context: ReportContext):
+    return context.cached(key, functools.partial(READS[key], context))
+
+
+def progress_of(context: ReportContext):
+    return _read("progress", context)
 
 
 def results_of(context: ReportContext):
-    def compute():
-        table = results_table(context.user, context.since, context.week, cutoff=context.cutoff)
-        if context.cutoff is None or context.cutoff < context.week.deadline:
-            # Not due yet (or no cut-off): nobody is late, nothing to mark.
-            for row in table.rows:
-                row.reported = None
-        return table
-
-    return context.cached("results", compute)
+    return _read("results", context)
 
 
 def progress_rows(context: ReportContext):
@@ -390,10 +437,13 @@ def progress_rows(context: ReportContext):
     return listed(rows, ProgressRow.FIGURES)
 
 
+def refunds_of(context: ReportContext):
+    """The refunds of the institutions under disposal: 附件4's per institution, 附件6's sum."""
+    return _read("refunds", context)
+
+
 def action_summaries_of(context: ReportContext):
-    return context.cached(
-        "action_summaries", lambda: action_summaries(context.user, cutoff=context.cutoff)
-    )
+    return _read("action_summaries", context)
 
 
 def risk_list(context: ReportContext):
@@ -409,13 +459,13 @@ def disposal_rows(context: ReportContext):
         summaries=action_summaries_of(context),
         cutoff=context.cutoff,
         since=context.since,
+        refunds=refunds_of(context),
     )
     return figures_of(context).tally_disposal(rows)
 
 
 def publicity_rows(context: ReportContext):
-    week = context.week
-    table = publicity_table(context.user, week.first_day, week.last_day, cutoff=context.cutoff)
+    table = _read("publicity", context)
     figures_of(context).publicity = table
     reported = {row.township.pk: row.reported for row in results_of(context).rows}
     for row in table.rows:

@@ -1,0 +1,66 @@
+"""Reads started ahead, in threads of their own, while the caller goes on writing.
+
+A weekly pack at province size spends much of its time waiting for the database (the
+per-township tables, the refund ledger, the disposal actions) and as much again writing
+cells in Python. On PostgreSQL the database works in a process of its own: a read started
+in a thread runs on another core while this thread writes, and the pack takes about the
+longer of the two instead of their sum.
+
+Each read runs in a thread with its own database connection (Django gives every thread one),
+in the caller's language, and closes that connection when done. The result (or the error)
+is handed over through a ``concurrent.futures.Future``.
+
+Only where the other connection sees what this one sees: PostgreSQL, outside a transaction
+(inside one — a test case, an atomic block — this thread's uncommitted rows would be
+invisible to the others), and when ``settings.BACKGROUND_READS`` is on. Otherwise
+``background_reads_possible()`` is False and callers compute in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import translation
+
+
+def background_reads_possible() -> bool:
+    return (
+        getattr(settings, "BACKGROUND_READS", True)
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+
+
+def start_reads(reads: dict[str, Callable[[], Any]]) -> dict[str, Future]:
+    """One future per read, all created before any thread starts (a read may wait for
+    another's future), then a daemon thread each."""
+    futures = {key: Future() for key in reads}
+    language = translation.get_language()
+    for key, read in reads.items():
+        thread = threading.Thread(
+            target=_run,
+            args=(read, futures[key], language),
+            name=f"read-ahead-{key}",
+            daemon=True,
+        )
+        thread.start()
+    return futures
+
+
+def _run(read: Callable[[], Any], future: Future, language: str | None) -> None:
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        with translation.override(language):
+            result = read()
+    except BaseException as exc:  # handed to whoever waits for it
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+    finally:
+        connections.close_all()
