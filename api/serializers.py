@@ -134,6 +134,9 @@ VISIT_FIELDS = [
     "collapsed",
     "public_opinion",
     "poster_displayed",
+    "residents_housed",
+    "notices_handed_out",
+    "receipts_collected",
     "notice_to_every_resident",
     "commitment_letter_signed",
     "findings",
@@ -190,6 +193,14 @@ class VisitWriteSerializer(serializers.Serializer):
     collapsed = serializers.BooleanField(required=False)
     public_opinion = serializers.BooleanField(required=False)
     poster_displayed = serializers.BooleanField(required=False)
+    residents_housed = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    notices_handed_out = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="At most the elders housed; with them given, sets notice_to_every_resident.",
+    )
+    receipts_collected = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     notice_to_every_resident = serializers.BooleanField(required=False)
     commitment_letter_signed = serializers.BooleanField(required=False)
     findings = serializers.CharField(required=False, allow_blank=True)

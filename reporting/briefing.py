@@ -128,7 +128,8 @@ class Writer:
                 _fonts(cells[0].paragraphs[0].add_run(str(item.label)), BODY_FONT, TABLE_SIZE)
                 value = cells[1].paragraphs[0]
                 value.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                _fonts(value.add_run(str(item.value)), BODY_FONT, TABLE_SIZE)
+                shown = "—" if item.value is None else str(item.value)
+                _fonts(value.add_run(shown), BODY_FONT, TABLE_SIZE)
 
     def page_break(self):
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

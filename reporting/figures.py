@@ -43,6 +43,7 @@ class Source(models.TextChoices):
     )
     RATINGS = "ratings", _("Counted from the approved ratings")
     DISPOSAL = "disposal", _("Counted from the disposal actions and the zeroing ledger")
+    ZEROING = "zeroing", _("Counted from the zeroing ledger")
     TRANSFERS = "transfers", _("Counted from the recorded transfers")
     LEADS = "leads", _("Counted from the leads")
     REFUNDS = "refunds", _("Counted from the refunds paid to elders")
@@ -86,7 +87,13 @@ def _publicity_figures() -> tuple[Figure, ...]:
             continue
         source = (
             Source.SCREENING_VISITS
-            if column.key in ("institutions", "three_musts_complete", *PublicityFigures.ITEMS)
+            if column.key
+            in (
+                "institutions",
+                "three_musts_complete",
+                *PublicityFigures.ITEMS,
+                *PublicityFigures.NOTICE_COUNTS,
+            )
             else Source.PUBLICITY_RECORDS
         )
         figures.append(Figure(column.key, _label(column), source))
@@ -116,6 +123,10 @@ RESULT_SOURCES = {
     "funds_refunded": Source.REFUNDS,
     "elders_resettled": Source.ELDERS,
     "elders_assisted": Source.ELDERS,
+    # 清零行动进展 (衡山县方案 清零行动): the pack's 附件6 has them, so the weekly page too.
+    "on_ledger": Source.ZEROING,
+    "crossed_off": Source.ZEROING,
+    "ledger_open": Source.ZEROING,
 }
 COUNTERS = {"funds_refunded": _in_ten_thousand}
 
@@ -175,7 +186,8 @@ def result_values(report, user=None) -> list[FigureValue]:
         if figure.count is None:
             value = getattr(report, figure.key)
         elif frozen:
-            value = frozen.get(figure.key, 0)
+            # None: counted since the report was submitted (shown "—", not a made-up 0).
+            value = frozen.get(figure.key)
             value = Decimal(value) if isinstance(value, str) else value
         else:
             value = figure.count(row)

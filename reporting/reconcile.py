@@ -40,6 +40,8 @@ class Identity:
     MEASURES_MATCH_LEVEL = "measures_match_level"
     THREE_MUSTS_ITEMS_BOUNDED = "three_musts_items_bounded"
     ZEROING_SUMS = "zeroing_sums"
+    NOTICES_BOUNDED = "notices_bounded"
+    LOOK_BACK_AT_MOST_FULL = "look_back_at_most_full"
     LABELS = {
         ROWS_SUM_TO_TOTAL: gettext_lazy("The townships' rows add up to the total row"),
         RISKS_AGREE: gettext_lazy(
@@ -62,6 +64,13 @@ class Identity:
         ),
         ZEROING_SUMS: gettext_lazy(
             "Zeroing: crossed off and still open add up to the venues on the ledger (attachment 6)"
+        ),
+        NOTICES_BOUNDED: gettext_lazy(
+            "Receipts signed at most the notices handed out, the notices at most the elders "
+            "housed (attachment 5)"
+        ),
+        LOOK_BACK_AT_MOST_FULL: gettext_lazy(
+            "Look-back re-checked at most the institutions to re-check (attachment 2)"
         ),
     }
 
@@ -195,7 +204,17 @@ def reconcile(pack: PackFigures) -> list[Failure]:
     if pack.progress is not None:
         rows, total = pack.progress
         _sums(failures, rows, total, ("on_registry", "screened", "risks_found"))
+        _sums(failures, rows, total, ("look_back_done",))
         for row in [*rows, total]:
+            if row.look_back_done > row.on_registry:
+                failures.append(
+                    Failure(
+                        Identity.LOOK_BACK_AT_MOST_FULL,
+                        _name(row),
+                        _("at most %(n)d") % {"n": row.on_registry},
+                        str(row.look_back_done),
+                    )
+                )
             if row.screened > row.on_registry:
                 failures.append(
                     Failure(
@@ -272,6 +291,18 @@ def reconcile(pack: PackFigures) -> list[Failure]:
                             f"{item}={count}",
                         )
                     )
+            residents, notices, receipts = (
+                getattr(row, name) for name in PublicityFigures.NOTICE_COUNTS
+            )
+            if not receipts <= notices <= residents:
+                failures.append(
+                    Failure(
+                        Identity.NOTICES_BOUNDED,
+                        _name(row),
+                        f"≤{residents}",
+                        f"{notices}/{receipts}",
+                    )
+                )
 
     _agree(
         failures,

@@ -61,7 +61,7 @@ class PeriodFigures:
 
         return cls(
             publicity=publicity_values(publicity),
-            results=[FigureValue(f, thawed(results.get(f.key, 0))) for f in RESULT_FIGURES],
+            results=[FigureValue(f, thawed(results.get(f.key))) for f in RESULT_FIGURES],
             frozen=True,
             pack=[
                 AttachmentTotals.from_dict(int(number), totals)

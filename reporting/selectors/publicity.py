@@ -50,6 +50,11 @@ class PublicityFigures:
     poster_displayed: int = 0
     notice_to_every_resident: int = 0
     commitment_letter_signed: int = 0
+    # 要向每一位住养老人或家属发放防范养老服务诈骗告知书 (issue 20): the elders housed, the
+    # notices handed out and the signed receipts (回执) their latest visit recorded.
+    residents_housed: int = 0
+    notices_handed_out: int = 0
+    receipts_collected: int = 0
 
     # The three items of "三必须" (the visit's fields, in the plan's order).
     ITEMS = ("poster_displayed", "notice_to_every_resident", "commitment_letter_signed")
@@ -70,7 +75,12 @@ class PublicityFigures:
         "poster_displayed",
         "notice_to_every_resident",
         "commitment_letter_signed",
+        "residents_housed",
+        "notices_handed_out",
+        "receipts_collected",
     )
+    # The 告知书 counts, in the order that bounds them: receipts ≤ notices ≤ residents.
+    NOTICE_COUNTS = ("residents_housed", "notices_handed_out", "receipts_collected")
 
     def as_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.SUMMED}
@@ -122,15 +132,21 @@ def three_musts_complete_ids(
     sits just under PostgreSQL's threshold for optimising the query's JIT code (0.7 s).
     Written as a join, the database reads the visits once.
     """
+    complete = latest_visits(date_to, cutoff).filter(**dict.fromkeys(items, True))
+    if viewer is not None:
+        complete = complete.visible_to(viewer)
+    return complete.order_by().values("institution_id")
+
+
+def latest_visits(date_to: date, cutoff: datetime | None = None):
+    """Each institution's latest visit submitted at ``cutoff`` and dated by ``date_to``: a
+    submitted visit that no later one follows (a join, see ``three_musts_complete_ids``)."""
     submitted = submitted_visits(cutoff).filter(visited_on__lte=date_to)
     later = submitted.filter(institution=OuterRef("institution")).filter(
         Q(visited_on__gt=OuterRef("visited_on"))
         | Q(visited_on=OuterRef("visited_on"), pk__gt=OuterRef("pk"))
     )
-    complete = submitted.filter(**dict.fromkeys(items, True))
-    if viewer is not None:
-        complete = complete.visible_to(viewer)
-    return complete.exclude(Exists(later)).order_by().values("institution_id")
+    return submitted.exclude(Exists(later))
 
 
 ACTIVITY_FIGURES = ("posters", "banners", "leaflets", "videos", "participants")
@@ -213,6 +229,34 @@ def publicity_table(
             continue
         for name in ("institutions", "three_musts_complete", *PublicityFigures.ITEMS):
             setattr(row, name, figures[name])
+
+    # The 告知书 counts of each institution's latest visit, per township: one grouped query.
+    # Only visits that counted both the elders and the notices: the notices are then
+    # checked against the elders (ScreeningVisit.clean), so receipts ≤ notices ≤ elders
+    # holds for every row (reconcile: NOTICES_BOUNDED).
+    on_registry = Institution.objects.visible_to(user).as_of(cutoff).values("pk")
+    notices = (
+        of_townships(
+            latest_visits(date_to, cutoff).visible_to(user),
+            rows,
+            chosen,
+            "institution__township_id",
+        )
+        .filter(
+            institution_id__in=on_registry,
+            residents_housed__isnull=False,
+            notices_handed_out__isnull=False,
+        )
+        .values("institution__township_id")
+        .annotate(**{name: Sum(name) for name in PublicityFigures.NOTICE_COUNTS})
+        .order_by()
+    )
+    for figures in notices:
+        row = rows.get(figures["institution__township_id"])
+        if row is None:
+            continue
+        for name in PublicityFigures.NOTICE_COUNTS:
+            setattr(row, name, figures[name] or 0)
 
     for row in table.rows:
         for name in PublicityFigures.SUMMED:

@@ -84,6 +84,7 @@ WORKING_GROUP = Table(
 
 SCREENING = _("Screening situation")
 FOUR_LOOKS = _("Four-looks review")
+LOOK_BACK = _("Look-back re-check")
 PROGRESS = Table(
     code="district_2",
     sheet_title="附件2",
@@ -153,6 +154,29 @@ PROGRESS = Table(
             width=12,
             total=True,
         ),
+        # 根据"回头看"情况，填报…（附件2）; 确保5月底前完成复查工作 (district §二(二)一, issue 20):
+        # after the template's columns, so that they keep their places.
+        Column("look_back_done", (LOOK_BACK, _("Re-checked")), INT, width=9, total=True),
+        Column(
+            "look_back_to_do",
+            (LOOK_BACK, _("Still to re-check")),
+            INT,
+            width=9,
+            total=lambda sums: max(sums["on_registry"] - sums["look_back_done"], 0),
+        ),
+        Column(
+            "look_back_progress",
+            (LOOK_BACK, _("Re-check progress")),
+            PERCENT,
+            width=9,
+            value=lambda r: ratio(min(r.look_back_done, r.on_registry), r.on_registry),
+            total=lambda sums: ratio(
+                min(sums["look_back_done"], sums["on_registry"]), sums["on_registry"]
+            ),
+        ),
+        Column("look_back_deadline", (LOOK_BACK, _("Re-check deadline")), DATE, width=11),
+        Column("days_left", (LOOK_BACK, _("Days left")), INT, width=7),
+        Column("days_overdue", (LOOK_BACK, _("Days overdue")), INT, width=7),
     ),
 )
 
@@ -229,6 +253,7 @@ THREE_INTO = _("Three into (places)")
 FOUR_SEEN = _("Four seen")
 THREE_MUSTS = _("Three musts")
 THREE_MUSTS_ITEMS = _("Three musts by item")
+NOTICES = _("Notices on guarding against elder-care fraud")
 PUBLICITY = Table(
     code="district_5",
     sheet_title="附件5",
@@ -302,6 +327,38 @@ PUBLICITY = Table(
             width=9,
             value=lambda r: ratio(r.three_musts_complete, r.institutions),
             total=lambda sums: ratio(sums["three_musts_complete"], sums["institutions"]),
+        ),
+        # 要向每一位住养老人或家属发放防范养老服务诈骗告知书: the notices and their signed
+        # receipts (回执) counted against the elders housed, from each institution's latest
+        # visit (issue 20); last, for the same reason.
+        Column(
+            "residents_housed",
+            (NOTICES, _("Elders housed (persons)")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "notices_handed_out",
+            (NOTICES, _("Notices handed out (copies)")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "receipts_collected",
+            (NOTICES, _("Receipts signed (copies)")),
+            INT,
+            width=9,
+            total=True,
+        ),
+        Column(
+            "notice_coverage",
+            (NOTICES, _("Share of elders given the notice")),
+            PERCENT,
+            width=9,
+            value=lambda r: ratio(r.notices_handed_out, r.residents_housed),
+            total=lambda sums: ratio(sums["notices_handed_out"], sums["residents_housed"]),
         ),
     ),
 )

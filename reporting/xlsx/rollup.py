@@ -22,6 +22,7 @@ from accounts.models import OrgUnit, UnitLevel, path_ids
 from core.xlsx.spec import Table
 
 from ..selectors import ProgressRow, PublicityFigures, PublicityTable, ResultFigures, ResultTable
+from ..selectors.progress import shared_deadline
 from .attachments import Attachment, ReportContext
 from .district import (
     DISPOSAL,
@@ -157,6 +158,9 @@ def rollup_progress_rows(context: ReportContext):
         townships = by_county.get(row.township.pk, [])
         row.to_screen = _known_sum(t.to_screen for t in townships)
         row.difference = _known_sum(t.difference for t in townships)
+        # A county's townships follow its window: its deadline, when they share one.
+        row.look_back_deadline = shared_deadline(townships)
+        row.as_of = total.as_of
     figures_of(context).progress = (rolled, total)
     return listed(rolled, ProgressRow.FIGURES)
 

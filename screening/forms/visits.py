@@ -196,10 +196,21 @@ SECTIONS = (
     (
         "three_musts",
         _("The “three musts”"),
-        ("poster_displayed", "notice_to_every_resident", "commitment_letter_signed"),
+        (
+            "poster_displayed",
+            "residents_housed",
+            "notices_handed_out",
+            "receipts_collected",
+            "notice_to_every_resident",
+            "commitment_letter_signed",
+        ),
     ),
     ("findings", _("Findings"), ("findings",)),
 )
+
+
+# 告知书 counted against the elders housed (issue 20): the notice box follows these counts.
+NOTICE_COUNTS = ("residents_housed", "notices_handed_out", "receipts_collected")
 
 
 # Filled by the page's script, not typed: when the form was opened and completed (the
@@ -248,8 +259,12 @@ class ScreeningVisitForm(forms.ModelForm):
             "method": forms.RadioSelect,
             "round": forms.RadioSelect,
             "large_prepayment_found": forms.RadioSelect,
-            "prepayment_payers_reported": forms.NumberInput(
-                attrs={"inputmode": "numeric", "pattern": "[0-9]*", "min": 0}
+            **dict.fromkeys(
+                (
+                    "prepayment_payers_reported",
+                    *NOTICE_COUNTS,
+                ),
+                forms.NumberInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "min": 0}),
             ),
         }
 
@@ -265,6 +280,12 @@ class ScreeningVisitForm(forms.ModelForm):
                 self.initial["visited_on"] = timezone.localdate()
             if not self.initial.get("staff"):
                 self.initial["staff"] = user.pk
+            # The registry's count of residents as a start; the staff correct it at the door.
+            institution = self.instance.institution if self.instance.institution_id else None
+            if institution is not None and self.initial.get("residents_housed") is None:
+                self.initial["residents_housed"] = institution.residents
+        # What the person should know although the visit is saved (messages.warning).
+        self.warnings: list[str] = []
         self.fields["large_prepayment_found"].choices = YesNoUnknown.choices
         self.fields["fund_use"].choices = FundUse.choices
         kept = self.fields["kept_attachments"]
@@ -284,6 +305,22 @@ class ScreeningVisitForm(forms.ModelForm):
             self.offered_kept = []
         kept.choices = [(p.pk, p.name) for p in self.offered_kept]
         kept.widget.choices = kept.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        residents = cleaned.get("residents_housed")
+        notices = cleaned.get("notices_handed_out")
+        ticked = cleaned.get("notice_to_every_resident")
+        if ticked and residents and notices is not None and notices < residents:
+            # Not refused: the box is set from the counts (ScreeningVisit.clean).
+            self.warnings.append(
+                _(
+                    "The notice was handed out to %(notices)d of %(residents)d elders: "
+                    "“notice to every resident” is not counted as done."
+                )
+                % {"notices": notices, "residents": residents}
+            )
+        return cleaned
 
     @property
     def sections(self):

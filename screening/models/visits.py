@@ -1,6 +1,7 @@
 """Screening visits (排查走访) with the key items of both plans, interviews and "三必须"."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -115,6 +116,26 @@ class ScreeningVisit(ScopedModel):
 
     # "三必须" (区县方案): poster, notice to every resident or family, commitment letter.
     poster_displayed = models.BooleanField(_("anti-fraud poster displayed"), default=False)
+    # 要向每一位住养老人或家属发放防范养老服务诈骗告知书: counted against the elders housed at
+    # the visit (issue 20), not only ticked; the box follows the counts when they are given.
+    residents_housed = models.PositiveIntegerField(
+        _("elders housed at the visit"),
+        null=True,
+        blank=True,
+        help_text=_("The elders living in the institution on the day of the visit."),
+    )
+    notices_handed_out = models.PositiveIntegerField(
+        _("notices handed out"),
+        null=True,
+        blank=True,
+        help_text=_("Notices handed out to elders or their families; at most one per elder."),
+    )
+    receipts_collected = models.PositiveIntegerField(
+        _("signed receipts collected"),
+        null=True,
+        blank=True,
+        help_text=_("Receipts (回执) signed by the elders or their families for the notice."),
+    )
     notice_to_every_resident = models.BooleanField(
         _("notice given to every resident or family"), default=False
     )
@@ -160,6 +181,46 @@ class ScreeningVisit(ScopedModel):
 
     def __str__(self):
         return f"{self.institution} · {self.visited_on}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        residents, notices, receipts = (
+            self.residents_housed,
+            self.notices_handed_out,
+            self.receipts_collected,
+        )
+        if residents is not None and notices is not None and notices > residents:
+            errors["notices_handed_out"] = ValidationError(
+                _("More notices than elders housed (%(residents)d): one notice per elder."),
+                code="notices_above_residents",
+                params={"residents": residents},
+            )
+        if receipts is not None and notices is not None and receipts > notices:
+            errors["receipts_collected"] = ValidationError(
+                _("More receipts than notices handed out (%(notices)d)."),
+                code="receipts_above_notices",
+                params={"notices": notices},
+            )
+        elif receipts is not None and residents is not None and receipts > residents:
+            errors["receipts_collected"] = ValidationError(
+                _("More receipts than elders housed (%(residents)d)."),
+                code="receipts_above_residents",
+                params={"residents": residents},
+            )
+        if errors:
+            raise ValidationError(errors)
+        derived = self.notice_counted_for_every_resident
+        if derived is not None:
+            self.notice_to_every_resident = derived
+
+    @property
+    def notice_counted_for_every_resident(self) -> bool | None:
+        """Whether the counts say every elder housed had the notice; None when they do not
+        say (a count missing, or nobody housed: the box as ticked stands)."""
+        if not self.residents_housed or self.notices_handed_out is None:
+            return None
+        return self.notices_handed_out >= self.residents_housed
 
     @property
     def is_withdrawable(self) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 
@@ -54,6 +54,32 @@ def windows_for_paths(user, paths) -> dict[str, dict[str, CampaignRound]]:
     found = {}
     for path in paths:
         windows: dict[str, CampaignRound] = {}
+        for pk in path_ids(path):
+            windows.update(by_unit.get(pk, {}))
+        found[path] = windows
+    return found
+
+
+def windows_at(user, paths, cutoff: datetime | None = None) -> dict[str, dict[str, object]]:
+    """``windows_for_paths`` as the windows stood at ``cutoff`` (None: now), from their
+    history: a deadline moved after a pack's cut-off is not that pack's. One query."""
+    if cutoff is None:
+        return windows_for_paths(user, paths)
+    paths = list(dict.fromkeys(paths))
+    ids = {pk for path in paths for pk in path_ids(path)}
+    by_unit: dict[int, dict[str, object]] = defaultdict(dict)
+    if ids:
+        records = CampaignRound.history.filter(unit_id__in=ids, history_date__lte=cutoff).order_by(
+            "history_date", "history_id"
+        )
+        for record in records:
+            if record.history_type == "-":
+                by_unit[record.unit_id].pop(record.kind, None)
+            else:
+                by_unit[record.unit_id][record.kind] = record
+    found = {}
+    for path in paths:
+        windows: dict[str, object] = {}
         for pk in path_ids(path):
             windows.update(by_unit.get(pk, {}))
         found[path] = windows

@@ -139,8 +139,11 @@ class VisitEditMixin:
             except ValidationError as exc:
                 put_errors(form, exc)
             else:
+                self.warnings = form.warnings
                 if json:
                     return self.json_answer(self.object, created)
+                for warning in form.warnings:
+                    messages.warning(request, warning)
                 if not created:
                     messages.info(
                         request,
@@ -171,6 +174,7 @@ class VisitEditMixin:
                 "client_id": visit.client_id,
                 "version": version_of(visit),
                 "replayed": not created,
+                "warnings": [str(w) for w in getattr(self, "warnings", [])],
             },
             status=201 if created else 200,
         )

@@ -580,6 +580,10 @@ No library; no inline script (the page's texts come from a json_script block). *
           row.state = "received";
           row.url = body.url;
           row.errors = null;
+          if (body.warnings && body.warnings.length) {
+            // Received, with something to know (fewer notices than elders housed).
+            showNotice(body.warnings.join(" "));
+          }
           row.photos = (row.photos || []).map(function (photo) {
             return { name: photo.name, blob: null };
           });

@@ -225,3 +225,34 @@ def test_weekly_report_of_a_week_not_started_is_refused(api_for):
     )
 
     assert response.status_code == 400
+
+
+def test_the_api_lists_the_notice_counts_and_refuses_more_notices_than_elders(api_for, township):
+    """告知书 counted against the elders (issue 20): the API checks by the visit form's rule
+    and answers the counts and the box they set."""
+    institution = InstitutionFactory(township=township)
+    base = {
+        "institution": institution.pk,
+        "visited_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "large_prepayment_found": "no",
+        "residents_housed": 10,
+    }
+    refused = api_for("township").post(
+        reverse(VISITS), {**base, "notices_handed_out": 11}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert {error["field"] for error in refused.json()["errors"]} == {"notices_handed_out"}
+
+    saved = api_for("township").post(
+        reverse(VISITS),
+        {**base, "notices_handed_out": 10, "receipts_collected": 9},
+        content_type="application/json",
+    )
+    assert saved.status_code == 201, saved.json()
+    body = saved.json()
+    assert (body["residents_housed"], body["notices_handed_out"], body["receipts_collected"]) == (
+        10,
+        10,
+        9,
+    )
+    assert body["notice_to_every_resident"] is True

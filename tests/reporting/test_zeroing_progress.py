@@ -103,3 +103,69 @@ def test_zeroing_figures_that_do_not_add_up_break_an_identity(ledger, county_use
     assert (Identity.ZEROING_SUMS, township.name) in found
     assert (Identity.ZEROING_SUMS, "") in found
     assert (Identity.ROWS_SUM_TO_TOTAL, "") not in found
+
+
+# --- the weekly report page and the county's compiled week (issue 20) -------------------------
+
+
+def figure(page: str, key: str) -> str:
+    marker = f'data-figure="{key}">'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index("<", start)]
+
+
+ZEROING_FIGURES = ("on_ledger", "crossed_off", "ledger_open")
+
+
+def test_the_weekly_report_page_shows_the_packs_zeroing_figures(
+    ledger, township, township_user, client_for
+):
+    from reporting.models import WeeklyReport
+
+    report = WeeklyReport.objects.create(township=township, year=WEEK.year, week=WEEK.week)
+    pack = results_table(township_user, SINCE, WEEK, cutoff=DEADLINE).rows[0]
+
+    page = client_for(township_user).get(report.get_absolute_url()).content.decode()
+
+    assert [figure(page, key) for key in ZEROING_FIGURES] == ["4", "1", "3"]
+    assert [figure(page, key) for key in ZEROING_FIGURES] == [
+        str(getattr(pack, key)) for key in ZEROING_FIGURES
+    ]
+    assert "清零行动进展" in page
+
+
+def test_the_countys_compiled_week_shows_the_packs_zeroing_totals(
+    ledger, county, county_user, client_for
+):
+    from django.urls import reverse
+
+    pack = results_table(county_user, SINCE, WEEK, cutoff=DEADLINE).total
+    url = reverse("reporting:county_weekly", args=[county.pk, WEEK.year, WEEK.week])
+
+    page = client_for(county_user).get(url).content.decode()
+
+    assert [figure(page, key) for key in ZEROING_FIGURES] == ["5", "1", "4"]
+    assert [figure(page, key) for key in ZEROING_FIGURES] == [
+        str(getattr(pack, key)) for key in ZEROING_FIGURES
+    ]
+
+
+def test_a_report_submitted_before_the_zeroing_figures_shows_none_not_zero(
+    township, township_user, client_for
+):
+    from reporting.choices import WeeklyStatus
+    from reporting.models import WeeklyReport
+
+    report = WeeklyReport.objects.create(
+        township=township,
+        year=WEEK.year,
+        week=WEEK.week,
+        status=WeeklyStatus.SUBMITTED,
+        submitted_at=shanghai(2026, 11, 24, 9),
+        result_figures={"screened": 3},
+    )
+
+    page = client_for(township_user).get(report.get_absolute_url()).content.decode()
+
+    assert figure(page, "screened") == "3"
+    assert figure(page, "on_ledger") == "—"
