@@ -64,3 +64,68 @@ def _run(read: Callable[[], Any], future: Future, language: str | None) -> None:
         future.set_result(result)
     finally:
         connections.close_all()
+
+
+class Stream:
+    """The rows of a generator read ahead in a thread of its own, a chunk at a time, at
+    most ``depth`` chunks ahead of whoever iterates it: the database computes and sends the
+    next rows while the caller writes these. Iterated once; ``cancel()`` (or leaving the
+    loop early) stops the thread and closes its connection."""
+
+    _DONE = object()
+
+    def __init__(self, rows: Callable[[], Any], chunk: int = 2000, depth: int = 4):
+        import queue
+
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._cancelled = threading.Event()
+        self._chunk = chunk
+        language = translation.get_language()
+        self._thread = threading.Thread(
+            target=self._produce, args=(rows, language), name="read-ahead-rows", daemon=True
+        )
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        import queue
+
+        while not self._cancelled.is_set():
+            try:
+                self._queue.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self, rows, language) -> None:
+        try:
+            with translation.override(language):
+                chunk = []
+                for row in rows():
+                    chunk.append(row)
+                    if len(chunk) >= self._chunk:
+                        if not self._put(chunk):
+                            return
+                        chunk = []
+                if chunk and not self._put(chunk):
+                    return
+            self._put(self._DONE)
+        except BaseException as exc:  # raised where the rows are read
+            self._put(exc)
+        finally:
+            connections.close_all()
+
+    def __iter__(self):
+        try:
+            while True:
+                item = self._queue.get()
+                if item is self._DONE:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield from item
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        self._cancelled.set()

@@ -94,21 +94,36 @@ def peak_mb() -> float:
 
 class QueryCounter:
     """Counts queries without keeping their SQL (CaptureQueriesContext keeps every
-    statement, which would weigh on the peak memory of a batch job)."""
+    statement, which would weigh on the peak memory of a batch job) — this thread's and
+    those of the connections opened meanwhile by the reads a pack starts ahead in threads
+    of their own (``core.background``)."""
 
     def __init__(self):
+        import threading
+
         self.count = 0
+        self._lock = threading.Lock()
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+        with self._lock:
+            self.count += 1
         return execute(sql, params, many, context)
 
+    def _connected(self, sender, connection, **kwargs):
+        connection.execute_wrappers.append(self)
+
     def __enter__(self):
+        from django.db.backends.signals import connection_created
+
         self._context = connection.execute_wrapper(self)
         self._context.__enter__()
+        connection_created.connect(self._connected, weak=False)
         return self
 
     def __exit__(self, *exc):
+        from django.db.backends.signals import connection_created
+
+        connection_created.disconnect(self._connected)
         return self._context.__exit__(*exc)
 
 

@@ -9,6 +9,7 @@ deadline or someone ran ``manage.py weekly_report``. Each attachment is written 
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,15 @@ def write_attachment(attachment: Attachment, context: ReportContext, target: Pat
     workbook.save(target)
 
 
+@contextlib.contextmanager
+def _closing(context: ReportContext):
+    """Whatever the pack read ahead and did not use is stopped when it ends (or fails)."""
+    try:
+        yield
+    finally:
+        context.close()
+
+
 @dataclass(frozen=True)
 class PackFile:
     number: int | None  # None: the zip of all
@@ -138,7 +148,7 @@ def write_pack(
     context = context or context_for(unit, week)
     total = len(attachments) + 1
     files: list[PackFile] = []
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), _closing(context):
         if report_set in (ReportSet.DISTRICT_WEEKLY, ReportSet.ROLLUP_WEEKLY):
             from .xlsx.district import read_ahead
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from accounts.models import OrgUnit
 from core import clock
-from core.background import background_reads_possible, start_reads
+from core.background import Stream, background_reads_possible, start_reads
 from core.xlsx.spec import Table
 from core.xlsx.writer import Target, render_table, save_workbook
 from screening.selectors.four_looks import campaign_start
@@ -56,6 +56,27 @@ class ReportContext:
             return
         missing = {key: read for key, read in reads.items() if key not in self.cache}
         self.cache.update(start_reads(missing))
+
+    def stream_ahead(self, streams: dict[str, Callable[[], Iterable]]) -> None:
+        """Start reading the rows of long tables (cache key → the generator's factory) in
+        the background (``core.background.Stream``), where the database allows it;
+        ``rows(key, factory)`` then reads them from there, else from ``factory()``."""
+        if not background_reads_possible():
+            return
+        for key, rows in streams.items():
+            if key not in self.cache:
+                self.cache[key] = Stream(rows)
+
+    def rows(self, key: str, rows: Callable[[], Iterable]) -> Iterable:
+        """The rows started ahead under ``key`` (once), else ``rows()`` read here."""
+        stream = self.cache.pop(key, None)
+        return stream if stream is not None else rows()
+
+    def close(self) -> None:
+        """Stop what was read ahead and not used (a pack that failed half-way)."""
+        for value in self.cache.values():
+            if isinstance(value, Stream):
+                value.cancel()
 
     @classmethod
     def for_user(cls, user, week: ReportingWeek | None = None, since: date | None = None):

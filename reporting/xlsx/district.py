@@ -474,6 +474,7 @@ def read_ahead(context: ReportContext) -> None:
     (``ReportContext.read_ahead``): the database works on them while the first tables are
     written."""
     context.read_ahead({key: functools.partial(read, context) for key, read in READS.items()})
+    context.stream_ahead({key: functools.partial(rows, context) for key, rows in STREAMS.items()})
 
 
 def _read(key: str, context: ReportContext):
@@ -503,21 +504,33 @@ def action_summaries_of(context: ReportContext):
     return _read("action_summaries", context)
 
 
-def risk_list(context: ReportContext):
-    rows = risk_list_rows(
+def _risk_list_rows(context: ReportContext):
+    return risk_list_rows(
         context.user, summaries=action_summaries_of(context), cutoff=context.cutoff
     )
-    return figures_of(context).tally_risk_list(rows)
 
 
-def disposal_rows(context: ReportContext):
-    rows = disposal_progress_rows(
+def _disposal_rows(context: ReportContext):
+    return disposal_progress_rows(
         context.user,
         summaries=action_summaries_of(context),
         cutoff=context.cutoff,
         since=context.since,
         refunds=refunds_of(context),
     )
+
+
+# The long per-institution tables, read ahead as their rows are written (``stream_ahead``).
+STREAMS = {"risk_list_rows": _risk_list_rows, "disposal_rows": _disposal_rows}
+
+
+def risk_list(context: ReportContext):
+    rows = context.rows("risk_list_rows", functools.partial(_risk_list_rows, context))
+    return figures_of(context).tally_risk_list(rows)
+
+
+def disposal_rows(context: ReportContext):
+    rows = context.rows("disposal_rows", functools.partial(_disposal_rows, context))
     return figures_of(context).tally_disposal(rows)
 
 
