@@ -12,15 +12,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class OpinionEventFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=OpinionLevel.choices)
+    level = django_filters.ChoiceFilter(label=_("Severity"), choices=OpinionLevel.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=OpinionSource.choices)
     unit = django_filters.ModelChoiceFilter(
         label=_("Township / street"), queryset=visible_townships
     )
     state = django_filters.ChoiceFilter(
-        label=_("State"),
+        label=_("Event status"),
         method="by_state",
-        choices=[("open", _("Open")), ("closed", _("Closed"))],
+        choices=[("open", _("Being handled")), ("closed", _("Closed"))],
         empty_label=_("All"),
     )
     found_from = django_filters.DateFilter(

@@ -59,7 +59,7 @@ class OpinionEvent(ScopedModel):
     found_on = models.DateField(_("found on"), validators=[not_in_future])
     summary = models.TextField(_("summary"))
     level = models.CharField(
-        _("level"),
+        _("severity"),
         max_length=16,
         choices=OpinionLevel.choices,
         default=OpinionLevel.GENERAL,

@@ -16,7 +16,7 @@ def level_badge(event):
 
 def state_badge(event):
     if event.is_open:
-        return format_html('<span class="badge text-bg-warning">{}</span>', _("Open"))
+        return format_html('<span class="badge text-bg-warning">{}</span>', _("Being handled"))
     return format_html('<span class="badge text-bg-light">{}</span>', _("Closed"))
 
 
@@ -31,7 +31,7 @@ class OpinionEventTable(tables.Table):
     unit = tables.Column(verbose_name=_("Township / street"), order_by=("unit__path",))
     institution = tables.Column(attrs=WIDE_ONLY, default=_("The sector"))
     summary = tables.Column(orderable=False)
-    closed_on = tables.DateColumn("Y-m-d", verbose_name=_("State"), empty_values=())
+    closed_on = tables.DateColumn("Y-m-d", verbose_name=_("Event status"), empty_values=())
 
     class Meta:
         model = OpinionEvent
