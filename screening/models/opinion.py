@@ -74,7 +74,9 @@ class OpinionEvent(ScopedModel):
         _("response taken"), blank=True, help_text=_("Guidance, clarification, handling.")
     )
     outcome = models.TextField(_("outcome"), blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=[not_in_future])
+    closed_on = models.DateField(
+        _("date closed"), null=True, blank=True, validators=[not_in_future]
+    )
 
     history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
 
