@@ -24,6 +24,8 @@ WATCHED_MODELS = (
     "screening.BlacklistEntry",
     "screening.Complaint",
     "screening.Lead",
+    # A 重大 public opinion event establishes 引起不良影响或重大舆情 (R5).
+    "screening.OpinionEvent",
     # A county resolution ends a standing finding (爆雷, 涉嫌犯罪, …): re-rate at once.
     "screening.FindingResolution",
 )

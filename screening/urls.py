@@ -3,11 +3,13 @@ from .views import (
     findings,
     imports,
     leads,
+    opinion,
     outside,
     proposals,
     records,
     review,
     rounds,
+    self_checks,
     spot_checks,
     visits,
 )
@@ -26,4 +28,6 @@ urlpatterns = (
     + rounds.urlpatterns
     + spot_checks.urlpatterns
     + proposals.urlpatterns
+    + self_checks.urlpatterns
+    + opinion.urlpatterns
 )

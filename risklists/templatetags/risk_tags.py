@@ -68,6 +68,7 @@ SOURCE_URLS = {
     SourceKind.VISIT: "screening:visit_detail",
     SourceKind.COMPLAINT: "screening:complaint_detail",
     SourceKind.LEAD: "screening:lead_detail",
+    SourceKind.OPINION_EVENT: "screening:opinion_event_detail",
 }
 SOURCE_LABELS = dict(SourceKind.choices)
 FACT_LABELS = dict(StandingFact.choices)

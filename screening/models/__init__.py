@@ -7,6 +7,7 @@ from the institution, or from the importing unit while an outside record is unma
 from .findings import FindingResolution, SourceKind, StandingFact
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .leads import Lead, LeadChannel, LeadStatus
+from .opinion import OpinionEvent, OpinionLevel, OpinionSource
 from .outside import (
     BlacklistEntry,
     BlacklistKind,
@@ -36,6 +37,7 @@ from .records import (
 )
 from .refunds import PrepaymentRefund
 from .rounds import CampaignRound
+from .self_checks import CHECK_ITEMS, Rectification, SelfCheck
 from .spot_checks import DEFAULT_WEIGHTS, SpotCheckDraw, SpotCheckItem, SpotCheckWeights
 from .visits import (
     FundUse,
@@ -51,6 +53,12 @@ from .visits import (
 )
 
 __all__ = [
+    "CHECK_ITEMS",
+    "OpinionEvent",
+    "OpinionLevel",
+    "OpinionSource",
+    "Rectification",
+    "SelfCheck",
     "VisitPlausibility",
     "PendingAttachment",
     "BlacklistEntry",

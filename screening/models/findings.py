@@ -38,6 +38,7 @@ class SourceKind(models.TextChoices):
     RELATED_COMPANY = "related_company", _("Related company")
     COMPLAINT = "complaint", _("Complaint or report")
     LEAD = "lead", _("Lead")
+    OPINION_EVENT = "opinion_event", _("Public opinion event")
 
 
 class FindingResolution(ScopedModel):

@@ -4,10 +4,11 @@ section has resolved it since.
 
 A fact stands when a record of it (a submitted visit that found it; for 承诺投资回报 also a
 prepayment record with a promised return; for 关联交易 a related company with related-party
-transactions) was recorded after the latest resolution of that fact, or when there is no
-resolution. The record named is the earliest such one (by its date, then its id), so a
-later visit that finds the fact again changes nothing, and a later visit that does not find
-it changes nothing either.
+transactions; for 重大舆情 a public opinion event of level 重大 about the institution, from
+the moment it was recorded as 重大) was recorded after the latest resolution of that fact, or
+when there is no resolution. The record named is the earliest such one (by its date, then
+its id), so a later visit that finds the fact again changes nothing, and a later visit that
+does not find it changes nothing either.
 
 ``standing_reads`` gives the queries (the rating's figures run them with its own for any
 number of institutions; a constant number of queries), ``standing_from_rows`` turns their
@@ -29,6 +30,8 @@ from core.db import fetch_together
 
 from ..models import (
     FindingResolution,
+    OpinionEvent,
+    OpinionLevel,
     PrepaymentRecord,
     RelatedCompany,
     ScreeningVisit,
@@ -71,8 +74,9 @@ class Source:
 
 def standing_reads(where: dict) -> list:
     """The queries behind the findings of the institutions ``where`` selects (a filter on
-    ``institution``): resolutions, then the visits, prepayments and related companies
-    that record a standing fact. Only rows that record one are read: a few in a hundred."""
+    ``institution``): resolutions, then the visits, prepayments, related companies and
+    major public opinion events that record a standing fact. Only rows that record one are
+    read: a few in a hundred."""
     resolutions = (
         FindingResolution.objects.filter(**where)
         .order_by()
@@ -97,11 +101,17 @@ def standing_reads(where: dict) -> list:
         .order_by()
         .values_list("institution_id", "pk", "created_at")
     )
-    return [resolutions, visits, promised, companies]
+    # 区县方案 二(二)二 引起不良影响或重大舆情: a 重大 event recorded about the institution.
+    opinions = (
+        OpinionEvent.objects.filter(level=OpinionLevel.MAJOR, major_since__isnull=False, **where)
+        .order_by()
+        .values_list("institution_id", "pk", "found_on", "major_since")
+    )
+    return [resolutions, visits, promised, companies, opinions]
 
 
 def standing_from_rows(
-    wanted, resolutions, visits, promised, companies
+    wanted, resolutions, visits, promised, companies, opinions
 ) -> dict[int, dict[str, Source]]:
     """``{institution id: {fact: Source}}`` for the institutions in ``wanted`` (a
     container of ids), from the rows of ``standing_reads``."""
@@ -140,6 +150,13 @@ def standing_from_rows(
             StandingFact.RELATED_PARTY_TRANSACTIONS.value,
             Source(SourceKind.RELATED_COMPANY, company_id, clock.localdate(created_at)),
             created_at,
+        )
+    for pk, event_id, found_on, major_since in opinions:
+        offer(
+            pk,
+            StandingFact.PUBLIC_OPINION.value,
+            Source(SourceKind.OPINION_EVENT, event_id, found_on),
+            major_since,
         )
     return found
 

@@ -1,6 +1,7 @@
 """What an institution's page shows of its screening: the latest visits, the prepayment
 records and their totals, persons and roles, branches, registration changes, related
-companies and finances, the findings that stay found and their resolutions; and the
+companies and finances, the findings that stay found and their resolutions, the
+self-checks (自查自改) and the public opinion events; and the
 prepayment records to export."""
 
 from django.db.models import Count, Max, Q
@@ -11,17 +12,20 @@ from ..models import (
     Branch,
     FinancialSnapshot,
     FindingResolution,
+    OpinionEvent,
     PersonRole,
     PrepaymentRecord,
     RegistrationChange,
     RelatedCompany,
     ScreeningVisit,
+    SelfCheck,
 )
 from .findings import finding_rows, standing_from_rows, standing_reads
 from .refunds import ledger_reads, ledger_totals_of
 
 VISITS_SHOWN = 10
 PREPAYMENTS_SHOWN = 10
+OPINION_EVENTS_SHOWN = 5
 
 
 def institution_panels(user, institution) -> dict:
@@ -41,6 +45,8 @@ def institution_panels(user, institution) -> dict:
         companies,
         finances,
         resolutions,
+        self_checks,
+        opinion_events,
         *standing,
     ) = fetch_together(
         # One more than shown: whether there are more.
@@ -57,6 +63,9 @@ def institution_panels(user, institution) -> dict:
         rows(RelatedCompany).order_by("name", "pk"),
         rows(FinancialSnapshot).order_by("-as_of", "-pk"),
         rows(FindingResolution).select_related("resolved_by").order_by("-resolved_at", "-pk"),
+        # 自查自改: one per round, so a handful.
+        rows(SelfCheck).order_by("-checked_on", "-pk"),
+        rows(OpinionEvent).order_by("-found_on", "-pk")[: OPINION_EVENTS_SHOWN + 1],
         *standing_reads({"institution_id": institution.pk}),
     )
     findings = standing_from_rows({institution.pk}, *standing).get(institution.pk, {})
@@ -81,6 +90,9 @@ def institution_panels(user, institution) -> dict:
         # Findings that stay found until the county resolves them, and the resolutions.
         "findings": finding_rows(findings),
         "resolutions": resolutions,
+        "self_checks": self_checks,
+        "opinion_events": opinion_events[:OPINION_EVENTS_SHOWN],
+        "more_opinion_events": len(opinion_events) > OPINION_EVENTS_SHOWN,
     }
 
 

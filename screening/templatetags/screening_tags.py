@@ -8,6 +8,8 @@ from django import template
 
 from ..selectors.records import institution_panels
 from ..services.findings import can_resolve
+from ..tables.opinion import level_badge
+from ..tables.self_checks import rectification_badge
 from ..tables.visits import red_flag_badges, status_badge
 
 register = template.Library()
@@ -20,6 +22,10 @@ def institution_screening_panels(context, institution):
     for visit in data["visits"]:
         visit.badge = status_badge(visit)
         visit.flags = red_flag_badges(visit)
+    for check in data["self_checks"]:
+        check.badge = rectification_badge(check)
+    for event in data["opinion_events"]:
+        event.badge = level_badge(event)
     data.update(
         institution=institution,
         user=user,

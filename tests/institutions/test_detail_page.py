@@ -26,6 +26,7 @@ from screening.models import (
     MatchStatus,
     PrepaymentRecord,
     PrepaymentRefund,
+    ScreeningRound,
     StandingFact,
     Verification,
 )
@@ -41,10 +42,12 @@ from tests.reporting.test_dashboard import approve
 from tests.screening.factories import (
     BranchFactory,
     FinancialSnapshotFactory,
+    OpinionEventFactory,
     PersonRoleFactory,
     PrepaymentRecordFactory,
     RegistrationChangeFactory,
     RelatedCompanyFactory,
+    SelfCheckFactory,
     SubmittedVisitFactory,
 )
 
@@ -83,6 +86,12 @@ def with_records(n, township, county_user, township_user):
         RegistrationChangeFactory(institution=institution)
         RelatedCompanyFactory(institution=institution)
         FinancialSnapshotFactory(institution=institution, as_of=today - timedelta(days=30 + k))
+        OpinionEventFactory(
+            institution=institution,
+            level=("major", "general")[k % 2],
+            major_since=now - timedelta(days=k),
+            summary=f"第{k + 1}次舆情",
+        )
         Lawsuit.objects.create(
             unit=township,
             subject_name=role.person.name,
@@ -117,6 +126,8 @@ def with_records(n, township, county_user, township_user):
             upload = SimpleUploadedFile(f"证据{k}.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")
             add_evidence(user=township_user, action=action, upload=upload)
     ZeroingEntry.objects.create(institution=institution, status=ZeroingStatus.OPEN)
+    for kind in ScreeningRound.values:  # 自查自改: one per round
+        SelfCheckFactory(institution=institution, round=kind, signed_by=f"{kind}签字人")
     assert PrepaymentRefund.objects.filter(institution=institution).count() == n
     return institution
 
@@ -136,6 +147,7 @@ def test_the_institution_page_makes_a_constant_number_of_queries(
     content = response.content.decode()
     assert f"第{n}次修改" in content
     assert f"第{n}次核实" in content  # every resolution of a finding, with its reason
+    assert "first签字人" in content and f"第{n}次舆情" in content  # self-checks, opinion events
 
 
 def test_figures_read_together_equal_figures_read_apart(

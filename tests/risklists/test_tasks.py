@@ -187,6 +187,7 @@ def _builders():
             resolved_by=UserFactory(unit=i.township),
             resolved_at=timezone.now(),
         ),
+        "screening.OpinionEvent": lambda i: f.OpinionEventFactory(institution=i),
         "screening.Lead": lambda i: Lead.objects.create(
             unit=i.township,
             institution=i,
@@ -218,6 +219,7 @@ WATCHED = sorted(
         "screening.BlacklistEntry",
         "screening.Complaint",
         "screening.Lead",
+        "screening.OpinionEvent",
         "screening.FindingResolution",
     ]
 )

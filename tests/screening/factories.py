@@ -12,6 +12,9 @@ from screening.models import (
     Branch,
     ChangeKind,
     FinancialSnapshot,
+    OpinionEvent,
+    OpinionLevel,
+    OpinionSource,
     Person,
     PersonRole,
     PersonRoleKind,
@@ -22,6 +25,7 @@ from screening.models import (
     ResidentInterview,
     ScreeningRound,
     ScreeningVisit,
+    SelfCheck,
     VisitMethod,
     VisitStatus,
 )
@@ -135,3 +139,30 @@ class FinancialSnapshotFactory(DjangoModelFactory):
     as_of = factory.LazyFunction(lambda: days_ago(30))
     total_assets = Decimal("1000000")
     total_liabilities = Decimal("400000")
+
+
+class SelfCheckFactory(DjangoModelFactory):
+    """A self-check (自查自改) of the first round that found nothing."""
+
+    class Meta:
+        model = SelfCheck
+
+    institution = factory.SubFactory(InstitutionFactory)
+    round = ScreeningRound.FIRST
+    checked_on = factory.LazyFunction(lambda: days_ago(5))
+    signed_by = "李建国"
+    signer_position = "院长"
+
+
+class OpinionEventFactory(DjangoModelFactory):
+    """A general (一般) online event about an institution, recorded in its township."""
+
+    class Meta:
+        model = OpinionEvent
+
+    institution = factory.SubFactory(InstitutionFactory)
+    unit = factory.LazyAttribute(lambda o: o.institution.township)
+    source = OpinionSource.ONLINE
+    found_on = factory.LazyFunction(lambda: days_ago(3))
+    summary = "网络出现老人家属反映退费难的帖子"
+    level = OpinionLevel.GENERAL

@@ -27,6 +27,8 @@ RECORD_PAGES = [
     "screening:change_update",
     "screening:related_company_update",
     "screening:finance_update",
+    "screening:self_check_update",
+    "screening:opinion_event_update",
     "disposal:action_detail",
     "disposal:evidence_download",
     "disposal:refund_list",

@@ -234,6 +234,12 @@ EXPECTED = {
     "screening:match_list": row(county="ok", others="403"),
     "screening:match_reject": row(county="405", others="403"),
     "screening:official_count_edit": row(county=SCOPED, others="403"),
+    # 负面舆情 events: an event about the sector belongs to the township that recorded it.
+    "screening:opinion_event_create": row(editors="ok", readers="403"),
+    "screening:opinion_event_detail": row(all=SCOPED),
+    "screening:opinion_event_list": row(all="ok"),
+    "screening:opinion_event_list_export": row(all="ok"),
+    "screening:opinion_event_update": row(editors=SCOPED, readers="403"),
     "screening:person_role_create": row(editors=SCOPED, readers="403"),
     "screening:person_role_delete": row(county="405", others="403"),
     "screening:person_role_update": row(editors=SCOPED, readers="403"),
@@ -252,6 +258,15 @@ EXPECTED = {
     "screening:review_not_screened": row(all="ok"),
     # Spot checks: everyone reads the draws of their unit (a township: its own and
     # the county-wide ones); only the county section's POST draws (403 for the others).
+    # 自查自改: township staff enter them; only the county section deletes a wrong one.
+    "screening:self_check_create": row(editors=SCOPED, readers="403"),
+    "screening:self_check_delete": row(county="405", others="403"),
+    "screening:self_check_detail": row(all=SCOPED),
+    "screening:self_check_list": row(all="ok"),
+    "screening:self_check_list_export": row(all="ok"),
+    "screening:self_check_missing": row(all="ok"),
+    "screening:self_check_missing_export": row(all="ok"),
+    "screening:self_check_update": row(editors=SCOPED, readers="403"),
     "screening:spot_check_detail": row(all=SCOPED),
     "screening:spot_check_list": row(all="ok"),
     # The field app (offline visits): the page and its list of the unit's institutions for
