@@ -38,6 +38,8 @@ class SourceKind(models.TextChoices):
     RELATED_COMPANY = "related_company", _("Related company")
     COMPLAINT = "complaint", _("Complaint or report")
     LEAD = "lead", _("Lead")
+    # 衡山县 §二.二 调查认定: the competent authority's determination (models/determinations.py).
+    DETERMINATION = "determination", _("Illegal-fundraising determination")
 
 
 class FindingResolution(ScopedModel):

@@ -1,6 +1,7 @@
 """What an institution's page shows of its screening: the latest visits, the prepayment
 records and their totals, persons and roles, branches, registration changes, related
-companies and finances, the findings that stay found and their resolutions; and the
+companies and finances, the determinations of illegal fundraising, the findings that stay
+found and their resolutions; and the
 prepayment records to export."""
 
 from django.db.models import Count, Max, Q
@@ -11,6 +12,7 @@ from ..models import (
     Branch,
     FinancialSnapshot,
     FindingResolution,
+    FundraisingDetermination,
     PersonRole,
     PrepaymentRecord,
     RegistrationChange,
@@ -41,6 +43,7 @@ def institution_panels(user, institution) -> dict:
         companies,
         finances,
         resolutions,
+        determinations,
         *standing,
     ) = fetch_together(
         # One more than shown: whether there are more.
@@ -57,6 +60,9 @@ def institution_panels(user, institution) -> dict:
         rows(RelatedCompany).order_by("name", "pk"),
         rows(FinancialSnapshot).order_by("-as_of", "-pk"),
         rows(FindingResolution).select_related("resolved_by").order_by("-resolved_at", "-pk"),
+        rows(FundraisingDetermination)
+        .select_related("recorded_by")
+        .order_by("-determined_on", "-pk"),
         *standing_reads({"institution_id": institution.pk}),
     )
     findings = standing_from_rows({institution.pk}, *standing).get(institution.pk, {})
@@ -78,6 +84,8 @@ def institution_panels(user, institution) -> dict:
         "changes": changes,
         "companies": companies,
         "finances": finances,
+        # 衡山县 §二.二 调查认定: what the competent authority determined, the latest first.
+        "determinations": determinations,
         # Findings that stay found until the county resolves them, and the resolutions.
         "findings": finding_rows(findings),
         "resolutions": resolutions,

@@ -7,7 +7,9 @@ import os
 from django import template
 
 from ..selectors.records import institution_panels
+from ..services.determinations import can_record
 from ..services.findings import can_resolve
+from ..tables.determinations import result_badge
 from ..tables.visits import red_flag_badges, status_badge
 
 register = template.Library()
@@ -20,11 +22,14 @@ def institution_screening_panels(context, institution):
     for visit in data["visits"]:
         visit.badge = status_badge(visit)
         visit.flags = red_flag_badges(visit)
+    for determination in data["determinations"]:
+        determination.badge = result_badge(determination)
     data.update(
         institution=institution,
         user=user,
         request=context.get("request"),
         can_resolve=can_resolve(user) and not institution.is_archived,
+        can_record_determination=can_record(user) and not institution.is_archived,
     )
     return data
 
