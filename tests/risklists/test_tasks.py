@@ -187,6 +187,7 @@ def _builders():
             resolved_by=UserFactory(unit=i.township),
             resolved_at=timezone.now(),
         ),
+        "screening.FundraisingDetermination": lambda i: f.DeterminationFactory(institution=i),
         "screening.Lead": lambda i: Lead.objects.create(
             unit=i.township,
             institution=i,
@@ -219,6 +220,7 @@ WATCHED = sorted(
         "screening.Complaint",
         "screening.Lead",
         "screening.FindingResolution",
+        "screening.FundraisingDetermination",
     ]
 )
 
