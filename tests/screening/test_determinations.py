@@ -331,3 +331,60 @@ def test_the_list_filters_by_result_and_exports_every_particular(township, count
     # What was typed stays text, never a formula.
     [typed] = [cell for cell in cells if str(cell.value).startswith("=HYPERLINK")]
     assert typed.data_type == "s"
+
+
+# --- what the rating's evidence says, in the engine and on the page ---------------------------
+
+
+def test_only_the_determination_in_r2s_evidence_is_illegal_fundraising():
+    suspicion = {"code": "R2", "level": "red", "evidence": {"suspected_crime": True}}
+    determined = {
+        "code": "R2",
+        "level": "red",
+        "evidence": {"suspected_crime": True, "illegal_fundraising": True},
+    }
+
+    assert not findings([suspicion]).illegal_fundraising
+    assert findings([suspicion]).crime_suspected
+    assert findings([determined]).illegal_fundraising
+    assert findings([determined]).crime_suspected
+    # A determination alone (its suspicion resolved elsewhere) is still a suspected crime.
+    alone = {"code": "R2", "level": "red", "evidence": {"illegal_fundraising": True}}
+    assert findings([alone]).crime_suspected
+
+
+def test_the_rating_panel_names_the_determinations_in_words():
+    from risklists.templatetags.risk_tags import evidence_items
+
+    items = {
+        str(label): str(value)
+        for label, value in evidence_items(
+            {
+                "illegal_fundraising": True,
+                "established_by": [
+                    {
+                        "fact": "illegal_fundraising",
+                        "kind": "determination",
+                        "id": 7,
+                        "date": "2026-12-01",
+                        "result": "illegal_fundraising",
+                    }
+                ],
+                "determinations": [
+                    {
+                        "kind": "determination",
+                        "id": 8,
+                        "date": "2026-12-03",
+                        "result": "not_illegal_fundraising",
+                    }
+                ],
+            }
+        )
+    }
+
+    [established] = [value for value in items.values() if "7/" in value]
+    assert reverse("screening:determination_detail", args=[7]) in established
+    assert str(DeterminationResult.ILLEGAL_FUNDRAISING.label) in established
+    listed = [value for value in items.values() if "8/" in value]
+    assert listed and str(DeterminationResult.NOT_ILLEGAL_FUNDRAISING.label) in listed[0]
+    assert "illegal_fundraising" not in items and "determinations" not in items
