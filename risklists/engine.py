@@ -114,6 +114,9 @@ class Facts:
     person_blacklisted: bool = False
     promised_returns: bool = False
     suspected_crime: bool = False
+    # 属于非法集资的 (区县方案 二(二)三, 纳入处非机制): the competent authority determined it
+    # (衡山县 §二.二 调查认定); a suspicion found on a visit is ``suspected_crime`` only.
+    illegal_fundraising: bool = False
     collapsed: bool = False
     public_opinion: bool = False
 
@@ -403,6 +406,23 @@ def _fund_use(f: Facts, t: Thresholds) -> dict[str, Any]:
     return {**_prepayment(f, t), "fund_use": f.fund_use}
 
 
+def _crime(f: Facts, t: Thresholds) -> dict[str, Any]:
+    """R2's evidence; 属于非法集资 and the authority's determinations (whatever they found:
+    a 不构成非法集资 is shown beside the suspicion it does not resolve) only when there are
+    any, so that a rating without them keeps the evidence it always had."""
+    evidence: dict[str, Any] = {
+        "suspected_crime": f.suspected_crime,
+        "promised_returns": f.promised_returns,
+    }
+    if f.illegal_fundraising:
+        evidence["illegal_fundraising"] = True
+    evidence.update(_established(f, "suspected_crime", "promised_returns", "illegal_fundraising"))
+    determinations = f.sources.get("determinations") if f.sources else None
+    if determinations:
+        evidence["determinations"] = [dict(source) for source in determinations]
+    return evidence
+
+
 def _complaints(f: Facts, t: Thresholds) -> dict[str, Any]:
     evidence: dict[str, Any] = {"complaints": f.complaints, "threshold": t.complaints}
     counted = f.sources.get("complaints") if f.sources else None
@@ -536,12 +556,8 @@ RULES: tuple[Rule, ...] = (
         "R2",
         RED,
         "存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报\u201c炒床位\u201d）",
-        lambda f, t: f.suspected_crime or f.promised_returns,
-        lambda f, t: {
-            "suspected_crime": f.suspected_crime,
-            "promised_returns": f.promised_returns,
-            **_established(f, "suspected_crime", "promised_returns"),
-        },
+        lambda f, t: f.suspected_crime or f.promised_returns or f.illegal_fundraising,
+        _crime,
     ),
     Rule(
         "R3",
@@ -670,7 +686,8 @@ class Findings:
 
     - ``large_prepayment``: 收取大额预付费 (清零行动: 责令退还资金 before a venue is crossed
       off as registered);
-    - ``illegal_fundraising``: 属于非法集资的 (纳入属地防范和处置非法集资工作机制);
+    - ``illegal_fundraising``: 属于非法集资的 (纳入属地防范和处置非法集资工作机制): the
+      competent authority determined it (R2's evidence says so), not a suspicion alone;
     - ``crime_suspected``: 对涉嫌犯罪的 (移送司法机关);
     - ``serious_risk``: an orange or red risk found besides being unregistered (清零行动: not
       运营比较平稳 by the rating's reading; the township's own judgement on the ledger entry
@@ -701,12 +718,13 @@ def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
     A large prepayment is found when a hit's evidence counts one (a total or payers above
     zero, under the thresholds the rating used, or the finding of a visit or the registry:
     Y1, V1, O4, O5, R1, R3, and a failed check of a prepayment used for daily operations);
-    illegal fundraising
-    and a suspected crime when a hit's evidence has suspected crime or promised returns
+    a suspected crime when a hit's evidence has suspected crime or promised returns
     (R2, or the 民发〔2024〕19号 check C5 made a rule), as the plan's R2 clause reads
-    (存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报"炒床位"）).
+    (存在涉嫌非法集资、诈骗等犯罪行为（含承诺投资回报"炒床位"）); illegal fundraising
+    (属于非法集资的) only when R2's evidence has the authority's determination
+    (``illegal_fundraising``), which is also a suspected crime.
     """
-    large = crime = serious = False
+    large = crime = illegal = serious = False
     for hit in hits:
         evidence = hit.get("evidence") or {}
         serious = serious or (
@@ -721,10 +739,11 @@ def findings(hits: Iterable[Mapping[str, Any]]) -> Findings:
             )
         )
         crime = crime or bool(evidence.get("suspected_crime") or evidence.get("promised_returns"))
+        illegal = illegal or evidence.get("illegal_fundraising") is True
     return Findings(
         large_prepayment=large,
-        illegal_fundraising=crime,
-        crime_suspected=crime,
+        illegal_fundraising=illegal,
+        crime_suspected=crime or illegal,
         serious_risk=serious,
     )
 

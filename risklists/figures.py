@@ -47,7 +47,12 @@ from screening.models import (
     Verification,
     VisitStatus,
 )
-from screening.selectors.findings import Source, standing_from_rows, standing_reads
+from screening.selectors.findings import (
+    Source,
+    determinations_from_rows,
+    standing_from_rows,
+    standing_reads,
+)
 from screening.selectors.visits import large_prepayment_flags
 
 from .engine import Thresholds
@@ -100,6 +105,8 @@ class DerivedFigures:
     person_blacklisted: bool = False
     promised_returns: bool = False
     suspected_crime: bool = False
+    # 属于非法集资的: a determination of the competent authority says so (engine.Facts).
+    illegal_fundraising: bool = False
     collapsed: bool = False
     public_opinion: bool = False
     # Which payers' prepayments count as large, for the institution page's evidence.
@@ -361,6 +368,10 @@ def _standing(where):
 
 def _standing_of(result, *rows):
     found = standing_from_rows(result, *rows)
+    # Every determination, whatever it found, for the evidence (a 不构成非法集资 beside the
+    # finding it does not resolve); the determinations' rows come last.
+    for pk, sources in determinations_from_rows(result, rows[-1]).items():
+        result[pk].sources["determinations"] = tuple(source.as_evidence() for source in sources)
     for pk, figures in result.items():
         facts = found.get(pk)
         # The prepayments' raw flag (any record with a promised return) gives way to the

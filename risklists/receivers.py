@@ -28,6 +28,8 @@ WATCHED_MODELS = (
     "screening.OpinionEvent",
     # A county resolution ends a standing finding (爆雷, 涉嫌犯罪, …): re-rate at once.
     "screening.FindingResolution",
+    # The authority's determination (衡山县 §二.二 调查认定): R2 and 属于非法集资的.
+    "screening.FundraisingDetermination",
 )
 
 

@@ -1,4 +1,5 @@
 from .views import (
+    determinations,
     field,
     findings,
     imports,
@@ -24,6 +25,7 @@ urlpatterns = (
     + leads.urlpatterns
     + outside.urlpatterns
     + findings.urlpatterns
+    + determinations.urlpatterns
     + review.urlpatterns
     + rounds.urlpatterns
     + spot_checks.urlpatterns

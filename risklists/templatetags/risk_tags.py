@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from screening.models import FundUse, SourceKind, StandingFact
+from screening.models import DeterminationResult, FundUse, SourceKind, StandingFact
 
 from .. import selectors, services
 from ..engine import LEVELS, level_rank
@@ -41,6 +41,8 @@ EVIDENCE_LABELS = {
     "person_blacklisted": _("Institution or its key persons on a relevant blacklist"),
     "promised_returns": _("Promised investment returns (bed speculation)"),
     "suspected_crime": _("Suspected illegal fundraising or fraud"),
+    "illegal_fundraising": _("Determined to be illegal fundraising by the authority"),
+    "determinations": _("Determinations by the authorities"),
     "collapsed": _("Already collapsed (爆雷)"),
     "public_opinion": _("Bad influence or major public opinion"),
     "threshold": _("Threshold"),
@@ -69,15 +71,23 @@ SOURCE_URLS = {
     SourceKind.COMPLAINT: "screening:complaint_detail",
     SourceKind.LEAD: "screening:lead_detail",
     SourceKind.OPINION_EVENT: "screening:opinion_event_detail",
+    SourceKind.DETERMINATION: "screening:determination_detail",
 }
 SOURCE_LABELS = dict(SourceKind.choices)
-FACT_LABELS = dict(StandingFact.choices)
+# 属于非法集资的 is not a standing fact of its own (it is resolved with the suspected crime).
+FACT_LABELS = {
+    **dict(StandingFact.choices),
+    "illegal_fundraising": _("Determined to be illegal fundraising by the authority"),
+}
+RESULT_LABELS = dict(DeterminationResult.choices)
 
 
 def source_link(source) -> str:
     """One record named by the evidence: its kind and date, linked to its page."""
     kind = source.get("kind")
     text = format_html("{} {}", SOURCE_LABELS.get(kind, kind), source.get("date") or "")
+    if source.get("result"):
+        text = format_html("{}（{}）", text, RESULT_LABELS.get(source["result"], source["result"]))
     name = SOURCE_URLS.get(kind)
     if name is None or source.get("id") is None:
         return text
@@ -85,7 +95,8 @@ def source_link(source) -> str:
 
 
 def display_sources(key: str, sources):
-    """The records of an ``established_by`` or ``counted`` list, in words and links."""
+    """The records of an ``established_by``, ``counted`` or ``determinations`` list, in
+    words and links."""
     if key == "established_by":
         return format_html_join(
             "；",
@@ -96,7 +107,7 @@ def display_sources(key: str, sources):
 
 
 def display_value(key: str, value):
-    if key in ("established_by", "counted") and isinstance(value, list):
+    if key in ("established_by", "counted", "determinations") and isinstance(value, list):
         return display_sources(key, value)
     if value is None:
         return _("unknown")

@@ -4,6 +4,10 @@ Every model here is scoped through the institution it belongs to (``scope_path``
 from the institution, or from the importing unit while an outside record is unmatched).
 """
 
+from .determinations import (
+    DeterminationResult,
+    FundraisingDetermination,
+)
 from .findings import FindingResolution, SourceKind, StandingFact
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .leads import Lead, LeadChannel, LeadStatus
@@ -66,6 +70,8 @@ __all__ = [
     "Branch",
     "CampaignRound",
     "ChangeKind",
+    "DeterminationResult",
+    "FundraisingDetermination",
     "Complaint",
     "FinancialSnapshot",
     "FindingResolution",

@@ -39,6 +39,8 @@ class SourceKind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint or report")
     LEAD = "lead", _("Lead")
     OPINION_EVENT = "opinion_event", _("Public opinion event")
+    # 衡山县 §二.二 调查认定: the competent authority's determination (models/determinations.py).
+    DETERMINATION = "determination", _("Illegal-fundraising determination")
 
 
 class FindingResolution(ScopedModel):

@@ -10,6 +10,15 @@ when there is no resolution. The record named is the earliest such one (by its d
 its id), so a later visit that finds the fact again changes nothing, and a later visit that
 does not find it changes nothing either.
 
+A determination of the competent authority that the institution's activity is illegal
+fundraising (``models/determinations.py``, 认定为非法集资) establishes 涉嫌非法集资 like any
+record, and it alone establishes ``ILLEGAL_FUNDRAISING`` (属于非法集资的, what the district
+plan's 纳入处非机制 depends on): under the same resolutions as the suspected crime, since it is
+the same finding made certain. A determination counts from when it was last saved (a
+determination recorded as 调查中 and changed to 认定 establishes the finding then). Every
+determination, whatever its result, is also listed (``determinations_from_rows``) so that
+the rating's evidence shows a 不构成非法集资 beside the finding it does not resolve.
+
 ``standing_reads`` gives the queries (the rating's figures run them with its own for any
 number of institutions; a constant number of queries), ``standing_from_rows`` turns their
 rows into the findings, and ``standing_findings`` does both for the institution page and
@@ -29,9 +38,11 @@ from core import clock
 from core.db import fetch_together
 
 from ..models import (
+    DeterminationResult,
     FindingResolution,
     OpinionEvent,
     OpinionLevel,
+    FundraisingDetermination,
     PrepaymentRecord,
     RelatedCompany,
     ScreeningVisit,
@@ -49,6 +60,9 @@ VISIT_FACTS = (
     StandingFact.FALSE_ADVERTISING,
 )
 _KIND_ORDER = {kind: n for n, kind in enumerate(SourceKind.values)}
+# Not a standing fact of its own (it is resolved with the suspected crime), but named in the
+# findings: 属于非法集资的, established only by a determination (engine.Facts.illegal_fundraising).
+ILLEGAL_FUNDRAISING = "illegal_fundraising"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,8 @@ class Source:
     kind: str
     id: int
     date: date
+    # A determination's result (DeterminationResult), else empty.
+    result: str = ""
 
     @property
     def sort_key(self):
@@ -65,7 +81,10 @@ class Source:
 
     def as_evidence(self) -> dict:
         """JSON-ready, as the rating's evidence keeps it."""
-        return {"kind": str(self.kind), "id": self.id, "date": self.date.isoformat()}
+        evidence = {"kind": str(self.kind), "id": self.id, "date": self.date.isoformat()}
+        if self.result:
+            evidence["result"] = str(self.result)
+        return evidence
 
     @property
     def kind_label(self) -> str:
@@ -75,8 +94,8 @@ class Source:
 def standing_reads(where: dict) -> list:
     """The queries behind the findings of the institutions ``where`` selects (a filter on
     ``institution``): resolutions, then the visits, prepayments, related companies and
-    major public opinion events that record a standing fact. Only rows that record one are
-    read: a few in a hundred."""
+    major public opinion events that record a standing fact, and the determinations of
+    illegal fundraising. Only rows that record one are read: a few in a hundred."""
     resolutions = (
         FindingResolution.objects.filter(**where)
         .order_by()
@@ -107,14 +126,20 @@ def standing_reads(where: dict) -> list:
         .order_by()
         .values_list("institution_id", "pk", "found_on", "major_since")
     )
-    return [resolutions, visits, promised, companies, opinions]
+    determinations = (
+        FundraisingDetermination.objects.filter(**where)
+        .order_by()
+        .values_list("institution_id", "pk", "determined_on", "result", "updated_at")
+    )
+    return [resolutions, visits, promised, companies, opinions, determinations]
 
 
 def standing_from_rows(
-    wanted, resolutions, visits, promised, companies, opinions
+    wanted, resolutions, visits, promised, companies, opinions, determinations
 ) -> dict[int, dict[str, Source]]:
     """``{institution id: {fact: Source}}`` for the institutions in ``wanted`` (a
-    container of ids), from the rows of ``standing_reads``."""
+    container of ids), from the rows of ``standing_reads``; ``ILLEGAL_FUNDRAISING`` among
+    the facts when a determination says so."""
     resolved: dict[tuple[int, str], datetime] = {}
     for pk, fact, at in resolutions:
         key = (pk, fact)
@@ -122,10 +147,10 @@ def standing_from_rows(
             resolved[key] = at
     found: dict[int, dict[str, Source]] = {}
 
-    def offer(pk, fact, source: Source, recorded: datetime):
+    def offer(pk, fact, source: Source, recorded: datetime, resolved_as=None):
         if pk not in wanted:
             return
-        cutoff = resolved.get((pk, fact)) if resolved else None
+        cutoff = resolved.get((pk, resolved_as or fact)) if resolved else None
         if cutoff is not None and recorded <= cutoff:
             return
         facts = found.setdefault(pk, {})
@@ -158,7 +183,30 @@ def standing_from_rows(
             Source(SourceKind.OPINION_EVENT, event_id, found_on),
             major_since,
         )
+    crime = StandingFact.SUSPECTED_CRIME.value
+    for pk, determination_id, determined_on, result, saved_at in determinations:
+        if result != DeterminationResult.ILLEGAL_FUNDRAISING:
+            continue
+        source = Source(SourceKind.DETERMINATION, determination_id, determined_on, result)
+        offer(pk, crime, source, saved_at)
+        offer(pk, ILLEGAL_FUNDRAISING, source, saved_at, resolved_as=crime)
     return found
+
+
+def determinations_from_rows(wanted, determinations) -> dict[int, tuple[Source, ...]]:
+    """``{institution id: (Source, ...)}``: every determination of the institutions in
+    ``wanted``, whatever its result, the latest first (from the last rows of
+    ``standing_reads``)."""
+    listed: dict[int, list[Source]] = {}
+    for pk, determination_id, determined_on, result, _saved_at in determinations:
+        if pk in wanted:
+            listed.setdefault(pk, []).append(
+                Source(SourceKind.DETERMINATION, determination_id, determined_on, result)
+            )
+    return {
+        pk: tuple(sorted(sources, key=lambda source: source.sort_key, reverse=True))
+        for pk, sources in listed.items()
+    }
 
 
 def standing_findings(institution_ids: Iterable[int]) -> dict[int, dict[str, Source]]:

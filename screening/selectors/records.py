@@ -1,7 +1,7 @@
 """What an institution's page shows of its screening: the latest visits, the prepayment
 records and their totals, persons and roles, branches, registration changes, related
-companies and finances, the findings that stay found and their resolutions, the
-self-checks (自查自改) and the public opinion events; and the
+companies and finances, the determinations of illegal fundraising, the findings that stay
+found and their resolutions, the self-checks (自查自改) and the public opinion events; and the
 prepayment records to export."""
 
 from django.db.models import Count, Max, Q
@@ -13,6 +13,7 @@ from ..models import (
     FinancialSnapshot,
     FindingResolution,
     OpinionEvent,
+    FundraisingDetermination,
     PersonRole,
     PrepaymentRecord,
     RegistrationChange,
@@ -47,6 +48,7 @@ def institution_panels(user, institution) -> dict:
         resolutions,
         self_checks,
         opinion_events,
+        determinations,
         *standing,
     ) = fetch_together(
         # One more than shown: whether there are more.
@@ -66,6 +68,9 @@ def institution_panels(user, institution) -> dict:
         # 自查自改: one per round, so a handful.
         rows(SelfCheck).order_by("-checked_on", "-pk"),
         rows(OpinionEvent).order_by("-found_on", "-pk")[: OPINION_EVENTS_SHOWN + 1],
+        rows(FundraisingDetermination)
+        .select_related("recorded_by")
+        .order_by("-determined_on", "-pk"),
         *standing_reads({"institution_id": institution.pk}),
     )
     findings = standing_from_rows({institution.pk}, *standing).get(institution.pk, {})
@@ -87,6 +92,8 @@ def institution_panels(user, institution) -> dict:
         "changes": changes,
         "companies": companies,
         "finances": finances,
+        # 衡山县 §二.二 调查认定: what the competent authority determined, the latest first.
+        "determinations": determinations,
         # Findings that stay found until the county resolves them, and the resolutions.
         "findings": finding_rows(findings),
         "resolutions": resolutions,

@@ -7,9 +7,11 @@ import os
 from django import template
 
 from ..selectors.records import institution_panels
+from ..services.determinations import can_record
 from ..services.findings import can_resolve
 from ..tables.opinion import level_badge
 from ..tables.self_checks import rectification_badge
+from ..tables.determinations import result_badge
 from ..tables.visits import red_flag_badges, status_badge
 
 register = template.Library()
@@ -26,11 +28,14 @@ def institution_screening_panels(context, institution):
         check.badge = rectification_badge(check)
     for event in data["opinion_events"]:
         event.badge = level_badge(event)
+    for determination in data["determinations"]:
+        determination.badge = result_badge(determination)
     data.update(
         institution=institution,
         user=user,
         request=context.get("request"),
         can_resolve=can_resolve(user) and not institution.is_archived,
+        can_record_determination=can_record(user) and not institution.is_archived,
     )
     return data
 

@@ -80,7 +80,10 @@ class RecordEditMixin:
             back_url=panel_url(self.institution, self.anchor),
             delete_url=(
                 reverse(f"screening:{self.delete_url_name}", args=[obj.pk])
-                if obj is not None and obj.pk and self.request.user.can_review
+                if self.delete_url_name
+                and obj is not None
+                and obj.pk
+                and self.request.user.can_review
                 else ""
             ),
             delete_form=DeleteForm(),

@@ -12,6 +12,7 @@ from risklists import services as rating
 from risklists.models import RatingState
 from screening.models import ScreeningVisit, VisitStatus
 from tests.factories import InstitutionFactory
+from tests.screening.factories import DeterminationFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 2)
@@ -181,10 +182,27 @@ def promise_returns(institution, staff):
     )
 
 
-def test_a_rating_that_found_illegal_fundraising_adds_the_mechanism_and_the_transfer(
+def test_a_rating_that_found_a_suspected_crime_adds_the_transfer_not_the_mechanism(
     institution, county_user, township_user
 ):
+    """对涉嫌犯罪的，移送司法机关 on the suspicion; 属于非法集资的 (纳入处非机制) waits for the
+    authority's determination (tests/screening/test_determinations.py)."""
     promise_returns(institution, township_user)
+    assessment = rated(institution)
+    assert "R2" in assessment.codes
+
+    apply_level(institution, "red", user=county_user, today=TODAY, assessment=assessment)
+
+    case = DisposalCase.objects.get(institution=institution)
+    assert case.crime_suspected and not case.illegal_fundraising
+    assert ActionType.JUDICIAL_TRANSFER in types(institution)
+    assert ActionType.FUNDRAISING_MECHANISM not in types(institution)
+
+
+def test_a_rating_that_found_a_determination_adds_the_mechanism_and_the_transfer(
+    institution, county_user
+):
+    DeterminationFactory(institution=institution)
     assessment = rated(institution)
     assert "R2" in assessment.codes
 

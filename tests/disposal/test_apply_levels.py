@@ -15,14 +15,16 @@ from risklists.models import RatingState
 from screening.models import ScreeningVisit, VisitStatus
 from tests.disposal.factories import PrepaymentFactory
 from tests.factories import InstitutionFactory, VenueFactory
+from tests.screening.factories import DeterminationFactory
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 3, 2)
 
 
 def mixed(township, staff):
-    """A green institution, an orange venue (O6), a red venue (R1) and a red institution
-    whose visit found promised returns (R2: the mechanism and the judicial transfer)."""
+    """A green institution, an orange venue (O6), a red venue (R1), a red institution
+    whose visit found promised returns (R2: the judicial transfer) and one the authority
+    determined to be illegal fundraising (R2: the mechanism as well)."""
     green = InstitutionFactory(township=township)
     orange = VenueFactory(township=township)
     red = VenueFactory(township=township)
@@ -35,7 +37,9 @@ def mixed(township, staff):
         status=VisitStatus.SUBMITTED,
         promised_returns=True,
     )
-    return [green, orange, red, crime]
+    determined = InstitutionFactory(township=township)
+    DeterminationFactory(institution=determined)
+    return [green, orange, red, crime, determined]
 
 
 def actions_of(institutions):
@@ -69,9 +73,11 @@ def test_a_batch_gets_what_one_approval_at_a_time_gives(
     rating.approve_many(user=county_user, assessments=proposals)
 
     assert describe(batch) == describe(one_by_one)
-    assert (ActionType.JUDICIAL_TRANSFER, 3) in {
-        (action_type, index) for index, action_type, _level, _delay in describe(batch)
-    }
+    got = {(action_type, index) for index, action_type, _level, _delay in describe(batch)}
+    assert (ActionType.JUDICIAL_TRANSFER, 3) in got
+    # 属于非法集资的: only the determined one enters the mechanism (district plan).
+    mechanism = ActionType.FUNDRAISING_MECHANISM
+    assert {index for action_type, index in got if action_type == mechanism} == {4}
     for institution in batch:
         case = DisposalCase.objects.get(institution=institution)
         assert case.assessment == RatingState.objects.get(institution=institution).current

@@ -125,13 +125,15 @@ def test_the_township_records_its_judgement_with_the_person_in_charge(
     assert "乡镇研判" in html
 
 
-def test_promised_returns_are_signs_of_illegal_fundraising(township):
+def test_promised_returns_are_a_suspected_crime_not_yet_illegal_fundraising(township):
+    """属于非法集资的 is the authority's determination (衡山县 §二.二 调查认定), not a sign."""
     venue = VenueFactory(township=township)
     PrepaymentFactory(institution=venue, amount=Decimal("2000"), promised_return=True)
 
     found = rating_findings([venue])[venue.pk]
 
-    assert found.illegal_fundraising and found.crime_suspected and found.large_prepayment
+    assert found.crime_suspected and found.large_prepayment
+    assert not found.illegal_fundraising
 
 
 def test_assigning_a_person_puts_the_venue_in_progress(township, township_user):

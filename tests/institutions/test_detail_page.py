@@ -41,6 +41,7 @@ from tests.factories import InstitutionFactory
 from tests.reporting.test_dashboard import approve
 from tests.screening.factories import (
     BranchFactory,
+    DeterminationFactory,
     FinancialSnapshotFactory,
     OpinionEventFactory,
     PersonRoleFactory,
@@ -115,6 +116,11 @@ def with_records(n, township, county_user, township_user):
         AssistanceFactory(institution=institution)
         TransferFactory(institution=institution)
         PenaltyFactory(institution=institution)
+        DeterminationFactory(
+            institution=institution,
+            document_number=f"衡处非认〔2026〕{k + 1}号",
+            recorded_by=county_user,
+        )
         InstitutionPlan.objects.create(institution=institution, version=k + 1, text=f"第{k + 1}版")
         institution.notes = f"第{k + 1}次修改"
         institution.save()
@@ -148,6 +154,8 @@ def test_the_institution_page_makes_a_constant_number_of_queries(
     assert f"第{n}次修改" in content
     assert f"第{n}次核实" in content  # every resolution of a finding, with its reason
     assert "first签字人" in content and f"第{n}次舆情" in content  # self-checks, opinion events
+    # Every determination of illegal fundraising (衡山县 §二.二 调查认定), in the same guard.
+    assert f"衡处非认〔2026〕{n}号" in content
 
 
 def test_figures_read_together_equal_figures_read_apart(

@@ -182,6 +182,8 @@ CASES = [
     ),
     ("R2", Facts(suspected_crime=True), Facts()),
     ("R2", Facts(promised_returns=True), Facts()),
+    # 衡山县 §二.二: the authority's determination is itself the finding (issue 20).
+    ("R2", Facts(illegal_fundraising=True), Facts()),
     (
         "R3",
         Facts(large_prepayment_total=LARGE, assets=Decimal(100), liabilities=Decimal(101)),
@@ -539,6 +541,7 @@ ADD_RISK = {
     "person_blacklisted": lambda f: replace(f, person_blacklisted=True),
     "promised_returns": lambda f: replace(f, promised_returns=True),
     "suspected_crime": lambda f: replace(f, suspected_crime=True),
+    "illegal_fundraising": lambda f: replace(f, illegal_fundraising=True),
     "collapsed": lambda f: replace(f, collapsed=True),
     "public_opinion": lambda f: replace(f, public_opinion=True),
     "unregistered": lambda f: replace(f, registered=False),

@@ -28,6 +28,7 @@ FLAGS = (
     "person_blacklisted",
     "promised_returns",
     "suspected_crime",
+    "illegal_fundraising",
     "collapsed",
     "public_opinion",
 )

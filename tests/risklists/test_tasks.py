@@ -188,6 +188,7 @@ def _builders():
             resolved_at=timezone.now(),
         ),
         "screening.OpinionEvent": lambda i: f.OpinionEventFactory(institution=i),
+        "screening.FundraisingDetermination": lambda i: f.DeterminationFactory(institution=i),
         "screening.Lead": lambda i: Lead.objects.create(
             unit=i.township,
             institution=i,
@@ -221,6 +222,7 @@ WATCHED = sorted(
         "screening.Lead",
         "screening.OpinionEvent",
         "screening.FindingResolution",
+        "screening.FundraisingDetermination",
     ]
 )
 

@@ -7,14 +7,17 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from accounts.models import Role
 from institutions.validators import id_number_check_char
 from screening.models import (
     Branch,
     ChangeKind,
+    DeterminationResult,
     FinancialSnapshot,
     OpinionEvent,
     OpinionLevel,
     OpinionSource,
+    FundraisingDetermination,
     Person,
     PersonRole,
     PersonRoleKind,
@@ -166,3 +169,17 @@ class OpinionEventFactory(DjangoModelFactory):
     found_on = factory.LazyFunction(lambda: days_ago(3))
     summary = "网络出现老人家属反映退费难的帖子"
     level = OpinionLevel.GENERAL
+
+
+class DeterminationFactory(DjangoModelFactory):
+    """A determination of illegal fundraising as the county section records it."""
+
+    class Meta:
+        model = FundraisingDetermination
+
+    institution = factory.SubFactory(InstitutionFactory)
+    authority = "衡山县防范和处置非法集资工作领导小组办公室"
+    document_number = factory.Sequence(lambda n: f"衡处非认〔2026〕{n + 1}号")
+    determined_on = factory.LazyFunction(lambda: days_ago(5))
+    result = DeterminationResult.ILLEGAL_FUNDRAISING
+    recorded_by = factory.SubFactory(UserFactory, role=Role.COUNTY_REVIEWER)

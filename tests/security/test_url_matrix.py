@@ -209,6 +209,13 @@ EXPECTED = {
     "screening:complaint_list": row(all="ok"),
     "screening:complaint_list_export": row(all="ok"),
     "screening:complaint_verify": row(editors="405", readers="403"),
+    # 衡山县 §二.二 调查认定: the county section records and corrects a determination;
+    # everyone reads those of their unit.
+    "screening:determination_create": row(county=SCOPED, others="403"),
+    "screening:determination_detail": row(all=SCOPED),
+    "screening:determination_list": row(all="ok"),
+    "screening:determination_list_export": row(all="ok"),
+    "screening:determination_update": row(county=SCOPED, others="403"),
     "screening:finance_create": row(editors=SCOPED, readers="403"),
     "screening:finance_delete": row(county="405", others="403"),
     "screening:finance_update": row(editors=SCOPED, readers="403"),
