@@ -40,9 +40,9 @@ from core.db import fetch_together
 from ..models import (
     DeterminationResult,
     FindingResolution,
+    FundraisingDetermination,
     OpinionEvent,
     OpinionLevel,
-    FundraisingDetermination,
     PrepaymentRecord,
     RelatedCompany,
     ScreeningVisit,

@@ -9,9 +9,9 @@ from django import template
 from ..selectors.records import institution_panels
 from ..services.determinations import can_record
 from ..services.findings import can_resolve
+from ..tables.determinations import result_badge
 from ..tables.opinion import level_badge
 from ..tables.self_checks import rectification_badge
-from ..tables.determinations import result_badge
 from ..tables.visits import red_flag_badges, status_badge
 
 register = template.Library()
