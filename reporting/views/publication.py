@@ -103,7 +103,7 @@ class PublicationDetailView(PublicationMixin, View):
             "can_prepare": can_prepare,
             "version_field": FIELD,
             "version": version_of(publication),
-            "csv_names": list(PUBLICATION_TABLES),
+            "csv_tables": [(name, t.title) for name, t in PUBLICATION_TABLES.items()],
         }
         return render(request, self.template_name, context)
 

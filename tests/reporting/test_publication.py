@@ -195,6 +195,10 @@ def test_county_section_prepares_then_approves_and_the_history_names_who(
     latest = publication.history.latest()
     assert latest.history_user == reviewer
     assert latest.history_change_reason == "已批准公开"
+    page = client.get(publication.get_absolute_url()).content.decode()
+    assert reverse("reporting:publication_download", args=[publication.pk, "xlsx"]) in page
+    assert "CSV · 养老机构行政处罚信息" in page
+    assert 'id="publication-approval"' not in page
 
 
 def test_approval_of_a_list_read_again_after_the_page_was_opened_is_refused(
