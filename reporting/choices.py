@@ -81,3 +81,19 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class PublicationStatus(models.TextChoices):
+    """A publication list (政务公开) is prepared, then approved by the county section; only an
+    approved list is downloaded for the website and read by leaders and the units above."""
+
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class InspectionConclusion(models.TextChoices):
+    """What the publication list says of an inspection (行政检查), in neutral wording: that the
+    bureau found something and follows it up, never what it suspects."""
+
+    NO_PROBLEMS = "none", _("No problems found")
+    FOLLOW_UP = "found", _("Problems found; follow-up under way")

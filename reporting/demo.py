@@ -23,11 +23,20 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, Role, UnitLevel, User
 from core import clock
+from core.concurrency import version_of
 from institutions.models import Institution
+from screening.selectors.four_looks import campaign_start
 
 from .choices import GroupRole, PlaceType, ReportSet, RunStatus
-from .models import PublicityActivity, ReportRun, WeeklyReport, WorkingGroupMember
+from .models import (
+    PublicationList,
+    PublicityActivity,
+    ReportRun,
+    WeeklyReport,
+    WorkingGroupMember,
+)
 from .periods import ReportingWeek, current_week, local_tz
+from .publication import approve_publication, prepare_publication
 from .services import save_weekly_report
 
 SEED = 20220107
@@ -93,6 +102,7 @@ class ReportingDemoSummary:
     activities: int = 0
     reports: int = 0
     packs: int = 0
+    publications: int = 0
 
 
 FOUR_SEEN = ("posters", "banners", "leaflets", "videos", "participants")
@@ -142,6 +152,7 @@ class ReportingDemo:
         self.weekly_reports(townships)
         if pack:
             self.weekly_pack(county)
+            self.publication(county)
         return self.summary
 
     # --- 附件1 ----------------------------------------------------------------------
@@ -372,6 +383,21 @@ class ReportingDemo:
         )
         self.summary.packs += 1
 
+    # --- 政务公开 --------------------------------------------------------------------------
+    def publication(self, county):
+        """Today's 政务公开 list of the county, approved by the county section, so that a
+        leader or the city reads one and the files can be downloaded."""
+        as_of = min(clock.localdate(self.now), clock.today())
+        if PublicationList.objects.filter(unit=county, as_of=as_of).exists():
+            return
+        publication = prepare_publication(
+            user=self.county_user, unit=county, as_of=as_of, since=campaign_start(as_of)
+        )
+        approve_publication(
+            user=self.county_user, publication=publication, version=version_of(publication)
+        )
+        self.summary.publications += 1
+
 
 def build_reporting_demo(today: date | None = None, pack: bool = True) -> ReportingDemoSummary:
     return ReportingDemo(today=today).build(pack=pack)
@@ -382,5 +408,7 @@ def build_demo_pack(today: date | None = None) -> ReportingDemoSummary:
     demo = ReportingDemo(today=today)
     county = User.objects.filter(username="county").select_related("unit").first()
     if county is not None and county.unit is not None:
+        demo.county_user = county
         demo.weekly_pack(county.unit)
+        demo.publication(county.unit)
     return demo.summary

@@ -240,3 +240,24 @@ class ReviewReasonForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PublicationPrepareForm(forms.Form):
+    """The date of a publication list (政务公开) and the start of its period of inspections
+    and penalties."""
+
+    as_of = forms.DateField(
+        label=_("Publication date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    since = forms.DateField(
+        label=_("Inspections and penalties from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, as_of = cleaned.get("since"), cleaned.get("as_of")
+        if since and as_of and since > as_of:
+            self.add_error("since", _("The period starts on or before the publication date."))
+        return cleaned

@@ -24,6 +24,7 @@ from .choices import (
     GroupRole,
     PeriodKind,
     PlaceType,
+    PublicationStatus,
     ReportSet,
     ReviewState,
     RunStatus,
@@ -32,6 +33,7 @@ from .choices import (
 from .periods import ReportingMonth, ReportingWeek
 from .querysets import (
     CountyReportQuerySet,
+    PublicationListQuerySet,
     PublicityActivityQuerySet,
     ReportRunQuerySet,
     WeeklyReportQuerySet,
@@ -622,3 +624,85 @@ class ReportRun(ScopedModel):
         from .reconcile import Failure
 
         return [Failure.from_dict(values) for values in self.checks or ()]
+
+
+class PublicationList(ScopedModel):
+    """The county's list for 政务公开 (区县方案 二(三)三: 按照《养老服务领域基层政务公开标准指引》
+    及时公布本辖区依法登记备案的养老机构名单、…行政检查、行政处罚等信息): the filed institutions,
+    the inspections and the administrative penalties of a period, without personal data.
+
+    The rows are read when the county section prepares (or refreshes) the list and kept in
+    ``rows``, so what was approved is what is downloaded, whatever changes later. Approval
+    is checked against the version the approver saw. Leaders and the units above read
+    approved lists only; a township does not see them.
+    """
+
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("county / district"),
+        on_delete=models.PROTECT,
+        related_name="publication_lists",
+        limit_choices_to={"level": UnitLevel.COUNTY},
+    )
+    as_of = models.DateField(_("publication date"))
+    since = models.DateField(
+        _("inspections and penalties from"),
+        help_text=_("Inspections and penalties dated from this day to the publication date."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+    read_at = models.DateTimeField(_("rows read at"), null=True, blank=True, editable=False)
+    rows = models.JSONField(_("rows as read"), default=dict, blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["scope_path", "updated_at"])
+    objects = PublicationListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publication list")
+        verbose_name_plural = _("publication lists")
+        ordering = ["-as_of", "unit__path", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "as_of"],
+                name="one_publication_list_per_county_and_date",
+                violation_error_message=_("This county already has a list for this date."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.as_of:%Y-%m-%d}"
+
+    def scope_source(self):
+        return self.unit.path
+
+    def get_absolute_url(self):
+        return reverse("reporting:publication_detail", args=[self.pk])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == PublicationStatus.APPROVED
+
+    def section(self, name: str) -> list[dict]:
+        return list((self.rows or {}).get(name, ()))
+
+    def clean(self):
+        if self.unit_id and self.unit.level != UnitLevel.COUNTY:
+            raise ValidationError({"unit": _("Choose a county or district.")})
+        if self.since and self.as_of and self.since > self.as_of:
+            raise ValidationError(
+                {"since": _("The period starts on or before the publication date.")}
+            )

@@ -1,8 +1,10 @@
 """Reads of the reporting records. ``visible_to`` is the only way a user's rows are selected."""
 
+from django.db import models
+
 from core.scoping import ScopedQuerySet
 
-from .choices import GroupRole, RunStatus
+from .choices import GroupRole, PublicationStatus, RunStatus
 
 
 class WorkingGroupMemberQuerySet(ScopedQuerySet):
@@ -38,3 +40,20 @@ class ReportRunQuerySet(ScopedQuerySet):
     def latest_done(self):
         """The newest finished pack of each set first (for the leaders' downloads)."""
         return self.filter(status=RunStatus.DONE).order_by("-year", "-week", "report_set")
+
+
+class PublicationListQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The lists of the user's counties; a draft only to the county section of its own
+        county (who prepares and approves it), an approved list to every county-level reader
+        of the county and of the units above (区县方案 二(三)三). A township sees none."""
+        rows = super().visible_to(user)
+        if not user.is_authenticated or user.is_superuser:
+            return rows
+        if not user.is_county_level:
+            return rows.none()
+        if user.can_review:
+            return rows.filter(
+                models.Q(status=PublicationStatus.APPROVED) | models.Q(unit_id=user.unit_id)
+            )
+        return rows.filter(status=PublicationStatus.APPROVED)

@@ -75,6 +75,23 @@ urlpatterns = [
         views.AttachmentDownloadView.as_view(),
         name="attachment",
     ),
+    path("publication/", views.PublicationListView.as_view(), name="publication_list"),
+    path("publication/<int:pk>/", views.PublicationDetailView.as_view(), name="publication_detail"),
+    re_path(
+        r"^publication/(?P<pk>[0-9]+)/(?P<action>approve|refresh)/$",
+        views.PublicationActionView.as_view(),
+        name="publication_action",
+    ),
+    re_path(
+        r"^publication/(?P<pk>[0-9]+)/publish\.(?P<fmt>xlsx|html)$",
+        views.PublicationDownloadView.as_view(),
+        name="publication_download",
+    ),
+    re_path(
+        r"^publication/(?P<pk>[0-9]+)/(?P<section>[a-z]+)\.(?P<fmt>csv)$",
+        views.PublicationDownloadView.as_view(),
+        name="publication_csv",
+    ),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("three-musts/", views.ThreeMustsListView.as_view(), name="three_musts"),
     path("institutions/<int:pk>/notice/", views.NoticeView.as_view(), name="notice"),

@@ -13,6 +13,12 @@ from .county import (
 )
 from .dashboard import DashboardView
 from .documents import CommitmentView, NoticeView, ThreeMustsListView
+from .publication import (
+    PublicationActionView,
+    PublicationDetailView,
+    PublicationDownloadView,
+    PublicationListView,
+)
 from .publicity import (
     PublicityCreateView,
     PublicityDetailView,
@@ -47,6 +53,10 @@ __all__ = [
     "CountyReportsView",
     "CountyWeeklyDocxView",
     "CountyWeeklyView",
+    "PublicationActionView",
+    "PublicationDetailView",
+    "PublicationDownloadView",
+    "PublicationListView",
     "PublicityCreateView",
     "PublicityDetailView",
     "PublicityListView",

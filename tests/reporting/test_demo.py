@@ -10,7 +10,13 @@ from django.utils import timezone
 from accounts.models import OrgUnit, UnitLevel, User
 from reporting.choices import GroupRole, PlaceType, ReportSet, RunStatus
 from reporting.demo import build_reporting_demo
-from reporting.models import PublicityActivity, ReportRun, WeeklyReport, WorkingGroupMember
+from reporting.models import (
+    PublicationList,
+    PublicityActivity,
+    ReportRun,
+    WeeklyReport,
+    WorkingGroupMember,
+)
 from reporting.periods import current_week
 from reporting.selectors.weekly import SubmissionState, week_statuses
 
@@ -34,6 +40,7 @@ def snapshot():
         ),
         WeeklyReport.history.count(),
         sorted(ReportRun.objects.values_list("unit_id", "report_set", "year", "week", "status")),
+        sorted(PublicationList.objects.values_list("unit_id", "as_of", "status")),
     )
 
 
@@ -54,6 +61,17 @@ def test_demo_has_publicity_a_working_group_weekly_reports_in_every_state_and_a_
     weekly_reports_exist_in_every_state(demo)
     last_weeks_pack_is_ready_for_the_leaders(demo)
     the_filed_institutions_table_of_2019_to_2021_is_not_empty()
+    the_county_has_an_approved_publication_list(demo)
+
+
+def the_county_has_an_approved_publication_list(demo):
+    """政务公开: today's list of the demo county, approved, with its filed institutions and the
+    campaign's inspections, for a leader or the city to read and download."""
+    county = User.objects.get(username="county")
+    publication = PublicationList.objects.get(unit=county.unit, as_of=demo.date())
+
+    assert publication.is_approved and publication.approved_by == county
+    assert publication.section("institutions") and publication.section("inspections")
 
 
 def the_filed_institutions_table_of_2019_to_2021_is_not_empty():
@@ -139,3 +157,4 @@ def test_loading_the_reporting_demo_again_changes_nothing(demo):
 
     assert snapshot() == first
     assert (summary.members, summary.activities, summary.reports, summary.packs) == (0, 0, 0, 0)
+    assert summary.publications == 0

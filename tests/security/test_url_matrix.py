@@ -157,6 +157,13 @@ EXPECTED = {
     "reporting:completeness": row(township="403", county="ok", readers="ok"),
     "reporting:completeness_county": row(township="403", county=SCOPED, readers=SCOPED),
     "reporting:dashboard": row(all="ok"),
+    # 政务公开: county-level users read their counties' approved lists (the county section
+    # prepares and approves them by POST); a township is refused, another county not found.
+    "reporting:publication_list": row(township="403", county="ok", readers="ok"),
+    "reporting:publication_detail": row(township="403", county=SCOPED, readers=SCOPED),
+    "reporting:publication_action": row(township="403", county="405", readers="405"),
+    "reporting:publication_download": row(township="403", county=SCOPED, readers=SCOPED),
+    "reporting:publication_csv": row(township="403", county=SCOPED, readers=SCOPED),
     "reporting:notice": row(all=SCOPED),
     "reporting:publicity_create": row(editors="ok", readers="403"),
     "reporting:publicity_detail": row(all=SCOPED),

@@ -162,6 +162,20 @@ ARGUMENTS = {
         "pk": w.county_report(p).pk,
         "action": "accept",
     },
+    "reporting:publication_detail": pk(lambda w, p: w.publication_list(p)),
+    "reporting:publication_action": lambda w, p: {
+        "pk": w.publication_list(p).pk,
+        "action": "approve",
+    },
+    "reporting:publication_download": lambda w, p: {
+        "pk": w.publication_list(p).pk,
+        "fmt": "xlsx",
+    },
+    "reporting:publication_csv": lambda w, p: {
+        "pk": w.publication_list(p).pk,
+        "section": "institutions",
+        "fmt": "csv",
+    },
     "reporting:completeness_county": lambda w, p: {"unit": w.county_of(p).pk},
     "reporting:run_detail": pk(lambda w, p: w.report_run(p)),
     "reporting:run_status": pk(lambda w, p: w.report_run(p)),

@@ -320,6 +320,27 @@ class World:
 
         return self._once(("county_report", self.county_of(place).pk), built)
 
+    def publication_list(self, place):
+        """The county's approved publication list (政务公开): what leaders and the units above
+        read, and what is downloaded for the website."""
+        from core.concurrency import version_of
+        from reporting.publication import approve_publication, prepare_publication
+
+        def built():
+            reviewer = self._reviewers[place]
+            self.institution(place)
+            publication = prepare_publication(
+                user=reviewer,
+                unit=self.county_of(place),
+                as_of=timezone.localdate(),
+                since=date(2026, 1, 1),
+            )
+            return approve_publication(
+                user=reviewer, publication=publication, version=version_of(publication)
+            )
+
+        return self._once(("publication_list", self.county_of(place).pk), built)
+
     def report_run(self, place):
         from reporting import runs
         from reporting.choices import ReportSet
