@@ -205,6 +205,13 @@ WITH payer AS (
     UNION ALL
     SELECT institution_id, 'related_party_transactions', created_at
     FROM screening_relatedcompany WHERE has_transactions
+    UNION ALL
+    SELECT institution_id, 'public_opinion', major_since
+    FROM screening_opinionevent WHERE level = 'major' AND major_since IS NOT NULL
+        AND institution_id IS NOT NULL
+    UNION ALL
+    SELECT institution_id, 'suspected_crime', updated_at
+    FROM screening_fundraisingdetermination WHERE result = 'illegal_fundraising'
 ), resolved AS (
     SELECT institution_id, fact, MAX(resolved_at) AS at
     FROM screening_findingresolution GROUP BY institution_id, fact

@@ -507,6 +507,13 @@ def _getter(column: Column) -> Callable[[Any, int], Any]:
     return get
 
 
+def _plain_key(column: Column) -> str | None:
+    """The key a dict row holds the column's value under, when nothing else decides it."""
+    if column.serial or column.value is not None:
+        return None
+    return column.key
+
+
 def _add(total, value):
     if isinstance(total, Decimal) != isinstance(value, Decimal):
         return float(total) + float(value)
@@ -692,12 +699,13 @@ def _render(
         )
         for column in columns
     ]
+    # A column read by its key from a dict row is read inline (most rows are dicts).
     plan = [
-        (cell, _getter(column), value_writer(column))
+        (cell, _plain_key(column), _getter(column), value_writer(column))
         for cell, column in zip(cells, columns, strict=True)
     ]
-    summed = [(i, column.key) for i, column in enumerate(columns) if column.total is True]
-    sums: dict[str, Any] = {key: 0 for _i, key in summed}
+    summed = [(cells[i], column.key) for i, column in enumerate(columns) if column.total is True]
+    sums: dict[str, Any] = {key: 0 for _cell, key in summed}
     wrapped = [
         (cells[i], max(1.0, column.display_width - 1))
         for i, column in enumerate(columns)
@@ -705,12 +713,21 @@ def _render(
     ]
     index = 0
     for index, row in enumerate(rows, start=1):  # noqa: B007 - read after the loop
-        for cell, get, write in plan:
-            write(cell, get(row, index))
-        for i, key in summed:
-            value = cells[i]._value
-            if _is_number(value) and cells[i].data_type == "n":
-                sums[key] = _add(sums[key], value)
+        if type(row) is dict:
+            for cell, key, get, write in plan:
+                write(cell, row.get(key) if key is not None else get(row, index))
+        else:
+            for cell, _key, get, write in plan:
+                write(cell, get(row, index))
+        for cell, key in summed:
+            value = cell._value
+            if cell.data_type == "n" and _is_number(value):
+                total = sums[key]
+                sums[key] = (
+                    total + value
+                    if type(value) is int and type(total) is int
+                    else _add(total, value)
+                )
         lines = 1
         for cell, per_line in wrapped:
             text = cell._value
