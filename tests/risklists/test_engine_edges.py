@@ -4,7 +4,18 @@ county's settings keep when they are stored, and what the engine refuses. Pure P
 import json
 from decimal import Decimal
 
-from risklists.engine import ORANGE, RED, Facts, Thresholds, evaluate, findings
+import pytest
+
+from risklists.engine import (
+    ORANGE,
+    RED,
+    Facts,
+    Thresholds,
+    compliance_checks,
+    evaluate,
+    findings,
+    level_rank,
+)
 from tests.risklists.test_engine import LARGE
 
 
@@ -47,3 +58,41 @@ def test_a_suspected_crime_without_promised_returns_is_transferred():
     assert findings(stored(Facts(suspected_crime=True))).crime_suspected is True
     assert findings(stored(Facts(promised_returns=True))).crime_suspected is True
     assert findings(stored(Facts(large_prepayment_total=Decimal(1)))).crime_suspected is False
+
+
+def test_an_unknown_check_or_level_is_refused_saying_what_is_expected():
+    """Settings that would rate nonsense are refused with a message naming what was wrong
+    and what is expected."""
+    with pytest.raises(ValueError, match=r"^unknown compliance check 'C9'; expected \('C1'"):
+        Thresholds(compliance_rules={"C9": RED})
+    with pytest.raises(ValueError, match=r"^a compliance rule's level must be one of \("):
+        Thresholds(compliance_rules={"C1": "green"})
+    with pytest.raises(ValueError, match=r"^unknown level 'purple'; expected one of \('green'"):
+        level_rank("purple")
+
+
+def test_a_check_left_empty_does_not_drop_the_checks_after_it():
+    """An empty level means "not a rule" for that check only, wherever it comes."""
+    thresholds = Thresholds.from_dict({"compliance_rules": [["C1", ""], ["C3", "red"]]})
+    assert thresholds.compliance_rules == (("C3", RED),)
+
+
+def test_figures_not_known_stay_empty_not_the_word_none():
+    """C2 and C4 without a deposit ratio or net fixed assets show an empty figure."""
+    checks = {check.code: check for check in compliance_checks(Facts())}
+    assert checks["C2"].figures == {"max_deposit_ratio": None, "limit": 12}
+    assert checks["C4"].figures == {"prepayment_total": "0", "net_fixed_assets": None}
+
+
+def test_a_count_threshold_below_one_is_refused_by_name():
+    with pytest.raises(ValueError, match="^complaints must be at least 1$"):
+        Thresholds(complaints=0)
+
+
+def test_any_amount_from_zero_up_may_be_the_large_amount_when_the_fee_is_unknown():
+    """A county may count every prepaid fee of unknown monthly fee as large (0), or set an
+    amount under one yuan; only a negative amount is refused."""
+    assert Thresholds(large_amount_fee_unknown=0).large_amount_fee_unknown == Decimal(0)
+    assert Thresholds(large_amount_fee_unknown="0.50").large_amount_fee_unknown == Decimal("0.5")
+    with pytest.raises(ValueError, match="^large_amount_fee_unknown must not be negative$"):
+        Thresholds(large_amount_fee_unknown=-1)
