@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
+from disposal.levels import ActionType
 from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
 from disposal.selectors.actions import board
 from disposal.selectors.zeroing import (
@@ -437,3 +439,63 @@ def test_a_venues_ledger_page_reads_its_entry_with_who_is_in_charge_and_who_cros
             None,
         )
     assert shown["row"]["crossed_off"] is True
+
+
+# 衡山县 §一.三: 对已经收住老年人…的，应当督促其尽快依法办理登记: one elder housed is enough.
+def test_a_venue_housing_one_elder_is_urged_to_register():
+    nothing = findings([VENUE_HIT])
+    assert target_outcome(nothing, residents=1) == TargetOutcome.REGISTER
+    assert target_outcome(nothing, residents=0) == TargetOutcome.ASSESS
+
+
+def test_the_target_of_a_venue_follows_the_townships_judgement_on_its_entry(
+    township, township_user
+):
+    unstable = VenueFactory(township=township, residents=8)
+    assign_zeroing(user=township_user, institution=unstable, stable=False)
+    stable = VenueFactory(township=township, residents=8)
+    assign_zeroing(user=township_user, institution=stable, stable=True)
+    orange = findings([{"code": "O2", "level": "orange", "evidence": {}}])
+
+    venues = Institution.objects.select_related("zeroing")
+    assert target_of(venues.get(pk=unstable.pk), findings([VENUE_HIT])) == TargetOutcome.ASSESS
+    assert target_of(venues.get(pk=stable.pk), orange) == TargetOutcome.REGISTER
+
+
+def test_an_archived_venue_is_off_the_ledger(township, county_user):
+    archived = VenueFactory(township=township)
+    Institution.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    kept = VenueFactory(township=township)
+
+    assert set(zeroing_ledger(county_user)) == {kept}
+
+
+def test_a_venues_ledger_page_shows_its_own_transfers_refunds_owed_and_follow_up(
+    township, township_user
+):
+    venue = VenueFactory(township=township)
+    other = VenueFactory(township=township)
+    PrepaymentFactory(institution=venue, amount=Decimal("3000"), kind="membership")
+    transfer = TransferFactory(institution=venue)
+    TransferFactory(institution=other)
+    cross_off(
+        user=township_user,
+        institution=venue,
+        outcome=Outcome.REGISTERED,
+        registration=Registration(credit_code=make_credit_code(9004)),
+        today=TODAY,
+    )
+    cross_off(
+        user=township_user,
+        institution=other,
+        outcome=Outcome.REGISTERED,
+        registration=Registration(credit_code=make_credit_code(9005)),
+        today=TODAY,
+    )
+
+    shown = venue_on_ledger(township_user, Institution.objects.get(pk=venue.pk))
+
+    assert shown["transfers"] == [transfer]
+    assert (shown["refunds"].due, shown["refunds"].refunded) == (Decimal("3000"), Decimal(0))
+    assert shown["follow_up"].institution_id == venue.pk
+    assert shown["follow_up"].action_type == ActionType.FOLLOW_UP_CHECK
