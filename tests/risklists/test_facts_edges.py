@@ -1,1 +1,40 @@
-"""placeholder"""
+"""The facts builder's edges that make mutation (scripts/mutation.py) found unguarded: money
+summed by the database is exact to the cent, and the figures read as a whole."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from risklists.engine import Thresholds
+from risklists.figures import derived_figures
+from tests.disposal.factories import PrepaymentFactory
+from tests.factories import InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 23)
+
+
+def test_prepayments_in_cents_add_up_to_the_cent(township):
+    """0.10 + 0.20 yuan outstanding is 0.30, not the 0.30000000000000004 a floating-point sum
+    gives (SQLite sums in floating point): the amounts the list, the packs and C4 read."""
+    institution = InstitutionFactory(township=township)
+    for amount in ("0.10", "0.20"):
+        PrepaymentFactory(institution=institution, amount=Decimal(amount), kind="membership")
+
+    figures = derived_figures([institution.pk], thresholds=Thresholds(), today=TODAY)
+
+    assert figures[institution.pk].prepayment_total == Decimal("0.30")
+    assert str(figures[institution.pk].prepayment_total) == "0.30"
+
+
+def test_the_figures_read_as_a_whole_for_the_institution_page(township):
+    institution = InstitutionFactory(township=township)
+    PrepaymentFactory(institution=institution, amount=Decimal("80000"), kind="investment")
+
+    figures = derived_figures([institution.pk], thresholds=Thresholds(), today=TODAY)
+    page = figures[institution.pk].as_dict()
+
+    assert page["large_prepayment_total"] == Decimal("80000")
+    assert page["prepayment_payers"] == 1
+    assert page["large_payer_keys"] and page["sources"] == {}
