@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from institutions.models import Institution
 from risklists.engine import Thresholds
+from risklists.facts import build_facts
 from risklists.figures import derived_figures
 from tests.disposal.factories import PrepaymentFactory
-from tests.factories import InstitutionFactory
+from tests.factories import InstitutionFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
@@ -38,3 +40,15 @@ def test_the_figures_read_as_a_whole_for_the_institution_page(township):
     assert page["large_prepayment_total"] == Decimal("80000")
     assert page["prepayment_payers"] == 1
     assert page["large_payer_keys"] and page["sources"] == {}
+
+
+def test_institutions_named_by_a_queryset_of_their_ids_are_rated_from_the_registry(township):
+    """The nightly rating names a chunk of institutions by their ids (a values() queryset):
+    each gets its registry facts, a venue unregistered with its beds."""
+    venue = VenueFactory(township=township, beds=12)
+    ids = Institution.objects.filter(pk=venue.pk).values("pk")
+
+    facts = build_facts(ids, Thresholds(), TODAY)
+
+    assert list(facts) == [venue.pk]
+    assert (facts[venue.pk].registered, facts[venue.pk].beds) == (False, 12)
