@@ -43,8 +43,8 @@ def test_the_figures_read_as_a_whole_for_the_institution_page(township):
 
 
 def test_institutions_named_by_a_queryset_of_their_ids_are_rated_from_the_registry(township):
-    """The nightly rating names a chunk of institutions by their ids (a values() queryset):
-    each gets its registry facts, a venue unregistered with its beds."""
+    """Institutions named by a values() queryset of their ids get their registry facts: a
+    venue is unregistered and keeps its beds."""
     venue = VenueFactory(township=township, beds=12)
     ids = Institution.objects.filter(pk=venue.pk).values("pk")
 
