@@ -3,10 +3,11 @@ summed by the database is exact to the cent, and the figures read as a whole."""
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
-from institutions.models import Institution
+from institutions.models import Institution, RegistrationStatus
 from risklists.engine import Thresholds
 from risklists.facts import build_facts
 from risklists.figures import derived_figures
@@ -52,3 +53,21 @@ def test_institutions_named_by_a_queryset_of_their_ids_are_rated_from_the_regist
 
     assert list(facts) == [venue.pk]
     assert (facts[venue.pk].registered, facts[venue.pk].beds) == (False, 12)
+
+
+def test_rows_that_carry_the_registry_values_are_read_as_given_others_from_the_registry(
+    township,
+):
+    """Rows already read (a page's, a batch's) give their own registration and beds; rows
+    that lack one of them are looked up in the registry."""
+    venue = VenueFactory(township=township, beds=12)
+    as_read = SimpleNamespace(
+        pk=venue.pk, registration_status=RegistrationStatus.REGISTERED_FILED, beds=99
+    )
+    partial = SimpleNamespace(pk=venue.pk, registration_status="")
+
+    given = build_facts([as_read], Thresholds(), TODAY)[venue.pk]
+    looked_up = build_facts([partial], Thresholds(), TODAY)[venue.pk]
+
+    assert (given.registered, given.beds) == (True, 99)
+    assert (looked_up.registered, looked_up.beds) == (False, 12)
