@@ -210,9 +210,12 @@ def report(areas: list[Area]) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("areas", nargs="*", choices=[[], *AREAS_BY_NAME], metavar="AREA")
+    parser.add_argument("areas", nargs="*", metavar="AREA", help=", ".join(AREAS_BY_NAME))
     parser.add_argument("--score-only", action="store_true")
     args = parser.parse_args()
+    unknown = [name for name in args.areas if name not in AREAS_BY_NAME]
+    if unknown:
+        parser.error(f"unknown area {', '.join(unknown)}; the areas are {', '.join(AREAS_BY_NAME)}")
     areas = [AREAS_BY_NAME[name] for name in args.areas] or list(AREAS)
     os.chdir(ROOT)
     if not args.score_only:
