@@ -91,7 +91,8 @@ bench: install
 # scripts/mutation.py prints each area's score against its target (docs/policy-trace.md,
 # "Mutation testing"); it fails below a target. MUTATION_AREAS picks areas (engine facts
 # disposal packs), MUTATION_CHILDREN how many mutants run at once (default 1). Results are
-# kept in mutants/: a second run tests only the functions that changed.
+# kept in mutants/: a second run tests only the functions that changed; after writing tests
+# for survivors, `.venv/bin/python scripts/mutation.py --survivors` tests them again.
 MUTATION_AREAS ?=
 mutation: install
 	MUTATION_CHILDREN=$${MUTATION_CHILDREN:-1} $(BIN)/python scripts/mutation.py $(MUTATION_AREAS)

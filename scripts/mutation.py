@@ -7,6 +7,7 @@ and scores each area against its target:
     .venv/bin/python scripts/mutation.py                  # run every area, then score
     .venv/bin/python scripts/mutation.py engine facts     # only these areas
     .venv/bin/python scripts/mutation.py --score-only     # score what mutants/ holds
+    .venv/bin/python scripts/mutation.py --survivors      # after new tests: survivors again
 
 The score of an area is killed / (mutants tried - mutants listed as equivalent): a timeout
 counts as killed (the change made the tests hang, they noticed), a mutant no test reaches
@@ -184,6 +185,19 @@ def run(areas: list[Area], children: int) -> None:
             )
 
 
+def retest_survivors(areas: list[Area], children: int) -> None:
+    """mutmut again on the surviving mutants not listed as equivalent (after new tests):
+    mutmut keeps a verdict until the function changes, not when a test is added."""
+    mutmut = Path(sys.executable).parent / "mutmut"
+    equivalent = equivalent_mutants()
+    names = [name for area in areas for name in score(area, equivalent).unexplained]
+    if names:
+        print(f"== mutmut: {len(names)} surviving mutants again ==", flush=True)
+        subprocess.run(  # noqa: S603 - our own venv's mutmut, our own arguments
+            [str(mutmut), "run", "--max-children", str(children), *names], cwd=ROOT, check=False
+        )
+
+
 def report(areas: list[Area]) -> bool:
     equivalent = equivalent_mutants()
     ok = True
@@ -212,14 +226,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("areas", nargs="*", metavar="AREA", help=", ".join(AREAS_BY_NAME))
     parser.add_argument("--score-only", action="store_true")
+    parser.add_argument(
+        "--survivors", action="store_true", help="test the surviving mutants again, then score"
+    )
     args = parser.parse_args()
     unknown = [name for name in args.areas if name not in AREAS_BY_NAME]
     if unknown:
         parser.error(f"unknown area {', '.join(unknown)}; the areas are {', '.join(AREAS_BY_NAME)}")
     areas = [AREAS_BY_NAME[name] for name in args.areas] or list(AREAS)
     os.chdir(ROOT)
-    if not args.score_only:
-        run(areas, int(os.environ.get("MUTATION_CHILDREN", "1")))
+    children = int(os.environ.get("MUTATION_CHILDREN", "1"))
+    if args.survivors:
+        retest_survivors(areas, children)
+    elif not args.score_only:
+        run(areas, children)
     ok = report(areas)
     print()
     print("mutation: every area at its target" if ok else "mutation: FAILED (see above)")
