@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from institutions.models import Institution, RegistrationStatus
-from risklists.engine import Thresholds
-from risklists.facts import build_facts
+from risklists.engine import Thresholds, evaluate
+from risklists.facts import build_facts, facts_from
 from risklists.figures import derived_figures
 from tests.disposal.factories import PrepaymentFactory
 from tests.factories import InstitutionFactory, VenueFactory
@@ -71,3 +71,14 @@ def test_rows_that_carry_the_registry_values_are_read_as_given_others_from_the_r
 
     assert (given.registered, given.beds) == (True, 99)
     assert (looked_up.registered, looked_up.beds) == (False, 12)
+
+
+def test_figures_of_another_kind_give_the_facts_they_carry_and_defaults_for_the_rest():
+    """Figures that are not the builder's own (a preview's, a hand-made set) rate on what
+    they carry: 3 complaints on a venue is O2 and O6, nothing else assumed."""
+    carried = SimpleNamespace(complaints=3, collapsed=False, not_a_fact="ignored")
+
+    facts = facts_from(RegistrationStatus.UNREGISTERED, None, carried)
+
+    assert (facts.complaints, facts.registered, facts.beds) == (3, False, 0)
+    assert set(evaluate(facts).codes) == {"O2", "O6"}
