@@ -332,8 +332,8 @@ def test_the_ledger_lists_township_by_township_by_name_with_its_entries_in_one_q
     """挂图作战: the county's ledger reads township by township, each venue by name, with its
     village and the person in charge, in one query whatever the number of venues."""
     village = VillageFactory(parent=township)
-    b = VenueFactory(township=township, village=village, name="B颐养之家")
-    a = VenueFactory(township=township, name="A颐养之家")
+    b = VenueFactory(township=township, village=village, name="D颐养之家")
+    a = VenueFactory(township=township, name="B颐养之家")
     c = VenueFactory(township=other_township, name="C颐养之家")
     assign_zeroing(user=township_user, institution=b, responsible_user=township_user)
     mine, other = [a, b], [c]
@@ -421,13 +421,8 @@ def test_a_venues_ledger_page_reads_its_entry_with_who_is_in_charge_and_who_cros
 ):
     venue = VenueFactory(township=township)
     assign_zeroing(user=township_user, institution=venue, responsible_user=township_user)
-    cross_off(
-        user=township_user,
-        institution=venue,
-        outcome=Outcome.REGISTERED,
-        registration=Registration(credit_code=make_credit_code(9003)),
-        today=TODAY,
-    )
+    transfer = TransferFactory(institution=venue)
+    cross_off(user=township_user, institution=venue, outcome=Outcome.TRANSFERRED, today=TODAY)
 
     shown = venue_on_ledger(township_user, Institution.objects.get(pk=venue.pk))
 
@@ -436,7 +431,7 @@ def test_a_venues_ledger_page_reads_its_entry_with_who_is_in_charge_and_who_cros
         assert (entry.responsible_user, entry.crossed_off_by, entry.transfer) == (
             township_user,
             township_user,
-            None,
+            transfer,
         )
     assert shown["row"]["crossed_off"] is True
 
@@ -478,18 +473,19 @@ def test_a_venues_ledger_page_shows_its_own_transfers_refunds_owed_and_follow_up
     PrepaymentFactory(institution=venue, amount=Decimal("3000"), kind="membership")
     transfer = TransferFactory(institution=venue)
     TransferFactory(institution=other)
-    cross_off(
-        user=township_user,
-        institution=venue,
-        outcome=Outcome.REGISTERED,
-        registration=Registration(credit_code=make_credit_code(9004)),
-        today=TODAY,
-    )
+    # The other venue's follow-up comes first: the page must pick the venue's own.
     cross_off(
         user=township_user,
         institution=other,
         outcome=Outcome.REGISTERED,
         registration=Registration(credit_code=make_credit_code(9005)),
+        today=TODAY,
+    )
+    cross_off(
+        user=township_user,
+        institution=venue,
+        outcome=Outcome.REGISTERED,
+        registration=Registration(credit_code=make_credit_code(9004)),
         today=TODAY,
     )
 

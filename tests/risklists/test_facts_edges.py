@@ -78,7 +78,8 @@ def test_figures_of_another_kind_give_the_facts_they_carry_and_defaults_for_the_
     they carry: 3 complaints on a venue is O2 and O6, nothing else assumed."""
     carried = SimpleNamespace(complaints=3, collapsed=False, not_a_fact="ignored")
 
-    facts = facts_from(RegistrationStatus.UNREGISTERED, None, carried)
+    facts = facts_from(RegistrationStatus.UNREGISTERED, 20, carried)
 
-    assert (facts.complaints, facts.registered, facts.beds) == (3, False, 0)
+    assert (facts.complaints, facts.registered, facts.beds) == (3, False, 20)
+    assert facts_from(RegistrationStatus.UNREGISTERED, None, carried).beds == 0
     assert set(evaluate(facts).codes) == {"O2", "O6"}
