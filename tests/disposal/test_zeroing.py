@@ -19,6 +19,7 @@ from disposal.selectors.zeroing import (
     venue_on_ledger,
     zeroing_ledger,
 )
+from disposal.services.actions import apply_level
 from disposal.services.zeroing import Registration, assign_zeroing, cross_off
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
@@ -466,14 +467,16 @@ def test_an_archived_venue_is_off_the_ledger(township, county_user):
 
 
 def test_a_venues_ledger_page_shows_its_own_transfers_refunds_owed_and_follow_up(
-    township, township_user
+    township, township_user, county_user
 ):
     venue = VenueFactory(township=township)
     other = VenueFactory(township=township)
     PrepaymentFactory(institution=venue, amount=Decimal("3000"), kind="membership")
     transfer = TransferFactory(institution=venue)
     TransferFactory(institution=other)
-    # The other venue's follow-up comes first: the page must pick the venue's own.
+    # A measure of its level comes before the follow-up, and the other venue's follow-up
+    # too: the page must pick the venue's own follow-up.
+    apply_level(venue, "yellow", user=county_user, today=TODAY)
     cross_off(
         user=township_user,
         institution=other,
