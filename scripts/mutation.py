@@ -17,6 +17,9 @@ the original) are listed by name, with the reason, in docs/policy-trace.md, sect
 true. The script exits 1 when an area is below its target, was not run in full, or has a
 surviving mutant that is not listed.
 
+mutmut maps tests to functions once and then only adds new tests: after a function was added
+to an area, remove mutants/mutmut-stats.json so that every test is mapped to it again.
+
 MUTATION_CHILDREN (default 1) is how many mutants run at once: the tests of one mutant are
 one pytest process.
 """
