@@ -6,10 +6,20 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
+from disposal.levels import ActionType
 from disposal.models import Outcome, TargetOutcome, ZeroingEntry, ZeroingStatus
 from disposal.selectors.actions import board
-from disposal.selectors.zeroing import target_of, target_outcome, zeroing_ledger
+from disposal.selectors.zeroing import (
+    ledger_list,
+    ledger_rows,
+    target_of,
+    target_outcome,
+    venue_on_ledger,
+    zeroing_ledger,
+)
+from disposal.services.actions import apply_level
 from disposal.services.zeroing import Registration, assign_zeroing, cross_off
 from institutions.models import Institution, RegistrationStatus
 from institutions.services import save_institution
@@ -20,7 +30,7 @@ from tests.disposal.factories import (
     RefundFactory,
     TransferFactory,
 )
-from tests.factories import InstitutionFactory, VenueFactory, make_credit_code
+from tests.factories import InstitutionFactory, VenueFactory, VillageFactory, make_credit_code
 from tests.formdata import version_of_page
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +327,176 @@ def test_a_registered_institution_is_not_on_the_ledger(township, township_user):
     assert Institution.objects.get(pk=institution.pk).registration_status == (
         RegistrationStatus.REGISTERED_FILED
     )
+
+
+def test_the_ledger_lists_township_by_township_by_name_with_its_entries_in_one_query(
+    township, other_township, county_user, township_user, django_assert_num_queries
+):
+    """挂图作战: the county's ledger reads township by township, each venue by name, with its
+    village and the person in charge, in one query whatever the number of venues."""
+    village = VillageFactory(parent=township)
+    b = VenueFactory(township=township, village=village, name="D颐养之家")
+    a = VenueFactory(township=township, name="B颐养之家")
+    c = VenueFactory(township=other_township, name="C颐养之家")
+    assign_zeroing(user=township_user, institution=b, responsible_user=township_user)
+    mine, other = [a, b], [c]
+    expected = mine + other if township.path < other_township.path else other + mine
+
+    with django_assert_num_queries(1):
+        shown = [
+            (
+                venue,
+                venue.township.name,
+                venue.village.name if venue.village else "",
+                getattr(getattr(venue, "zeroing", None), "responsible_user", None),
+            )
+            for venue in ledger_list(county_user)
+        ]
+
+    assert [row[0] for row in shown] == expected
+    assert shown[expected.index(b)][1:] == (township.name, village.name, township_user)
+    assert shown[expected.index(c)][1:] == (other_township.name, "", None)
+
+
+def test_each_ledger_row_says_target_prepayment_elders_stability_and_whether_crossed_off(
+    township, township_user
+):
+    """The ledger's columns (台账): 目标, 大额预付费, 收住老人, 运营平稳 (and whether the township
+    judged it), 已登记, 已销号."""
+    prepaid = VenueFactory(township=township, residents=5)
+    PrepaymentFactory(institution=prepaid, amount=Decimal("80000"), kind="investment")
+    judged = VenueFactory(township=township, residents=8)
+    assign_zeroing(user=township_user, institution=judged, stable=False)
+    done = VenueFactory(township=township, residents=0)
+    cross_off(
+        user=township_user,
+        institution=done,
+        outcome=Outcome.REGISTERED,
+        registration=Registration(credit_code=make_credit_code(9002)),
+        today=TODAY,
+    )
+    venues = list(Institution.objects.filter(pk__in=[prepaid.pk, judged.pk, done.pk]))
+    venues.sort(key=lambda venue: [prepaid.pk, judged.pk, done.pk].index(venue.pk))
+
+    rows = [
+        {key: value for key, value in row.items() if key not in ("institution", "entry")}
+        for row in ledger_rows(venues)
+    ]
+
+    assert rows == [
+        {
+            "target": TargetOutcome.REFUND_AND_CLOSE,
+            "target_label": TargetOutcome.REFUND_AND_CLOSE.label,
+            "large_prepayment": True,
+            "houses_elders": True,
+            "stable": True,
+            "stable_judged": False,
+            "registered": False,
+            "crossed_off": False,
+        },
+        {
+            "target": TargetOutcome.ASSESS,
+            "target_label": TargetOutcome.ASSESS.label,
+            "large_prepayment": False,
+            "houses_elders": True,
+            "stable": False,
+            "stable_judged": True,
+            "registered": False,
+            "crossed_off": False,
+        },
+        {
+            "target": TargetOutcome.ASSESS,
+            "target_label": TargetOutcome.ASSESS.label,
+            "large_prepayment": False,
+            "houses_elders": False,
+            "stable": True,
+            "stable_judged": False,
+            "registered": True,
+            "crossed_off": True,
+        },
+    ]
+    assert [row["institution"] for row in ledger_rows(venues)] == venues
+    assert ledger_rows(venues)[1]["entry"] == ZeroingEntry.objects.get(institution=judged)
+
+
+def test_a_venues_ledger_page_reads_its_entry_with_who_is_in_charge_and_who_crossed_it_off(
+    township, township_user, django_assert_num_queries
+):
+    venue = VenueFactory(township=township)
+    assign_zeroing(user=township_user, institution=venue, responsible_user=township_user)
+    transfer = TransferFactory(institution=venue)
+    cross_off(user=township_user, institution=venue, outcome=Outcome.TRANSFERRED, today=TODAY)
+
+    shown = venue_on_ledger(township_user, Institution.objects.get(pk=venue.pk))
+
+    with django_assert_num_queries(0):
+        entry = shown["entry"]
+        assert (entry.responsible_user, entry.crossed_off_by, entry.transfer) == (
+            township_user,
+            township_user,
+            transfer,
+        )
+    assert shown["row"]["crossed_off"] is True
+
+
+# 衡山县 §一.三: 对已经收住老年人…的，应当督促其尽快依法办理登记: one elder housed is enough.
+def test_a_venue_housing_one_elder_is_urged_to_register():
+    nothing = findings([VENUE_HIT])
+    assert target_outcome(nothing, residents=1) == TargetOutcome.REGISTER
+    assert target_outcome(nothing, residents=0) == TargetOutcome.ASSESS
+
+
+def test_the_target_of_a_venue_follows_the_townships_judgement_on_its_entry(
+    township, township_user
+):
+    unstable = VenueFactory(township=township, residents=8)
+    assign_zeroing(user=township_user, institution=unstable, stable=False)
+    stable = VenueFactory(township=township, residents=8)
+    assign_zeroing(user=township_user, institution=stable, stable=True)
+    orange = findings([{"code": "O2", "level": "orange", "evidence": {}}])
+
+    venues = Institution.objects.select_related("zeroing")
+    assert target_of(venues.get(pk=unstable.pk), findings([VENUE_HIT])) == TargetOutcome.ASSESS
+    assert target_of(venues.get(pk=stable.pk), orange) == TargetOutcome.REGISTER
+
+
+def test_an_archived_venue_is_off_the_ledger(township, county_user):
+    archived = VenueFactory(township=township)
+    Institution.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    kept = VenueFactory(township=township)
+
+    assert set(zeroing_ledger(county_user)) == {kept}
+
+
+def test_a_venues_ledger_page_shows_its_own_transfers_refunds_owed_and_follow_up(
+    township, township_user, county_user
+):
+    venue = VenueFactory(township=township)
+    other = VenueFactory(township=township)
+    PrepaymentFactory(institution=venue, amount=Decimal("3000"), kind="membership")
+    transfer = TransferFactory(institution=venue)
+    TransferFactory(institution=other)
+    # A measure of its level comes before the follow-up, and the other venue's follow-up
+    # too: the page must pick the venue's own follow-up.
+    apply_level(venue, "yellow", user=county_user, today=TODAY)
+    cross_off(
+        user=township_user,
+        institution=other,
+        outcome=Outcome.REGISTERED,
+        registration=Registration(credit_code=make_credit_code(9005)),
+        today=TODAY,
+    )
+    cross_off(
+        user=township_user,
+        institution=venue,
+        outcome=Outcome.REGISTERED,
+        registration=Registration(credit_code=make_credit_code(9004)),
+        today=TODAY,
+    )
+
+    shown = venue_on_ledger(township_user, Institution.objects.get(pk=venue.pk))
+
+    assert shown["transfers"] == [transfer]
+    assert (shown["refunds"].due, shown["refunds"].refunded) == (Decimal("3000"), Decimal(0))
+    assert shown["follow_up"].institution_id == venue.pk
+    assert shown["follow_up"].action_type == ActionType.FOLLOW_UP_CHECK
