@@ -24,6 +24,8 @@ from screening.selectors.four_looks import campaign_start
 
 from ..periods import ReportingWeek, current_week
 
+STREAMS_STARTED = "streams started"  # the cache's list of every ``Stream`` started
+
 
 @dataclass(frozen=True)
 class ReportContext:
@@ -63,9 +65,11 @@ class ReportContext:
         ``rows(key, factory)`` then reads them from there, else from ``factory()``."""
         if not background_reads_possible():
             return
+        started = self.cache.setdefault(STREAMS_STARTED, [])
         for key, rows in streams.items():
             if key not in self.cache:
                 self.cache[key] = Stream(rows)
+                started.append(self.cache[key])
 
     def rows(self, key: str, rows: Callable[[], Iterable]) -> Iterable:
         """The rows started ahead under ``key`` (once), else ``rows()`` read here."""
@@ -73,10 +77,10 @@ class ReportContext:
         return stream if stream is not None else rows()
 
     def close(self) -> None:
-        """Stop what was read ahead and not used (a pack that failed half-way)."""
-        for value in self.cache.values():
-            if isinstance(value, Stream):
-                value.cancel()
+        """Stop what was read ahead and not used up (a pack that failed half-way, even
+        after a table took its rows and before it read them)."""
+        for stream in self.cache.get(STREAMS_STARTED, ()):
+            stream.cancel()
 
     @classmethod
     def for_user(cls, user, week: ReportingWeek | None = None, since: date | None = None):

@@ -91,3 +91,23 @@ def test_a_read_runs_in_the_callers_language_and_hands_over_its_result():
         futures = background.start_reads({"word": lambda: _("Yes"), "day": date.today})
     assert futures["word"].result(timeout=10) == "是"
     assert futures["day"].result(timeout=10) == date.today()
+
+
+def test_rows_read_ahead_and_left_unread_are_stopped_when_the_pack_ends(postgres):
+    """A table that took its rows and failed before reading them: the thread reading them
+    ends with the pack instead of waiting for a reader for ever."""
+    import threading
+
+    from reporting.xlsx.attachments import ReportContext
+
+    context = ReportContext(None, None, None, date.today())
+    context.stream_ahead({"rows": lambda: iter(range(100_000))})
+    context.rows("rows", list)  # taken, never read
+    context.close()
+
+    deadline = threading.Event()
+    for _ in range(20):
+        if not any(t.name == "read-ahead-rows" for t in threading.enumerate()):
+            break
+        deadline.wait(0.25)
+    assert not any(t.name == "read-ahead-rows" for t in threading.enumerate())
