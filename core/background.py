@@ -18,6 +18,7 @@ invisible to the others), and when ``settings.BACKGROUND_READS`` is on. Otherwis
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -75,8 +76,6 @@ class Stream:
     _DONE = object()
 
     def __init__(self, rows: Callable[[], Any], chunk: int = 2000, depth: int = 4):
-        import queue
-
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._cancelled = threading.Event()
         self._chunk = chunk
@@ -87,8 +86,6 @@ class Stream:
         self._thread.start()
 
     def _put(self, item) -> bool:
-        import queue
-
         while not self._cancelled.is_set():
             try:
                 self._queue.put(item, timeout=0.5)

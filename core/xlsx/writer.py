@@ -300,14 +300,19 @@ def _positioned_cells(values, row_idx):
         yield cell
 
 
-# Our rows written straight to the sheet's XML stream: the same elements and attributes
+# Our rows written straight into the sheet's XML stream: the elements and attributes
 # openpyxl's own ``lxml_write_cell`` writes (``tests/core/test_xlsx_rows.py`` compares the
-# two byte for byte), each cell built as one element and written in one call instead of
-# through a context manager per cell and per value — at province size, most of a pack's time.
+# two canonically), without its per-cell pass that works out each cell's coordinate, style id
+# and type again: at province size, the cells are most of a pack's time.
 FAST_ROWS = LXML
 _PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
 _EXACT = 10**15
-_LETTERS = [get_column_letter(col) for col in range(1, 16385)]
+
+
+@functools.cache
+def _letters(count: int) -> tuple[str, ...]:
+    """The column letters of a row of ``count`` cells (A, B, … AA …)."""
+    return tuple(get_column_letter(col) for col in range(1, count + 1))
 
 
 def _as_they_are(values, row_idx):
@@ -318,6 +323,7 @@ def _write_row(worksheet, xf, cells, row_idx):
     attributes = {"r": str(row_idx)}
     attributes.update(worksheet.row_dimensions.get(row_idx, {}))
     suffix = str(row_idx)
+    letters = _letters(len(cells))
     with xf.element("row", attributes):
         for index, cell in enumerate(cells):
             if cell is None:
@@ -329,7 +335,7 @@ def _write_row(worksheet, xf, cells, row_idx):
                 continue
             value, kind = cell._value, cell.data_type
             attributes = {
-                "r": _LETTERS[index] + suffix,
+                "r": letters[index] + suffix,
                 "s": cell.style_id_text,
                 "t": "inlineStr" if kind == "s" else kind,
             }
