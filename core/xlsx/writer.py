@@ -52,8 +52,10 @@ from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.xml.functions import Element
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import xmlfile
 
 from .spec import NUMBER_FORMATS, Column, ColumnType, Table
 
@@ -300,13 +302,17 @@ def _positioned_cells(values, row_idx):
         yield cell
 
 
-# Our rows written straight into the sheet's XML stream: the elements and attributes
+# Our rows written straight into the sheet's XML file as text: the elements and attributes
 # openpyxl's own ``lxml_write_cell`` writes (``tests/core/test_xlsx_rows.py`` compares the
-# two canonically), without its per-cell pass that works out each cell's coordinate, style id
-# and type again: at province size, the cells are most of a pack's time.
+# two canonically), without building an element, or calling lxml, per cell. At province size
+# the cells are most of a pack's time: openpyxl makes each cell's coordinate, style id and
+# type again and lxml writes it element by element; here a row is one string, written to the
+# sheet's file after lxml has flushed what it holds (the sheet's start, the title and header
+# rows, any cell of another kind, which lxml still writes). The file is the one openpyxl
+# zips, as UTF-8 like lxml's own (its ASCII with character references is the same text).
 FAST_ROWS = LXML
-_PRESERVE = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
 _EXACT = 10**15
+_ESCAPED = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
 @functools.cache
@@ -319,48 +325,91 @@ def _as_they_are(values, row_idx):
     return values
 
 
-def _write_row(worksheet, xf, cells, row_idx):
-    attributes = {"r": str(row_idx)}
-    attributes.update(worksheet.row_dimensions.get(row_idx, {}))
+class _RowsFileWriter(WorksheetWriter):
+    """openpyxl's sheet writer, its XML stream on a file we may also write rows into."""
+
+    def __init__(self, worksheet):
+        out = create_temporary_file()
+        self.file = open(out, "wb")  # noqa: SIM115 - closed with the writer
+        super().__init__(worksheet, out=out)
+
+    def get_stream(self):
+        with xmlfile(self.file) as xf, xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+            try:
+                while True:
+                    element = yield
+                    if element is True:
+                        yield xf
+                    elif element is not None:
+                        xf.write(element)
+            except GeneratorExit:
+                pass
+
+    def close(self):
+        super().close()
+        self.file.close()
+
+
+def _row_text(worksheet, cells, row_idx) -> str | None:
+    """The row's XML, or None when a cell is of a kind only openpyxl writes."""
+    dimensions = worksheet.row_dimensions.get(row_idx)
+    if dimensions is None:
+        parts = [f'<row r="{row_idx}">']
+    elif type(dimensions) is dict:
+        attributes = "".join(f' {key}="{value}"' for key, value in dimensions.items())
+        parts = [f'<row r="{row_idx}"{attributes}>']
+    else:
+        return None
+    append = parts.append
     suffix = str(row_idx)
     letters = _letters(len(cells))
+    for index, cell in enumerate(cells):
+        if cell is None:
+            continue
+        if type(cell) is not _StreamCell or cell._hyperlink is not None:
+            return None
+        value, kind = cell._value, cell.data_type
+        start = f'<c r="{letters[index]}{suffix}" s="{cell.style_id_text}"'
+        if value is None or value == "":
+            append(f'{start} t="{"inlineStr" if kind == "s" else kind}"/>')
+        elif kind == "s":
+            text = value.translate(_ESCAPED)
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            append(f'{start} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        elif kind == "n":
+            # safe_string's "%.16g" of a small int is its str()
+            if type(value) is int and -_EXACT < value < _EXACT:
+                append(f'{start} t="n"><v>{value}</v></c>')
+            else:
+                append(f'{start} t="n"><v>{safe_string(value)}</v></c>')
+        elif kind == "d" and not worksheet.parent.iso_dates:
+            number = safe_string(to_excel(value, worksheet.parent.epoch))
+            append(f'{start} t="n"><v>{number}</v></c>')
+        else:
+            return None
+    append("</row>")
+    return "".join(parts)
+
+
+def _write_row(worksheet, xf, cells, row_idx):
+    text = _row_text(worksheet, cells, row_idx)
+    if text is None:
+        _write_row_by_lxml(worksheet, xf, cells, row_idx)
+        return
+    xf.flush()  # what lxml holds goes first
+    worksheet._writer.file.write(text.encode())
+
+
+def _write_row_by_lxml(worksheet, xf, cells, row_idx):
+    attributes = {"r": str(row_idx)}
+    attributes.update(worksheet.row_dimensions.get(row_idx, {}))
     with xf.element("row", attributes):
         for index, cell in enumerate(cells):
             if cell is None:
                 continue
-            if type(cell) is not _StreamCell or cell._hyperlink is not None:
-                cell.column, cell.row = index + 1, row_idx
-                if cell._value is not None or cell.has_style or cell._comment:
-                    write_cell(xf, worksheet, cell, cell.has_style)
-                continue
-            value, kind = cell._value, cell.data_type
-            attributes = {
-                "r": letters[index] + suffix,
-                "s": cell.style_id_text,
-                "t": "inlineStr" if kind == "s" else kind,
-            }
-            if value is None or value == "":
-                with xf.element("c", attributes):
-                    pass
-            elif kind == "s":
-                with xf.element("c", attributes), xf.element("is"):
-                    text = Element("t", _PRESERVE if value != value.strip() else {})
-                    text.text = value
-                    xf.write(text)
-            elif kind == "n":
-                with xf.element("c", attributes), xf.element("v"):
-                    # safe_string's "%.16g" of a small int is its str()
-                    if type(value) is int and -_EXACT < value < _EXACT:
-                        xf.write(str(value))
-                    else:
-                        xf.write(safe_string(value))
-            elif kind == "d" and not worksheet.parent.iso_dates:
-                attributes["t"] = "n"
-                with xf.element("c", attributes), xf.element("v"):
-                    xf.write(safe_string(to_excel(value, worksheet.parent.epoch)))
-            else:  # anything else as openpyxl writes it
-                cell.column, cell.row = index + 1, row_idx
-                write_cell(xf, worksheet, cell, True)
+            cell.column, cell.row = index + 1, row_idx
+            if cell._value is not None or cell.has_style or cell._comment:
+                write_cell(xf, worksheet, cell, cell.has_style)
 
 
 class _Sheet:
@@ -379,7 +428,8 @@ class _Sheet:
             if FAST_ROWS:
                 # Everything before the rows (columns, panes, sheet properties) is set by
                 # now (``_set_up_page``): the sheet's writer starts, and writes our rows.
-                worksheet._get_writer()
+                worksheet._writer = _RowsFileWriter(worksheet)
+                worksheet._writer.write_top()
                 worksheet._values_to_row = _as_they_are
                 worksheet._writer.write_row = functools.partial(_write_row, worksheet)
 

@@ -50,6 +50,8 @@ ROWS = [
     {"name": "  白果镇 ", "a": 4, "b": 4, "money": 2.25, "day": None, "note": ""},
     {"name": "=1+1", "a": 0, "b": 0, "money": Decimal("0"), "note": "第一行\n第二行很长很长很长"},
     {"name": None, "a": None, "b": 3, "money": None, "day": date(2019, 1, 1), "note": True},
+    # Markup, quotes and a carriage return are text, escaped as lxml escapes them.
+    {"name": "A&B <c> \"d\" 'e'", "a": 10**16, "b": -1, "money": 0.1, "note": "甲\r\n乙 &amp;"},
 ]
 
 
@@ -77,3 +79,9 @@ def test_our_rows_are_the_xml_openpyxl_writes(monkeypatch):
     assert b"inlineStr" in ours and b"<v>" in ours  # texts and numbers were written
     assert b'xml:space="preserve"' in ours  # the text with spaces around it
     assert ours == theirs
+    assert "甲\r\n乙 &amp;" in cell_texts(ours)  # read back as typed
+
+
+def cell_texts(xml: bytes) -> list[str]:
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    return [t.text for t in etree.fromstring(xml).iterfind(".//m:t", ns)]
