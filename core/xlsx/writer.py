@@ -330,7 +330,8 @@ class _RowsFileWriter(WorksheetWriter):
 
     def __init__(self, worksheet):
         out = create_temporary_file()
-        self.file = open(out, "wb")  # noqa: SIM115 - closed with the writer
+        # A large buffer: a row is a write of a few hundred bytes, a system call is per buffer.
+        self.file = open(out, "wb", buffering=1 << 20)  # noqa: SIM115 - closed with the writer
         super().__init__(worksheet, out=out)
 
     def get_stream(self):
