@@ -1,7 +1,10 @@
 """Database helpers for set-based reads over many rows (the nightly rating, the packs), and
 for pages that read many small lists (``fetch_together``)."""
 
+import copy
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -115,6 +118,21 @@ def fetch_together(*reads) -> list[list]:
     its order in PostgreSQL and SQLite. A queryset with a column type not mapped here is
     evaluated apart.
     """
+    statement = _compile(reads)
+    return _run(statement, statement.params)
+
+
+@dataclass
+class _Statement:
+    """Reads compiled into one ``SELECT``: its SQL and parameters, and how each read's rows
+    come back (``plans``: ``(how, queryset, compiler, parsers)``)."""
+
+    sql: str
+    params: list
+    plans: list
+
+
+def _compile(reads) -> _Statement:
     db = connections[DEFAULT_DB_ALIAS]
     postgresql = db.vendor == "postgresql"
     parts, params, plans = [], [], []
@@ -160,18 +178,26 @@ def fetch_together(*reads) -> list[list]:
             )
         params.extend(read_params)
         plans.append(("together", clone, compiler, parsers))
+    return _Statement("SELECT " + ", ".join(parts) if parts else "", params, plans)
 
+
+def _run(statement: _Statement, params, shared: bool = False) -> list[list]:
+    """The rows of each read of ``statement``, asked with ``params``. ``shared``: the
+    statement's querysets and compilers serve other calls too (``fetch_shaped``), so each
+    read's rows go through copies of them."""
+    db = connections[DEFAULT_DB_ALIAS]
+    postgresql = db.vendor == "postgresql"
     texts = iter(())
-    if parts:
+    if statement.sql:
         with db.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(parts), params)
+            cursor.execute(statement.sql, params)
             texts = iter(cursor.fetchone())
     results = []
-    for how, clone, compiler, parsers in plans:
+    for how, clone, compiler, parsers in statement.plans:
         if how == "empty":
             results.append([])
         elif how == "apart":
-            results.append(list(clone))
+            results.append(list(clone._chain()))
         else:
             rows = json.loads(next(texts), parse_float=Decimal if postgresql else float)
             if compiler is None:
@@ -185,8 +211,87 @@ def fetch_together(*reads) -> list[list]:
                     ]
                     for row in rows
                 ]
+            if shared:
+                clone, compiler = clone._chain(), copy.copy(compiler)
             results.append(_evaluated(clone, compiler, rows))
     return results
+
+
+# --- the same statement for another institution -----------------------------------------------
+
+# Stands for the value a shaped statement is asked with (``fetch_shaped``): an id no table
+# holds, and digits no other parameter contains.
+_SLOT = -4_611_686_018_427_387_903
+_SHAPES_MAX = 256
+_shapes: OrderedDict = OrderedDict()
+_shapes_lock = threading.Lock()
+
+
+def fetch_shaped(key: tuple, build, value: int) -> list[list]:
+    """``fetch_together(*build(value))``, with the statement compiled once per ``key``.
+
+    Building and compiling the querysets of a page's panels costs more than running them
+    (a third of the institution page, ~70 statements and subqueries). For the same
+    ``key`` only ``value`` (an institution's id) changes, so the statement is compiled
+    once and ``value`` bound at each call. ``key`` names everything else the statement
+    depends on (the day, the thresholds, the user's scope…); ``build`` must give reads
+    whose SQL depends on ``value`` only through their parameters (no branch on it).
+
+    The first call of a key builds the reads twice, with ``value`` and with a stand-in,
+    and keeps the compiled statement only when binding ``value`` into the stand-in's gives
+    exactly the statement compiled for ``value``; a key whose statement does not (or has a
+    read evaluated apart) is compiled at every call, as ``fetch_together`` does.
+    """
+    value = int(value)
+    key = (connections[DEFAULT_DB_ALIAS].vendor, *key)
+    with _shapes_lock:
+        shape = _shapes.get(key, False)
+        if shape is not False:
+            _shapes.move_to_end(key)
+    if shape is None:
+        return fetch_together(*build(value))
+    if shape is not False:
+        return _run(shape, _bound(shape.params, value), shared=True)
+    statement = _compile(build(value))
+    shape = _compile(build(_SLOT))
+    if not _same_shape(shape, statement, value):
+        shape = None
+    with _shapes_lock:
+        _shapes[key] = shape
+        while len(_shapes) > _SHAPES_MAX:
+            _shapes.popitem(last=False)
+    return _run(statement, statement.params)
+
+
+def _bound(params, value: int) -> list:
+    """``params`` of a statement compiled with ``_SLOT``, with ``value`` in its place
+    (itself, in an array of ids, or in an array's JSON text on SQLite)."""
+    slot, text = _SLOT, str(_SLOT)
+    bound = []
+    for param in params:
+        if type(param) is int and param == slot:
+            param = value
+        elif isinstance(param, list):
+            param = [value if type(item) is int and item == slot else item for item in param]
+        elif isinstance(param, str) and text in param:
+            param = param.replace(text, str(value))
+        bound.append(param)
+    return bound
+
+
+def _same_shape(shape: _Statement, statement: _Statement, value: int) -> bool:
+    return (
+        shape.sql == statement.sql
+        and _bound(shape.params, value) == statement.params
+        and [plan[0] for plan in shape.plans] == [plan[0] for plan in statement.plans]
+        and all(how != "apart" for how, *_ in shape.plans)
+    )
+
+
+def forget_shapes():
+    """Drop every compiled statement (tests that change what a key stands for)."""
+    with _shapes_lock:
+        _shapes.clear()
 
 
 def _evaluated(queryset, compiler, rows) -> list:

@@ -16,6 +16,7 @@ holds the two classes together.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -27,7 +28,7 @@ from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.clock import months_before
-from core.db import RawRows, fetch_together, fetch_values, id_array
+from core.db import RawRows, fetch_shaped, fetch_together, fetch_values, id_array
 from screening.models import (
     BlacklistEntry,
     Branch,
@@ -75,6 +76,7 @@ PAGE_ONLY = (
     "large_prepayment_typed",
     "large_prepayment_visit",
     "large_prepayment_disagrees",
+    "standing",
 )
 
 
@@ -119,6 +121,9 @@ class DerivedFigures:
     large_prepayment_typed: bool = False
     large_prepayment_visit: str | None = None
     large_prepayment_disagrees: bool = False
+    # {fact: Source}: the standing findings themselves (``standing_from_rows``), which the
+    # page lists beside the figures.
+    standing: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -167,8 +172,41 @@ def derived_figures(
     result = {pk: DerivedFigures() for pk in ids}
     if not ids:
         return result
+    if len(ids) == 1 and not isinstance(institution_ids, QuerySet):
+        # One institution (its page, its re-rating): the statement compiled once per day and
+        # thresholds, the institution's id bound at each call.
+        def build(pk):
+            steps = _steps([pk], thresholds, today, payer_keys)
+            return [read for step_reads, _consume in steps for read in step_reads]
+
+        key = ("risklists.derived_figures", thresholds, today, payer_keys)
+        fetched = iter(fetch_shaped(key, build, ids[0]))
+        layout = _layout()
+    else:
+        steps = _steps(institution_ids, thresholds, today, payer_keys)
+        reads = [read for step_reads, _consume in steps for read in step_reads]
+        if len(ids) <= TOGETHER_MAX:
+            fetched = iter(fetch_together(*reads))
+        else:
+            fetched = iter(_fetch(read) for read in reads)
+        layout = [(len(step_reads), consume) for step_reads, consume in steps]
+    for count, consume in layout:
+        consume(result, *(next(fetched) for _read in range(count)))
+    return result
+
+
+@functools.cache
+def _layout():
+    """How many reads each step gives, and the function that takes their rows: the same for
+    any institutions, thresholds and day."""
+    steps = _steps([1], Thresholds(), date(2000, 1, 1), payer_keys=True)
+    return [(len(step_reads), consume) for step_reads, consume in steps]
+
+
+def _steps(institution_ids, thresholds, today, payer_keys):
+    """Each figure's reads and the function that adds their rows to the figures."""
     where = _ids_filter(institution_ids)
-    steps = [
+    return [
         _prepayments(where, thresholds, payer_keys),
         _large_prepayment_flags(_ids_filter(institution_ids, prefix="pk")),
         _visits(where),
@@ -177,14 +215,6 @@ def derived_figures(
         _dated_counts(where, today),
         _outside_records(where),
     ]
-    reads = [read for step_reads, _consume in steps for read in step_reads]
-    if len(ids) <= TOGETHER_MAX:
-        fetched = iter(fetch_together(*reads))
-    else:
-        fetched = iter(_fetch(read) for read in reads)
-    for step_reads, consume in steps:
-        consume(result, *(next(fetched) for _read in step_reads))
-    return result
 
 
 def _fetch(read) -> list[tuple]:
@@ -379,6 +409,7 @@ def _standing_of(result, *rows):
         figures.promised_returns = False
         if not facts:
             continue
+        figures.standing = facts
         for fact, source in facts.items():
             setattr(figures, fact, True)
             figures.sources[fact] = (source.as_evidence(),)

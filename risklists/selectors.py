@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.db import fetch_together, id_array
+from core.db import fetch_shaped, id_array
 from institutions.models import Institution
 from screening.models import SpotCheckItem
 
@@ -23,6 +23,7 @@ from .facts import facts_from
 from .figures import DerivedFigures, derived_figures
 from .levels import LIST_LEVELS, Level, rank_expression
 from .models import Assessment, LevelChange, RatingState, ReviewState, ThresholdVersion
+from .querysets import in_force
 from .services import compute
 
 
@@ -287,6 +288,9 @@ class Panel:
     state: RatingState | None
     history: list[Assessment]
     level_changes: list[LevelChange]
+    # The thresholds version in force for the institution (None: the defaults), read in the
+    # same statement for the figures panel (``institution_figures``).
+    thresholds: ThresholdVersion | None = None
 
     @property
     def current(self) -> Assessment | None:
@@ -302,14 +306,21 @@ def institution_panel(institution) -> Panel:
     current and the proposed assessment are nearly always among the latest: taken from
     them, and read apart only when they are older."""
     related = ("threshold_version", "submitted_by", "reviewed_by", "overridden_by")
-    states, history, changes = fetch_together(
-        RatingState.objects.filter(institution=institution).order_by(),
-        Assessment.objects.filter(institution=institution)
-        .select_related(*related)
-        .order_by("-computed_at", "-pk")[:HISTORY_LIMIT],
-        LevelChange.objects.filter(institution=institution)
-        .select_related("changed_by")
-        .order_by("-changed_at", "-pk")[:HISTORY_LIMIT],
+
+    def build(pk):
+        return [
+            RatingState.objects.filter(institution=pk).order_by(),
+            Assessment.objects.filter(institution=pk)
+            .select_related(*related)
+            .order_by("-computed_at", "-pk")[:HISTORY_LIMIT],
+            LevelChange.objects.filter(institution=pk)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk")[:HISTORY_LIMIT],
+            _thresholds_versions(pk),
+        ]
+
+    states, history, changes, versions = fetch_shaped(
+        ("risklists.institution_panel",), build, institution.pk
     )
     state = states[0] if states else None
     if state is not None:
@@ -323,7 +334,27 @@ def institution_panel(institution) -> Panel:
         for name in ("current", "proposal"):
             pk = getattr(state, f"{name}_id")
             RatingState._meta.get_field(name).set_cached_value(state, by_pk.get(pk))
-    return Panel(state=state, history=history, level_changes=changes)
+    latest = {}
+    for version in versions:
+        latest.setdefault(version.unit_id, version)
+    return Panel(
+        state=state,
+        history=history,
+        level_changes=changes,
+        thresholds=in_force(latest, institution.scope_path),
+    )
+
+
+def _thresholds_versions(pk):
+    """Every thresholds version of the units the institution ``pk`` is under, the latest of
+    each unit first: the one in force is the latest of the deepest unit that has one
+    (``ThresholdVersionQuerySet.in_force_for_path``), read with the institution's id alone."""
+    under = Institution.objects.filter(pk=pk, scope_path__startswith=OuterRef("unit__path"))
+    return (
+        ThresholdVersion.objects.select_related("unit")
+        .filter(Exists(under))
+        .order_by("unit_id", "-number")
+    )
 
 
 # --- what the rating found, and the figures behind it ------------------------------------------
@@ -344,17 +375,25 @@ class FiguresPanel:
         return figures.large_prepayment_total > 0 and not figures.large_prepayment_typed
 
 
-def institution_figures(institution, today: date | None = None) -> FiguresPanel:
+# ``institution_figures`` without the version in force: it reads it.
+UNREAD = object()
+
+
+def institution_figures(institution, today: date | None = None, thresholds=UNREAD) -> FiguresPanel:
     """The figures derived from an institution's records, counted with the thresholds in
     force for its county, as the rating counts them: the page shows the same "large
-    prepayment" verdict as the rating."""
-    version = ThresholdVersion.objects.select_related("unit").in_force_for_path(
-        institution.scope_path
-    )
-    thresholds = version.thresholds if version else Thresholds()
-    figures = derived_figures(
-        [institution.pk], thresholds=thresholds, today=today or clock.today()
-    )[institution.pk]
+    prepayment" verdict as the rating. ``thresholds``: the version in force when already
+    read (``Panel.thresholds``)."""
+    if thresholds is UNREAD:
+        version = ThresholdVersion.objects.select_related("unit").in_force_for_path(
+            institution.scope_path
+        )
+    else:
+        version = thresholds
+    values = version.thresholds if version else Thresholds()
+    figures = derived_figures([institution.pk], thresholds=values, today=today or clock.today())[
+        institution.pk
+    ]
     facts = facts_from(institution.registration_status, institution.beds, figures)
     return FiguresPanel(figures=figures, version=version, large_prepayment=facts.large_prepayment)
 

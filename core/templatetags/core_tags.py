@@ -1,9 +1,12 @@
 """Template fragments used everywhere: masked personal data, query strings, lean table rows."""
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
 from django.conf import settings
+from django.forms import ModelChoiceField
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import unlocalize
+from django.urls import get_script_prefix
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -35,6 +38,88 @@ def language_switcher(context):
         "next": request.get_full_path() if request is not None else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+# Rendered fragments kept by ``memo`` (this process; a few roles × languages).
+_FRAGMENTS: dict = {}
+_FRAGMENTS_MAX = 256
+
+
+class MemoNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context):
+        key = (
+            self.name,
+            get_language(),
+            get_script_prefix(),
+            *(value.resolve(context) for value in self.vary_on),
+        )
+        html = _FRAGMENTS.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+                _FRAGMENTS.clear()
+            _FRAGMENTS[key] = html
+        return html
+
+
+@register.tag
+def memo(parser, token):
+    """``{% memo "name" value… %}…{% endmemo %}``: the fragment rendered once per language
+    and distinct ``value``s in this process, then reused (the menu of every page: ~30
+    URLs and translations that depend only on the user's role). Every name the fragment
+    reads besides translations and URLs must be among the values."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("memo needs a name")
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+@register.filter
+def crispy_field(field):
+    """``field|as_crispy_field`` for a list's filter form, the HTML kept per everything it is
+    drawn from (the language, the field, its widget's attributes, value, errors and choices):
+    crispy draws each field through a dozen templates, a third of a registry page's time.
+    A field with choices from the database (a ``ModelChoiceField``) or a form with a crispy
+    helper is drawn every time."""
+    form_field = field.field
+    if isinstance(form_field, ModelChoiceField) or getattr(field.form, "helper", None):
+        return as_crispy_field(field)
+    widget = form_field.widget
+    choices = getattr(form_field, "choices", None)
+    key = (
+        "crispy",
+        get_language(),
+        # By name: django-filter makes a form class per filter set.
+        type(field.form).__module__,
+        type(field.form).__qualname__,
+        field.html_name,
+        field.auto_id,
+        type(form_field),
+        type(widget),
+        repr(sorted(widget.attrs.items())),
+        repr(getattr(widget, "input_type", None)),
+        str(field.label),
+        str(form_field.help_text),
+        form_field.required,
+        form_field.disabled,
+        form_field.show_hidden_initial,
+        field.form.is_bound,
+        repr(field.value()),
+        tuple(str(error) for error in field.errors),
+        None if choices is None else repr([(value, str(label)) for value, label in choices]),
+    )
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        html = as_crispy_field(field)
+        if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+            _FRAGMENTS.clear()
+        _FRAGMENTS[key] = html
+    return html
 
 
 @register.simple_tag(takes_context=True)

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import OrgUnit
-from core.db import fetch_together
+from core.db import fetch_shaped
 from institutions.models import Institution
 from risklists.levels import LEVELS_DOWN, Level, rank_expression
 
@@ -210,22 +210,27 @@ def institution_summary(institution, today: date | None = None) -> InstitutionSu
             Subquery(rows.values("institution").annotate(n=Count("pk")).values("n")[:1]), 0
         )
 
-    actions, refunds, plans, counts, zeroing = fetch_together(
-        DisposalAction.objects.filter(institution=institution)
-        .select_related("case", "responsible_user")
-        .order_by("deadline", "pk"),
-        *refund_reads([institution.pk]),
-        InstitutionPlan.objects.filter(institution=institution).order_by("-version")[:1],
-        # Counted apart: joining the four tables would multiply their rows.
-        Institution.objects.filter(pk=institution.pk)
-        .annotate(
-            n_resettled=count(Resettlement),
-            n_assisted=count(Assistance),
-            n_transfers=count(Transfer),
-            n_penalties=count(Penalty, withdrawn_at__isnull=True),
-        )
-        .values("n_resettled", "n_assisted", "n_transfers", "n_penalties"),
-        ZeroingEntry.objects.filter(institution=institution).order_by("pk")[:1],
+    def build(pk):
+        return [
+            DisposalAction.objects.filter(institution=pk)
+            .select_related("case", "responsible_user")
+            .order_by("deadline", "pk"),
+            *refund_reads([pk]),
+            InstitutionPlan.objects.filter(institution=pk).order_by("-version")[:1],
+            # Counted apart: joining the four tables would multiply their rows.
+            Institution.objects.filter(pk=pk)
+            .annotate(
+                n_resettled=count(Resettlement),
+                n_assisted=count(Assistance),
+                n_transfers=count(Transfer),
+                n_penalties=count(Penalty, withdrawn_at__isnull=True),
+            )
+            .values("n_resettled", "n_assisted", "n_transfers", "n_penalties"),
+            ZeroingEntry.objects.filter(institution=pk).order_by("pk")[:1],
+        ]
+
+    actions, refunds, plans, counts, zeroing = fetch_shaped(
+        ("disposal.institution_summary",), build, institution.pk
     )
     summary = InstitutionSummary(
         case=actions[0].case if actions else None,

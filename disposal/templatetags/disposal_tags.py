@@ -3,6 +3,9 @@
 from django import template
 from django.utils import timezone
 
+from core.pagefacts import request_facts
+from screening.selectors.records import LEDGER
+
 from ..selectors.actions import institution_summary
 from ..tables import status_badge
 
@@ -15,6 +18,8 @@ def institution_disposal_panel(context, institution):
     outstanding), the latest "一院一策" plan, and links to every disposal record."""
     today = timezone.localdate()
     summary = institution_summary(institution, today)
+    # The screening panels below show the same totals: read once.
+    request_facts(context.get("request"))[(LEDGER, institution.pk)] = summary.refunds
     for action in summary.actions:
         action.badge = status_badge(action, today)
     return {

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.pagefacts import request_facts
 from screening.models import DeterminationResult, FundUse, SourceKind, StandingFact
+from screening.selectors.records import STANDING
 
 from .. import selectors, services
 from ..engine import LEVELS, level_rank
@@ -159,11 +161,20 @@ def _levels_beside(base: str, above: bool):
     ]
 
 
-@register.inclusion_tag("risklists/_figures_panel.html")
-def institution_figures_panel(institution):
-    """The figures the rating derives from the institution's records (two queries and the
-    figures' own), counted with the thresholds in force for its county."""
-    return {"panel": selectors.institution_figures(institution)}
+# The thresholds version in force, as the rating panel read it for the figures panel.
+THRESHOLDS = "risklists.thresholds"
+
+
+@register.inclusion_tag("risklists/_figures_panel.html", takes_context=True)
+def institution_figures_panel(context, institution):
+    """The figures the rating derives from the institution's records (one statement, and
+    one for the thresholds in force for its county unless the rating panel read them)."""
+    facts = request_facts(context.get("request"))
+    thresholds = facts.get((THRESHOLDS, institution.pk), selectors.UNREAD)
+    panel = selectors.institution_figures(institution, thresholds=thresholds)
+    # The screening panels show the same standing findings: read once.
+    facts[(STANDING, institution.pk)] = panel.figures.standing
+    return {"panel": panel}
 
 
 @register.inclusion_tag("risklists/_institution_panel.html", takes_context=True)
@@ -173,6 +184,7 @@ def institution_rating_panel(context, institution):
     and the buttons the user's role allows. Three queries."""
     user = context["user"]
     panel = selectors.institution_panel(institution)
+    request_facts(context.get("request"))[(THRESHOLDS, institution.pk)] = panel.thresholds
     proposal, current = panel.proposal, panel.current
     base = ""
     if proposal is not None:

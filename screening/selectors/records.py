@@ -6,7 +6,8 @@ prepayment records to export."""
 
 from django.db.models import Count, Max, Q
 
-from core.db import fetch_together
+from core.db import fetch_shaped
+from core.scoping import visibility_key
 
 from ..models import (
     Branch,
@@ -29,17 +30,56 @@ PREPAYMENTS_SHOWN = 10
 OPINION_EVENTS_SHOWN = 5
 
 
-def institution_panels(user, institution) -> dict:
-    """Everything the panels show, in one query whatever the record count."""
+# Facts other panels of the institution page show too, read by the same selectors: the panel
+# that reads one first keeps it for the request (``core.pagefacts``) under these keys.
+LEDGER = "screening.ledger"  # RefundTotals: ledger_totals_of(ledger_reads([pk]))
+STANDING = "screening.standing"  # {fact: Source}: standing_from_rows(standing_reads(…))
 
-    def rows(model):
-        return model.objects.visible_to(user).filter(institution=institution)
 
+def institution_panels(user, institution, *, money=None, findings=None) -> dict:
+    """Everything the panels show, in one query whatever the record count. ``money`` (the
+    ledger's ``RefundTotals``) and ``findings`` (the standing findings) when another panel
+    of the page has read them already."""
+    pk = institution.pk
+    read_money, read_findings = money is None, findings is None
+
+    def build(pk):
+        def rows(model):
+            return model.objects.visible_to(user).filter(institution=pk)
+
+        return [
+            # One more than shown: whether there are more.
+            rows(ScreeningVisit)
+            .select_related("staff")
+            .order_by("-visited_on", "-pk")[: VISITS_SHOWN + 1],
+            rows(PrepaymentRecord).order_by("-paid_on", "-pk")[: PREPAYMENTS_SHOWN + 1],
+            rows(PrepaymentRecord)
+            .order_by()
+            .values("institution")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            rows(PersonRole).select_related("person").order_by("kind", "-started_on", "pk"),
+            rows(Branch).order_by("-opened_on", "-pk"),
+            rows(RegistrationChange).order_by("-changed_on", "-pk"),
+            rows(RelatedCompany).order_by("name", "pk"),
+            rows(FinancialSnapshot).order_by("-as_of", "-pk"),
+            rows(FindingResolution).select_related("resolved_by").order_by("-resolved_at", "-pk"),
+            # 自查自改: one per round, so a handful.
+            rows(SelfCheck).order_by("-checked_on", "-pk"),
+            rows(OpinionEvent).order_by("-found_on", "-pk")[: OPINION_EVENTS_SHOWN + 1],
+            rows(FundraisingDetermination)
+            .select_related("recorded_by")
+            .order_by("-determined_on", "-pk"),
+            # Paid and refunded from the refund ledger, as disposal's panel and pages read them.
+            *(ledger_reads([pk]) if read_money else []),
+            *(standing_reads({"institution_id": pk}) if read_findings else []),
+        ]
+
+    key = ("screening.institution_panels", visibility_key(user), read_money, read_findings)
     (
         visits,
         prepayments,
         recorded,
-        money,
         roles,
         branches,
         changes,
@@ -49,33 +89,13 @@ def institution_panels(user, institution) -> dict:
         self_checks,
         opinion_events,
         determinations,
-        *standing,
-    ) = fetch_together(
-        # One more than shown: whether there are more.
-        rows(ScreeningVisit)
-        .select_related("staff")
-        .order_by("-visited_on", "-pk")[: VISITS_SHOWN + 1],
-        rows(PrepaymentRecord).order_by("-paid_on", "-pk")[: PREPAYMENTS_SHOWN + 1],
-        rows(PrepaymentRecord).order_by().values("institution").annotate(n=Count("pk")).values("n"),
-        # Paid and refunded from the refund ledger, as disposal's panel and pages read them.
-        *ledger_reads([institution.pk]),
-        rows(PersonRole).select_related("person").order_by("kind", "-started_on", "pk"),
-        rows(Branch).order_by("-opened_on", "-pk"),
-        rows(RegistrationChange).order_by("-changed_on", "-pk"),
-        rows(RelatedCompany).order_by("name", "pk"),
-        rows(FinancialSnapshot).order_by("-as_of", "-pk"),
-        rows(FindingResolution).select_related("resolved_by").order_by("-resolved_at", "-pk"),
-        # 自查自改: one per round, so a handful.
-        rows(SelfCheck).order_by("-checked_on", "-pk"),
-        rows(OpinionEvent).order_by("-found_on", "-pk")[: OPINION_EVENTS_SHOWN + 1],
-        rows(FundraisingDetermination)
-        .select_related("recorded_by")
-        .order_by("-determined_on", "-pk"),
-        *standing_reads({"institution_id": institution.pk}),
-    )
-    findings = standing_from_rows({institution.pk}, *standing).get(institution.pk, {})
+        *rest,
+    ) = fetch_shaped(key, build, pk)
+    if read_money:
+        money = ledger_totals_of([pk], rest.pop(0))[pk]
+    if read_findings:
+        findings = standing_from_rows({pk}, *rest).get(pk, {})
     roles.sort(key=lambda role: role.ended_on is not None)  # current roles first
-    money = ledger_totals_of([institution.pk], money)[institution.pk]
     return {
         "visits": visits[:VISITS_SHOWN],
         "more_visits": len(visits) > VISITS_SHOWN,

@@ -6,7 +6,9 @@ import os
 
 from django import template
 
-from ..selectors.records import institution_panels
+from core.pagefacts import request_facts
+
+from ..selectors.records import LEDGER, STANDING, institution_panels
 from ..services.determinations import can_record
 from ..services.findings import can_resolve
 from ..tables.determinations import result_badge
@@ -20,7 +22,15 @@ register = template.Library()
 @register.inclusion_tag("screening/_institution_panels.html", takes_context=True)
 def institution_screening_panels(context, institution):
     user = context["user"]
-    data = institution_panels(user, institution)
+    # The ledger's totals and the standing findings as the disposal and the figures panels
+    # read them earlier on the page, if they did.
+    facts = request_facts(context.get("request"))
+    data = institution_panels(
+        user,
+        institution,
+        money=facts.get((LEDGER, institution.pk)),
+        findings=facts.get((STANDING, institution.pk)),
+    )
     for visit in data["visits"]:
         visit.badge = status_badge(visit)
         visit.flags = red_flag_badges(visit)

@@ -6,9 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.db import fetch_together
+from core import db as core_db
+from core.db import fetch_shaped, fetch_together, forget_shapes, id_array
 from disposal.models import (
     DisposalAction,
     InstitutionPlan,
@@ -30,6 +33,7 @@ from screening.models import (
     StandingFact,
     Verification,
 )
+from screening.selectors.refunds import ledger_reads
 from tests.disposal.factories import (
     AssistanceFactory,
     PenaltyFactory,
@@ -214,3 +218,82 @@ def test_fetch_together_gives_what_each_query_gives_alone(township, county_user,
         .first()
         .payer_name,
     }
+
+
+def test_a_shaped_statement_gives_each_institution_its_own_rows(
+    township, county_user, township_user
+):
+    """``fetch_shaped`` compiles a statement once per key and binds the institution's id:
+    the second, third… institution get what ``fetch_together`` gives them, not the first's."""
+    forget_shapes()
+    first, second = (with_records(n, township, county_user, township_user) for n in (1, 3))
+
+    def build(pk):
+        return [
+            PrepaymentRecord.objects.filter(institution=pk).order_by("pk"),
+            DisposalAction.objects.filter(institution=pk).select_related("case").order_by("pk"),
+            PrepaymentRecord.objects.filter(institution_id__in=id_array([pk]))
+            .order_by("pk")
+            .values_list("pk", "amount"),
+            *ledger_reads([pk]),
+            Institution.objects.filter(pk=pk).values("pk", "beds"),
+        ]
+
+    def fields(row):
+        if isinstance(row, dict | tuple):
+            return row
+        return {k: v for k, v in row.__dict__.items() if k not in ("_state", "_case_cache")}
+
+    for institution in (first, second, first, second):
+        shaped = fetch_shaped(("test",), build, institution.pk)
+        together = fetch_together(*build(institution.pk))
+        assert [[fields(row) for row in rows] for rows in shaped] == [
+            [fields(row) for row in rows] for rows in together
+        ]
+        assert shaped[1][0].case == together[1][0].case
+        assert shaped[4] == [{"pk": institution.pk, "beds": institution.beds}]
+    assert core_db._shapes[(connection.vendor, "test")] is not None  # compiled once, kept
+
+
+def test_a_statement_whose_shape_depends_on_the_id_is_compiled_every_time(township):
+    """A read whose SQL depends on the id (not only its parameters) is not kept: the
+    stand-in's statement differs from the real one, and every call compiles its own."""
+    forget_shapes()
+    institutions = [InstitutionFactory(township=township) for _ in range(2)]
+
+    def build(pk):
+        rows = Institution.objects.filter(pk=pk)
+        return [rows.filter(beds__gte=0) if pk > 0 else rows]
+
+    for institution in institutions * 2:
+        [rows] = fetch_shaped(("branching",), build, institution.pk)
+        assert [row.pk for row in rows] == [institution.pk]
+    assert core_db._shapes[(connection.vendor, "branching")] is None
+
+
+def test_the_page_reads_each_fact_once(
+    client_for, township, county_user, township_user, django_assert_max_num_queries
+):
+    """The refund ledger (disposal's and screening's panels), the standing findings (the
+    figures' and screening's panels) and the thresholds in force (the rating's and the
+    figures' panels) are read once per page, by their one selector each."""
+    institution = with_records(2, township, county_user, township_user)
+    client = client_for(township_user)
+    client.get(institution.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(institution.get_absolute_url())
+
+    assert response.status_code == 200
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    [ledger] = ledger_reads([institution.pk])
+    assert sql.count(ledger.sql.split("FROM (")[0].strip()) == 1
+    major = '"screening_opinionevent"."major_since" IS NOT NULL'
+    assert sql.count(major) == 1  # the standing findings' read of major opinion events
+    assert (
+        sum(
+            query["sql"].startswith('SELECT "risklists_thresholdversion"')
+            for query in captured.captured_queries
+        )
+        == 0
+    )  # read with the rating panel's statement
