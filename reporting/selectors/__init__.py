@@ -15,7 +15,7 @@ from .lists import (
     risk_list_rows,
     under_disposal_refunds,
 )
-from .progress import ProgressRow, progress_table, risk_found_q, working_group
+from .progress import ProgressRow, progress_table, working_group
 from .publicity import PublicityFigures, PublicityTable, latest_visit_three_musts, publicity_table
 from .results import ResultFigures, ResultTable, results_table
 
@@ -34,7 +34,6 @@ __all__ = [
     "publicity_table",
     "results_table",
     "risk_description",
-    "risk_found_q",
     "risk_list_rows",
     "survey_table",
     "under_disposal_refunds",

@@ -30,26 +30,13 @@ from core.asof import recorded_by
 from institutions.models import Institution
 from risklists.levels import LIST_LEVELS
 from risklists.selectors import approved_q
-from screening.models import FundUse, ScreeningRound, YesNoUnknown
+from screening.models import ScreeningRound
 from screening.selectors.four_looks import of_townships, submitted_visits, township_review
 from screening.selectors.rounds import windows_at
 
 from ..models import WorkingGroupMember
 
 # --- 附件2 screening progress ------------------------------------------------------------------
-
-
-def risk_found_q() -> Q:
-    """A visit that found a risk: large prepayments or any of the red-list findings."""
-    return (
-        Q(large_prepayment_found=YesNoUnknown.YES)
-        | Q(fund_use=FundUse.IRREGULAR)
-        | Q(promised_returns=True)
-        | Q(false_advertising=True)
-        | Q(suspected_crime=True)
-        | Q(collapsed=True)
-        | Q(public_opinion=True)
-    )
 
 
 @dataclass
@@ -199,10 +186,8 @@ def look_back(user, rows: dict, chosen: bool, since: date, cutoff: datetime | No
 # --- 附件1 working group -----------------------------------------------------------------------
 
 
-def working_group(user, unit: OrgUnit | None = None, cutoff: datetime | None = None):
-    """The members of ``unit``'s working group (the user's own unit by default), those
-    entered by ``cutoff``."""
-    unit = unit or user.unit
+def working_group(user, unit: OrgUnit, cutoff: datetime | None = None):
+    """The members of ``unit``'s working group, those entered by ``cutoff``."""
     return (
         WorkingGroupMember.objects.visible_to(user)
         .filter(recorded_by(cutoff), unit=unit)

@@ -113,6 +113,8 @@ def test_working_group_lists_members_in_group_order_with_office_phones(county, l
     ]
     # Office phones are published on the list: shown in full even to a leader.
     assert body[0][5] == "0734-5820001"
+    # The township's own group is on the township's pack, not on the county's.
+    assert sheet["C8"].value is None
     assert sheet["A8"].value != "合计"
 
 
