@@ -197,6 +197,40 @@ def test_progress_sheet_has_the_figures_the_progress_and_the_totals(
     assert totals[8] == pytest.approx(4 / 6)
 
 
+def test_progress_sheet_has_the_four_looks_figures_per_township_and_in_total(
+    screening_data, county, county_user, township, other_township
+):
+    from screening.models import MatchStatus, SharedListEntry, SharedListSource
+
+    InstitutionFactory(township=township, established_on=date(2026, 5, 1))  # new, not screened
+    incomplete = InstitutionFactory(township=township, principal="")
+    SubmittedVisitFactory(institution=incomplete, visited_on=date(2026, 6, 1))
+    for unit, name, note in (
+        (township, "开云康养有限公司", ""),
+        (township, "开云养生馆", "不属于养老服务"),  # verified: nothing left to do
+        (other_township, "白果颐养有限公司", ""),
+        (other_township, "白果乐龄有限公司", ""),
+    ):
+        SharedListEntry.objects.create(
+            unit=county,
+            township=unit,
+            subject_name=name,
+            source=SharedListSource.MARKET_REGULATION,
+            match_status=MatchStatus.UNMATCHED,
+            verified_note=note,
+        )
+
+    sheet = sheet_of(2, county_user)
+
+    rows = rows_by_township(sheet, 5, 13)
+    # 信息不完整, 共享名单待核实, 新成立未排查 (the "四看" columns J, L, M).
+    assert (rows[township.name][9], rows[township.name][11], rows[township.name][12]) == (1, 1, 1)
+    baiguo = rows[other_township.name]
+    assert (baiguo[9], baiguo[11], baiguo[12]) == (0, 2, 0)
+    totals = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == "合计")
+    assert (totals[9], totals[11], totals[12]) == (1, 3, 1)
+
+
 def test_progress_of_a_township_user_has_only_their_township(
     screening_data, township_user, township, other_township
 ):
