@@ -66,6 +66,7 @@ def campaign(county, township, other_township, township_user, county_user):
     yellow = yellow_institution(township, township_user, name="开云黄")
     approve([venue, orange, yellow], township_user, county_user)
     set_level(InstitutionFactory(township=other_township, name="白果黄"), "yellow")
+    unrated = InstitutionFactory(township=township, name="开云待评")  # rated after the deadline
     SubmittedVisitFactory(institution=venue, visited_on=date(2026, 11, 19))
     plan = PrepaymentRecordFactory(
         institution=orange, amount=Decimal("50000"), paid_on=date(2026, 11, 2)
@@ -87,6 +88,7 @@ def campaign(county, township, other_township, township_user, county_user):
         "venue": venue,
         "orange": orange,
         "yellow": yellow,
+        "unrated": unrated,
         "plan": plan,
         "county_user": county_user,
     }
@@ -96,6 +98,7 @@ def change_everything_after_the_deadline(campaign, township):
     """What the county records after the deadline: none of it belongs to last week's pack."""
     set_level(campaign["yellow"], "red")  # an approved level raised
     set_level(InstitutionFactory(township=township), "orange")  # a new rating
+    set_level(campaign["unrated"], "yellow")  # the first rating of one on the registry then
     record_refund(  # a refund, even dated in the week
         user=campaign["county_user"],
         prepayment=campaign["plan"],
