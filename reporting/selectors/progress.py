@@ -127,12 +127,12 @@ def progress_table(
     look_back(user, rows, chosen, since, cutoff)
 
     as_of = clock.localdate(cutoff) if cutoff is not None else clock.today()
-    total = ProgressRow(None, to_screen=review.total.official_count, as_of=as_of)
+    # The total's civil-affairs count and difference are left to the sheet, which sums the
+    # rows' (``reporting.xlsx.district.PROGRESS``); nothing else reads them.
+    total = ProgressRow(None, as_of=as_of)
     for row in rows.values():
         for name in ProgressRow.FIGURES:
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    if total.to_screen is not None:
-        total.difference = total.screened - total.to_screen
     total.look_back_deadline = shared_deadline(rows.values())
     return list(rows.values()), total
 
