@@ -126,7 +126,7 @@ def progress_table(
 
     look_back(user, rows, chosen, since, cutoff)
 
-    as_of = clock.localdate(cutoff) if cutoff is not None else clock.today()
+    as_of = clock.localdate(cutoff)  # today when None
     # The total's civil-affairs count and difference are left to the sheet, which sums the
     # rows' (``reporting.xlsx.district.PROGRESS``); nothing else reads them.
     total = ProgressRow(None, as_of=as_of)
@@ -146,7 +146,7 @@ def shared_deadline(rows) -> date | None:
 def look_back(user, rows: dict, chosen: bool, since: date, cutoff: datetime | None) -> None:
     """Fill each row's 回头看 figures: the window in force at the cut-off (one query) and the
     institutions re-checked since each window's start (one grouped query)."""
-    as_of = clock.localdate(cutoff) if cutoff is not None else clock.today()
+    as_of = clock.localdate(cutoff)  # today when None
     windows = windows_at(user, [row.township.path for row in rows.values()], cutoff)
     starts = {}
     for pk, row in rows.items():
