@@ -16,7 +16,7 @@ from .lists import (
     under_disposal_refunds,
 )
 from .progress import ProgressRow, progress_table, working_group
-from .publicity import PublicityFigures, PublicityTable, latest_visit_three_musts, publicity_table
+from .publicity import PublicityFigures, PublicityTable, publicity_table
 from .results import ResultFigures, ResultTable, results_table
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "SurveyFigures",
     "disposal_progress_rows",
     "established_rows",
-    "latest_visit_three_musts",
     "progress_table",
     "publicity_table",
     "results_table",
