@@ -124,3 +124,41 @@ def test_the_weekly_report_names_the_screening_visits_as_the_items_source():
     assert sources["three_musts_complete"] == Source.SCREENING_VISITS
     for item in ("poster_displayed", "notice_to_every_resident", "commitment_letter_signed"):
         assert sources[item] == Source.SCREENING_VISITS
+
+
+def test_the_latest_visit_is_the_latest_dated_then_the_last_entered_that_day(county_user, township):
+    """附件5 reads each institution's latest visit as of the cut-off: the one dated last (a
+    visit entered later but dated earlier does not replace it), the last entered of one day,
+    and not one entered after the deadline."""
+    complete = dict(
+        poster_displayed=True, notice_to_every_resident=True, commitment_letter_signed=True
+    )
+    missing = dict(
+        poster_displayed=False, notice_to_every_resident=False, commitment_letter_signed=False
+    )
+    counted = dict(residents_housed=10, notices_handed_out=10, receipts_collected=8)
+    back_dated = InstitutionFactory(township=township)
+    SubmittedVisitFactory(
+        institution=back_dated, visited_on=date(2026, 11, 10), **complete, **counted
+    )
+    SubmittedVisitFactory(institution=back_dated, visited_on=date(2026, 11, 1), **missing)
+    same_day = InstitutionFactory(township=township)
+    SubmittedVisitFactory(institution=same_day, visited_on=date(2026, 11, 12), **complete)
+    SubmittedVisitFactory(institution=same_day, visited_on=date(2026, 11, 12), **missing, **counted)
+    revisited = InstitutionFactory(township=township)
+    SubmittedVisitFactory(institution=revisited, visited_on=date(2026, 11, 13), **complete)
+    entered_before(shanghai(2026, 11, 20, 9))
+    # Entered after the week's deadline, dated in the week: not the week's latest visit.
+    SubmittedVisitFactory(
+        institution=revisited, visited_on=date(2026, 11, 21), **missing, **counted
+    )
+
+    table = publicity_table(county_user, WEEK.first_day, WEEK.last_day, cutoff=DEADLINE)
+    kaiyun = next(r for r in table.rows if r.township == township)
+
+    assert (kaiyun.institutions, kaiyun.three_musts_complete, kaiyun.poster_displayed) == (3, 2, 2)
+    assert (kaiyun.residents_housed, kaiyun.notices_handed_out, kaiyun.receipts_collected) == (
+        20,
+        20,
+        16,
+    )
