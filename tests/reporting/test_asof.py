@@ -13,7 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import OrgUnit, UnitLevel
-from reporting.choices import ReportSet, WeeklyStatus
+from reporting.choices import PlaceType, ReportSet, WeeklyStatus
+from reporting.models import PublicityActivity
 from reporting.packs import checks_of, context_for, write_pack
 from reporting.periods import ReportingWeek
 from reporting.reconcile import Identity, PackFigures, reconcile
@@ -74,7 +75,8 @@ def campaign(county, township, other_township, township_user, county_user):
     record_refund(
         user=county_user, prepayment=plan, amount=Decimal("10000"), refunded_on=date(2026, 11, 19)
     )
-    PublicityActivityFactory(township=township, held_on=date(2026, 11, 19), posters=5)
+    activity = PublicityActivityFactory(township=township, held_on=date(2026, 11, 19), posters=5)
+    moved = PublicityActivityFactory(township=township, held_on=date(2026, 11, 20), posters=7)
     WorkingGroupMemberFactory(unit=county, name="张三")
     WeeklyReportFactory(
         township=township,
@@ -89,6 +91,8 @@ def campaign(county, township, other_township, township_user, county_user):
         "orange": orange,
         "yellow": yellow,
         "unrated": unrated,
+        "activity": activity,
+        "moved": moved,
         "plan": plan,
         "county_user": county_user,
     }
@@ -107,6 +111,13 @@ def change_everything_after_the_deadline(campaign, township):
     )
     SubmittedVisitFactory(institution=campaign["orange"], visited_on=date(2026, 11, 21))
     PublicityActivityFactory(township=township, held_on=date(2026, 11, 21), posters=99)
+    # Activities of the week corrected since: another place and count, another date.
+    activity = PublicityActivity.objects.get(pk=campaign["activity"].pk)
+    activity.place_type, activity.posters = PlaceType.GATHERING_PLACE, 50
+    activity.save()
+    moved = PublicityActivity.objects.get(pk=campaign["moved"].pk)
+    moved.held_on = date(2026, 11, 10)
+    moved.save()
     orange = type(campaign["orange"]).objects.get(pk=campaign["orange"].pk)
     orange.archived_at = timezone.now()  # archived since
     orange.save()
