@@ -266,6 +266,9 @@ def publicity_data(township, other_township):
         township=township, held_on=WEEK.first_day - timedelta(days=1), posters=99
     )
     PublicityActivityFactory(
+        township=township, held_on=WEEK.last_day + timedelta(days=1), posters=98
+    )
+    PublicityActivityFactory(
         township=other_township,
         held_on=in_week,
         place_type=PlaceType.COMMUNITY,
