@@ -89,6 +89,8 @@ class PublicityFigures:
 
 @dataclass
 class PublicityTable:
+    date_from: date
+    date_to: date
     rows: list[PublicityFigures] = field(default_factory=list)
     total: PublicityFigures = field(default_factory=lambda: PublicityFigures(None))
 
@@ -150,7 +152,7 @@ def publicity_table(
     if cutoff is not None:
         date_to = min(date_to, clock.localdate(cutoff))
     rows = {t.pk: PublicityFigures(t) for t in townships}
-    table = PublicityTable(rows=list(rows.values()))
+    table = PublicityTable(date_from, date_to, rows=list(rows.values()))
 
     activities = (
         of_townships(activities_at(cutoff).visible_to(user), rows, chosen)

@@ -171,7 +171,9 @@ def rollup_publicity_rows(context: ReportContext):
     publicity_rows(context)
     table = figures_of(context).publicity
     rows = _roll(grouping, table.rows, PublicityFigures, PublicityFigures.SUMMED)
-    rolled = PublicityTable(rows=_mark(rows, context, grouping), total=table.total)
+    rolled = PublicityTable(
+        table.date_from, table.date_to, rows=_mark(rows, context, grouping), total=table.total
+    )
     figures_of(context).publicity = rolled
     return listed(rolled.rows, PublicityFigures.SUMMED)
 
