@@ -69,6 +69,13 @@ def campaign(county, township, other_township, township_user, county_user):
     set_level(InstitutionFactory(township=other_township, name="白果黄"), "yellow")
     unrated = InstitutionFactory(township=township, name="开云待评")  # rated after the deadline
     SubmittedVisitFactory(institution=venue, visited_on=date(2026, 11, 19))
+    SubmittedVisitFactory(  # archived after the deadline: its 告知书 counts stay in the week's
+        institution=orange,
+        visited_on=date(2026, 11, 18),
+        residents_housed=6,
+        notices_handed_out=6,
+        receipts_collected=5,
+    )
     plan = PrepaymentRecordFactory(
         institution=orange, amount=Decimal("50000"), paid_on=date(2026, 11, 2)
     )
