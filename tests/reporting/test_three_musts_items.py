@@ -126,7 +126,9 @@ def test_the_weekly_report_names_the_screening_visits_as_the_items_source():
         assert sources[item] == Source.SCREENING_VISITS
 
 
-def test_the_latest_visit_is_the_latest_dated_then_the_last_entered_that_day(county_user, township):
+def test_the_latest_visit_is_the_latest_dated_then_the_last_entered_that_day(
+    county_user, township, other_township
+):
     """附件5 reads each institution's latest visit as of the cut-off: the one dated last (a
     visit entered later but dated earlier does not replace it), the last entered of one day,
     and not one entered after the deadline; of those on the registry then; the 告知书 counts
@@ -164,6 +166,14 @@ def test_the_latest_visit_is_the_latest_dated_then_the_last_entered_that_day(cou
         notices_handed_out=3,
         receipts_collected=2,
     )
+    # No receipt counted yet: none (not one).
+    SubmittedVisitFactory(
+        institution=InstitutionFactory(township=other_township),
+        visited_on=date(2026, 11, 6),
+        residents_housed=4,
+        notices_handed_out=4,
+        receipts_collected=None,
+    )
     entered_before(shanghai(2026, 11, 20, 9))
     # Entered after the week's deadline, dated in the week: not the week's latest visit.
     SubmittedVisitFactory(
@@ -178,4 +188,10 @@ def test_the_latest_visit_is_the_latest_dated_then_the_last_entered_that_day(cou
         20,
         20,
         16,
+    )
+    baiguo = next(r for r in table.rows if r.township == other_township)
+    assert (baiguo.residents_housed, baiguo.notices_handed_out, baiguo.receipts_collected) == (
+        4,
+        4,
+        0,
     )
