@@ -187,3 +187,19 @@ def test_the_roll_up_shows_each_countys_deadline_and_days_left_at_the_cut_off():
     row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] == county.name)
     assert row[16].date() == date(2026, 11, 30)
     assert row[17:19] == (6, None)
+
+
+def test_one_archived_after_the_cut_off_still_counts_as_re_checked_in_its_week(
+    look_back, county_user, township
+):
+    from django.utils import timezone
+
+    from institutions.models import Institution
+
+    Institution.objects.filter(name="开云已复查").update(archived_at=timezone.now())
+
+    rows, total = rows_of(county_user)
+
+    kaiyun = rows[township.name]
+    assert (kaiyun.on_registry, kaiyun.look_back_done) == (4, 1)
+    assert total.look_back_done == 2
