@@ -484,6 +484,24 @@ def test_a_level_set_by_the_county_says_why(rated, county_user):
     assert row[12] == "虚假或夸大宣传；县级调整为橙色：群众多次反映"
 
 
+def test_a_level_raised_without_a_reason_or_set_back_to_the_assessments_adds_no_reason(
+    rated, county_user
+):
+    """The county's reason is printed when its level differs from the assessment's: not for
+    a level raised without one, nor for one lowered back to the assessment's own."""
+    raised = rated["yellow"].rating.current
+    rating.raise_level(user=county_user, assessment=raised, level="orange")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+    assert rows["白果福寿养老院"][11:13] == ("橙色", "虚假或夸大宣传")
+
+    rating.raise_level(user=county_user, assessment=raised, level="red", reason="群众多次反映")
+    rating.lower_level(user=county_user, assessment=raised, level="yellow", reason="核实后恢复")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+    assert rows["白果福寿养老院"][11:13] == ("黄色", "虚假或夸大宣传")
+
+
 def test_a_township_lists_only_its_own(rated, township_user):
     rows = body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, township_user), 5)
 
