@@ -491,9 +491,12 @@ def test_a_level_raised_without_a_reason_or_set_back_to_the_assessments_adds_no_
     a level raised without one, nor for one lowered back to the assessment's own."""
     raised = rated["yellow"].rating.current
     rating.raise_level(user=county_user, assessment=raised, level="orange")
+    set_level(InstitutionFactory(township=rated["yellow"].township, name="白果未处置"), "yellow")
 
     rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
     assert rows["白果福寿养老院"][11:13] == ("橙色", "虚假或夸大宣传")
+    # No measures yet: the measures and responsibility cells are empty.
+    assert rows["白果未处置"][13:17] == (None, None, None, None)
 
     rating.raise_level(user=county_user, assessment=raised, level="red", reason="群众多次反映")
     rating.lower_level(user=county_user, assessment=raised, level="yellow", reason="核实后恢复")
