@@ -505,6 +505,24 @@ def test_a_level_raised_without_a_reason_or_set_back_to_the_assessments_adds_no_
     assert rows["白果福寿养老院"][11:13] == ("黄色", "虚假或夸大宣传")
 
 
+def test_the_list_names_each_responsible_unit_and_person_once(rated, county, county_user):
+    actions = list(
+        DisposalAction.objects.filter(institution=rated["yellow"])
+        .exclude(level="green")
+        .order_by("deadline", "pk")
+    )
+    assert len(actions) >= 3
+    DisposalAction.objects.filter(pk=actions[0].pk).update(responsible_name="王五")
+    DisposalAction.objects.filter(pk=actions[1].pk).update(
+        responsible_unit=county, responsible_name="赵六"
+    )
+    DisposalAction.objects.filter(pk=actions[2].pk).update(responsible_name="王五")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    assert rows["白果福寿养老院"][14:16] == ("白果镇、衡山县", "王五、赵六")
+
+
 def test_a_township_lists_only_its_own(rated, township_user):
     rows = body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, township_user), 5)
 
