@@ -68,6 +68,8 @@ def campaign(county, township, other_township, township_user, county_user):
     approve([venue, orange, yellow], township_user, county_user)
     set_level(InstitutionFactory(township=other_township, name="白果黄"), "yellow")
     unrated = InstitutionFactory(township=township, name="开云待评")  # rated after the deadline
+    # Rated and put under disposal (its measures) only after the deadline.
+    disposed_later = yellow_institution(township, township_user, name="开云后处置")
     SubmittedVisitFactory(institution=venue, visited_on=date(2026, 11, 19))
     SubmittedVisitFactory(  # archived after the deadline: its 告知书 counts stay in the week's
         institution=orange,
@@ -98,6 +100,8 @@ def campaign(county, township, other_township, township_user, county_user):
         "orange": orange,
         "yellow": yellow,
         "unrated": unrated,
+        "disposed_later": disposed_later,
+        "township_user": township_user,
         "activity": activity,
         "moved": moved,
         "plan": plan,
@@ -110,6 +114,7 @@ def change_everything_after_the_deadline(campaign, township):
     set_level(campaign["yellow"], "red")  # an approved level raised
     set_level(InstitutionFactory(township=township), "orange")  # a new rating
     set_level(campaign["unrated"], "yellow")  # the first rating of one on the registry then
+    approve([campaign["disposed_later"]], campaign["township_user"], campaign["county_user"])
     record_refund(  # a refund, even dated in the week
         user=campaign["county_user"],
         prepayment=campaign["plan"],
