@@ -623,7 +623,24 @@ def test_disposal_progress_has_measures_plan_progress_refunds_and_result(dispose
     ledger = refund_totals([disposed["done"].pk])[disposed["done"].pk]
     assert (done[12], done[13]) == (ledger.due, ledger.refunded) == (90000, 4000)
     assert rows["处置中院"][10:12] == (0, 0)
+    assert rows["处置中院"][5] is None  # no 一院一策 of its own: not another's
     assert [r[3] for r in body(sheet, 5)][:3] == ["红色", "红色", "红色"]
+
+
+def test_disposal_progress_lists_a_level_by_township_then_by_name(
+    township, other_township, township_user, other_township_user, county_user
+):
+    first, second = sorted([township, other_township], key=lambda unit: unit.path)
+    staff = {township: township_user, other_township: other_township_user}
+    for unit, name in ((first, "阿场所"), (second, "甲场所")):  # 甲 sorts before 阿
+        approve([red_venue(unit, staff[unit], name=name)], staff[unit], county_user)
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    assert [(r[1], r[2]) for r in body(sheet, 5)] == [
+        (first.name, "阿场所"),
+        (second.name, "甲场所"),
+    ]
 
 
 def test_disposal_progress_totals_are_the_database_counts(disposed, county_user):
