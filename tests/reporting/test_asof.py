@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import OrgUnit, UnitLevel
+from disposal.models import DisposalCase, InstitutionPlan
 from reporting.choices import PlaceType, ReportSet, WeeklyStatus
 from reporting.models import PublicityActivity
 from reporting.packs import checks_of, context_for, write_pack
@@ -84,6 +85,7 @@ def campaign(county, township, other_township, township_user, county_user):
     record_refund(
         user=county_user, prepayment=plan, amount=Decimal("10000"), refunded_on=date(2026, 11, 19)
     )
+    InstitutionPlan.objects.create(institution=orange, version=1, text="先约谈")
     activity = PublicityActivityFactory(township=township, held_on=date(2026, 11, 19), posters=5)
     moved = PublicityActivityFactory(township=township, held_on=date(2026, 11, 20), posters=7)
     WorkingGroupMemberFactory(unit=county, name="张三")
@@ -123,6 +125,11 @@ def change_everything_after_the_deadline(campaign, township):
     )
     SubmittedVisitFactory(institution=campaign["orange"], visited_on=date(2026, 11, 21))
     PublicityActivityFactory(township=township, held_on=date(2026, 11, 21), posters=99)
+    # 附件4: a new version of a 一院一策 and a disposal case's level changed.
+    InstitutionPlan.objects.create(institution=campaign["orange"], version=2, text="再清退")
+    case = DisposalCase.objects.get(institution=campaign["yellow"])
+    case.level = "red"
+    case.save()
     # Activities of the week corrected since: another place and count, another date.
     activity = PublicityActivity.objects.get(pk=campaign["activity"].pk)
     activity.place_type, activity.posters = PlaceType.GATHERING_PLACE, 50
