@@ -21,6 +21,7 @@ from reporting.periods import ReportingWeek
 from reporting.reconcile import Identity, PackFigures, reconcile
 from screening.selectors.four_looks import campaign_start
 from screening.services.refunds import record_refund
+from tests.disposal.factories import TransferFactory
 from tests.factories import InstitutionFactory
 from tests.screening.factories import PrepaymentRecordFactory, SubmittedVisitFactory
 
@@ -127,6 +128,7 @@ def change_everything_after_the_deadline(campaign, township):
     PublicityActivityFactory(township=township, held_on=date(2026, 11, 21), posters=99)
     # 附件4: a new version of a 一院一策 and a disposal case's level changed.
     InstitutionPlan.objects.create(institution=campaign["orange"], version=2, text="再清退")
+    TransferFactory(institution=campaign["orange"], case_filed_on=date(2026, 11, 21))
     case = DisposalCase.objects.get(institution=campaign["yellow"])
     case.level = "red"
     case.save()
