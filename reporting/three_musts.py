@@ -3,7 +3,7 @@
 必须在醒目位置张贴防范养老服务诈骗宣传海报、宣传标语; 要向每一位住养老人或家属发放防范养老服务诈骗
 告知书; 养老机构负责人要签署防范养老服务诈骗承诺书. The screening visit records the three checks;
 an institution's status is what its latest submitted visit found (the same reading as 附件5's
-"三必须 complete", ``reporting.selectors.latest_visit_three_musts``): complete, something
+"三必须 complete", ``reporting.selectors.publicity.three_musts_complete_ids``): complete, something
 missing, or never checked. One query for a page, one for the counts.
 """
 

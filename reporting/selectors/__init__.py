@@ -15,8 +15,8 @@ from .lists import (
     risk_list_rows,
     under_disposal_refunds,
 )
-from .progress import ProgressRow, progress_table, risk_found_q, working_group
-from .publicity import PublicityFigures, PublicityTable, latest_visit_three_musts, publicity_table
+from .progress import ProgressRow, progress_table, working_group
+from .publicity import PublicityFigures, PublicityTable, publicity_table
 from .results import ResultFigures, ResultTable, results_table
 
 __all__ = [
@@ -29,12 +29,10 @@ __all__ = [
     "SurveyFigures",
     "disposal_progress_rows",
     "established_rows",
-    "latest_visit_three_musts",
     "progress_table",
     "publicity_table",
     "results_table",
     "risk_description",
-    "risk_found_q",
     "risk_list_rows",
     "survey_table",
     "under_disposal_refunds",

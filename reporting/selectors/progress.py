@@ -30,26 +30,13 @@ from core.asof import recorded_by
 from institutions.models import Institution
 from risklists.levels import LIST_LEVELS
 from risklists.selectors import approved_q
-from screening.models import FundUse, ScreeningRound, YesNoUnknown
+from screening.models import ScreeningRound
 from screening.selectors.four_looks import of_townships, submitted_visits, township_review
 from screening.selectors.rounds import windows_at
 
 from ..models import WorkingGroupMember
 
 # --- 附件2 screening progress ------------------------------------------------------------------
-
-
-def risk_found_q() -> Q:
-    """A visit that found a risk: large prepayments or any of the red-list findings."""
-    return (
-        Q(large_prepayment_found=YesNoUnknown.YES)
-        | Q(fund_use=FundUse.IRREGULAR)
-        | Q(promised_returns=True)
-        | Q(false_advertising=True)
-        | Q(suspected_crime=True)
-        | Q(collapsed=True)
-        | Q(public_opinion=True)
-    )
 
 
 @dataclass
@@ -139,13 +126,13 @@ def progress_table(
 
     look_back(user, rows, chosen, since, cutoff)
 
-    as_of = clock.localdate(cutoff) if cutoff is not None else clock.today()
-    total = ProgressRow(None, to_screen=review.total.official_count, as_of=as_of)
+    as_of = clock.localdate(cutoff)  # today when None
+    # The total's civil-affairs count and difference are left to the sheet, which sums the
+    # rows' (``reporting.xlsx.district.PROGRESS``); nothing else reads them.
+    total = ProgressRow(None, as_of=as_of)
     for row in rows.values():
         for name in ProgressRow.FIGURES:
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    if total.to_screen is not None:
-        total.difference = total.screened - total.to_screen
     total.look_back_deadline = shared_deadline(rows.values())
     return list(rows.values()), total
 
@@ -159,7 +146,7 @@ def shared_deadline(rows) -> date | None:
 def look_back(user, rows: dict, chosen: bool, since: date, cutoff: datetime | None) -> None:
     """Fill each row's 回头看 figures: the window in force at the cut-off (one query) and the
     institutions re-checked since each window's start (one grouped query)."""
-    as_of = clock.localdate(cutoff) if cutoff is not None else clock.today()
+    as_of = clock.localdate(cutoff)  # today when None
     windows = windows_at(user, [row.township.path for row in rows.values()], cutoff)
     starts = {}
     for pk, row in rows.items():
@@ -199,10 +186,8 @@ def look_back(user, rows: dict, chosen: bool, since: date, cutoff: datetime | No
 # --- 附件1 working group -----------------------------------------------------------------------
 
 
-def working_group(user, unit: OrgUnit | None = None, cutoff: datetime | None = None):
-    """The members of ``unit``'s working group (the user's own unit by default), those
-    entered by ``cutoff``."""
-    unit = unit or user.unit
+def working_group(user, unit: OrgUnit, cutoff: datetime | None = None):
+    """The members of ``unit``'s working group, those entered by ``cutoff``."""
     return (
         WorkingGroupMember.objects.visible_to(user)
         .filter(recorded_by(cutoff), unit=unit)

@@ -13,12 +13,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import OrgUnit, UnitLevel
-from reporting.choices import ReportSet, WeeklyStatus
+from disposal.models import DisposalCase, InstitutionPlan
+from reporting.choices import PlaceType, ReportSet, WeeklyStatus
+from reporting.models import PublicityActivity
 from reporting.packs import checks_of, context_for, write_pack
 from reporting.periods import ReportingWeek
 from reporting.reconcile import Identity, PackFigures, reconcile
 from screening.selectors.four_looks import campaign_start
 from screening.services.refunds import record_refund
+from tests.disposal.factories import TransferFactory
 from tests.factories import InstitutionFactory
 from tests.screening.factories import PrepaymentRecordFactory, SubmittedVisitFactory
 
@@ -66,14 +69,26 @@ def campaign(county, township, other_township, township_user, county_user):
     yellow = yellow_institution(township, township_user, name="开云黄")
     approve([venue, orange, yellow], township_user, county_user)
     set_level(InstitutionFactory(township=other_township, name="白果黄"), "yellow")
+    unrated = InstitutionFactory(township=township, name="开云待评")  # rated after the deadline
+    # Rated and put under disposal (its measures) only after the deadline.
+    disposed_later = yellow_institution(township, township_user, name="开云后处置")
     SubmittedVisitFactory(institution=venue, visited_on=date(2026, 11, 19))
+    SubmittedVisitFactory(  # archived after the deadline: its 告知书 counts stay in the week's
+        institution=orange,
+        visited_on=date(2026, 11, 18),
+        residents_housed=6,
+        notices_handed_out=6,
+        receipts_collected=5,
+    )
     plan = PrepaymentRecordFactory(
         institution=orange, amount=Decimal("50000"), paid_on=date(2026, 11, 2)
     )
     record_refund(
         user=county_user, prepayment=plan, amount=Decimal("10000"), refunded_on=date(2026, 11, 19)
     )
-    PublicityActivityFactory(township=township, held_on=date(2026, 11, 19), posters=5)
+    InstitutionPlan.objects.create(institution=orange, version=1, text="先约谈")
+    activity = PublicityActivityFactory(township=township, held_on=date(2026, 11, 19), posters=5)
+    moved = PublicityActivityFactory(township=township, held_on=date(2026, 11, 20), posters=7)
     WorkingGroupMemberFactory(unit=county, name="张三")
     WeeklyReportFactory(
         township=township,
@@ -87,6 +102,11 @@ def campaign(county, township, other_township, township_user, county_user):
         "venue": venue,
         "orange": orange,
         "yellow": yellow,
+        "unrated": unrated,
+        "disposed_later": disposed_later,
+        "township_user": township_user,
+        "activity": activity,
+        "moved": moved,
         "plan": plan,
         "county_user": county_user,
     }
@@ -96,6 +116,8 @@ def change_everything_after_the_deadline(campaign, township):
     """What the county records after the deadline: none of it belongs to last week's pack."""
     set_level(campaign["yellow"], "red")  # an approved level raised
     set_level(InstitutionFactory(township=township), "orange")  # a new rating
+    set_level(campaign["unrated"], "yellow")  # the first rating of one on the registry then
+    approve([campaign["disposed_later"]], campaign["township_user"], campaign["county_user"])
     record_refund(  # a refund, even dated in the week
         user=campaign["county_user"],
         prepayment=campaign["plan"],
@@ -104,6 +126,19 @@ def change_everything_after_the_deadline(campaign, township):
     )
     SubmittedVisitFactory(institution=campaign["orange"], visited_on=date(2026, 11, 21))
     PublicityActivityFactory(township=township, held_on=date(2026, 11, 21), posters=99)
+    # 附件4: a new version of a 一院一策 and a disposal case's level changed.
+    InstitutionPlan.objects.create(institution=campaign["orange"], version=2, text="再清退")
+    TransferFactory(institution=campaign["orange"], case_filed_on=date(2026, 11, 21))
+    case = DisposalCase.objects.get(institution=campaign["yellow"])
+    case.level = "red"
+    case.save()
+    # Activities of the week corrected since: another place and count, another date.
+    activity = PublicityActivity.objects.get(pk=campaign["activity"].pk)
+    activity.place_type, activity.posters = PlaceType.GATHERING_PLACE, 50
+    activity.save()
+    moved = PublicityActivity.objects.get(pk=campaign["moved"].pk)
+    moved.held_on = date(2026, 11, 10)
+    moved.save()
     orange = type(campaign["orange"]).objects.get(pk=campaign["orange"].pk)
     orange.archived_at = timezone.now()  # archived since
     orange.save()

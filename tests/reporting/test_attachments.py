@@ -113,6 +113,8 @@ def test_working_group_lists_members_in_group_order_with_office_phones(county, l
     ]
     # Office phones are published on the list: shown in full even to a leader.
     assert body[0][5] == "0734-5820001"
+    # The township's own group is on the township's pack, not on the county's.
+    assert sheet["C8"].value is None
     assert sheet["A8"].value != "合计"
 
 
@@ -195,6 +197,40 @@ def test_progress_sheet_has_the_figures_the_progress_and_the_totals(
     assert totals[8] == pytest.approx(4 / 6)
 
 
+def test_progress_sheet_has_the_four_looks_figures_per_township_and_in_total(
+    screening_data, county, county_user, township, other_township
+):
+    from screening.models import MatchStatus, SharedListEntry, SharedListSource
+
+    InstitutionFactory(township=township, established_on=date(2026, 5, 1))  # new, not screened
+    incomplete = InstitutionFactory(township=township, principal="")
+    SubmittedVisitFactory(institution=incomplete, visited_on=date(2026, 6, 1))
+    for unit, name, note in (
+        (township, "开云康养有限公司", ""),
+        (township, "开云养生馆", "不属于养老服务"),  # verified: nothing left to do
+        (other_township, "白果颐养有限公司", ""),
+        (other_township, "白果乐龄有限公司", ""),
+    ):
+        SharedListEntry.objects.create(
+            unit=county,
+            township=unit,
+            subject_name=name,
+            source=SharedListSource.MARKET_REGULATION,
+            match_status=MatchStatus.UNMATCHED,
+            verified_note=note,
+        )
+
+    sheet = sheet_of(2, county_user)
+
+    rows = rows_by_township(sheet, 5, 13)
+    # 信息不完整, 共享名单待核实, 新成立未排查 (the "四看" columns J, L, M).
+    assert (rows[township.name][9], rows[township.name][11], rows[township.name][12]) == (1, 1, 1)
+    baiguo = rows[other_township.name]
+    assert (baiguo[9], baiguo[11], baiguo[12]) == (0, 2, 0)
+    totals = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0] == "合计")
+    assert (totals[9], totals[11], totals[12]) == (1, 3, 1)
+
+
 def test_progress_of_a_township_user_has_only_their_township(
     screening_data, township_user, township, other_township
 ):
@@ -228,6 +264,9 @@ def publicity_data(township, other_township):
     )
     PublicityActivityFactory(
         township=township, held_on=WEEK.first_day - timedelta(days=1), posters=99
+    )
+    PublicityActivityFactory(
+        township=township, held_on=WEEK.last_day + timedelta(days=1), posters=98
     )
     PublicityActivityFactory(
         township=other_township,
@@ -445,6 +484,45 @@ def test_a_level_set_by_the_county_says_why(rated, county_user):
     assert row[12] == "虚假或夸大宣传；县级调整为橙色：群众多次反映"
 
 
+def test_a_level_raised_without_a_reason_or_set_back_to_the_assessments_adds_no_reason(
+    rated, county_user
+):
+    """The county's reason is printed when its level differs from the assessment's: not for
+    a level raised without one, nor for one lowered back to the assessment's own."""
+    raised = rated["yellow"].rating.current
+    rating.raise_level(user=county_user, assessment=raised, level="orange")
+    set_level(InstitutionFactory(township=rated["yellow"].township, name="白果未处置"), "yellow")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+    assert rows["白果福寿养老院"][11:13] == ("橙色", "虚假或夸大宣传")
+    # No measures yet: the measures and responsibility cells are empty.
+    assert rows["白果未处置"][13:17] == (None, None, None, None)
+
+    rating.raise_level(user=county_user, assessment=raised, level="red", reason="群众多次反映")
+    rating.lower_level(user=county_user, assessment=raised, level="yellow", reason="核实后恢复")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+    assert rows["白果福寿养老院"][11:13] == ("黄色", "虚假或夸大宣传")
+
+
+def test_the_list_names_each_responsible_unit_and_person_once(rated, county, county_user):
+    actions = list(
+        DisposalAction.objects.filter(institution=rated["yellow"])
+        .exclude(level="green")
+        .order_by("deadline", "pk")
+    )
+    assert len(actions) >= 3
+    DisposalAction.objects.filter(pk=actions[0].pk).update(responsible_name="王五")
+    DisposalAction.objects.filter(pk=actions[1].pk).update(
+        responsible_unit=county, responsible_name="赵六"
+    )
+    DisposalAction.objects.filter(pk=actions[2].pk).update(responsible_name="王五")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    assert rows["白果福寿养老院"][14:16] == ("白果镇、衡山县", "王五、赵六")
+
+
 def test_a_township_lists_only_its_own(rated, township_user):
     rows = body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, township_user), 5)
 
@@ -545,7 +623,24 @@ def test_disposal_progress_has_measures_plan_progress_refunds_and_result(dispose
     ledger = refund_totals([disposed["done"].pk])[disposed["done"].pk]
     assert (done[12], done[13]) == (ledger.due, ledger.refunded) == (90000, 4000)
     assert rows["处置中院"][10:12] == (0, 0)
+    assert rows["处置中院"][5] is None  # no 一院一策 of its own: not another's
     assert [r[3] for r in body(sheet, 5)][:3] == ["红色", "红色", "红色"]
+
+
+def test_disposal_progress_lists_a_level_by_township_then_by_name(
+    township, other_township, township_user, other_township_user, county_user
+):
+    first, second = sorted([township, other_township], key=lambda unit: unit.path)
+    staff = {township: township_user, other_township: other_township_user}
+    for unit, name in ((first, "阿场所"), (second, "甲场所")):  # 甲 sorts before 阿
+        approve([red_venue(unit, staff[unit], name=name)], staff[unit], county_user)
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    assert [(r[1], r[2]) for r in body(sheet, 5)] == [
+        (first.name, "阿场所"),
+        (second.name, "甲场所"),
+    ]
 
 
 def test_disposal_progress_totals_are_the_database_counts(disposed, county_user):

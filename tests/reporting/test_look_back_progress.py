@@ -163,3 +163,43 @@ def test_re_checked_above_the_registry_breaks_an_identity(look_back, county_user
     found = {(f.identity, f.township) for f in reconcile(pack)}
     assert (Identity.LOOK_BACK_AT_MOST_FULL, township.name) in found
     assert (Identity.ROWS_SUM_TO_TOTAL, "") not in found
+
+
+def test_the_roll_up_shows_each_countys_deadline_and_days_left_at_the_cut_off():
+    """The city's roll-up pack: a row per county with its window's deadline and the days
+    left from the pack's cut-off (not from the day the pack is built)."""
+    from reporting.xlsx.rollup import ROLLUP_ATTACHMENTS
+
+    city = OrgUnitFactory(name="衡阳市", level=UnitLevel.CITY)
+    county = CountyFactory(name="衡东县", parent=city)
+    InstitutionFactory(township=TownshipFactory(parent=county))
+    CampaignRound.objects.create(
+        unit=county, kind=LOOK_BACK, starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30)
+    )
+    entered_before(shanghai(2026, 11, 20, 9))
+    user = UserFactory(unit=city, role=Role.COUNTY_REVIEWER)
+
+    context = ReportContext(user, city, WEEK, SINCE, cutoff=DEADLINE)
+    with translation.override("zh-hans"):
+        workbook = render_attachment(ROLLUP_ATTACHMENTS, 2, context)
+    sheet = load_workbook(io.BytesIO(workbook_bytes(workbook))).active
+
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] == county.name)
+    assert row[16].date() == date(2026, 11, 30)
+    assert row[17:19] == (6, None)
+
+
+def test_one_archived_after_the_cut_off_still_counts_as_re_checked_in_its_week(
+    look_back, county_user, township
+):
+    from django.utils import timezone
+
+    from institutions.models import Institution
+
+    Institution.objects.filter(name="开云已复查").update(archived_at=timezone.now())
+
+    rows, total = rows_of(county_user)
+
+    kaiyun = rows[township.name]
+    assert (kaiyun.on_registry, kaiyun.look_back_done) == (4, 1)
+    assert total.look_back_done == 2

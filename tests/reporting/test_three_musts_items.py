@@ -124,3 +124,74 @@ def test_the_weekly_report_names_the_screening_visits_as_the_items_source():
     assert sources["three_musts_complete"] == Source.SCREENING_VISITS
     for item in ("poster_displayed", "notice_to_every_resident", "commitment_letter_signed"):
         assert sources[item] == Source.SCREENING_VISITS
+
+
+def test_the_latest_visit_is_the_latest_dated_then_the_last_entered_that_day(
+    county_user, township, other_township
+):
+    """附件5 reads each institution's latest visit as of the cut-off: the one dated last (a
+    visit entered later but dated earlier does not replace it), the last entered of one day,
+    and not one entered after the deadline; of those on the registry then; the 告知书 counts
+    only from a visit that counted both the elders and the notices."""
+    complete = dict(
+        poster_displayed=True, notice_to_every_resident=True, commitment_letter_signed=True
+    )
+    missing = dict(
+        poster_displayed=False, notice_to_every_resident=False, commitment_letter_signed=False
+    )
+    counted = dict(residents_housed=10, notices_handed_out=10, receipts_collected=8)
+    back_dated = InstitutionFactory(township=township)
+    SubmittedVisitFactory(
+        institution=back_dated, visited_on=date(2026, 11, 10), **complete, **counted
+    )
+    SubmittedVisitFactory(institution=back_dated, visited_on=date(2026, 11, 1), **missing)
+    same_day = InstitutionFactory(township=township)
+    SubmittedVisitFactory(institution=same_day, visited_on=date(2026, 11, 12), **complete)
+    SubmittedVisitFactory(institution=same_day, visited_on=date(2026, 11, 12), **missing, **counted)
+    revisited = InstitutionFactory(township=township)
+    SubmittedVisitFactory(institution=revisited, visited_on=date(2026, 11, 13), **complete)
+    # Off the registry: its visit counts nowhere.
+    archived = InstitutionFactory(township=township, archived_at="2026-11-14T00:00:00+08:00")
+    SubmittedVisitFactory(institution=archived, visited_on=date(2026, 11, 5), **complete, **counted)
+    # The 告知书 counts need both the elders and the notices of a visit.
+    no_notices = InstitutionFactory(township=township)
+    SubmittedVisitFactory(
+        institution=no_notices, visited_on=date(2026, 11, 6), **missing, residents_housed=7
+    )
+    no_residents = InstitutionFactory(township=township)
+    SubmittedVisitFactory(
+        institution=no_residents,
+        visited_on=date(2026, 11, 6),
+        **missing,
+        notices_handed_out=3,
+        receipts_collected=2,
+    )
+    # No receipt counted yet: none (not one).
+    SubmittedVisitFactory(
+        institution=InstitutionFactory(township=other_township),
+        visited_on=date(2026, 11, 6),
+        residents_housed=4,
+        notices_handed_out=4,
+        receipts_collected=None,
+    )
+    entered_before(shanghai(2026, 11, 20, 9))
+    # Entered after the week's deadline, dated in the week: not the week's latest visit.
+    SubmittedVisitFactory(
+        institution=revisited, visited_on=date(2026, 11, 21), **missing, **counted
+    )
+
+    table = publicity_table(county_user, WEEK.first_day, WEEK.last_day, cutoff=DEADLINE)
+    kaiyun = next(r for r in table.rows if r.township == township)
+
+    assert (kaiyun.institutions, kaiyun.three_musts_complete, kaiyun.poster_displayed) == (5, 2, 2)
+    assert (kaiyun.residents_housed, kaiyun.notices_handed_out, kaiyun.receipts_collected) == (
+        20,
+        20,
+        16,
+    )
+    baiguo = next(r for r in table.rows if r.township == other_township)
+    assert (baiguo.residents_housed, baiguo.notices_handed_out, baiguo.receipts_collected) == (
+        4,
+        4,
+        0,
+    )
