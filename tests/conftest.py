@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from hypothesis import settings
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
 from tests.factories import CountyFactory, TownshipFactory, UserFactory
@@ -9,8 +9,8 @@ from tests.factories import CountyFactory, TownshipFactory, UserFactory
 # Property tests assert what the rules do, not how fast one example runs: on a shared 2-core
 # CI machine Hypothesis's default 200 ms deadline failed an engine property under load (speed is
 # checked by make bench).
-settings.register_profile("project", deadline=None)
-settings.load_profile("project")
+hypothesis_settings.register_profile("project", deadline=None)
+hypothesis_settings.load_profile("project")
 
 
 @pytest.fixture(autouse=True)
