@@ -71,6 +71,11 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         return False if self.export else super().get_table_pagination(table)
 
+    def paginate_queryset(self, queryset, page_size):
+        """The table pages the rows (``table.paginator``, in the template). ListView's own
+        paginator, which nothing reads, would count the rows a second time."""
+        return None, None, queryset, False
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
