@@ -4,7 +4,12 @@ Started by ``manage.py bench`` (never by hand: it starts gunicorn, writes the us
 reads the figures). Each simulated user is one synthetic township's staff and, with
 a pause of one to three seconds between actions, opens the registry list, an institution's
 page, the risk list, and now and then records a screening visit (saved as a draft, as at the
-door before the visit is finished). ``BENCH_LOAD_USERS`` names a JSON file:
+door before the visit is finished). The users are locust's ``FastHttpUser`` (geventhttpclient),
+not ``HttpUser`` (requests): the simulated phones share the server's two cores here, and
+requests costs about four times geventhttpclient's CPU per request (docs/performance.md,
+"load"). A page that redirects (to the login page: a session the
+server does not know) is a failure, not a quick success. ``BENCH_LOAD_USERS`` names a
+JSON file:
 ``[{"username": "syn_t0", "session": "<session key>", "institutions": [12, ...]}, ...]``.
 """
 
@@ -13,8 +18,9 @@ import json
 import os
 import random
 from html.parser import HTMLParser
+from http.cookiejar import Cookie
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 with open(os.environ["BENCH_LOAD_USERS"], encoding="utf-8") as handle:
     ACCOUNTS = json.load(handle)
@@ -84,7 +90,30 @@ def form_fields(html: str, form_id: str | None = None) -> dict[str, str]:
     return max((fields for _attrs, fields in parser.forms), key=len, default={})
 
 
-class TownshipStaff(HttpUser):
+def session_cookie(host: str, key: str) -> Cookie:
+    """The session the bench made for an account, as the server set it for ``host``."""
+    domain = host.split("//", 1)[-1].split(":", 1)[0]
+    return Cookie(
+        version=0,
+        name="sessionid",
+        value=key,
+        port=None,
+        port_specified=False,
+        domain=domain,
+        domain_specified=False,
+        domain_initial_dot=False,
+        path="/",
+        path_specified=True,
+        secure=False,
+        expires=None,
+        discard=False,
+        comment=None,
+        comment_url=None,
+        rest={"HttpOnly": None},
+    )
+
+
+class TownshipStaff(FastHttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
@@ -92,30 +121,39 @@ class TownshipStaff(HttpUser):
         # deliberately slow password hash, once a day; the load is about the pages).
         account = next(NEXT_ACCOUNT)
         self.institutions = account["institutions"]
-        self.client.cookies.set("sessionid", account["session"])
+        self.client.cookiejar.set_cookie(session_cookie(self.host, account["session"]))
+
+    def page(self, url: str, name: str):
+        """GET a page as the logged-in user: a redirect (to the login page) is a failure."""
+        with self.client.get(
+            url, name=name, catch_response=True, allow_redirects=False
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} instead of the page")
+            return response
 
     @task(4)
     def institution_list(self):
-        self.client.get("/institutions/", name="/institutions/")
+        self.page("/institutions/", "/institutions/")
 
     @task(1)
     def institution_list_search(self):
-        self.client.get("/institutions/?q=养老", name="/institutions/?q=")
+        self.page("/institutions/?q=养老", "/institutions/?q=")
 
     @task(4)
     def institution_detail(self):
         pk = random.choice(self.institutions)
-        self.client.get(f"/institutions/{pk}/", name="/institutions/<pk>/")
+        self.page(f"/institutions/{pk}/", "/institutions/<pk>/")
 
     @task(2)
     def risk_list(self):
-        self.client.get("/risk/", name="/risk/")
+        self.page("/risk/", "/risk/")
 
     @task(1)
     def record_visit(self):
         pk = random.choice(self.institutions)
         url = f"/screening/visits/new/?institution={pk}"
-        page = self.client.get(url, name="/screening/visits/new/")
+        page = self.page(url, "/screening/visits/new/")
         fields = form_fields(page.text, "visit-form")
         fields.update(
             findings="入户排查，未发现异常（压力测试）",
