@@ -1,16 +1,27 @@
 """Template fragments used everywhere: masked personal data, query strings, lean table rows."""
 
+from contextlib import suppress
+from functools import partialmethod
+from inspect import getattr_static
+
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.forms import ModelChoiceField
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import unlocalize
 from django.urls import get_script_prefix
+from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django_tables2 import A, Column
+from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 
 from core import masking
 
@@ -131,6 +142,74 @@ def url_replace(context, **kwargs):
     return query.urlencode()
 
 
+def _plain_cell(bound_column):
+    """``record -> cell`` for a column django-tables2 shows as its value (a plain ``Column``,
+    no ``render_<name>``, no link), else None; the same cell as ``BoundRow.get_cell``.
+
+    ``get_cell`` looks the column up by name, finds the accessor's model field and asks the
+    record's ``get_FOO_display``, which builds the field's choices again, for every cell: on
+    the registry page most of the table's time (docs/performance.md, "load"). Here the
+    field and its choices are looked up once per column and kind of record.
+    """
+    column = bound_column.column
+    if (
+        getattr(bound_column.render, "__func__", None) is not Column.render
+        or bound_column.link
+        or isinstance(column, (BaseLinkColumn, ManyToManyColumn))
+    ):
+        return None
+    accessor = A(bound_column.accessor)
+    empty, default = column.empty_values, bound_column.default
+    displays: dict[type, tuple] = {}
+
+    def display_of(penultimate, remainder, record):
+        """(attname, choices) when the cell is the field's choice label, (None, None) when
+        the record's own get_FOO_display decides, () when it is the plain value."""
+        key = (type(penultimate), type(record))
+        known = displays.get(key)
+        if known is None:
+            known = ()
+            try:
+                field = accessor.get_field(record)
+            except FieldDoesNotExist:
+                field = None
+            if getattr(field, "choices", ()) and hasattr(penultimate, f"get_{remainder}_display"):
+                method = getattr_static(type(penultimate), f"get_{remainder}_display")
+                generated = (
+                    isinstance(method, partialmethod)
+                    and method.func is models.Model._get_FIELD_display
+                    and method.keywords.get("field") is field
+                )
+                known = (
+                    (field.attname, dict(make_hashable(field.flatchoices)))
+                    if generated
+                    else (None, None)
+                )
+            displays[key] = known
+        return known
+
+    def cell(record):
+        value = None
+        penultimate, remainder = accessor.penultimate(record)
+        if isinstance(penultimate, models.Model):
+            display = display_of(penultimate, remainder, record)
+            if display:
+                attname, choices = display
+                if attname is None:
+                    value = getattr(penultimate, f"get_{remainder}_display")()
+                else:
+                    raw = getattr(penultimate, attname)
+                    value = force_str(choices.get(make_hashable(raw), raw), strings_only=True)
+                remainder = None
+        if remainder:
+            # As get_cell: a column whose accessor leads nowhere is empty.
+            with suppress(Exception):
+                value = accessor.resolve(record)
+        return default if value in empty else value
+
+    return cell
+
+
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
     """The body rows of a django-tables2 table, as its bootstrap5 template renders them.
@@ -138,8 +217,9 @@ def table_rows(context, table):
     The stock template walks every cell through the template engine and recomputes each
     column's ``td`` attributes per cell; on a registry page that was most of the page's
     time (docs/performance.md, "load"). Here a column's attributes are computed once unless
-    they depend on the record (a callable), and each cell is localized and escaped as
-    ``{{ cell }}`` would be.
+    they depend on the record (a callable), a plain column's cell is read without
+    ``get_cell`` (``_plain_cell``), and each cell is localized and escaped as ``{{ cell }}``
+    would be.
     """
     columns = list(table.columns)
     static = [
@@ -148,11 +228,16 @@ def table_rows(context, table):
         else column.attrs["td"].as_html()
         for column in columns
     ]
+    plain = [_plain_cell(column) for column in columns]
     parts = []
     for row in table.paginated_rows:
         parts.append(format_html("<tr {}>", row.attrs.as_html()))
-        for (column, cell), td in zip(row.items(), static, strict=True):
+        record = row.record
+        for column, td, read in zip(columns, static, plain, strict=True):
+            cell = read(record) if read is not None else row.get_cell(column.name)
             if td is None:
+                # A td attribute computed from the record, as row.items() lets it.
+                column.current_value, column.current_record = cell, record
                 td = column.attrs["td"].as_html()
             if column.localize is None:
                 value = render_value_in_context(cell, context)

@@ -5,40 +5,14 @@ every list page (docs/performance.md, "load")."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from core.views import ObjectListView
 from tests.factories import InstitutionFactory, VenueFactory
+
+from .list_pages import list_urls
 
 pytestmark = pytest.mark.django_db
 
 PAGE_COUNT = 'SELECT COUNT(*) AS "__count"'
-
-
-def list_urls():
-    """Every list page routed without arguments: (name, path, the table it lists)."""
-    found = []
-
-    def walk(patterns, prefix, namespace):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                space = pattern.namespace or namespace
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), space)
-            elif isinstance(pattern, URLPattern):
-                view = getattr(pattern.callback, "view_class", None)
-                kwargs = getattr(pattern.callback, "view_initkwargs", {})
-                route = prefix + str(pattern.pattern)
-                if (
-                    view
-                    and issubclass(view, ObjectListView)
-                    and not kwargs.get("export")
-                    and "<" not in route
-                ):
-                    table = view.model._meta.db_table
-                    found.append((f"{namespace}:{pattern.name}", "/" + route, table))
-
-    walk(get_resolver().url_patterns, "", "")
-    return sorted(found)
 
 
 LISTS = list_urls()
