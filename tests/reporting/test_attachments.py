@@ -44,7 +44,7 @@ from tests.disposal.factories import (
     ResettlementFactory,
     TransferFactory,
 )
-from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory
+from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory, VillageFactory
 from tests.risklists.factories import pay
 from tests.screening.factories import ScreeningVisitFactory, SubmittedVisitFactory
 
@@ -642,6 +642,38 @@ def test_disposal_progress_lists_a_level_by_township_then_by_name(
     assert [(r[1], r[2]) for r in body(sheet, 5)] == [
         (first.name, "阿场所"),
         (second.name, "甲场所"),
+    ]
+
+
+def test_disposal_progress_lists_a_township_by_name_not_by_entry(
+    township, township_user, county_user
+):
+    entered_first = red_venue(township, township_user, name="阿场所")
+    entered_last = red_venue(township, township_user, name="甲场所")  # 甲 sorts before 阿
+    approve([entered_first, entered_last], township_user, county_user)
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    assert [r[2] for r in body(sheet, 5)] == ["甲场所", "阿场所"]
+
+
+def test_disposal_progress_lists_namesakes_in_the_order_they_were_entered(
+    township, township_user, county_user
+):
+    # The first one entered is in a village of the township: not listed after the other
+    # for that.
+    village = VillageFactory(parent=township, name="开云村")
+    first = red_venue(township, township_user, name="同名场所", village=village)
+    second = red_venue(township, township_user, name="同名场所")
+    approve([second, first], township_user, county_user)
+    InstitutionPlan.objects.create(institution=first, version=1, text="先登记的方案")
+    InstitutionPlan.objects.create(institution=second, version=1, text="后登记的方案")
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    assert [(r[2], r[5]) for r in body(sheet, 5)] == [
+        ("同名场所", "先登记的方案"),
+        ("同名场所", "后登记的方案"),
     ]
 
 
