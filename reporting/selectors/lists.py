@@ -212,28 +212,25 @@ def disposal_result(row: dict) -> str:
 def disposal_progress_rows(
     user,
     chunk_size: int = CHUNK_SIZE,
-    summaries: dict[int, ActionSummary] | None = None,
+    *,
+    summaries: dict[int, ActionSummary],
+    refunds: dict[int, RefundTotals],
     cutoff: datetime | None = None,
-    since: date | None = None,
-    refunds: dict[int, RefundTotals] | None = None,
 ) -> Iterator[dict]:
     """附件4 分类处置工作进度表: every institution or venue under disposal for a red, orange or
     yellow level at ``cutoff`` (then or earlier in the campaign; an archived one too, since
     closing it down is a result), most serious level first.
 
     Measures, responsible units and persons, time limit and progress (measures carried out
-    of those required) come from the disposal actions as they stood then; "一院一策" is the
-    latest version of the institution's plan then; refunds due and refunded (since ``since``,
-    the campaign start in a pack) from disposal's ``refund_totals`` as of the cut-off (the
-    figures 附件6 adds up).
+    of those required) come from ``summaries`` (``action_summaries`` at the same cut-off);
+    "一院一策" is the latest version of the institution's plan then; refunds due and refunded
+    from ``refunds`` (``under_disposal_refunds`` at the same cut-off, since the campaign
+    start in a pack: the figures 附件6 adds up). The pack reads both once for several tables,
+    so they are the caller's to give.
     """
     under = Institution.objects.visible_to(user).filter(
         recorded_by(cutoff), under_disposal_q(cutoff)
     )
-    if summaries is None:
-        summaries = action_summaries(user, under, cutoff)
-    if refunds is None:
-        refunds = under_disposal_refunds(user, cutoff, since)
     labels, levels = action_labels(), level_labels()
     measures: dict[tuple, str] = {}
     latest_plan = (

@@ -515,7 +515,6 @@ def _disposal_rows(context: ReportContext):
         context.user,
         summaries=action_summaries_of(context),
         cutoff=context.cutoff,
-        since=context.since,
         refunds=refunds_of(context),
     )
 

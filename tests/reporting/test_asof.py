@@ -4,21 +4,25 @@ townships that had not reported by the deadline are marked; and every pack check
 identities (``reporting.reconcile``), on hand-built data, on the demo county for every week
 of the campaign and on a synthetic province."""
 
+import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import OrgUnit, UnitLevel
-from disposal.models import DisposalCase, InstitutionPlan
+from core.xlsx import workbook_bytes
+from disposal.models import DisposalCase, InstitutionPlan, Outcome, ZeroingEntry, ZeroingStatus
 from reporting.choices import PlaceType, ReportSet, WeeklyStatus
 from reporting.models import PublicityActivity
 from reporting.packs import checks_of, context_for, write_pack
 from reporting.periods import ReportingWeek
 from reporting.reconcile import Identity, PackFigures, reconcile
+from reporting.xlsx.attachments import render_attachment
+from reporting.xlsx.district import DISTRICT_ATTACHMENTS
 from screening.selectors.four_looks import campaign_start
 from screening.services.refunds import record_refund
 from tests.disposal.factories import TransferFactory
@@ -29,6 +33,8 @@ from .conftest import shanghai
 from .factories import PublicityActivityFactory, WeeklyReportFactory, WorkingGroupMemberFactory
 from .helpers import (
     approve,
+    body,
+    complete_actions,
     entered_before,
     orange_institution,
     red_venue,
@@ -174,6 +180,41 @@ def test_the_pack_of_the_week_after_sees_what_was_recorded(
 
     assert later != week
     assert checks.failures == []
+
+
+def disposal_results(unit, week) -> dict:
+    """附件4's 处置结果 by institution, in the pack of ``week`` built a month later."""
+    context = context_for(unit, week, now=MONTH_LATER)
+    with translation.override("zh-hans"):
+        workbook = render_attachment(DISTRICT_ATTACHMENTS, 4, context)
+    sheet = load_workbook(io.BytesIO(workbook_bytes(workbook))).active
+    return {row[2]: row[14] for row in body(sheet, 5)}
+
+
+def test_a_closing_down_and_a_rectification_after_the_deadline_are_not_last_weeks_results(
+    campaign, county, frozen_clock
+):
+    frozen_clock(MONTH_LATER)
+    ZeroingEntry.objects.create(
+        institution=campaign["venue"],
+        status=ZeroingStatus.CROSSED_OFF,
+        outcome=Outcome.CLOSED,
+        outcome_on=date(2026, 11, 27),
+    )
+    complete_actions(campaign["yellow"], date(2026, 11, 27))
+    entered_before(shanghai(2026, 11, 27, 18))  # recorded on the day, after the deadline
+
+    assert disposal_results(county, WEEK) == {
+        "开云颐养之家": "处置中",
+        "开云夕阳红": "处置中",
+        "开云黄": "处置中",
+    }
+    # The week after, whose deadline came after them, has both.
+    assert disposal_results(county, WEEK.next()) == {
+        "开云颐养之家": "取缔关停",
+        "开云夕阳红": "处置中",
+        "开云黄": "整改完成",
+    }
 
 
 def test_a_week_before_any_data_says_none(campaign, county, frozen_clock, tmp_path):

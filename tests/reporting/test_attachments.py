@@ -29,7 +29,9 @@ from reporting.selectors import (
     publicity_table,
     results_table,
     risk_list_rows,
+    under_disposal_refunds,
 )
+from reporting.selectors.common import action_summaries
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
 from risklists import services as rating
 from risklists.engine import Thresholds
@@ -42,7 +44,7 @@ from tests.disposal.factories import (
     ResettlementFactory,
     TransferFactory,
 )
-from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory
+from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory, VillageFactory
 from tests.risklists.factories import pay
 from tests.screening.factories import ScreeningVisitFactory, SubmittedVisitFactory
 
@@ -643,6 +645,38 @@ def test_disposal_progress_lists_a_level_by_township_then_by_name(
     ]
 
 
+def test_disposal_progress_lists_a_township_by_name_not_by_entry(
+    township, township_user, county_user
+):
+    entered_first = red_venue(township, township_user, name="阿场所")
+    entered_last = red_venue(township, township_user, name="甲场所")  # 甲 sorts before 阿
+    approve([entered_first, entered_last], township_user, county_user)
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    assert [r[2] for r in body(sheet, 5)] == ["甲场所", "阿场所"]
+
+
+def test_disposal_progress_lists_namesakes_in_the_order_they_were_entered(
+    township, township_user, county_user
+):
+    # The first one entered is in a village of the township: not listed after the other
+    # for that.
+    village = VillageFactory(parent=township, name="开云村")
+    first = red_venue(township, township_user, name="同名场所", village=village)
+    second = red_venue(township, township_user, name="同名场所")
+    approve([second, first], township_user, county_user)
+    InstitutionPlan.objects.create(institution=first, version=1, text="先登记的方案")
+    InstitutionPlan.objects.create(institution=second, version=1, text="后登记的方案")
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    assert [(r[2], r[5]) for r in body(sheet, 5)] == [
+        ("同名场所", "先登记的方案"),
+        ("同名场所", "后登记的方案"),
+    ]
+
+
 def test_disposal_progress_totals_are_the_database_counts(disposed, county_user):
     row = totals(attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user), 5)
     actions = DisposalAction.objects.exclude(level="green").exclude(status="not_applicable")
@@ -661,12 +695,18 @@ def test_disposal_progress_totals_are_the_database_counts(disposed, county_user)
 def test_disposal_progress_rows_cost_the_same_queries_for_3_and_30(
     township, township_user, county_user, django_assert_max_num_queries
 ):
+    def rows():
+        # As a pack reads them: the measures and refunds once, then the rows.
+        summaries = action_summaries(county_user)
+        refunds = under_disposal_refunds(county_user, None, SINCE)
+        return list(disposal_progress_rows(county_user, summaries=summaries, refunds=refunds))
+
     many_listed(3, township, township_user, county_user)
-    few = query_count(lambda: list(disposal_progress_rows(county_user)))
+    few = query_count(rows)
     many_listed(27, township, township_user, county_user)
 
     with django_assert_max_num_queries(few):
-        assert len(list(disposal_progress_rows(county_user))) == 30
+        assert len(rows()) == 30
 
 
 # --- 附件6 results ----------------------------------------------------------------------------

@@ -2,23 +2,28 @@
 the city's review of a county's report, and 附件2–4 on the county's compiled page."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import OrgUnit, Role, UnitLevel
 from reporting import runs, services
 from reporting.choices import PeriodKind, ReportSet, ReviewState, WeeklyStatus
 from reporting.models import CountyReport
+from reporting.packs import checks_of, context_for, write_pack
 from reporting.periods import ReportingMonth, ReportingWeek
 from reporting.selectors.completeness import completeness
+from tests.disposal.factories import PrepaymentFactory, RefundFactory
 from tests.factories import CountyFactory, InstitutionFactory, TownshipFactory, UserFactory
 
 from .conftest import shanghai
 from .factories import WeeklyReportFactory
+from .helpers import approve, body, entered_before, orange_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -318,6 +323,32 @@ def test_only_a_city_or_province_asks_for_the_roll_up_pack(tree):
     assert [f["number"] for f in result.run.files] == [1, 2, 3, 4, 5, 6]
     assert result.run.checks == []
     assert OrgUnit.objects.get(pk=result.run.unit_id) == tree["city"]
+
+
+def test_the_roll_up_packs_refunds_per_county_agree_between_attachments_4_and_6(tree, tmp_path):
+    """附件4 lists what was refunded per institution, 附件6 adds it up per county: the pack's
+    checks tally each county's institutions against its row."""
+    for county, amount in ((tree["hengshan"], "4000"), (tree["hengdong"], "3000")):
+        township = tree["towns"][county][0]
+        staff = UserFactory(unit=township, role=Role.TOWNSHIP_STAFF)
+        institution = orange_institution(township, staff, name=f"{county.name}夕阳红")
+        approve([institution], staff, UserFactory(unit=county, role=Role.COUNTY_REVIEWER))
+        RefundFactory(prepayment=PrepaymentFactory(institution=institution), amount=Decimal(amount))
+    entered_before(WEEK.deadline - HOUR)
+    city = tree["city"]
+    context = context_for(city, WEEK, now=AFTER)
+
+    files, _zip = write_pack(ReportSet.ROLLUP_WEEKLY, city, WEEK, tmp_path, context=context)
+
+    path = {f.number: f.path for f in files}
+    institutions = body(load_workbook(path[4], read_only=True).worksheets[0], 5)
+    assert {row[2]: row[13] for row in institutions} == {"衡山县夕阳红": 4000, "衡东县夕阳红": 3000}
+    counties = _data_rows(path[6])  # a county's name may go on with its townships not reported
+    assert {name[:3]: values[11] for name, values in counties.items()} == {
+        "衡山县": 0.4,  # 万元
+        "衡东县": 0.3,
+    }
+    assert checks_of(context).failures == []
 
 
 # --- a generated province -----------------------------------------------------------------------
