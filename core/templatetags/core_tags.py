@@ -142,22 +142,23 @@ def url_replace(context, **kwargs):
     return query.urlencode()
 
 
-def _plain_cell(bound_column):
-    """``record -> cell`` for a column django-tables2 shows as its value (a plain ``Column``,
-    no ``render_<name>``, no link), else None; the same cell as ``BoundRow.get_cell``.
+def _cell_reader(bound_column):
+    """``row -> cell`` for a column, the same cell as ``BoundRow.get_cell``; None for the
+    columns that read their value otherwise (links with a text of their own, many-to-many).
 
-    ``get_cell`` looks the column up by name, finds the accessor's model field and asks the
-    record's ``get_FOO_display``, which builds the field's choices again, for every cell: on
-    the registry page most of the table's time (docs/performance.md, "load"). Here the
-    field and its choices are looked up once per column and kind of record.
+    ``get_cell`` looks the column up by name, builds the accessor again, finds its model
+    field and calls the record's ``get_FOO_display`` (which builds the field's choices
+    again) for every cell: on the registry page most of the table's time
+    (docs/performance.md, "load"). Here the field and its choices are looked up once per
+    column and kind of record, a model record is walked by attribute, and a plain column
+    (no ``render_<name>``, no link) is its value without a render call.
     """
     column = bound_column.column
-    if (
-        getattr(bound_column.render, "__func__", None) is not Column.render
-        or bound_column.link
-        or isinstance(column, (BaseLinkColumn, ManyToManyColumn))
-    ):
+    if isinstance(column, (BaseLinkColumn, ManyToManyColumn)):
         return None
+    plain = (
+        getattr(bound_column.render, "__func__", None) is Column.render and not bound_column.link
+    )
     accessor = A(bound_column.accessor)
     empty, default = column.empty_values, bound_column.default
     displays: dict[type, tuple] = {}
@@ -188,24 +189,57 @@ def _plain_cell(bound_column):
             displays[key] = known
         return known
 
-    def cell(record):
+    def general(record):
+        """get_cell's reading of the value, for any record."""
         value = None
         penultimate, remainder = accessor.penultimate(record)
         if isinstance(penultimate, models.Model):
             display = display_of(penultimate, remainder, record)
             if display:
-                attname, choices = display
-                if attname is None:
-                    value = getattr(penultimate, f"get_{remainder}_display")()
-                else:
-                    raw = getattr(penultimate, attname)
-                    value = force_str(choices.get(make_hashable(raw), raw), strings_only=True)
+                value = shown(display, penultimate, remainder)
                 remainder = None
         if remainder:
             # As get_cell: a column whose accessor leads nowhere is empty.
             with suppress(Exception):
                 value = accessor.resolve(record)
-        return default if value in empty else value
+        return value
+
+    def shown(display, penultimate, remainder):
+        attname, choices = display
+        if attname is None:
+            return getattr(penultimate, f"get_{remainder}_display")()
+        raw = getattr(penultimate, attname)
+        return force_str(choices.get(make_hashable(raw), raw), strings_only=True)
+
+    head, last = accessor.bits[:-1], accessor.bits[-1]
+
+    def cell(row):
+        record = row.record
+        # A model record is walked by attribute, as Accessor.resolve ends up walking it
+        # (after a failed item lookup per step); anything less plain (a dict, an empty
+        # relation, a method to call) is read the general way.
+        target = record
+        for bit in head:
+            if not isinstance(target, models.Model):
+                break
+            target = getattr(target, bit, None)
+        if not isinstance(target, models.Model):
+            value = general(record)
+        else:
+            display = display_of(target, last, record)
+            if display:
+                value = shown(display, target, last)
+            else:
+                try:
+                    value = getattr(target, last)
+                except Exception:  # noqa: BLE001 - read the general way, as get_cell would
+                    value = general(record)
+                else:
+                    if callable(value):
+                        value = general(record)
+        if value in empty:
+            return default
+        return value if plain else row._call_render(bound_column, value)
 
     return cell
 
@@ -217,8 +251,8 @@ def table_rows(context, table):
     The stock template walks every cell through the template engine and recomputes each
     column's ``td`` attributes per cell; on a registry page that was most of the page's
     time (docs/performance.md, "load"). Here a column's attributes are computed once unless
-    they depend on the record (a callable), a plain column's cell is read without
-    ``get_cell`` (``_plain_cell``), and each cell is localized and escaped as ``{{ cell }}``
+    they depend on the record (a callable), a cell is read without ``get_cell``
+    (``_cell_reader``), and each cell is localized and escaped as ``{{ cell }}``
     would be.
     """
     columns = list(table.columns)
@@ -228,13 +262,13 @@ def table_rows(context, table):
         else column.attrs["td"].as_html()
         for column in columns
     ]
-    plain = [_plain_cell(column) for column in columns]
+    readers = [_cell_reader(column) for column in columns]
     parts = []
     for row in table.paginated_rows:
         parts.append(format_html("<tr {}>", row.attrs.as_html()))
         record = row.record
-        for column, td, read in zip(columns, static, plain, strict=True):
-            cell = read(record) if read is not None else row.get_cell(column.name)
+        for column, td, read in zip(columns, static, readers, strict=True):
+            cell = read(row) if read is not None else row.get_cell(column.name)
             if td is None:
                 # A td attribute computed from the record, as row.items() lets it.
                 column.current_value, column.current_record = cell, record
