@@ -28,8 +28,9 @@ from screening.models import (
     PrepaymentRecord,
     RegistrationChange,
     Verification,
+    YesNoUnknown,
 )
-from tests.factories import InstitutionFactory
+from tests.factories import InstitutionFactory, VenueFactory
 from tests.screening.factories import DeterminationFactory
 
 from .factories import invest, visit
@@ -479,3 +480,52 @@ def test_in_a_list_only_sure_economic_crime_suits_and_current_blacklistings_coun
     assert not figures[listed.pk].person_blacklisted
     assert not figures[sued.pk].person_blacklisted
     assert not figures[listed.pk].person_economic_crime_suit
+
+
+def test_in_a_list_a_lead_counts_once_verified_as_fraud_related_not_while_only_received(
+    township,
+):
+    institution, other = (
+        InstitutionFactory(township=township),
+        InstitutionFactory(township=township),
+    )
+    lead = Lead.objects.create(
+        unit=township,
+        institution=institution,
+        channel="12337",
+        received_on=TODAY,
+        subject=institution.name,
+        content="办卡",
+        is_fraud_related=True,
+    )
+
+    assert figures_of(institution, other)[institution.pk].complaints == 0
+
+    lead.status = LeadStatus.VERIFIED
+    lead.save()
+
+    assert figures_of(institution, other)[institution.pk].complaints == 1
+
+
+def test_the_page_shows_the_typed_flag_the_latest_answer_and_the_standing_findings(
+    township, township_user
+):
+    """The institution page shows the registry's typed 收取大额预付费 beside the latest visit's
+    answer, and lists the standing findings: a venue typed as collecting that the latest visit
+    found not to, and found collapsed (爆雷)."""
+    venue = VenueFactory(township=township, collects_large_prepayment=True)
+    visit(
+        venue,
+        township_user,
+        day=date(2026, 6, 1),
+        large_prepayment_found=YesNoUnknown.NO,
+        collapsed=True,
+    )
+
+    figures = figures_of(venue)[venue.pk]
+
+    assert figures.large_prepayment_typed
+    assert figures.large_prepayment_visit == YesNoUnknown.NO
+    assert figures.large_prepayment_disagrees and not figures.large_prepayment_flagged
+    assert list(figures.standing) == ["collapsed"]
+    assert figures.standing["collapsed"].kind == "visit"
