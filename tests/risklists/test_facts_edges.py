@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.db import forget_shapes
 from institutions.models import Institution, RegistrationStatus
 from risklists.engine import Thresholds, evaluate
 from risklists.facts import build_facts, facts_from
@@ -41,6 +42,24 @@ def test_the_figures_read_as_a_whole_for_the_institution_page(township):
     assert page["large_prepayment_total"] == Decimal("80000")
     assert page["prepayment_payers"] == 1
     assert page["large_payer_keys"] and page["sources"] == {}
+
+
+def test_an_institutions_page_compiles_its_figures_afresh_then_reuses_them_for_the_next(
+    township,
+):
+    """The first institution page of the day (here after the kept statements are forgotten, as
+    after a restart) compiles the figures' statement; the next institution's page runs the kept
+    one with its own id. Each shows its own figures."""
+    first, second = InstitutionFactory(township=township), InstitutionFactory(township=township)
+    PrepaymentFactory(institution=first, amount=Decimal("80000"), kind="investment")
+    PrepaymentFactory(institution=second, amount=Decimal("1000"), kind="membership")
+    forget_shapes()
+
+    compiled = derived_figures([first.pk], thresholds=Thresholds(), today=TODAY)[first.pk]
+    kept = derived_figures([second.pk], thresholds=Thresholds(), today=TODAY)[second.pk]
+
+    assert (compiled.large_prepayment_total, compiled.prepayment_total) == (80000, 80000)
+    assert (kept.large_prepayment_total, kept.prepayment_total) == (0, 1000)
 
 
 def test_institutions_named_by_a_queryset_of_their_ids_are_rated_from_the_registry(township):
