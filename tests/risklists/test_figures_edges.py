@@ -28,8 +28,9 @@ from screening.models import (
     PrepaymentRecord,
     RegistrationChange,
     Verification,
+    YesNoUnknown,
 )
-from tests.factories import InstitutionFactory
+from tests.factories import InstitutionFactory, VenueFactory
 from tests.screening.factories import DeterminationFactory
 
 from .factories import invest, visit
@@ -384,3 +385,147 @@ def test_institutions_named_by_another_tables_institution_ids_get_their_figures(
     assert list(figures) == [paid.pk]
     assert figures[paid.pk].large_prepayment_total == Decimal("300")
     assert unpaid.pk not in figures
+
+
+# Read with other institutions (a list, the nightly rating), the figures come from a statement
+# per figure built at each call; one institution alone, from a statement compiled once for the
+# day and kept (core.db.fetch_shaped). mutmut's workers inherit the kept statement from its
+# clean run, so only these tests of several institutions see a change to the readers' queries.
+
+
+def test_in_a_list_the_latest_visit_and_balance_are_chosen_by_date_then_by_entry(
+    township, township_user
+):
+    """Rated with others, each institution's use of funds and balance are still its latest by
+    date, then by entry: a June visit and a 2023 balance entered late do not replace August's
+    and 2025's; of two of one day, the one entered last counts."""
+    late = InstitutionFactory(township=township)
+    visit(late, township_user, day=date(2026, 8, 1), fund_use="irregular")
+    visit(late, township_user, day=date(2026, 6, 1), fund_use="operations")
+    balance(late, date(2025, 12, 31), "500000", "800000", "300000")
+    balance(late, date(2023, 12, 31), "900000", "100000", "700000")
+    same_day = InstitutionFactory(township=township)
+    visit(same_day, township_user, day=date(2026, 8, 1), fund_use="operations")
+    visit(same_day, township_user, day=date(2026, 8, 1), fund_use="facility_construction")
+    balance(same_day, date(2025, 12, 31), "500000", "800000", "300000")
+    balance(same_day, date(2025, 12, 31), "900000", "100000", "700000")
+
+    figures = figures_of(late, same_day)
+
+    assert figures[late.pk].fund_use == "irregular"
+    assert (figures[late.pk].assets, figures[late.pk].liabilities) == (500000, 800000)
+    assert figures[late.pk].net_fixed_assets == 300000
+    assert figures[same_day.pk].fund_use == "facility_construction"
+    assert (figures[same_day.pk].assets, figures[same_day.pk].liabilities) == (900000, 100000)
+    assert figures[same_day.pk].net_fixed_assets == 700000
+
+
+def test_in_a_list_the_windows_are_the_36_and_24_months_up_to_the_day_of_the_rating(township):
+    """Y2 and Y3's windows, rated with others: a branch opened 36 months before the day and a
+    change made 24 months before are out, the day after each is in, the day itself is in and
+    the day after it out; three changes of name and three of other kinds are no address change."""
+    institution, other = (
+        InstitutionFactory(township=township),
+        InstitutionFactory(township=township),
+    )
+    for day in (date(2023, 11, 23), date(2023, 11, 24), TODAY, date(2026, 11, 24)):
+        Branch.objects.create(institution=institution, name=f"网点{day}", opened_on=day)
+    for day in (date(2024, 11, 23), date(2024, 11, 24), TODAY, date(2026, 11, 24)):
+        change(institution, ChangeKind.LEGAL_REPRESENTATIVE, day)
+    change(institution, ChangeKind.REGISTERED_ADDRESS, date(2026, 1, 1))
+    change(institution, ChangeKind.REGISTERED_ADDRESS, date(2026, 11, 24))
+    for month in (1, 2, 3):
+        change(other, ChangeKind.NAME, date(2026, month, 1))
+        change(other, ChangeKind.OTHER, date(2026, month, 15))
+
+    figures = figures_of(institution, other)
+
+    assert figures[institution.pk].branches_opened_3y == 2
+    assert (
+        figures[institution.pk].legal_rep_changes_2y,
+        figures[institution.pk].address_changes_2y,
+    ) == (2, 1)
+    assert (figures[other.pk].legal_rep_changes_2y, figures[other.pk].address_changes_2y) == (0, 0)
+
+
+def test_in_a_list_only_sure_economic_crime_suits_and_current_blacklistings_count(township, county):
+    """Rated with others: a confirmed civil suit and an economic-crime suit matched only by name
+    (to be confirmed) are not O1; a blacklisting matched only by name and one removed since are
+    not O3."""
+    sued, listed = InstitutionFactory(township=township), InstitutionFactory(township=township)
+    person = key_person(sued, "钱七")
+    suit(person, county, economic_crime=False)
+    Lawsuit.objects.create(
+        unit=county,
+        subject_name=person.name,
+        case_number="(2025)湘0423刑初99号",
+        cause="集资诈骗",
+        economic_crime=True,
+        person=person,
+        match_status=MatchStatus.PENDING,
+    )
+    on_list = key_person(listed, "孙八")
+    BlacklistEntry.objects.create(
+        unit=county,
+        subject_name=on_list.name,
+        list_kind="credit_china",
+        person=on_list,
+        match_status=MatchStatus.PENDING,
+    )
+    blacklisting(county, person=on_list, removed_on=date(2026, 1, 1))
+
+    figures = figures_of(sued, listed)
+
+    assert not figures[sued.pk].person_economic_crime_suit
+    assert not figures[listed.pk].person_blacklisted
+    assert not figures[sued.pk].person_blacklisted
+    assert not figures[listed.pk].person_economic_crime_suit
+
+
+def test_in_a_list_a_lead_counts_once_verified_as_fraud_related_not_while_only_received(
+    township,
+):
+    institution, other = (
+        InstitutionFactory(township=township),
+        InstitutionFactory(township=township),
+    )
+    lead = Lead.objects.create(
+        unit=township,
+        institution=institution,
+        channel="12337",
+        received_on=TODAY,
+        subject=institution.name,
+        content="办卡",
+        is_fraud_related=True,
+    )
+
+    assert figures_of(institution, other)[institution.pk].complaints == 0
+
+    lead.status = LeadStatus.VERIFIED
+    lead.save()
+
+    assert figures_of(institution, other)[institution.pk].complaints == 1
+
+
+def test_the_page_shows_the_typed_flag_the_latest_answer_and_the_standing_findings(
+    township, township_user
+):
+    """The institution page shows the registry's typed 收取大额预付费 beside the latest visit's
+    answer, and lists the standing findings: a venue typed as collecting that the latest visit
+    found not to, and found collapsed (爆雷)."""
+    venue = VenueFactory(township=township, collects_large_prepayment=True)
+    visit(
+        venue,
+        township_user,
+        day=date(2026, 6, 1),
+        large_prepayment_found=YesNoUnknown.NO,
+        collapsed=True,
+    )
+
+    figures = figures_of(venue)[venue.pk]
+
+    assert figures.large_prepayment_typed
+    assert figures.large_prepayment_visit == YesNoUnknown.NO
+    assert figures.large_prepayment_disagrees and not figures.large_prepayment_flagged
+    assert list(figures.standing) == ["collapsed"]
+    assert figures.standing["collapsed"].kind == "visit"

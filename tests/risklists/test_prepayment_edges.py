@@ -1,7 +1,16 @@
 """The prepayments' roll-up at its edges (make mutation, scripts/mutation.py): each kind of
 payment is measured against its own monthly fee and months (a deposit against the bed fee, a
-prepaid fee against the service fee), money fully refunded leaves no payer, institutions rated
-together keep their own figures, and the large payers are named one by one."""
+prepaid fee against the service fee), a promised return makes a payment large and nothing
+else does, a fee at its limit to the cent is not above it, money fully refunded leaves no
+payer, institutions rated together keep their own figures, and the large payers are named one
+by one.
+
+Every test runs twice: as the institution's page reads its figures (one institution, one
+statement compiled once for the day and kept, ``core.db.fetch_shaped``) and as a list or the
+nightly rating reads them (with another institution, a statement per figure built at each
+call). Both must show the same figures. The second is also the one make mutation sees:
+mutmut's workers inherit the kept statement from its first, clean run, so a change to the
+roll-up is only built again on the list's path."""
 
 from datetime import date
 from decimal import Decimal
@@ -19,13 +28,23 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
 
 
-def figures_of(*institutions):
-    return derived_figures(
-        [institution.pk for institution in institutions], thresholds=Thresholds(), today=TODAY
-    )
+@pytest.fixture(params=["page", "list"])
+def figures_of(request, township):
+    """The figures of the institutions asked for; one alone is read as its page reads it, or
+    with another institution (no records) as a list reads it."""
+
+    def figures_of(*institutions):
+        ids = [institution.pk for institution in institutions]
+        if request.param == "list" and len(ids) == 1:
+            ids.append(InstitutionFactory(township=township).pk)
+        return derived_figures(ids, thresholds=Thresholds(), today=TODAY)
+
+    return figures_of
 
 
-def test_a_prepaid_fee_is_measured_against_its_own_monthly_fee_not_the_deposits(township):
+def test_a_prepaid_fee_is_measured_against_its_own_monthly_fee_not_the_deposits(
+    township, figures_of
+):
     """8 months of a 1,000-yuan fee is large (more than 6 months); the same elder's deposit
     of one month's 5,000-yuan bed fee is not, and does not make the fee look like 1.6 months."""
     institution = InstitutionFactory(township=township)
@@ -41,7 +60,7 @@ def test_a_prepaid_fee_is_measured_against_its_own_monthly_fee_not_the_deposits(
     assert figures.prepayment_total == Decimal("13000")
 
 
-def test_a_deposit_is_measured_against_its_own_bed_fee_not_the_prepaid_fees(township):
+def test_a_deposit_is_measured_against_its_own_bed_fee_not_the_prepaid_fees(township, figures_of):
     """A 5,000-yuan deposit on a 100-yuan bed fee is 50 months (large, more than 12); the
     elder's one month of a 3,000-yuan service fee does not dilute it."""
     institution = InstitutionFactory(township=township)
@@ -55,7 +74,7 @@ def test_a_deposit_is_measured_against_its_own_bed_fee_not_the_prepaid_fees(town
     assert figures.max_prepaid_months == 1
 
 
-def test_the_months_a_fee_covers_are_the_fees_own_not_a_deposits(township):
+def test_the_months_a_fee_covers_are_the_fees_own_not_a_deposits(township, figures_of):
     institution = InstitutionFactory(township=township)
     pay(institution, "钱爷爷", PrepaymentKind.PREPAID_BED_FEE, "2000", months_covered=4)
     pay(institution, "钱爷爷", PrepaymentKind.DEPOSIT, "2000", months_covered=24)
@@ -63,7 +82,49 @@ def test_the_months_a_fee_covers_are_the_fees_own_not_a_deposits(township):
     assert figures_of(institution)[institution.pk].max_prepaid_months == 4
 
 
-def test_money_refunded_in_full_leaves_no_payer_and_nothing_outstanding(township):
+def test_a_promised_return_makes_a_small_fee_or_deposit_large_and_nothing_else_does(
+    township, figures_of
+):
+    """承诺回报 makes a payment large whatever its months: one month's membership fee and a
+    deposit of two months' bed fee with a promised return are; the same deposit without one is
+    not (it is under twelve months)."""
+    promised = InstitutionFactory(township=township)
+    pay(promised, "陈爷爷", PrepaymentKind.MEMBERSHIP, "1000", monthly_fee="1000", promised=True)
+    pay(promised, "陈奶奶", PrepaymentKind.DEPOSIT, "2000", monthly_fee="1000", promised=True)
+    plain = InstitutionFactory(township=township)
+    pay(plain, "林爷爷", PrepaymentKind.DEPOSIT, "2000", monthly_fee="1000")
+
+    with_promise = figures_of(promised)[promised.pk]
+    without = figures_of(plain)[plain.pk]
+
+    assert (with_promise.large_prepayment_total, with_promise.large_prepayment_payers) == (
+        Decimal("3000"),
+        2,
+    )
+    assert (without.large_prepayment_total, without.large_prepayment_payers) == (Decimal("0"), 0)
+    assert without.prepayment_total == Decimal("2000")
+
+
+def test_a_fee_and_a_deposit_at_their_limits_to_the_cent_are_not_large(township, figures_of):
+    """Six months of a 1,000.30-yuan fee (6,001.80) and a deposit of twelve months of a
+    1,000.30-yuan bed fee (12,003.60) are at the limits, not above them. Multiplied in floating
+    point, 6 × 1,000.30 is 6,001.7999…, a hair under the fee; the comparison must not make
+    that a large prepayment (SQLite's arithmetic is floating point, PostgreSQL's is exact when
+    given exact numbers)."""
+    institution = InstitutionFactory(township=township)
+    pay(institution, "何爷爷", PrepaymentKind.MEMBERSHIP, "6001.80", monthly_fee="1000.30")
+    pay(institution, "何奶奶", PrepaymentKind.DEPOSIT, "12003.60", monthly_fee="1000.30")
+
+    figures = figures_of(institution)[institution.pk]
+
+    assert (figures.large_prepayment_total, figures.large_prepayment_payers) == (Decimal("0"), 0)
+    assert figures.large_payer_keys == []
+    assert figures.max_prepaid_months == 6
+    assert figures.max_deposit_ratio == Decimal("12.00")
+    assert figures.prepayment_total == Decimal("18005.40")
+
+
+def test_money_refunded_in_full_leaves_no_payer_and_nothing_outstanding(township, figures_of):
     institution = InstitutionFactory(township=township)
     invest(institution, payer="孙奶奶", amount="80000")
     pay(institution, "孙奶奶", PrepaymentKind.OTHER, "500", refunded_amount="500")
@@ -80,7 +141,9 @@ def test_money_refunded_in_full_leaves_no_payer_and_nothing_outstanding(township
     assert figures[refunded.pk].max_prepaid_months is None
 
 
-def test_institutions_rated_together_keep_their_own_money_also_past_one_not_asked_for(township):
+def test_institutions_rated_together_keep_their_own_money_also_past_one_not_asked_for(
+    township, figures_of
+):
     """The roll-up may also read an institution between those asked for (the filter names a
     range of ids); its row is passed over and the next institution still gets its figures."""
     first = InstitutionFactory(township=township)
@@ -101,7 +164,7 @@ def test_institutions_rated_together_keep_their_own_money_also_past_one_not_aske
     )
 
 
-def test_the_large_payers_are_named_one_by_one(township):
+def test_the_large_payers_are_named_one_by_one(township, figures_of):
     institution = InstitutionFactory(township=township)
     a = invest(institution, payer="吴奶奶", amount="60000")
     b = invest(institution, payer="郑爷爷", amount="70000")
