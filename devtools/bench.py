@@ -786,9 +786,10 @@ def load_users(count: int) -> list[dict]:
 
 
 @contextlib.contextmanager
-def gunicorn(port: int, workers: int = 4):
+def gunicorn(port: int, workers: int | None = None):
     """gunicorn serving this database on ``port`` as deployed (``DEBUG=0``; static files from
-    ``collectstatic`` through whitenoise), stopped on leaving: ``(process, url)``."""
+    ``collectstatic`` through whitenoise; the workers of ``gunicorn.conf.py`` unless
+    ``workers`` is given), stopped on leaving: ``(process, url)``."""
     import os
     import subprocess
     import sys
@@ -812,10 +813,9 @@ def gunicorn(port: int, workers: int = 4):
             "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
             "--log-level",
             "warning",
+            *(["--workers", str(workers)] if workers else []),
         ],
         cwd=settings.BASE_DIR,
         env=env,
@@ -923,8 +923,14 @@ def _gunicorn_rss(master) -> float:
         return 0.0
 
 
-def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: int = 4) -> Result:
-    """Locust's township staff against gunicorn on ``port``; the line adds errors and p95."""
+def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, warmup: int = 20) -> Result:
+    """Locust's township staff against gunicorn on ``port`` (its workers as deployed,
+    ``gunicorn.conf.py``); the line adds errors and p95.
+
+    The same users first work ``warmup`` seconds unmeasured: each worker process compiles a
+    user's panels' statements, templates and form fragments at its first page for that user
+    and keeps them while it lives (days, deployed). A one-minute run from cold workers
+    measured that start more than the pages (docs/performance.md, "load")."""
     import csv
     import json
     import os
@@ -946,7 +952,7 @@ def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: in
     connection.close()  # the workers open their own
 
     env = dict(os.environ, BENCH_LOAD_USERS=str(accounts))
-    with gunicorn(port, workers) as (server, url):
+    with gunicorn(port, workers=None) as (server, url):
         master = psutil.Process(server.pid)
         peak = [0.0]
         running = threading.Event()
@@ -959,36 +965,42 @@ def bench_load(users: int = 50, seconds: int = 60, port: int = 8101, workers: in
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+
+        def locust(prefix: Path, run_seconds: int):
+            with open(f"{prefix}.log", "w", encoding="utf-8") as log:
+                subprocess.run(  # noqa: S603 (our own executables)
+                    [
+                        str(bin_dir / "locust"),
+                        "-f",
+                        str(base / "scripts" / "bench_locustfile.py"),
+                        "--headless",
+                        "-u",
+                        str(users),
+                        "-r",
+                        str(max(1, users // 5)),
+                        "-t",
+                        f"{run_seconds}s",
+                        "--host",
+                        url,
+                        "--csv",
+                        str(prefix),
+                        "--only-summary",
+                        "--stop-timeout",
+                        "10",
+                        "--loglevel",
+                        "WARNING",
+                    ],
+                    cwd=base,
+                    env=env,
+                    check=False,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+
+        if warmup:
+            locust(work / "warmup", warmup)
         prefix = work / "locust"
-        with open(work / "locust.log", "w", encoding="utf-8") as log:
-            subprocess.run(  # noqa: S603 (our own executables)
-                [
-                    str(bin_dir / "locust"),
-                    "-f",
-                    str(base / "scripts" / "bench_locustfile.py"),
-                    "--headless",
-                    "-u",
-                    str(users),
-                    "-r",
-                    str(max(1, users // 5)),
-                    "-t",
-                    f"{seconds}s",
-                    "--host",
-                    url,
-                    "--csv",
-                    str(prefix),
-                    "--only-summary",
-                    "--stop-timeout",
-                    "10",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=base,
-                env=env,
-                check=False,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        locust(prefix, seconds)
         running.clear()
         sampler.join()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:

@@ -14,6 +14,17 @@ hypothesis_settings.load_profile("project")
 
 
 @pytest.fixture(autouse=True)
+def fresh_compiled_statements():
+    """``core.db.fetch_shaped`` keeps a page's compiled statements for the process's life:
+    each test compiles its own, so that it runs the statement its own code builds, not one
+    an earlier test compiled (under make mutation: not the unchanged code's, compiled before
+    the mutant was switched on)."""
+    from core.db import forget_shapes
+
+    forget_shapes()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads and generated files of a test go to its own folder, never to media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

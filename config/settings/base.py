@@ -117,7 +117,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: at province size a count with a correlated EXISTS is priced above
     # the JIT thresholds and spends longer compiling than running (docs/performance.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # The statements core.db prepares (the institution page's panels, the only prepared
+    # statements) are planned once per connection, not at each page: planning them cost
+    # more than running them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c plan_cache_mode=force_generic_plan"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,12 +1,13 @@
 """The institution's page, the one a township opens most: a constant number of queries
 whatever the number of records it shows (docs/performance.md, "The institution page")."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -297,3 +298,45 @@ def test_the_page_reads_each_fact_once(
         )
         == 0
     )  # read with the rating panel's statement
+
+
+def page_html(client, institution) -> str:
+    """The institution's page without its per-request tokens."""
+    response = client.get(institution.get_absolute_url())
+    assert response.status_code == 200
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_request_runs_the_panels_prepared_with_the_same_page(
+    client_for, township, county_user, township_user
+):
+    """On PostgreSQL a page's request (no transaction open) runs the panels' statements as
+    statements prepared once per connection and planned once; inside a transaction they
+    run plainly. The page is the same either way, and after the connection lost its
+    prepared statements (a pooler's DISCARD ALL)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the second pass of .ci/run)")
+    institution = with_records(2, township, county_user, township_user)
+    client = client_for(township_user)
+    forget_shapes()
+    with transaction.atomic():
+        plain = page_html(client, institution)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what the records' rating prepared
+
+    assert page_html(client, institution) == plain  # compiles and prepares
+    assert page_html(client, institution) == plain  # runs the prepared statements
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), min(generic_plans), sum(custom_plans) "
+            "FROM pg_prepared_statements WHERE name LIKE 'shape_%%'"
+        )
+        prepared, generic, custom = cursor.fetchone()
+    assert prepared >= 3  # the panels of three apps
+    assert generic >= 1 and custom == 0  # planned once, for any institution
+
+    with connection.cursor() as cursor:
+        cursor.execute("DISCARD ALL")
+    assert page_html(client, institution) == plain
+    assert page_html(client, institution) == plain

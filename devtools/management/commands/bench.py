@@ -42,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--skip", nargs="+", choices=ORDER, default=())
         parser.add_argument("--load-users", type=int, default=100)
         parser.add_argument("--load-seconds", type=int, default=60)
+        parser.add_argument(
+            "--load-warmup",
+            type=int,
+            default=20,
+            help="Seconds the same users work first, unmeasured (warm worker processes).",
+        )
         parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8101)))
         parser.add_argument(
             "--in-process",
@@ -74,6 +80,7 @@ class Command(BaseCommand):
                     users=options["load_users"],
                     seconds=options["load_seconds"],
                     port=options["port"],
+                    warmup=options["load_warmup"],
                 ).line()
             elif name == "outbox_sync":
                 line = bench.bench_outbox_sync(port=options["port"] + 2).line()
