@@ -19,8 +19,8 @@ def today() -> date:
 
 
 def localdate(moment: datetime | None = None) -> date:
-    """The Asia/Shanghai date of ``moment`` (of now when not given)."""
-    return timezone.localdate(moment if moment is not None else now())
+    """The Asia/Shanghai date of ``moment``; ``today()`` when not given (one clock to set)."""
+    return today() if moment is None else timezone.localdate(moment)
 
 
 def months_before(day: date, months: int) -> date:
