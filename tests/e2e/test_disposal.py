@@ -31,7 +31,7 @@ def test_township_walks_an_orange_institution_to_all_actions_done(
     page.goto(f"/institutions/{orange.pk}/")
     page.locator("#rating-panel #approve-rating").click()
     page.wait_for_url(f"**/institutions/{orange.pk}/**")
-    assert "已审定" in page.locator(".alert").first.inner_text()
+    assert "已审定" in page.locator("[data-message]").first.inner_text()
     page.click("button:has-text('退出')")
     page.wait_for_url("**/login/**")
 
@@ -70,7 +70,7 @@ def test_township_walks_an_orange_institution_to_all_actions_done(
             screenshot(page, "disposal-action-form")
         page.click("input[type=submit][name=save]")
         page.wait_for_url("**/disposal/actions/*/")
-        assert "已保存" in page.locator(".alert").inner_text()
+        assert "已保存" in page.locator("[data-message]").inner_text()
         assert page.locator("h1 ~ .badge", has_text="已完成").count() == 1
 
     assert set(DisposalAction.objects.values_list("status", flat=True)) == {ActionStatus.DONE}

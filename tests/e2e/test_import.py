@@ -62,7 +62,7 @@ def test_county_user_imports_a_lawsuits_workbook(
     page.click("button[name=apply]")
 
     page.wait_for_url("**/imports/")
-    assert "写入2行" in page.locator(".alert").inner_text()
+    assert "写入2行" in page.locator("[data-message]").inner_text()
     assert "涉诉情况.xlsx" in page.locator("table").inner_text()
     assert "已导入" in page.locator("table").inner_text()
     screenshot(page, "import-list")
@@ -78,7 +78,7 @@ def test_county_user_imports_a_lawsuits_workbook(
     page.wait_for_url("**/imports/matches/**")
     page.click(f"#match-lawsuit-{by_name.pk} button:has-text('确认')")
     page.wait_for_url("**/imports/matches/**")
-    assert "已确认匹配" in page.locator(".alert").inner_text()
+    assert "已确认匹配" in page.locator("[data-message]").inner_text()
     by_name.refresh_from_db()
     assert by_name.match_status == MatchStatus.CONFIRMED
 

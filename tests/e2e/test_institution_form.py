@@ -33,7 +33,7 @@ def test_township_staff_logs_in_and_adds_an_institution(
 
     page.wait_for_url("**/institutions/*/")
     assert page.locator("h1").inner_text() == "开云镇松鹤养老院"
-    assert "已保存" in page.locator(".alert").inner_text()
+    assert "已保存" in page.locator("[data-message]").inner_text()
     assert "王建国" in page.content()
     screenshot(page, "institution-detail")
     institution = Institution.objects.get(name="开云镇松鹤养老院")

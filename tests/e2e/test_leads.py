@@ -34,7 +34,7 @@ def test_township_user_records_a_12337_lead_and_verifies_it_on_a_phone(
     page.click("#next-step button[type=submit]")
 
     page.wait_for_url("**/screening/leads/*/")
-    assert "已核实" in page.locator(".alert").inner_text()
+    assert "已核实" in page.locator("[data-message]").inner_text()
     screenshot(page, "lead-verified-phone")
     lead = Lead.objects.get()
     assert lead.unit == township

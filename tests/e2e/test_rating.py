@@ -49,7 +49,7 @@ def test_county_reviewer_approves_an_orange_institution_from_the_list(
 
     panel.locator("#approve-rating").click()
     page.wait_for_url(f"**/institutions/{orange.pk}/**")
-    assert "已审定" in page.locator(".alert").first.inner_text()
+    assert "已审定" in page.locator("[data-message]").first.inner_text()
     assert (
         page.locator("#rating-panel [data-current-level]").get_attribute("data-current-level")
         == "orange"

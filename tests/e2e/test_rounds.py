@@ -35,7 +35,7 @@ def test_county_section_sets_the_first_round_and_the_review_shows_it_overdue(
     page.click("input[type=submit][name=save]")
 
     page.wait_for_url("**/screening/review/rounds/")
-    assert "已保存" in page.locator(".alert").inner_text()
+    assert "已保存" in page.locator("[data-message]").inner_text()
     assert "修改记录" in page.locator("#history").inner_text()
     assert CampaignRound.objects.filter(kind=ScreeningRound.FIRST).exists()
     page.goto("/screening/review/")

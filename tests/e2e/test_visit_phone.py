@@ -64,7 +64,7 @@ def test_township_staff_record_and_submit_a_visit_on_a_phone(
     dialog.locator("[data-confirm-ok]").click()
     page.wait_for_url("**/screening/visits/*/")
 
-    assert "走访记录已提交" in page.locator(".alert").first.inner_text()
+    assert "走访记录已提交" in page.locator("[data-message]").first.inner_text()
     assert "刘奶奶" in page.content()
     assert fits_the_phone(page)
     screenshot(page, "visit-phone-detail")

@@ -42,7 +42,7 @@ def test_township_writes_and_submits_the_weekly_report(
     dialog.locator("[data-confirm-ok]").click()
     page.wait_for_url("**/reporting/weekly/*/")
 
-    assert "已报送" in page.locator(".alert").first.inner_text()
+    assert "已报送" in page.locator("[data-message]").first.inner_text()
     assert summary in page.content()
     screenshot(page, "weekly-report-detail")
     report = WeeklyReport.objects.get(township=township)
@@ -91,12 +91,12 @@ def test_the_county_returns_a_report_with_a_reason_and_the_township_sees_it(
     page.click("#remind-all")
     page.locator("#confirm-dialog [data-confirm-ok]").click()
     page.wait_for_load_state("load")
-    assert "已向 1 个乡镇" in page.locator(".alert").first.inner_text()
+    assert "已向 1 个乡镇" in page.locator("[data-message]").first.inner_text()
     page.goto(report.get_absolute_url())
     page.fill("#weekly-review textarea[name=reason]", reason)
     page.click("#weekly-review button:has-text('退回')")
     page.wait_for_load_state("load")
-    assert "周报已退回" in page.locator(".alert").first.inner_text()
+    assert "周报已退回" in page.locator("[data-message]").first.inner_text()
     screenshot(page, "weekly-returned-county")
     county.close()
 
