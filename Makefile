@@ -90,9 +90,10 @@ bench: install
 # selectors one small change at a time, runs the tests that reach each change, and
 # scripts/mutation.py prints each area's score against its target (docs/policy-trace.md,
 # "Mutation testing"); it fails below a target. MUTATION_AREAS picks areas (engine facts
-# disposal packs), MUTATION_CHILDREN how many mutants run at once (default 1). Results are
-# kept in mutants/: a second run tests only the functions that changed; after writing tests
-# for survivors, `.venv/bin/python scripts/mutation.py --survivors` tests them again.
+# disposal packs), MUTATION_CHILDREN how many mutants run at once (default 1). The verdicts
+# are kept in docs/mutation-verdicts.json (commit it) with the hash of each function, so a
+# run on any machine tests only the functions changed since; after writing tests for
+# survivors, `.venv/bin/python scripts/mutation.py --survivors` tests them again.
 MUTATION_AREAS ?=
 mutation: install
 	MUTATION_CHILDREN=$${MUTATION_CHILDREN:-1} $(BIN)/python scripts/mutation.py $(MUTATION_AREAS)

@@ -20,6 +20,14 @@ surviving mutant that is not listed.
 mutmut maps tests to functions once and then only adds new tests: after a function was added
 to an area, remove mutants/mutmut-stats.json so that every test is mapped to it again.
 
+The verdicts are kept in the repository (docs/mutation-verdicts.json, written after every run
+and every score), with the hash of the function each mutant is in. mutants/ does not survive
+a new machine; the record does. Before mutmut runs, the record is put back into mutants/ for
+the files it has no results of, and mutmut keeps a verdict only while its function is the
+same (it compares the hashes), so a run on a fresh clone tests only the mutants of functions
+changed since. The score reads the same record and counts a mutant whose function changed
+since its verdict as not checked.
+
 MUTATION_CHILDREN (default 1) is how many mutants run at once: the tests of one mutant are
 one pytest process.
 """
@@ -38,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TRACE = ROOT / "docs" / "policy-trace.md"
 MUTANTS = ROOT / "mutants"
+RECORD = ROOT / "docs" / "mutation-verdicts.json"
 
 
 @dataclass(frozen=True)
@@ -137,15 +146,44 @@ def equivalent_mutants() -> set[str]:
     return set(re.findall(r"`([\w.ǁ]+__mutmut_\d+)`", section))
 
 
-def score(area: Area, equivalent: set[str]) -> Score:
+def current_mutants(path: str) -> tuple[list[str], dict[str, str]]:
+    """The mutants mutmut makes of the file as it is now, and the hash of each function."""
+    from mutmut.mutation.file_mutation import mutate_file_contents  # noqa: PLC0415 - venv only
+    from mutmut.utils.format_utils import get_mutant_name  # noqa: PLC0415
+
+    mutated = mutate_file_contents(path, (ROOT / path).read_text(encoding="utf-8"))
+    names = [get_mutant_name(Path(path), name) for name in mutated.mutant_names]
+    return names, dict(mutated.hash_by_function_name)
+
+
+def function_of(mutant: str) -> str:
+    """``reporting.selectors.lists.x_rows__mutmut_3`` → ``x_rows`` (mutmut's hash key)."""
+    return mutant.partition("__mutmut_")[0].rpartition(".")[2]
+
+
+def read_record() -> dict[str, dict]:
+    if not RECORD.exists():
+        return {}
+    return json.loads(RECORD.read_text(encoding="utf-8"))
+
+
+def verdicts(path: str, record: dict[str, dict]) -> dict[str, int | None]:
+    """Each mutant the file has now, with its verdict: mutants/ first, else the record; None
+    when not tested, or tested when its function was different."""
+    meta = MUTANTS / (path + ".meta")
+    kept = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else record.get(path, {})
+    codes = kept.get("exit_code_by_key", {})
+    hashes = kept.get("hash_by_function_name", {})
+    names, current = current_mutants(path)
+    same = {function for function, digest in current.items() if hashes.get(function) == digest}
+    return {name: codes.get(name) if function_of(name) in same else None for name in names}
+
+
+def score(area: Area, equivalent: set[str], record: dict[str, dict] | None = None) -> Score:
+    record = read_record() if record is None else record
     result = Score(area)
     for path in area_files(area):
-        meta = MUTANTS / (path + ".meta")
-        if not meta.exists():
-            result.not_checked += 1
-            continue
-        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        for name, code in codes.items():
+        for name, code in verdicts(path, record).items():
             if code is None:
                 result.not_checked += 1
             elif code in KILLED_CODES:
@@ -165,15 +203,61 @@ def score(area: Area, equivalent: set[str]) -> Score:
     return result
 
 
-def unchecked(area: Area) -> list[str] | None:
-    """The area's mutants not tested yet; None before mutmut generated them."""
+def restore(areas: list[Area]) -> None:
+    """Put the record's verdicts into mutants/ for the files it has none of; mutmut, as it
+    makes the mutants, keeps those of unchanged functions and forgets the others."""
+    record = read_record()
+    for area in areas:
+        for path in area_files(area):
+            meta = MUTANTS / (path + ".meta")
+            if meta.exists() or path not in record:
+                continue
+            meta.parent.mkdir(parents=True, exist_ok=True)
+            meta.write_text(
+                json.dumps(
+                    {
+                        "exit_code_by_key": record[path]["exit_code_by_key"],
+                        "hash_by_function_name": record[path]["hash_by_function_name"],
+                        "type_check_error_by_key": {},
+                        "durations_by_key": {},
+                        "estimated_durations_by_key": {},
+                    }
+                ),
+                encoding="utf-8",
+            )
+
+
+def keep(areas: list[Area]) -> None:
+    """Write the verdicts of mutants/ into the record (the files mutants/ has results of)."""
+    record = read_record()
+    for area in areas:
+        for path in area_files(area):
+            meta = MUTANTS / (path + ".meta")
+            if not meta.exists():
+                continue
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            record[path] = {
+                "hash_by_function_name": dict(sorted(data["hash_by_function_name"].items())),
+                "exit_code_by_key": {
+                    name: code
+                    for name, code in sorted(data["exit_code_by_key"].items())
+                    if code is not None
+                },
+            }
+    RECORD.write_text(
+        json.dumps(dict(sorted(record.items())), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+
+
+def unchecked(area: Area, record: dict[str, dict]) -> list[str] | None:
+    """The area's mutants without a verdict for the function as it is now; None when neither
+    mutants/ nor the record has results of one of its files (mutmut then makes them all)."""
     names: list[str] = []
     for path in area_files(area):
-        meta = MUTANTS / (path + ".meta")
-        if not meta.exists():
+        if not (MUTANTS / (path + ".meta")).exists() and path not in record:
             return None
-        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        names += [name for name, code in codes.items() if code is None]
+        names += [name for name, code in verdicts(path, record).items() if code is None]
     return names
 
 
@@ -181,10 +265,11 @@ def run(areas: list[Area], children: int) -> None:
     """mutmut on each area's mutants not tested yet (named, so that it tests no other area's
     and none it tested already); again while a run brings new ones (a changed function)."""
     mutmut = Path(sys.executable).parent / "mutmut"
+    restore(areas)
     for area in areas:
         print(f"== mutmut: {area.name} ({area.label}) ==", flush=True)
         for _attempt in range(3):
-            names = unchecked(area)
+            names = unchecked(area, read_record())
             if names == []:
                 break
             if names is None:
@@ -210,7 +295,9 @@ def retest_survivors(areas: list[Area], children: int) -> None:
 
 
 def report(areas: list[Area]) -> bool:
+    keep(areas)
     equivalent = equivalent_mutants()
+    record = read_record()
     ok = True
     print()
     print(
@@ -218,7 +305,7 @@ def report(areas: list[Area]) -> bool:
         f"{'equiv.':>8}{'unchecked':>11}"
     )
     for area in areas:
-        s = score(area, equivalent)
+        s = score(area, equivalent, record)
         percent = "-" if s.percent is None else f"{s.percent:.1f}%"
         print(
             f"{area.name:<10}{area.target:>7}%{percent:>9}{s.killed:>8}{len(s.survived):>10}"
