@@ -258,7 +258,6 @@ def _prepayments(where, thresholds, payer_keys=True):
             investments=kind_sum(PrepaymentKind.INVESTMENT),
             promised_fees=kind_sum(*PREPAID_FEE_KINDS, promised=True),
             promised_deposits=kind_sum(PrepaymentKind.DEPOSIT, promised=True),
-            promised_any=Count("pk", filter=Q(promised_return=True)),
         )
         .order_by()
     )
@@ -284,8 +283,7 @@ def _prepayments(where, thresholds, payer_keys=True):
               THEN fees * 1.0 / fee_monthly END AS fee_ratio,
             CASE WHEN fees > 0 THEN fee_months END AS fee_months,
             CASE WHEN deposits > 0 AND COALESCE(deposit_monthly, 0) <> 0
-              THEN deposits * 1.0 / deposit_monthly END AS deposit_ratio,
-            promised_any
+              THEN deposits * 1.0 / deposit_monthly END AS deposit_ratio
         FROM ({inner}) AS payer
     """  # noqa: S608 (the inner query is the ORM's; the values are parameters)
     numbers = [
@@ -311,15 +309,15 @@ def _prepayments(where, thresholds, payer_keys=True):
             SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END),
             SUM(CASE WHEN large > 0 THEN large ELSE 0 END),
             SUM(CASE WHEN large > 0 THEN 1 ELSE 0 END),
-            MAX(fee_ratio), MAX(fee_months), MAX(deposit_ratio), MAX(promised_any),
+            MAX(fee_ratio), MAX(fee_months), MAX(deposit_ratio),
             {keys_sql}
         FROM ({per_payer}) AS figures GROUP BY institution_id
     """  # noqa: S608 (as above)
-    return [RawRows(rollup, params, columns=10)], _prepayments_of
+    return [RawRows(rollup, params, columns=9)], _prepayments_of
 
 
 def _prepayments_of(result, rows):
-    for pk, total, payers, large, large_payers, fee_ratio, months, ratio, promised, keys in rows:
+    for pk, total, payers, large, large_payers, fee_ratio, months, ratio, keys in rows:
         figures = result.get(pk)
         if figures is None:
             continue
@@ -333,7 +331,6 @@ def _prepayments_of(result, rows):
         figures.max_prepaid_months = max(candidates) if candidates else None
         if ratio is not None:
             figures.max_deposit_ratio = _exact(ratio).quantize(Decimal("0.01"))
-        figures.promised_returns = bool(promised)
         figures.large_payer_keys = sorted(keys.split(",")) if keys else []
 
 
@@ -404,9 +401,8 @@ def _standing_of(result, *rows):
         result[pk].sources["determinations"] = tuple(source.as_evidence() for source in sources)
     for pk, figures in result.items():
         facts = found.get(pk)
-        # The prepayments' raw flag (any record with a promised return) gives way to the
-        # standing finding, which a resolution can end.
-        figures.promised_returns = False
+        # A promised return (承诺投资回报) is a standing finding, which a resolution can end;
+        # the prepayments' figures do not set it.
         if not facts:
             continue
         figures.standing = facts
