@@ -32,6 +32,7 @@ from reporting.selectors import (
     under_disposal_refunds,
 )
 from reporting.selectors.common import action_summaries
+from reporting.selectors.lists import measures_of_level
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
 from risklists import services as rating
 from risklists.engine import Thresholds
@@ -44,7 +45,13 @@ from tests.disposal.factories import (
     ResettlementFactory,
     TransferFactory,
 )
-from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory, VillageFactory
+from tests.factories import (
+    InstitutionFactory,
+    TownshipFactory,
+    UserFactory,
+    VenueFactory,
+    VillageFactory,
+)
 from tests.risklists.factories import pay
 from tests.screening.factories import ScreeningVisitFactory, SubmittedVisitFactory
 
@@ -525,6 +532,80 @@ def test_the_list_names_each_responsible_unit_and_person_once(rated, county, cou
     assert rows["白果福寿养老院"][14:16] == ("白果镇、衡山县", "王五、赵六")
 
 
+def assign(institution, kind, days, **fields):
+    """Give ``institution``'s measure of ``kind`` a time limit ``days`` from today and its
+    responsible unit or person (``fields``)."""
+    deadline = clock.today() + timedelta(days=days)
+    DisposalAction.objects.filter(institution=institution, action_type=kind).update(
+        deadline=deadline, **fields
+    )
+    return deadline
+
+
+def test_a_lowered_row_lists_its_levels_measures_in_the_plans_order_with_their_responsibility(
+    township, county, township_user, county_user
+):
+    """Lowered from orange to yellow: the orange measures still open are the county's to
+    decide, the yellow row prints the yellow measures only, in the plan's order (not by time
+    limit, nor by name), each unit and person once and the latest of their time limits."""
+    lowered = orange_institution(township, township_user, name="开云降级院")
+    approve([lowered], township_user, county_user)
+    rating.lower_level(
+        user=county_user, assessment=lowered.rating.current, level="yellow", reason="核实后降级"
+    )
+    orange = set(measures_of_level("orange"))
+    assert DisposalAction.objects.filter(institution=lowered, action_type__in=orange).exists()
+    DisposalAction.objects.filter(institution=lowered, action_type__in=orange).update(
+        responsible_unit=county, responsible_name="赵六"
+    )
+    assign(lowered, "urge_refund", 60)
+    staff = UserFactory(username="lisi", last_name="李", first_name="四", unit=township)
+    assign(lowered, "risk_warning", 7, responsible_name="王五")
+    assign(lowered, "remind_lawful", 15, responsible_user=staff)
+    latest = assign(lowered, "more_spot_checks", 30, responsible_name="王五")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    row = rows["开云降级院"]
+    assert row[11] == "黄色"
+    assert row[13] == "风险提示；增加抽查检查频次；提醒规范运营"
+    assert row[14:16] == ("开云镇", "王五、李四")
+    assert row[16].date() == latest
+
+
+def test_a_row_whose_levels_measures_are_not_scheduled_yet_prints_none_of_another_level(
+    township, township_user, county_user
+):
+    """Approved yellow over an orange institution's measures (the yellow ones not scheduled
+    yet): the orange measures are not the yellow list's, the row's measure cells stay
+    empty."""
+    institution = orange_institution(township, township_user, name="开云待处置院")
+    approve([institution], township_user, county_user)
+    set_level(institution, "yellow")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    assert rows["开云待处置院"][11] == "黄色"
+    assert rows["开云待处置院"][13:17] == (None, None, None, None)
+
+
+def test_the_list_names_a_nameless_user_by_their_username_and_no_one_for_an_unassigned_measure(
+    rated, county_user
+):
+    """As the staff list names a user: their full name, else their username; a measure no
+    one is responsible for yet adds no one."""
+    nameless = UserFactory(
+        username="zhangsan", last_name="", first_name="", unit=rated["yellow"].township
+    )
+    assign(rated["yellow"], "risk_warning", 7, responsible_user=nameless)
+    assign(rated["yellow"], "remind_lawful", 15, responsible_name="", responsible_user=None)
+    assign(rated["yellow"], "more_spot_checks", 30, responsible_name="王五")
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    assert rows["白果福寿养老院"][15] == "zhangsan、王五"
+
+
 def test_a_township_lists_only_its_own(rated, township_user):
     rows = body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, township_user), 5)
 
@@ -791,6 +872,17 @@ def test_results_count_the_campaign_up_to_the_end_of_the_week(results, county_us
     assert kaiyun.funds_refunded == Decimal("1.2345")
     assert (kaiyun.elders_resettled, kaiyun.elders_assisted) == (2, 1)
     assert table.total.leads_received == 3 and table.total.cases_filed == 4
+
+
+def test_results_count_no_closed_lead_for_a_township_whose_leads_are_all_open(
+    results, county_user, other_township
+):
+    table = results_table(county_user, SINCE, WEEK)
+    baiguo = next(r for r in table.rows if r.township == other_township)
+
+    # 白果镇's one lead, received in the week, is still open.
+    assert (baiguo.leads_received, baiguo.leads_closed) == (1, 0)
+    assert table.total.leads_closed == 2
 
 
 def test_results_sheet_has_its_groups_and_totals(results, county_user, township):
