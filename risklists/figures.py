@@ -20,13 +20,15 @@ import functools
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core import clock
+from core.asof import recorded_by, value_as_of
 from core.clock import months_before
 from core.db import RawRows, fetch_shaped, fetch_together, fetch_values, id_array
 from screening.models import (
@@ -154,12 +156,20 @@ def _ids_filter(institution_ids, prefix="institution"):
 
 
 def derived_figures(
-    institution_ids, *, thresholds: Thresholds, today: date, payer_keys: bool = True
+    institution_ids,
+    *,
+    thresholds: Thresholds,
+    today: date,
+    payer_keys: bool = True,
+    prepayments_at: datetime | None = None,
 ) -> dict[int, DerivedFigures]:
     """``{institution_id: DerivedFigures}`` for every institution asked for, with the
     ``thresholds`` in force for them (``thresholds_for``) on ``today``.
 
     ``payer_keys=False`` leaves ``large_payer_keys`` empty (the rating does not read them).
+    ``prepayments_at`` (a pack's cut-off) reads the prepayment figures as they stood then:
+    the records entered and paid by then, less what had been refunded then, the reading of
+    ``reporting.selectors.common.prepayment_annotations``; the other figures are now's.
     """
     if isinstance(institution_ids, QuerySet):
         ids = list(
@@ -176,14 +186,14 @@ def derived_figures(
         # One institution (its page, its re-rating): the statement compiled once per day and
         # thresholds, the institution's id bound at each call.
         def build(pk):
-            steps = _steps([pk], thresholds, today, payer_keys)
+            steps = _steps([pk], thresholds, today, payer_keys, prepayments_at)
             return [read for step_reads, _consume in steps for read in step_reads]
 
-        key = ("risklists.derived_figures", thresholds, today, payer_keys)
+        key = ("risklists.derived_figures", thresholds, today, payer_keys, prepayments_at)
         fetched = iter(fetch_shaped(key, build, ids[0]))
         layout = _layout()
     else:
-        steps = _steps(institution_ids, thresholds, today, payer_keys)
+        steps = _steps(institution_ids, thresholds, today, payer_keys, prepayments_at)
         reads = [read for step_reads, _consume in steps for read in step_reads]
         if len(ids) <= TOGETHER_MAX:
             fetched = iter(fetch_together(*reads))
@@ -203,11 +213,11 @@ def _layout():
     return [(len(step_reads), consume) for step_reads, consume in steps]
 
 
-def _steps(institution_ids, thresholds, today, payer_keys):
+def _steps(institution_ids, thresholds, today, payer_keys, prepayments_at=None):
     """Each figure's reads and the function that adds their rows to the figures."""
     where = _ids_filter(institution_ids)
     return [
-        _prepayments(where, thresholds, payer_keys),
+        _prepayments(where, thresholds, payer_keys, prepayments_at),
         _large_prepayment_flags(_ids_filter(institution_ids, prefix="pk")),
         _visits(where),
         _standing(where),
@@ -225,7 +235,7 @@ def _fetch(read) -> list[tuple]:
     return fetch_values(read)
 
 
-def _prepayments(where, thresholds, payer_keys=True):
+def _prepayments(where, thresholds, payer_keys=True, cutoff=None):
     """Per payer, the outstanding amounts by kind; then what counts as large (``Thresholds``).
 
     The per-payer figures are grouped in the database and rolled up per institution there
@@ -233,7 +243,15 @@ def _prepayments(where, thresholds, payer_keys=True):
     row at a time cost more than everything else the rating does.
     """
     money = DecimalField(max_digits=16, decimal_places=2)
-    outstanding = Coalesce("amount", Value(ZERO)) - Coalesce("refunded_amount", Value(ZERO))
+    records = PrepaymentRecord.objects.filter(**where)
+    refunded = F("refunded_amount")
+    if cutoff is not None:
+        records = records.filter(recorded_by(cutoff), paid_on__lte=clock.localdate(cutoff))
+        records = records.alias(
+            refunded_then=value_as_of(PrepaymentRecord, "refunded_amount", cutoff)
+        )
+        refunded = F("refunded_then")
+    outstanding = Coalesce("amount", Value(ZERO)) - Coalesce(refunded, Value(ZERO))
 
     def kind_sum(*kinds, promised=False):
         condition = Q(kind__in=kinds) & (Q(promised_return=True) if promised else Q())
@@ -244,8 +262,7 @@ def _prepayments(where, thresholds, payer_keys=True):
         )
 
     payers = (
-        PrepaymentRecord.objects.filter(**where)
-        .values("institution_id", "payer_key")
+        records.values("institution_id", "payer_key")
         .annotate(
             # Every kind is money an elder is owed back (附件4, the refund ledger); only the
             # kinds the thresholds read can be large.

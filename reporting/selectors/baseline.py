@@ -175,7 +175,7 @@ def venue_rows(
                 )
             )
         )
-    figures = derived_figures(ledger, thresholds=thresholds, today=today)
+    figures = derived_figures(ledger, thresholds=thresholds, today=today, prepayments_at=cutoff)
     found = rating_findings(ledger, cutoff=cutoff)
     still_venue = set(
         ledger.alias(registration_then=registration_status_at(cutoff))
@@ -186,6 +186,11 @@ def venue_rows(
     targets = _labels(TargetOutcome.choices)
     statuses = _labels(ZeroingStatus.choices)
     outcomes = _labels(Outcome.choices)
+    # The ledger entry as it stood at the cut-off (its history), none if entered after it.
+    entry = {
+        f"entry_{name}": value_as_of(ZeroingEntry, name, cutoff, outer="zeroing__id")
+        for name in ("status", "target_outcome", "outcome", "stable")
+    }
     rows = ledger.order_by("township__path", "name", "pk").values(
         "pk",
         "name",
@@ -195,25 +200,26 @@ def venue_rows(
         "venue_nature",
         "residents",
         "township__name",
-        "zeroing__status",
-        "zeroing__target_outcome",
-        "zeroing__outcome",
-        "zeroing__stable",
+        "zeroing__created_at",
+        **entry,
     )
     for row in rows.iterator(chunk_size=chunk_size):
+        entered = row.pop("zeroing__created_at")
+        if cutoff is not None and entered is not None and entered > cutoff:
+            row.update(dict.fromkeys(entry))
         figure = figures.get(row["pk"])
         total = figure.large_prepayment_total if figure else 0
         large = found[row["pk"]].large_prepayment
-        status = row["zeroing__status"] or ZeroingStatus.OPEN
-        if status == ZeroingStatus.CROSSED_OFF and row["zeroing__target_outcome"]:
-            target = row["zeroing__target_outcome"]  # as it stood when crossed off
+        status = row["entry_status"] or ZeroingStatus.OPEN
+        if status == ZeroingStatus.CROSSED_OFF and row["entry_target_outcome"]:
+            target = row["entry_target_outcome"]  # as it stood when crossed off
         else:
             target = target_outcome(
-                found[row["pk"]], residents=row["residents"], stable=row["zeroing__stable"]
+                found[row["pk"]], residents=row["residents"], stable=row["entry_stable"]
             )
         state = statuses[status]
-        if status == ZeroingStatus.CROSSED_OFF and row["zeroing__outcome"]:
-            state = f"{state}（{outcomes[row['zeroing__outcome']]}）"
+        if status == ZeroingStatus.CROSSED_OFF and row["entry_outcome"]:
+            state = f"{state}（{outcomes[row['entry_outcome']]}）"
         row.update(
             address=row["actual_address"] or row["registered_address"],
             nature=natures.get(row["venue_nature"], ""),
@@ -268,9 +274,11 @@ def established_rows(
             "legal_representative",
             "principal",
             "established_on",
-            "registration_status",
             "township__name",
             filed_date=F("filed_then"),
+            # As it stood at the cut-off, like the filter: a filing revoked since still
+            # shows as filed in the pack of that week.
+            registration=F("registration_then"),
         )
     )
     for row in rows.iterator(chunk_size=chunk_size):
@@ -279,6 +287,6 @@ def established_rows(
             legal_form=forms.get(row["legal_form"], ""),
             ownership=ownerships.get(row["ownership"], ""),
             address=row["actual_address"] or row["registered_address"],
-            filed=statuses.get(row["registration_status"], ""),
+            filed=statuses.get(row.pop("registration"), ""),
         )
         yield row

@@ -16,8 +16,9 @@ from reporting.xlsx.baseline import BASELINE_ATTACHMENTS, build_attachment
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS
 from risklists import services as rating
 from risklists.engine import Thresholds
+from screening.models import PrepaymentRecord
 from tests.factories import InstitutionFactory, VenueFactory
-from tests.risklists.factories import invest
+from tests.risklists.factories import invest, refund
 from tests.screening.factories import SubmittedVisitFactory
 
 from .conftest import shanghai
@@ -302,10 +303,6 @@ def test_a_cut_offs_venues_stay_the_same_whatever_is_recorded_later(township, co
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="as-of gap: 附件2 reads the 清零 entry and the prepayments live, not at the cut-off",
-)
 def test_a_cut_offs_venue_keeps_its_zeroing_status_and_amount_whatever_is_recorded_later(
     township, county_user
 ):
@@ -326,6 +323,7 @@ def test_a_cut_offs_venue_keeps_its_zeroing_status_and_amount_whatever_is_record
     entry.status, entry.outcome = ZeroingStatus.CROSSED_OFF, Outcome.CLOSED
     entry.save()  # crossed off after the cut-off
     invest(taking, payer="李爷爷", amount="50000")  # recorded after the cut-off
+    refund(PrepaymentRecord.objects.get(institution=taking, payer_name="王奶奶"), "30000")
 
     assert before == {"开云托老所": ("未开始", None), "开云颐养之家": ("未开始", 80000)}
     assert rows() == before
@@ -480,9 +478,6 @@ def test_a_cut_offs_filed_institutions_stay_the_same_whatever_is_recorded_later(
     assert names() == before == ["后撤销备案院", "后关停院"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="as-of gap: 附件5's 备案状态 is the live registration status"
-)
 def test_a_cut_offs_filed_institution_is_shown_filed_though_revoked_later(township, county_user):
     revoked = InstitutionFactory(township=township, name="后撤销备案院", filed_on=date(2020, 5, 1))
     entered_before(BEFORE_CUTOFF)
