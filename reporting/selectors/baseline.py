@@ -282,11 +282,12 @@ def established_rows(
         )
     )
     for row in rows.iterator(chunk_size=chunk_size):
+        row["registration_status"] = row.pop("registration")
         row.update(
             filed_on=row.pop("filed_date"),
             legal_form=forms.get(row["legal_form"], ""),
             ownership=ownerships.get(row["ownership"], ""),
             address=row["actual_address"] or row["registered_address"],
-            filed=statuses.get(row.pop("registration"), ""),
+            filed=statuses.get(row["registration_status"], ""),
         )
         yield row
