@@ -217,6 +217,23 @@ def test_a_closing_down_and_a_rectification_after_the_deadline_are_not_last_week
     }
 
 
+def test_a_case_filed_after_the_deadline_on_an_earlier_transfer_is_not_last_weeks_result(
+    campaign, county, frozen_clock
+):
+    """Transferred before the deadline, the case filed on it only after: last week's pack
+    says 移交, the week after's 立案."""
+    transfer = TransferFactory(institution=campaign["venue"], transferred_on=date(2026, 11, 19))
+    entered_before(BEFORE_DEADLINE)
+    frozen_clock(MONTH_LATER)
+    transfer = type(transfer).objects.get(pk=transfer.pk)
+    transfer.case_filed_on = date(2026, 11, 26)
+    transfer.save()
+    entered_before(shanghai(2026, 11, 27, 18))  # recorded on the day, after the deadline
+
+    assert disposal_results(county, WEEK)["开云颐养之家"] == "移交"
+    assert disposal_results(county, WEEK.next())["开云颐养之家"] == "立案"
+
+
 def test_a_week_before_any_data_says_none(campaign, county, frozen_clock, tmp_path):
     frozen_clock(MONTH_LATER)
     early = ReportingWeek(2026, 10)

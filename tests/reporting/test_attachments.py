@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from core import clock
 from core.xlsx import workbook_bytes
 from disposal.models import (
+    ActionStatus,
     DisposalAction,
     InstitutionPlan,
     Outcome,
@@ -771,6 +772,54 @@ def test_disposal_progress_totals_are_the_database_counts(disposed, county_user)
     ledger = refund_totals(listed).values()
     assert (row[12], row[13]) == (sum(t.due for t in ledger), sum(t.refunded for t in ledger))
     assert row[13] == 4000
+
+
+def test_disposal_progress_names_each_responsible_unit_and_person_once_and_the_latest_limit(
+    disposed, county, county_user
+):
+    """As 附件3 does: the row's responsible units and persons, each once, and the latest of
+    its measures' time limits."""
+    actions = list(
+        DisposalAction.objects.filter(institution=disposed["open"])
+        .exclude(level="green")
+        .order_by("deadline", "pk")
+    )
+    assert len(actions) >= 3
+    DisposalAction.objects.filter(pk=actions[0].pk).update(responsible_name="王五")
+    DisposalAction.objects.filter(pk=actions[1].pk).update(
+        responsible_unit=county, responsible_name="赵六"
+    )
+    latest = clock.today() + timedelta(days=90)
+    DisposalAction.objects.filter(pk=actions[-1].pk).update(
+        responsible_name="王五", deadline=latest
+    )
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user), 5)}
+
+    row = rows["处置中院"]
+    assert row[6:8] == (f"{disposed['open'].township.name}、衡山县", "王五、赵六")
+    assert row[8].date() == latest
+
+
+def test_disposal_progress_counts_no_measures_for_one_whose_measures_were_all_set_aside(
+    township, township_user, county_user
+):
+    """Every measure of its level set aside as not applicable: still under disposal, listed
+    with no measures, none carried out, no one responsible."""
+    venue = red_venue(township, township_user, name="全部不适用场所")
+    approve([venue], township_user, county_user)
+    DisposalAction.objects.filter(institution=venue).exclude(level="green").update(
+        status=ActionStatus.NOT_APPLICABLE
+    )
+
+    sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 4, county_user)
+
+    (row,) = body(sheet, 5)
+    assert row[2] == "全部不适用场所"
+    assert (row[4], row[6], row[7], row[8]) == (None, None, None, None)
+    assert row[9:11] == (0, 0)
+    assert row[14] == "处置中"
+    assert totals(sheet, 5)[9:11] == (0, 0)
 
 
 def test_disposal_progress_rows_cost_the_same_queries_for_3_and_30(
