@@ -211,15 +211,17 @@ def transfers_at(cutoff: datetime | None = None):
     return Transfer.objects.filter(recorded_by(cutoff))
 
 
-def transferred_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
-    """移交: handed over to the police, market regulation or the registration authority."""
-    return Q(pk__in=_ids(transfers_at(cutoff).filter(in_window("transferred_on", window)), viewer))
+def transferred_q(viewer=None, cutoff: datetime | None = None) -> Q:
+    """移交: handed over to the police, market regulation or the registration authority (by
+    ``cutoff``; 附件4 prints where each institution stands, so no week's window)."""
+    return Q(pk__in=_ids(transfers_at(cutoff), viewer))
 
 
-def case_filed_q(window: Window = NO_WINDOW, viewer=None, cutoff: datetime | None = None) -> Q:
-    """立案: the receiving authority opened a case on a transfer."""
-    filed = Q(case_filed_on__isnull=False) & in_window("case_filed_on", window)
-    transfers = transfers_at(cutoff).filter(as_of_q(Transfer, filed, cutoff))
+def case_filed_q(viewer=None, cutoff: datetime | None = None) -> Q:
+    """立案: the receiving authority opened a case on a transfer (by ``cutoff``)."""
+    transfers = transfers_at(cutoff).filter(
+        as_of_q(Transfer, Q(case_filed_on__isnull=False), cutoff)
+    )
     return Q(pk__in=_ids(transfers, viewer))
 
 
