@@ -21,7 +21,7 @@ from disposal.models import (
     ZeroingStatus,
 )
 from disposal.selectors.records import refund_totals
-from institutions.models import Institution
+from institutions.models import Institution, RegistrationStatus
 from reporting.choices import GroupRole, PlaceType
 from reporting.periods import ReportingWeek
 from reporting.selectors import (
@@ -627,6 +627,46 @@ def test_typed_names_are_text_in_the_list(township, township_user, county_user):
 
     assert (sheet["C5"].value, sheet["C5"].data_type) == ("=1+1", "s")
     assert (sheet["F5"].value, sheet["F5"].data_type) == ("+CMD|' /C calc'!A0", "s")
+
+
+def test_the_list_prints_the_registration_and_address_and_a_level_by_township_then_name(
+    township, other_township, county_user
+):
+    """The registration as the plan words it, the actual address or else the registered one;
+    within a level, by township, then by name (not in the order entered)."""
+    first, second = sorted([township, other_township], key=lambda unit: unit.path)
+    entered_first = InstitutionFactory(
+        township=first, name="阿院", actual_address="实际路1号", registered_address="登记路1号"
+    )
+    entered_last = InstitutionFactory(  # 甲 sorts before 阿
+        township=first,
+        name="甲院",
+        registration_status=RegistrationStatus.REGISTERED_NOT_FILED,
+        actual_address="",
+        registered_address="登记路2号",
+    )
+    elsewhere = InstitutionFactory(township=second, name="甲丙院")
+    for institution in (entered_first, entered_last, elsewhere):
+        set_level(institution, "yellow")
+
+    rows = body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)
+
+    assert [(r[1], r[2], r[4], r[6]) for r in rows] == [
+        (first.name, "甲院", "已登记未备案", "登记路2号"),
+        (first.name, "阿院", "已登记已备案", "实际路1号"),
+        (second.name, "甲丙院", "已登记已备案", "测试路1号"),
+    ]
+
+
+def test_a_registration_status_the_list_does_not_know_prints_an_empty_cell(township, county_user):
+    """A status no longer among the registry's (kept from an older version) is not guessed."""
+    institution = InstitutionFactory(township=township, name="旧状态院")
+    set_level(institution, "yellow")
+    Institution.objects.filter(pk=institution.pk).update(registration_status="filed")
+
+    rows = body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)
+
+    assert [(r[2], r[4]) for r in rows] == [("旧状态院", None)]
 
 
 def many_listed(count, township, township_user, county_user):
