@@ -27,8 +27,6 @@ from django.db import connection
 from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from core import clock
-from core.asof import recorded_by, value_as_of
 from core.clock import months_before
 from core.db import RawRows, fetch_shaped, fetch_together, fetch_values, id_array
 from screening.models import (
@@ -56,6 +54,7 @@ from screening.selectors.findings import (
     standing_from_rows,
     standing_reads,
 )
+from screening.selectors.refunds import prepayments_then
 from screening.selectors.visits import large_prepayment_flags
 
 from .engine import Thresholds
@@ -244,14 +243,11 @@ def _prepayments(where, thresholds, payer_keys=True, cutoff=None):
     """
     money = DecimalField(max_digits=16, decimal_places=2)
     records = PrepaymentRecord.objects.filter(**where)
-    refunded = F("refunded_amount")
+    amount, refunded = F("amount"), F("refunded_amount")
     if cutoff is not None:
-        records = records.filter(recorded_by(cutoff), paid_on__lte=clock.localdate(cutoff))
-        records = records.alias(
-            refunded_then=value_as_of(PrepaymentRecord, "refunded_amount", cutoff)
-        )
-        refunded = F("refunded_then")
-    outstanding = Coalesce("amount", Value(ZERO)) - Coalesce(refunded, Value(ZERO))
+        records = prepayments_then(records, cutoff)
+        amount, refunded = F("amount_then"), F("refunded_then")
+    outstanding = Coalesce(amount, Value(ZERO)) - Coalesce(refunded, Value(ZERO))
 
     def kind_sum(*kinds, promised=False):
         condition = Q(kind__in=kinds) & (Q(promised_return=True) if promised else Q())

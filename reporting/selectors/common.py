@@ -25,10 +25,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.asof import as_of_q, recorded_by, value_as_of
+from core.asof import as_of_q, recorded_by
 from disposal.levels import ActionType
 from disposal.models import (
     ActionStatus,
@@ -40,6 +41,7 @@ from disposal.models import (
 from disposal.querysets import OPEN_STATUSES
 from risklists.levels import LIST_LEVELS, Level
 from screening.models import PrepaymentRecord
+from screening.selectors.refunds import prepayments_then
 
 ZERO = Decimal("0")
 ONE_DAY = timedelta(days=1)
@@ -88,16 +90,14 @@ def prepayment_annotations(cutoff: datetime | None = None, outer: str = "pk") ->
     entered and paid by then, less what had been refunded then.
     """
     records = PrepaymentRecord.objects.filter(institution_id=OuterRef(outer)).order_by()
-    refunded = F("refunded_amount")
+    amount, refunded = F("amount"), F("refunded_amount")
     if cutoff is not None:
-        records = records.filter(recorded_by(cutoff), paid_on__lte=clock.localdate(cutoff))
-        refunded = value_as_of(PrepaymentRecord, "refunded_amount", cutoff)
-        records = records.alias(refunded_then=refunded)
-        refunded = F("refunded_then")
-    outstanding = ExpressionWrapper(F("amount") - refunded, output_field=MONEY)
+        records = prepayments_then(records, cutoff)
+        amount, refunded = F("amount_then"), F("refunded_then")
+    outstanding = ExpressionWrapper(amount - refunded, output_field=MONEY)
     total = records.values("institution").annotate(total=Sum(outstanding)).values("total")[:1]
     payers = (
-        records.filter(amount__gt=refunded)
+        records.filter(GreaterThan(amount, refunded))
         .values("institution")
         .annotate(n=Count("payer_key", distinct=True))
         .values("n")[:1]

@@ -20,6 +20,7 @@ from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from core import clock
+from core.asof import as_of_q, recorded_by, value_as_of
 from core.db import RawRows, id_array
 
 from ..models import PrepaymentRecord, PrepaymentRefund
@@ -234,3 +235,16 @@ def payer_ledgers(user, institution) -> tuple[list[PayerLedger], RefundTotals]:
         totals.due += payer.due
         totals.refunded += payer.refunded
     return list(payers.values()), totals
+
+
+def prepayments_then(records: QuerySet, cutoff: datetime) -> QuerySet:
+    """``records`` (prepayment records) as they stood at ``cutoff``, a pack's: entered by
+    then and paid by then as the record said then, with ``amount_then`` and ``refunded_then``
+    (the history at the cut-off), so that a correction or a refund entered later is not that
+    week's. The reading of the pack's prepayment columns (附件3) and of its large amounts
+    (附件2, ``risklists.figures.derived_figures(prepayments_at=...)``)."""
+    paid_by = Q(paid_on__lte=clock.localdate(cutoff))
+    return records.filter(recorded_by(cutoff), as_of_q(PrepaymentRecord, paid_by, cutoff)).alias(
+        amount_then=value_as_of(PrepaymentRecord, "amount", cutoff),
+        refunded_then=value_as_of(PrepaymentRecord, "refunded_amount", cutoff),
+    )

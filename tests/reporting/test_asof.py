@@ -283,12 +283,6 @@ def test_last_weeks_risk_list_has_the_prepayments_and_registration_as_they_stood
     assert rows["开云黄"][9:11] == (0, 0)  # no prepayment: 0, not an empty cell
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="prepayment_annotations reads a record's amount and paid_on as they are now, not as "
-    "they stood at the cut-off (only refunded_amount is read as of it): a correction after the "
-    "deadline changes last week's 附件3",
-)
 def test_a_prepayment_corrected_after_the_deadline_leaves_last_weeks_risk_list_as_it_was(
     campaign, county, frozen_clock
 ):

@@ -2,6 +2,7 @@
 against hand-built data, totals equal to the database counts, and the queries they cost."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
@@ -323,7 +324,11 @@ def test_a_cut_offs_venue_keeps_its_zeroing_status_and_amount_whatever_is_record
     entry.status, entry.outcome = ZeroingStatus.CROSSED_OFF, Outcome.CLOSED
     entry.save()  # crossed off after the cut-off
     invest(taking, payer="李爷爷", amount="50000")  # recorded after the cut-off
-    refund(PrepaymentRecord.objects.get(institution=taking, payer_name="王奶奶"), "30000")
+    paid = PrepaymentRecord.objects.get(institution=taking, payer_name="王奶奶")
+    refund(paid, "30000")
+    paid.refresh_from_db()
+    paid.amount = Decimal("90000")  # corrected after the cut-off
+    paid.save()
 
     assert before == {"开云托老所": ("未开始", None), "开云颐养之家": ("未开始", 80000)}
     assert rows() == before
