@@ -166,9 +166,9 @@ def derived_figures(
     ``thresholds`` in force for them (``thresholds_for``) on ``today``.
 
     ``payer_keys=False`` leaves ``large_payer_keys`` empty (the rating does not read them).
-    ``prepayments_at`` (a pack's cut-off) reads the prepayment figures as they stood then:
-    the records entered and paid by then, less what had been refunded then, the reading of
-    ``reporting.selectors.common.prepayment_annotations``; the other figures are now's.
+    ``prepayments_at`` (a pack's cut-off) reads the prepayment figures as they stood then
+    (``screening.selectors.refunds.prepayments_then``: entered and paid by then, amounts and
+    refunds as the records then read); the other figures are now's.
     """
     if isinstance(institution_ids, QuerySet):
         ids = list(

@@ -87,7 +87,8 @@ def prepayment_annotations(cutoff: datetime | None = None, outer: str = "pk") ->
     ``prepayment_payers``): every kind counts, what is outstanding is the amount less what
     was refunded, and a payer counts when something of theirs is outstanding. As
     correlated subqueries, so a list of any length is one query. At ``cutoff``: the records
-    entered and paid by then, less what had been refunded then.
+    as they stood then (``prepayments_then``: entered and paid by then, amounts and refunds
+    as the records then read).
     """
     records = PrepaymentRecord.objects.filter(institution_id=OuterRef(outer)).order_by()
     amount, refunded = F("amount"), F("refunded_amount")
