@@ -16,11 +16,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core import clock
-from core.asof import as_of_q, recorded_by, value_as_of
+from core.asof import as_of_q, changed_since, recorded_by, value_as_of
 from core.db import RawRows, id_array
 
 from ..models import PrepaymentRecord, PrepaymentRefund
@@ -244,6 +244,11 @@ def prepayments_then(records: QuerySet, cutoff: datetime) -> QuerySet:
     week's. The reading of the pack's prepayment columns (附件3) and of its large amounts
     (附件2, ``risklists.figures.derived_figures(prepayments_at=...)``)."""
     paid_by = Q(paid_on__lte=clock.localdate(cutoff))
+    if not changed_since(PrepaymentRecord, cutoff):
+        # Nothing changed since (a pack at its own deadline): the live columns, one look-up.
+        return records.filter(recorded_by(cutoff), paid_by).alias(
+            amount_then=F("amount"), refunded_then=F("refunded_amount")
+        )
     return records.filter(recorded_by(cutoff), as_of_q(PrepaymentRecord, paid_by, cutoff)).alias(
         amount_then=value_as_of(PrepaymentRecord, "amount", cutoff),
         refunded_then=value_as_of(PrepaymentRecord, "refunded_amount", cutoff),
