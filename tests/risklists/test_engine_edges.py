@@ -96,3 +96,43 @@ def test_any_amount_from_zero_up_may_be_the_large_amount_when_the_fee_is_unknown
     assert Thresholds(large_amount_fee_unknown="0.50").large_amount_fee_unknown == Decimal("0.5")
     with pytest.raises(ValueError, match="^large_amount_fee_unknown must not be negative$"):
         Thresholds(large_amount_fee_unknown=-1)
+
+
+def test_r2_names_the_records_behind_each_crime_fact_and_every_determination():
+    """R2 (涉嫌犯罪 / 承诺投资回报 / 属于非法集资) shows the records that established each of its
+    facts, by fact, and the authority's determinations as the facts builder gave them, so a
+    reviewer sees which visit or lead and which 认定 the red rests on."""
+    visit = {"kind": "visit", "id": 7, "date": "2026-03-02"}
+    lead = {"kind": "lead", "id": 9, "date": "2026-03-05"}
+    ruling = {"kind": "determination", "id": 3, "date": "2026-04-01"}
+    determination = {"authority": "县公安局", "result": "illegal_fundraising", "id": 3}
+    facts = Facts(
+        suspected_crime=True,
+        promised_returns=True,
+        illegal_fundraising=True,
+        sources={
+            "suspected_crime": (visit,),
+            "promised_returns": (lead,),
+            "illegal_fundraising": (ruling,),
+            "determinations": (determination,),
+        },
+    )
+    [r2] = [h for h in evaluate(facts).hits if h.code == "R2"]
+    assert r2.evidence == {
+        "suspected_crime": True,
+        "promised_returns": True,
+        "illegal_fundraising": True,
+        "established_by": [
+            {"fact": "suspected_crime", **visit},
+            {"fact": "promised_returns", **lead},
+            {"fact": "illegal_fundraising", **ruling},
+        ],
+        "determinations": [determination],
+    }
+
+
+def test_r2_without_records_behind_it_shows_only_the_facts():
+    """A suspicion typed on the registry (no record named) shows the facts alone: no empty
+    "established by" and no determinations."""
+    [r2] = [h for h in evaluate(Facts(suspected_crime=True)).hits if h.code == "R2"]
+    assert r2.evidence == {"suspected_crime": True, "promised_returns": False}
