@@ -12,14 +12,15 @@ call). Both must show the same figures. The second is also the one make mutation
 mutmut's workers inherit the kept statement from its first, clean run, so a change to the
 roll-up is only built again on the list's path."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from risklists.engine import Thresholds
 from risklists.figures import derived_figures
-from screening.models import PrepaymentKind
+from screening.models import PrepaymentKind, PrepaymentRecord
 from tests.factories import InstitutionFactory
 
 from .factories import invest, pay
@@ -33,11 +34,11 @@ def figures_of(request, township):
     """The figures of the institutions asked for; one alone is read as its page reads it, or
     with another institution (no records) as a list reads it."""
 
-    def figures_of(*institutions):
+    def figures_of(*institutions, **options):
         ids = [institution.pk for institution in institutions]
         if request.param == "list" and len(ids) == 1:
             ids.append(InstitutionFactory(township=township).pk)
-        return derived_figures(ids, thresholds=Thresholds(), today=TODAY)
+        return derived_figures(ids, thresholds=Thresholds(), today=TODAY, **options)
 
     return figures_of
 
@@ -173,3 +174,27 @@ def test_the_large_payers_are_named_one_by_one(township, figures_of):
     keys = figures_of(institution)[institution.pk].large_payer_keys
 
     assert keys == sorted([a.payer_key, b.payer_key])
+
+
+def test_the_figures_at_a_cut_off_are_the_prepayments_as_they_stood_then(township, figures_of):
+    """A pack's cut-off (附件2's large prepayments, ``prepayments_at``) reads what was entered
+    by then, at the amounts then: an investment corrected from 60,000 to 90,000 and a second
+    one of 70,000, both entered after the cut-off, are not that week's; today's figures have
+    both. For one institution too (a county with one venue reads it as a page does)."""
+    institution = InstitutionFactory(township=township)
+    corrected = invest(institution, payer="褚奶奶", amount="60000")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    PrepaymentRecord.objects.filter(pk=corrected.pk).update(created_at=an_hour_ago)
+    corrected.history.update(history_date=an_hour_ago)
+    cutoff = an_hour_ago + timedelta(minutes=30)
+    corrected.refresh_from_db()
+    corrected.amount = Decimal("90000")
+    corrected.save()
+    invest(institution, payer="卫爷爷", amount="70000")
+
+    then = figures_of(institution, prepayments_at=cutoff)[institution.pk]
+    now = figures_of(institution)[institution.pk]
+
+    assert (then.large_prepayment_total, then.large_prepayment_payers) == (Decimal("60000"), 1)
+    assert (then.prepayment_total, then.prepayment_payers) == (Decimal("60000"), 1)
+    assert (now.large_prepayment_total, now.large_prepayment_payers) == (Decimal("160000"), 2)
