@@ -1,7 +1,7 @@
 """The 衡山县 baseline screening pack (山民发〔2022〕1号 附件1–5): titles, headers, the values
 against hand-built data, totals equal to the database counts, and the queries they cost."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -553,3 +553,52 @@ def test_a_township_gets_only_its_own_venues(venues, other_township, other_towns
     rows = body(sheet_of(BASELINE_ATTACHMENTS, 2, other_township_user), 5)
 
     assert [r[2] for r in rows] == ["白果托老所"]
+
+
+def test_a_ledger_entry_made_after_the_cut_off_is_not_that_weeks_and_one_made_at_it_is(
+    township, county_user
+):
+    """附件2 as of the deadline: a venue whose 清零 entry was made at the deadline itself shows
+    what the entry said then (进行中); one whose entry was made, and crossed off with another
+    target, only after the deadline shows the venue as it was then: not started, the target
+    the rules give (not the entry's)."""
+    at_deadline = VenueFactory(township=township, name="开云准点建档")
+    ZeroingEntry.objects.create(institution=at_deadline, status=ZeroingStatus.IN_PROGRESS)
+    later = VenueFactory(township=township, name="开云后建档")
+    entered_before(CUTOFF)  # everything so far entered at the deadline, to the microsecond
+    ZeroingEntry.objects.create(
+        institution=later,
+        status=ZeroingStatus.CROSSED_OFF,
+        outcome=Outcome.REGISTERED,
+        target_outcome=TargetOutcome.REFUND_AND_CLOSE,
+        stable=False,
+    )
+
+    rows = {
+        row["name"]: (row["status"], row["target_outcome"])
+        for row in venue_rows(
+            county_user, thresholds=Thresholds(), today=date(2026, 11, 24), cutoff=CUTOFF
+        )
+    }
+
+    assert rows == {
+        "开云准点建档": (str(ZeroingStatus.IN_PROGRESS.label), "督促登记"),
+        "开云后建档": (str(ZeroingStatus.OPEN.label), "督促登记"),
+    }
+
+
+def test_a_venue_whose_rating_found_no_large_prepayment_shows_no_amount_or_payers(
+    township, county_user
+):
+    """The amount and the payers of 附件2 are shown only where the venue's rating found large
+    prepayments: a payment entered just before the deadline, whose re-rating (a worker's job)
+    finished after it, shows neither in that week's pack."""
+    unrated = VenueFactory(township=township, name="开云未评级")
+    rating.rate([unrated])
+    entered_before(BEFORE_CUTOFF)  # rated then: nothing found
+    paid = invest(unrated, payer="蒋奶奶", amount="80000")  # re-rated now, after the deadline
+    just_before = CUTOFF - timedelta(minutes=1)
+    PrepaymentRecord.objects.filter(pk=paid.pk).update(created_at=just_before)
+    paid.history.update(history_date=just_before)
+
+    assert venues_at(county_user, CUTOFF)["开云未评级"][:3] == (False, None, None)
