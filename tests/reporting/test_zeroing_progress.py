@@ -5,9 +5,10 @@ up to the total row, and the identity the pack keeps (crossed off + open = on th
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from disposal.models import Outcome, ZeroingEntry, ZeroingStatus
-from institutions.models import RegistrationStatus
+from institutions.models import Institution, RegistrationStatus
 from reporting.reconcile import Identity, PackFigures, reconcile
 from reporting.selectors import results_table
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS
@@ -50,6 +51,7 @@ def ledger(township, other_township):
         status=ZeroingStatus.IN_PROGRESS,
     )
     entered_before(shanghai(2026, 11, 20, 9))
+    pending = ZeroingEntry.objects.get(pk=pending.pk)  # as entered (saving keeps created_at)
     pending.status = ZeroingStatus.CROSSED_OFF
     pending.crossed_off_on = date(2026, 11, 22)
     pending.save()
@@ -71,6 +73,60 @@ def test_now_the_later_crossing_off_and_the_later_venue_count(ledger, county_use
 
     # The registered one was crossed off after the week: still open for this week.
     assert (kaiyun.on_ledger, kaiyun.crossed_off, kaiyun.ledger_open) == (5, 2, 3)
+
+
+def progress(user, township, cutoff=DEADLINE) -> tuple[int, int, int]:
+    """The township's 清零 figures at ``cutoff``: on the ledger, crossed off, still open."""
+    table = results_table(user, SINCE, WEEK, cutoff=cutoff)
+    row = next(r for r in table.rows if r.township == township)
+    return row.on_ledger, row.crossed_off, row.ledger_open
+
+
+def test_a_venue_registered_before_the_deadline_stays_on_the_ledger_until_crossed_off(
+    county_user, township
+):
+    """督促登记: a venue that registers stays on the 清零 ledger until crossed off (对账销号);
+    registered before the deadline, with no ledger entry yet, it is on last week's ledger,
+    open, as it is now."""
+    venue = VenueFactory(township=township)
+    venue.registration_status = RegistrationStatus.REGISTERED_FILED
+    venue.save()
+    entered_before(shanghai(2026, 11, 20, 9))
+
+    assert progress(county_user, township) == (1, 0, 1)
+    assert progress(county_user, township, cutoff=None) == (1, 0, 1)
+
+
+def test_an_institution_found_unregistered_after_the_deadline_is_not_on_last_weeks_ledger(
+    county_user, township
+):
+    """A registered institution whose registration is corrected to 未经登记 after the
+    deadline, and put on the ledger then (an entry, 包干到人): last week's ledger did not
+    have it; now it does."""
+    institution = InstitutionFactory(township=township)
+    entered_before(shanghai(2026, 11, 20, 9))
+    institution = Institution.objects.get(pk=institution.pk)
+    institution.registration_status = RegistrationStatus.UNREGISTERED
+    institution.save()
+    ZeroingEntry.objects.create(institution=institution, status=ZeroingStatus.IN_PROGRESS)
+
+    assert progress(county_user, township) == (0, 0, 0)
+    assert progress(county_user, township, cutoff=None) == (1, 0, 1)
+
+
+def test_a_venue_closed_down_after_the_deadline_is_open_on_last_weeks_ledger(county_user, township):
+    """A venue on the ledger at the deadline, banned after it and then crossed off with the
+    day it closed, in the week, and archived: last week's ledger has it, still open; the
+    ledger now has it crossed off."""
+    venue = VenueFactory(township=township)
+    entered_before(shanghai(2026, 11, 20, 9))
+    cross_off(venue, date(2026, 11, 23))
+    venue = Institution.objects.get(pk=venue.pk)
+    venue.archived_at = timezone.now()
+    venue.save()
+
+    assert progress(county_user, township) == (1, 0, 1)
+    assert progress(county_user, township, cutoff=None) == (1, 1, 0)
 
 
 def test_the_sheet_has_the_zeroing_columns_after_the_template_and_a_total(
