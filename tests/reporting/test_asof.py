@@ -27,11 +27,12 @@ from disposal.models import (
 )
 from institutions.models import RegistrationStatus
 from reporting.choices import PlaceType, ReportSet, WeeklyStatus
-from reporting.models import PublicityActivity
+from reporting.models import PublicityActivity, WeeklyReport
 from reporting.packs import checks_of, context_for, write_pack
 from reporting.periods import ReportingWeek
 from reporting.reconcile import Identity, PackFigures, reconcile
 from reporting.selectors import risk_list_rows
+from reporting.services import return_weekly_report, save_weekly_report
 from reporting.xlsx.attachments import render_attachment
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS
 from screening.selectors.four_looks import campaign_start
@@ -375,6 +376,90 @@ def test_a_township_without_its_weekly_report_by_the_deadline_is_marked(
     assert f"{other_township.name}（未报送）" in names and township.name in names
     total = next(row for row in results if row[0] == "合计")
     assert total[10] == 1  # cases filed: only the report that was in by the deadline
+
+
+def typed_cases(unit, township) -> tuple[str, int]:
+    """附件6's row of ``township`` in last week's pack built a month later: the township as
+    printed (marked 未报送 when its report was not in by the deadline) and its cases filed."""
+    rows = attachment_rows(unit, WEEK, 6)
+    row = next(row for name, row in rows.items() if name.startswith(township.name))
+    return row[1], row[10]
+
+
+@pytest.mark.parametrize("submitted_again", [False, True])
+def test_a_report_returned_after_the_deadline_and_corrected_leaves_last_weeks_cases_as_they_were(
+    campaign, county, township, county_user, township_user, frozen_clock, submitted_again
+):
+    """开云镇's report, submitted by the deadline with 1 case filed (立案), is returned by the
+    county after it and corrected to 5, submitted again (late) or not yet: last week's 附件6
+    has the report as it stood at the deadline, reported, with its 1 case."""
+    frozen_clock(MONTH_LATER)
+    report = WeeklyReport.objects.get(township=township, year=WEEK.year, week=WEEK.week)
+    return_weekly_report(user=county_user, report=report, reason="立案数有误")
+    save_weekly_report(
+        user=township_user,
+        week=WEEK,
+        summary="本周开展排查走访。",
+        results={"cases_filed": 5},
+        submit=submitted_again,
+    )
+
+    assert typed_cases(county, township) == (township.name, 1)
+
+
+def test_a_report_entered_after_the_deadline_is_not_last_weeks_whatever_time_it_carries(
+    campaign, county, other_township, frozen_clock
+):
+    """A record entered after the cut-off did not exist then, whatever date it carries: 白果镇's
+    report entered after the deadline (an import), stamped as submitted before it, leaves
+    白果镇 未报送 in last week's pack, its cases not counted."""
+    WeeklyReportFactory(
+        township=other_township,
+        week=48,
+        cases_filed=7,
+        status=WeeklyStatus.SUBMITTED,
+        submitted_at=shanghai(2026, 11, 24, 9),
+    )
+    frozen_clock(MONTH_LATER)
+
+    assert typed_cases(county, other_township) == (f"{other_township.name}（未报送）", 0)
+
+
+def test_a_report_set_back_to_draft_in_the_admin_before_the_deadline_is_not_reported(
+    campaign, county, township, frozen_clock
+):
+    """The admin edits a report's status but not its submission time (read-only there): set
+    back to draft before the deadline, 开云镇's report keeps the time it was submitted, and
+    is not in last week's pack: 未报送."""
+    report = WeeklyReport.objects.get(township=township, year=WEEK.year, week=WEEK.week)
+    report.status = WeeklyStatus.DRAFT
+    report.save()
+    entered_before(shanghai(2026, 11, 24, 10))
+    frozen_clock(MONTH_LATER)
+
+    assert typed_cases(county, township) == (f"{township.name}（未报送）", 0)
+
+
+def test_a_report_without_history_submitted_a_day_late_is_not_reported(
+    campaign, county, other_township, other_township_user, frozen_clock
+):
+    """Reports written in bulk (as the synthetic province's are) have no history: 白果镇's
+    draft, entered before the deadline and submitted the day after it is read from its
+    row, whose submission time says it came late: 未报送 in last week's pack."""
+    draft = WeeklyReportFactory(township=other_township, week=48)
+    WeeklyReport.history.filter(id=draft.pk).delete()
+    entered_before(BEFORE_DEADLINE)
+    save_weekly_report(
+        user=other_township_user,
+        week=WEEK,
+        summary="本周开展排查走访。",
+        results={"cases_filed": 7},
+        submit=True,
+        now=shanghai(2026, 11, 25, 9),
+    )
+    frozen_clock(MONTH_LATER)
+
+    assert typed_cases(county, other_township) == (f"{other_township.name}（未报送）", 0)
 
 
 def test_a_broken_identity_is_reported_with_its_township(campaign, county, township):
