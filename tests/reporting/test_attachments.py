@@ -974,6 +974,51 @@ def test_results_count_no_closed_lead_for_a_township_whose_leads_are_all_open(
     assert table.total.leads_closed == 2
 
 
+def typed(table, township) -> tuple[int, int]:
+    """The township's typed cases filed (立案) and the number of reports they add up."""
+    row = next(r for r in table.rows if r.township == township)
+    return row.cases_filed, row.reports_submitted
+
+
+def test_results_count_the_report_of_the_week_due_on_the_campaigns_first_day(
+    results, county_user, township
+):
+    """A campaign that starts on a Tuesday starts in the week due that day (Wednesday 11 to
+    Tuesday 17 November): its report (2 cases) is the campaign's, with this week's (1)."""
+    table = results_table(county_user, date(2026, 11, 17), WEEK)
+
+    assert typed(table, township) == (3, 2)
+
+
+def test_results_count_no_report_of_a_week_over_before_the_campaign_started(
+    results, county_user, township
+):
+    """A campaign that starts on a Wednesday, the first day of this week: the report of the
+    week before (due the day before) is not one of the campaign's, nor any earlier one."""
+    table = results_table(county_user, date(2026, 11, 18), WEEK)
+
+    assert typed(table, township) == (1, 1)
+
+
+def test_results_count_no_report_of_the_next_years_weeks(results, county_user, township):
+    """截至本周: not the report of the first week of 2027, though its number is smaller."""
+    from reporting.choices import WeeklyStatus
+    from tests.reporting.factories import WeeklyReportFactory
+
+    WeeklyReportFactory(
+        township=township,
+        year=2027,
+        week=1,
+        cases_filed=8,
+        status=WeeklyStatus.SUBMITTED,
+        submitted_at=shanghai(2027, 1, 5, 9),
+    )
+
+    table = results_table(county_user, SINCE, WEEK)
+
+    assert typed(table, township) == (3, 2)  # weeks 47 and 48 of 2026
+
+
 def test_results_sheet_has_its_groups_and_totals(results, county_user, township):
     sheet = attachment_sheet(DISTRICT_ATTACHMENTS, 6, county_user)
 
