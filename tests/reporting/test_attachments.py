@@ -1125,3 +1125,143 @@ def test_each_attachment_prints_its_label_page_numbers_and_the_bureau(number, co
     assert sheet["A2"].value == "填报单位（盖章）：衡山县民政局"
     setup = sheet.page_setup
     assert sheet.sheet_properties.pageSetUpPr.fitToPage or int(setup.scale) * 11 >= 900
+
+
+# --- 附件6 as of its cut-off: what was recorded after it is not the week's ----------------------
+
+BEFORE_DEADLINE = shanghai(2026, 11, 20, 9)
+
+
+def results_row(user, township, cutoff=WEEK.deadline):
+    """The township's 附件6 row of ``WEEK``, as of ``cutoff`` (None: now)."""
+    table = results_table(user, SINCE, WEEK, cutoff=cutoff)
+    return next(r for r in table.rows if r.township == township)
+
+
+def test_a_visit_entered_after_the_deadline_is_not_last_weeks_screening(township, county_user):
+    SubmittedVisitFactory(
+        institution=InstitutionFactory(township=township), visited_on=date(2026, 11, 19)
+    )
+    late = InstitutionFactory(township=township, name="开云补录")
+    entered_before(BEFORE_DEADLINE)
+    # Visited in the week, the visit entered only after the deadline.
+    SubmittedVisitFactory(institution=late, visited_on=date(2026, 11, 20))
+
+    assert results_row(county_user, township).screened == 1
+    assert results_row(county_user, township, cutoff=None).screened == 2
+
+
+def test_a_venue_registered_after_the_deadline_is_still_last_weeks_unregistered_venue(
+    township, county_user
+):
+    venue = VenueFactory(township=township, name="开云后登记")
+    SubmittedVisitFactory(institution=venue, visited_on=date(2026, 11, 19))
+    entered_before(BEFORE_DEADLINE)
+    venue = Institution.objects.get(pk=venue.pk)
+    venue.registration_status = RegistrationStatus.REGISTERED_FILED
+    venue.save()
+
+    last_week = results_row(county_user, township)
+    now = results_row(county_user, township, cutoff=None)
+
+    assert (last_week.screened, last_week.screened_venues) == (1, 1)
+    assert (now.screened, now.screened_venues) == (1, 0)
+
+
+def test_an_institution_archived_before_the_deadline_is_not_screened_one_archived_after_is(
+    township, county_user
+):
+    """附件6 counts the active institutions screened: one archived in the week before the
+    deadline is off the registry; one archived after it was still on it then."""
+    gone, kept = (
+        InstitutionFactory(township=township, name=name) for name in ("开云已注销", "开云后注销")
+    )
+    for institution in (gone, kept):
+        SubmittedVisitFactory(institution=institution, visited_on=date(2026, 6, 1))
+    gone.archived_at = shanghai(2026, 11, 19, 10)
+    gone.save()
+    entered_before(BEFORE_DEADLINE)
+    kept = Institution.objects.get(pk=kept.pk)
+    kept.archived_at = shanghai(2026, 11, 26, 10)
+    kept.save()
+
+    assert results_row(county_user, township).screened == 1
+    assert results_row(county_user, township, cutoff=None).screened == 0
+
+
+def test_a_rectification_and_a_closing_down_recorded_after_the_deadline_are_not_last_weeks(
+    township, township_user, county_user
+):
+    """Dated in the week, recorded after its deadline: the measures carried out, a venue
+    closed down and one registered (督促登记). Last week's table has none of them; the table
+    read now has them all."""
+    orange = orange_institution(township, township_user, name="开云夕阳红")
+    approve([orange], township_user, county_user)
+    closed = VenueFactory(township=township, name="开云取缔")
+    registered = VenueFactory(township=township, name="开云登记")
+    entered_before(BEFORE_DEADLINE)
+    for action in DisposalAction.objects.filter(institution=orange).exclude(level="green"):
+        action.status, action.completed_on = ActionStatus.DONE, date(2026, 11, 20)
+        action.save()
+    for venue, outcome in ((closed, Outcome.CLOSED), (registered, Outcome.REGISTERED)):
+        ZeroingEntry.objects.create(
+            institution=venue,
+            status=ZeroingStatus.CROSSED_OFF,
+            outcome=outcome,
+            outcome_on=date(2026, 11, 21),
+        )
+
+    last_week = results_row(county_user, township)
+    now = results_row(county_user, township, cutoff=None)
+
+    assert (last_week.rectified, last_week.closed_or_banned) == (0, 0)
+    assert (now.rectified, now.closed_or_banned) == (2, 1)
+
+
+def test_results_count_no_closing_down_before_the_campaign_or_after_the_week(township, county_user):
+    for day in (date(2025, 12, 20), date(2026, 11, 10), date(2026, 11, 30)):
+        ZeroingEntry.objects.create(
+            institution=VenueFactory(township=township),
+            status=ZeroingStatus.CROSSED_OFF,
+            outcome=Outcome.CLOSED,
+            outcome_on=day,
+        )
+
+    assert results_row(county_user, township, cutoff=None).closed_or_banned == 1
+
+
+def test_results_read_in_the_middle_of_the_week_count_up_to_that_day(
+    township, county_user, frozen_clock
+):
+    """A table read on Friday (a pack built before the week is due, rebuilt later as of the
+    same moment) counts to Friday: elders to be resettled on Monday, entered on Friday, are
+    not resettled yet."""
+    venue = VenueFactory(township=township)
+    ResettlementFactory(institution=venue, resettled_on=date(2026, 11, 19))
+    ResettlementFactory(institution=venue, resettled_on=date(2026, 11, 23))
+    entered_before(BEFORE_DEADLINE)
+    frozen_clock(shanghai(2026, 12, 22, 10))
+
+    table = results_table(county_user, SINCE, WEEK, cutoff=shanghai(2026, 11, 20, 10))
+    (row,) = [r for r in table.rows if r.township == township]
+
+    assert table.until == date(2026, 11, 20)
+    assert row.elders_resettled == 1
+    assert results_row(county_user, township).elders_resettled == 2  # at the deadline
+
+
+def test_a_venue_archived_after_the_deadline_is_still_on_last_weeks_zeroing_ledger(
+    township, county_user
+):
+    VenueFactory(township=township, name="开云未处置")
+    gone = VenueFactory(township=township, name="开云后注销")
+    entered_before(BEFORE_DEADLINE)
+    gone = Institution.objects.get(pk=gone.pk)
+    gone.archived_at = shanghai(2026, 11, 26, 10)
+    gone.save()
+
+    last_week = results_row(county_user, township)
+    now = results_row(county_user, township, cutoff=None)
+
+    assert (last_week.on_ledger, last_week.crossed_off, last_week.ledger_open) == (2, 0, 2)
+    assert (now.on_ledger, now.ledger_open) == (1, 1)

@@ -12,7 +12,7 @@ from reporting.selectors import progress_table, publicity_table, results_table
 from screening.models import Lead, LeadChannel, OfficialCount
 from screening.selectors.four_looks import township_review
 from tests.disposal.factories import TransferFactory
-from tests.factories import InstitutionFactory, TownshipFactory
+from tests.factories import InstitutionFactory, TownshipFactory, VenueFactory, VillageFactory
 from tests.risklists.factories import visit
 from tests.screening.factories import SubmittedVisitFactory
 
@@ -146,3 +146,23 @@ def test_per_township_tables_cost_the_same_queries_for_2_and_8_townships(
     assert query_count(lambda: table(county_user)) == few
     with django_assert_max_num_queries(QUERIES[name]):
         assert len(rows_of(table(county_user, chosen[:5]))) == 5
+
+
+def test_a_township_that_took_over_a_village_reads_its_row_as_the_county_reads_it(
+    township, other_township, other_township_user, county_user
+):
+    """A village moved to another township takes its venues' scope along, while each venue
+    still names the township it was entered under: the township that took the village over
+    sees that venue, and still reads its own 清零 ledger as the county does."""
+    village = VillageFactory(parent=township, name="开云村")
+    VenueFactory(township=township, village=village, name="开云村颐养之家")
+    VenueFactory(township=other_township, name="白果颐养之家")
+    village.parent = other_township
+    village.save()
+
+    county_rows = results_table(county_user, SINCE, WEEK).rows
+    (baiguo,) = results_table(other_township_user, SINCE, WEEK).rows
+
+    assert baiguo == next(row for row in county_rows if row.township == other_township)
+    # Its own venue; the moved one counts, in both reads, under the township it names.
+    assert (baiguo.on_ledger, baiguo.ledger_open) == (1, 1)
