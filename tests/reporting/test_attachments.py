@@ -1265,3 +1265,144 @@ def test_a_venue_archived_after_the_deadline_is_still_on_last_weeks_zeroing_ledg
 
     assert (last_week.on_ledger, last_week.crossed_off, last_week.ledger_open) == (2, 0, 2)
     assert (now.on_ledger, now.ledger_open) == (1, 1)
+
+
+def test_elders_resettled_and_assisted_recorded_after_the_deadline_are_not_last_weeks(
+    township, county_user
+):
+    """Dated in the week, entered only after its deadline: last week's table keeps the elders
+    it had; the table read now has them too."""
+    venue = VenueFactory(township=township, name="开云颐养之家")
+    ResettlementFactory(institution=venue, resettled_on=date(2026, 11, 19))
+    AssistanceFactory(institution=venue, granted_on=date(2026, 11, 19))
+    entered_before(BEFORE_DEADLINE)
+    ResettlementFactory.create_batch(2, institution=venue, resettled_on=date(2026, 11, 21))
+    AssistanceFactory(institution=venue, granted_on=date(2026, 11, 22))
+
+    last_week = results_row(county_user, township)
+    now = results_row(county_user, township, cutoff=None)
+
+    assert (last_week.elders_resettled, last_week.elders_assisted) == (1, 1)
+    assert (now.elders_resettled, now.elders_assisted) == (3, 2)
+
+
+def test_refunds_of_an_institution_put_under_disposal_after_the_deadline_are_not_last_weeks(
+    township, township_user, county_user
+):
+    """附件6 adds up the refunds of the institutions under disposal. One listed only after the
+    deadline was not under disposal in last week's table, though its elders were refunded in
+    the week (a refund recorded at screening)."""
+    orange = orange_institution(township, township_user, name="开云夕阳红")
+    record = PrepaymentFactory(institution=orange, amount=Decimal("50000"))
+    RefundFactory(prepayment=record, amount=Decimal("12345"), refunded_on=date(2026, 11, 19))
+    entered_before(BEFORE_DEADLINE)
+    approve([orange], township_user, county_user)
+
+    assert results_row(county_user, township).funds_refunded == Decimal("0")
+    assert results_row(county_user, township, cutoff=None).funds_refunded == Decimal("1.2345")
+
+
+def test_a_lead_received_in_the_week_but_recorded_after_the_deadline_is_not_last_weeks(
+    township, county_user
+):
+    lead(township, date(2026, 11, 18))
+    entered_before(BEFORE_DEADLINE)
+    lead(township, date(2026, 11, 19))
+
+    assert results_row(county_user, township).leads_received == 1
+    assert results_row(county_user, township, cutoff=None).leads_received == 2
+
+
+def test_leads_closed_in_the_week_and_corrected_after_the_deadline_are_still_last_weeks_closed(
+    township, county_user
+):
+    """Last week's table counts the leads closed as they stood at its deadline. One handled in
+    the week, its handling taken back after the deadline (entered against the wrong lead), and
+    one fed back in the week without a handling date, its feedback date corrected after the
+    deadline to a later day: both were closed in last week's table, neither is now."""
+    handled = lead(township, date(2026, 11, 2), LeadStatus.HANDLED, handled_on=date(2026, 11, 19))
+    fed_back = lead(
+        township, date(2026, 11, 3), LeadStatus.FED_BACK, fed_back_on=date(2026, 11, 20)
+    )
+    entered_before(BEFORE_DEADLINE)
+    handled, fed_back = (Lead.objects.get(pk=one.pk) for one in (handled, fed_back))
+    handled.status, handled.handled_on = LeadStatus.VERIFIED, None
+    handled.save()
+    fed_back.fed_back_on = date(2026, 11, 26)
+    fed_back.save()
+
+    assert results_row(county_user, township).leads_closed == 2
+    assert results_row(county_user, township, cutoff=None).leads_closed == 0
+
+
+def test_a_lead_handled_before_the_campaign_and_fed_back_in_it_is_not_closed_in_it(
+    township, county_user
+):
+    """A lead is closed (办结) when it is handled; the feedback's date says when only for one
+    without a handling date. Handled in December 2025, fed back in the campaign: closed before
+    the campaign, not one of its results; a lead fed back before it without a handling date
+    neither."""
+    lead(
+        township,
+        date(2025, 12, 1),
+        LeadStatus.FED_BACK,
+        handled_on=date(2025, 12, 20),
+        fed_back_on=date(2026, 1, 5),
+    )
+    lead(township, date(2025, 12, 2), LeadStatus.FED_BACK, fed_back_on=date(2025, 12, 21))
+    lead(township, date(2026, 11, 2), LeadStatus.FED_BACK, fed_back_on=date(2026, 11, 19))
+
+    assert results_row(county_user, township, cutoff=None).leads_closed == 1
+
+
+def test_a_township_whose_report_is_of_an_earlier_week_or_of_last_year_has_not_reported_this_week(
+    township, other_township, county, county_user
+):
+    """本周是否报送 is about the week's own report: 开云镇 submitted the week before's only, 白果镇
+    that of week 48 of the year before (the campaign started in 2025); both are 未报送. A
+    township that submitted this week's report has reported."""
+    from reporting.choices import WeeklyStatus
+    from tests.reporting.factories import WeeklyReportFactory
+
+    submitted = dict(status=WeeklyStatus.SUBMITTED, submitted_at=shanghai(2026, 11, 17, 9))
+    WeeklyReportFactory(township=township, week=47, **submitted)
+    WeeklyReportFactory(township=other_township, year=2025, week=48, **submitted)
+    dongshan = TownshipFactory(name="东山镇", parent=county)
+    WeeklyReportFactory(township=dongshan, week=48, **submitted)
+    entered_before(BEFORE_DEADLINE)
+
+    table = results_table(county_user, date(2025, 11, 1), WEEK, cutoff=WEEK.deadline)
+    reported = {row.township.name: (row.reported, row.reports_submitted) for row in table.rows}
+
+    assert reported == {"开云镇": (False, 1), "白果镇": (False, 1), "东山镇": (True, 1)}
+
+
+def test_the_results_table_says_the_period_it_counts(township, county_user):
+    """From the campaign's start to the end of the week, for that week; read in the middle
+    of the week, to that day."""
+    table = results_table(county_user, SINCE, WEEK, cutoff=WEEK.deadline)
+    early = results_table(county_user, SINCE, WEEK, cutoff=shanghai(2026, 11, 20, 10))
+
+    assert (table.since, table.until, table.week) == (SINCE, date(2026, 11, 24), WEEK)
+    assert (early.since, early.until, early.week) == (SINCE, date(2026, 11, 20), WEEK)
+
+
+def test_a_township_that_took_over_a_village_counts_its_own_screening_as_the_county_does(
+    township, other_township, other_township_user, county_user
+):
+    """白果镇 took over a village of 开云镇: it sees that village's venue, which still names 开云镇
+    (its group is read by nobody in 白果镇's table, and may come first). 白果镇's own figures
+    are still all counted: its venue screened in the campaign, as the county reads them."""
+    village = VillageFactory(parent=township, name="开云村")
+    moved = VenueFactory(township=township, village=village, name="开云村颐养之家")
+    own = VenueFactory(township=other_township, name="白果颐养之家")
+    for venue in (moved, own):
+        SubmittedVisitFactory(institution=venue, visited_on=date(2026, 6, 1))
+    village.parent = other_township
+    village.save()
+
+    county_rows = results_table(county_user, SINCE, WEEK).rows
+    (baiguo,) = results_table(other_township_user, SINCE, WEEK).rows
+
+    assert (baiguo.screened, baiguo.screened_venues) == (1, 1)
+    assert baiguo == next(row for row in county_rows if row.township == other_township)
