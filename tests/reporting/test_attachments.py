@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from core import clock
 from core.xlsx import workbook_bytes
+from disposal.levels import ActionType
 from disposal.models import (
     ActionStatus,
     DisposalAction,
@@ -35,6 +36,7 @@ from reporting.selectors import (
 from reporting.selectors.common import (
     action_summaries,
     actions_at,
+    closed_q,
     done_q,
     open_q,
     rectified_q,
@@ -1556,3 +1558,52 @@ def test_rectified_at_the_deadline_and_within_the_window_layer_by_layer(
 
     assert rectified(DEADLINE) == {ok, reopened, corrected, eve}
     assert rectified(None) == {ok, late_entry, redated, eve, registered_later}
+
+
+def test_closed_down_at_the_deadline_and_within_the_window_layer_by_layer(
+    template, township, county_user
+):
+    """关停取缔 by 停止经营活动: carried out in the campaign and by the deadline. Not another
+    measure; not one entered after the deadline, completed after it though dated before it,
+    or carried out before the campaign."""
+    done, stop = ActionStatus.DONE, ActionType.STOP_OPERATIONS
+    in_week = date(2026, 11, 20)
+    names = ("停业", "整改令", "补录停业", "后停业", "战役前停业")
+    stopped, other, late_entry, later, before = (
+        InstitutionFactory(township=township, name=name) for name in names
+    )
+    measure(template, stopped, done, in_week, action_type=stop)
+    measure(template, other, done, in_week)
+    stopped_later = measure(template, later, action_type=stop)
+    measure(template, before, done, date(2025, 12, 20), action_type=stop)
+    entered_before(BEFORE_DEADLINE)
+    measure(template, late_entry, done, in_week, action_type=stop)
+    change(stopped_later, status=done, completed_on=in_week)
+    mine = Institution.objects.filter(township=township).exclude(name="开云模板")
+
+    def closed(cutoff):
+        return set(mine.filter(closed_q(IN_WEEK, county_user, cutoff)))
+
+    assert closed(DEADLINE) == {stopped}
+    assert closed(None) == {stopped, late_entry, later}
+
+
+def test_the_measures_of_a_list_at_the_deadline_are_those_entered_and_done_then(
+    template, township, county_user
+):
+    """附件3's measures at the deadline: one entered after it is not there; one completed
+    after it, dated before, was still open."""
+    institution = InstitutionFactory(township=township, name="开云措施")
+    done, in_week = ActionStatus.DONE, date(2026, 11, 20)
+    measure(template, institution, done, in_week)
+    completed_later = measure(template, institution)
+    entered_before(BEFORE_DEADLINE)
+    change(completed_later, status=done, completed_on=in_week)
+    measure(template, institution, done, in_week)
+    of_it = Institution.objects.filter(pk=institution.pk)
+
+    then = action_summaries(county_user, of_it, cutoff=DEADLINE)[institution.pk]
+    now = action_summaries(county_user, of_it)[institution.pk]
+
+    assert (then.total, then.done) == (2, 1)
+    assert (now.total, now.done) == (3, 3)
