@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from core import clock
 from core.xlsx import workbook_bytes
+from disposal.levels import ActionType
 from disposal.models import (
     ActionStatus,
     DisposalAction,
@@ -32,7 +33,14 @@ from reporting.selectors import (
     risk_list_rows,
     under_disposal_refunds,
 )
-from reporting.selectors.common import action_summaries
+from reporting.selectors.common import (
+    action_summaries,
+    actions_at,
+    closed_q,
+    done_q,
+    open_q,
+    rectified_q,
+)
 from reporting.selectors.lists import measures_of_level
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS, ReportContext, build_attachment
 from risklists import services as rating
@@ -1406,3 +1414,196 @@ def test_a_township_that_took_over_a_village_counts_its_own_screening_as_the_cou
 
     assert (baiguo.screened, baiguo.screened_venues) == (1, 1)
     assert baiguo == next(row for row in county_rows if row.township == other_township)
+
+
+# --- 整改完成 and 关停取缔 at a cut-off, layer by layer -------------------------------------------
+#
+# A measure is read at a pack's cut-off through three layers that overlap: entered by then
+# (``actions_at``), its state then (the history row at the cut-off), and its completion date
+# against the cut-off's day. Each record below is caught by exactly one of them.
+
+DEADLINE = WEEK.deadline  # Tuesday 2026-11-24 17:00
+IN_WEEK = (SINCE, date(2026, 11, 24))
+KINDS = (  # one measure per kind and institution
+    "risk_warning",
+    "more_spot_checks",
+    "remind_lawful",
+    "warning_talk",
+    "rectification_order",
+    "urge_refund",
+    "comprehensive_measures",
+)
+
+
+@pytest.fixture
+def template(township, township_user, county_user):
+    """A list-level measure as an approval creates it, to copy onto other institutions."""
+    orange = orange_institution(township, township_user, name="开云模板")
+    approve([orange], township_user, county_user)
+    return DisposalAction.objects.filter(institution=orange).exclude(level="green").first()
+
+
+def measure(template, institution, status=ActionStatus.OPEN, completed_on=None, **fields):
+    """A list-level measure of ``institution`` (saved with its history), each of another kind
+    unless ``action_type`` says."""
+    action = DisposalAction.objects.get(pk=template.pk)
+    action.pk = action.id = None
+    action._state.adding = True
+    action.institution = institution
+    action.status, action.completed_on = status, completed_on
+    action.action_type = fields.pop(
+        "action_type", KINDS[DisposalAction.objects.filter(institution=institution).count()]
+    )
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.save()
+    return action
+
+
+def change(action, **fields):
+    """``action`` changed now (after the deadline), re-read first so that its backdated
+    ``created_at`` is not written back."""
+    action = DisposalAction.objects.get(pk=action.pk)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.save()
+    return action
+
+
+def test_done_and_open_at_the_deadline_read_the_history_then_and_the_dates_against_its_day(
+    template, township, frozen_clock
+):
+    """At the deadline: a measure carried out then and dated by its day is done (one without
+    a date too); one dated after its day (a date typed ahead) is still open, and one set aside
+    with such a date is neither; one completed after the deadline though dated before it was
+    open then; one entered after the deadline was not there."""
+    frozen_clock(shanghai(2026, 12, 22, 10))
+    institution = InstitutionFactory(township=township, name="开云逐层")
+    done = ActionStatus.DONE
+    pending = measure(template, institution)
+    carried_out = measure(template, institution, done, date(2026, 11, 20))
+    ahead = measure(template, institution, done, date(2026, 11, 26))
+    set_aside = measure(template, institution, ActionStatus.NOT_APPLICABLE, date(2026, 11, 26))
+    undated = measure(template, institution, done)
+    completed_later = measure(template, institution)
+    entered_before(BEFORE_DEADLINE)
+    change(completed_later, status=done, completed_on=date(2026, 11, 20))
+    entered_late = measure(template, institution, done, date(2026, 11, 20))
+
+    def at_deadline(q):
+        return set(actions_at(DEADLINE).filter(institution=institution).filter(q))
+
+    then = set(actions_at(DEADLINE).filter(institution=institution))
+    assert entered_late not in then and len(then) == 6
+    assert at_deadline(done_q(DEADLINE)) == {carried_out, undated}
+    assert at_deadline(open_q(DEADLINE)) == {pending, ahead, completed_later}
+    assert set_aside not in at_deadline(done_q(DEADLINE) | open_q(DEADLINE))
+
+
+def test_rectified_at_the_deadline_and_within_the_window_layer_by_layer(
+    template, township, county_user
+):
+    """整改完成 within the campaign to the week's end, at the deadline and now: each
+    institution is told apart by one layer of the reading only."""
+    done, na = ActionStatus.DONE, ActionStatus.NOT_APPLICABLE
+    in_week, before_campaign = date(2026, 11, 20), date(2025, 12, 20)
+    names = (
+        "按时整改",
+        "补录整改",
+        "后改日期",
+        "后又重开",
+        "后改晚",
+        "战役前整改",
+        "周后整改",
+        "周末前一天",
+    )
+    ok, late_entry, redated, reopened, corrected, before, after_week, eve = (
+        InstitutionFactory(township=township, name=name) for name in names
+    )
+    measure(template, ok, done, in_week)
+    measure(template, redated, done, before_campaign)
+    for institution in (reopened, corrected, after_week, eve):
+        measure(template, institution, done, in_week)
+    reopened_later = measure(template, reopened, na)
+    corrected_later = measure(template, corrected, done, in_week)
+    measure(template, before, done, before_campaign)
+    measure(template, after_week, done, date(2026, 11, 26))
+    measure(template, eve, done, date(2026, 11, 23))
+    registered_before, registered_later = (
+        VenueFactory(township=township),
+        VenueFactory(township=township),
+    )
+    ZeroingEntry.objects.create(
+        institution=registered_before,
+        status=ZeroingStatus.CROSSED_OFF,
+        outcome=Outcome.REGISTERED,
+        outcome_on=before_campaign,
+    )
+    ledger = ZeroingEntry.objects.create(
+        institution=registered_later, status=ZeroingStatus.IN_PROGRESS
+    )
+    entered_before(BEFORE_DEADLINE)
+    measure(template, late_entry, done, in_week)
+    change(DisposalAction.objects.get(institution=redated), completed_on=in_week)
+    change(reopened_later, status=ActionStatus.OPEN)
+    change(corrected_later, completed_on=date(2026, 11, 26))
+    ledger = ZeroingEntry.objects.get(pk=ledger.pk)
+    ledger.status, ledger.outcome = ZeroingStatus.CROSSED_OFF, Outcome.REGISTERED
+    ledger.outcome_on = date(2026, 11, 21)
+    ledger.save()
+    mine = Institution.objects.filter(township=township).exclude(name="开云模板")
+
+    def rectified(cutoff):
+        return set(mine.filter(rectified_q(IN_WEEK, county_user, cutoff)))
+
+    assert rectified(DEADLINE) == {ok, reopened, corrected, eve}
+    assert rectified(None) == {ok, late_entry, redated, eve, registered_later}
+
+
+def test_closed_down_at_the_deadline_and_within_the_window_layer_by_layer(
+    template, township, county_user
+):
+    """关停取缔 by 停止经营活动: carried out in the campaign and by the deadline. Not another
+    measure; not one entered after the deadline, completed after it though dated before it,
+    or carried out before the campaign."""
+    done, stop = ActionStatus.DONE, ActionType.STOP_OPERATIONS
+    in_week = date(2026, 11, 20)
+    names = ("停业", "整改令", "补录停业", "后停业", "战役前停业")
+    stopped, other, late_entry, later, before = (
+        InstitutionFactory(township=township, name=name) for name in names
+    )
+    measure(template, stopped, done, in_week, action_type=stop)
+    measure(template, other, done, in_week)
+    stopped_later = measure(template, later, action_type=stop)
+    measure(template, before, done, date(2025, 12, 20), action_type=stop)
+    entered_before(BEFORE_DEADLINE)
+    measure(template, late_entry, done, in_week, action_type=stop)
+    change(stopped_later, status=done, completed_on=in_week)
+    mine = Institution.objects.filter(township=township).exclude(name="开云模板")
+
+    def closed(cutoff):
+        return set(mine.filter(closed_q(IN_WEEK, county_user, cutoff)))
+
+    assert closed(DEADLINE) == {stopped}
+    assert closed(None) == {stopped, late_entry, later}
+
+
+def test_the_measures_of_a_list_at_the_deadline_are_those_entered_and_done_then(
+    template, township, county_user
+):
+    """附件3's measures at the deadline: one entered after it is not there; one completed
+    after it, dated before, was still open."""
+    institution = InstitutionFactory(township=township, name="开云措施")
+    done, in_week = ActionStatus.DONE, date(2026, 11, 20)
+    measure(template, institution, done, in_week)
+    completed_later = measure(template, institution)
+    entered_before(BEFORE_DEADLINE)
+    change(completed_later, status=done, completed_on=in_week)
+    measure(template, institution, done, in_week)
+    of_it = Institution.objects.filter(pk=institution.pk)
+
+    then = action_summaries(county_user, of_it, cutoff=DEADLINE)[institution.pk]
+    now = action_summaries(county_user, of_it)[institution.pk]
+
+    assert (then.total, then.done) == (2, 1)
+    assert (now.total, now.done) == (3, 3)
