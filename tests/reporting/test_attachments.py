@@ -1607,3 +1607,15 @@ def test_the_measures_of_a_list_at_the_deadline_are_those_entered_and_done_then(
 
     assert (then.total, then.done) == (2, 1)
     assert (now.total, now.done) == (3, 3)
+
+
+def test_each_rows_measures_are_in_the_plans_order_not_by_time_limit_or_name(rated, county_user):
+    """附件3 prints a row's measures as the plan lists them for its level (区县方案 四级分类处置),
+    not in the order of their time limits (风险提示 7 days, 提醒规范运营 15, 增加抽查检查频次 30)
+    nor by name."""
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    assert rows["白果福寿养老院"][13] == "风险提示；增加抽查检查频次；提醒规范运营"
+    assert rows["开云夕阳红老年公寓"][13] == (
+        "向属地人民政府和政法部门线索通报；警示约谈主要负责人；责令整改；督促清退资金"
+    )
