@@ -1619,3 +1619,24 @@ def test_each_rows_measures_are_in_the_plans_order_not_by_time_limit_or_name(rat
     assert rows["开云夕阳红老年公寓"][13] == (
         "向属地人民政府和政法部门线索通报；警示约谈主要负责人；责令整改；督促清退资金"
     )
+
+
+def test_measures_with_the_same_time_limit_name_their_people_in_the_order_they_were_required(
+    rated, county_user
+):
+    """附件3's 责任人 of measures due the same day stand in the order the measures were
+    required, whatever was edited last, so a pack rebuilt later prints the same cell (on
+    PostgreSQL an edited row is read back after the others unless the order says otherwise)."""
+    actions = list(
+        DisposalAction.objects.filter(institution=rated["yellow"]).exclude(level="green")
+    )
+    actions.sort(key=lambda action: action.pk)
+    same_day = clock.today() + timedelta(days=20)
+    DisposalAction.objects.filter(pk__in=[a.pk for a in actions]).update(deadline=same_day)
+    for action, name in zip(actions[1:], ("赵六", "钱七"), strict=False):
+        DisposalAction.objects.filter(pk=action.pk).update(responsible_name=name)
+    DisposalAction.objects.filter(pk=actions[0].pk).update(responsible_name="王五")  # edited last
+
+    rows = {r[2]: r for r in body(attachment_sheet(DISTRICT_ATTACHMENTS, 3, county_user), 5)}
+
+    assert rows["白果福寿养老院"][15] == "王五、赵六、钱七"
