@@ -1628,9 +1628,10 @@ def test_measures_with_the_same_time_limit_name_their_people_in_the_order_they_w
     required, whatever was edited last, so a pack rebuilt later prints the same cell (on
     PostgreSQL an edited row is read back after the others unless the order says otherwise)."""
     actions = list(
-        DisposalAction.objects.filter(institution=rated["yellow"]).exclude(level="green")
+        DisposalAction.objects.filter(institution=rated["yellow"])
+        .exclude(level="green")
+        .order_by("pk")
     )
-    actions.sort(key=lambda action: action.pk)
     same_day = clock.today() + timedelta(days=20)
     DisposalAction.objects.filter(pk__in=[a.pk for a in actions]).update(deadline=same_day)
     for action, name in zip(actions[1:], ("赵六", "钱七"), strict=False):
