@@ -95,13 +95,18 @@ def crispy_field(field):
     """``field|as_crispy_field`` for a list's filter form, the HTML kept per everything it is
     drawn from (the language, the field, its widget's attributes, value, errors and choices):
     crispy draws each field through a dozen templates, a third of a registry page's time.
-    A field with choices from the database (a ``ModelChoiceField``) or a form with a crispy
-    helper is drawn every time."""
+    A field with choices from the database (a ``ModelChoiceField``: the townships a user
+    sees) reads them once, for the key and for the drawing. A form with a crispy helper is
+    drawn every time."""
     form_field = field.field
-    if isinstance(form_field, ModelChoiceField) or getattr(field.form, "helper", None):
+    if getattr(field.form, "helper", None):
         return as_crispy_field(field)
     widget = form_field.widget
-    choices = getattr(form_field, "choices", None)
+    if isinstance(form_field, ModelChoiceField):
+        # One query, as drawing it would make; the widget then draws from this list.
+        widget.choices = choices = list(iter(form_field.choices))  # iter: no COUNT first
+    else:
+        choices = getattr(form_field, "choices", None)
     key = (
         "crispy",
         get_language(),
@@ -122,7 +127,7 @@ def crispy_field(field):
         field.form.is_bound,
         repr(field.value()),
         tuple(str(error) for error in field.errors),
-        None if choices is None else repr([(value, str(label)) for value, label in choices]),
+        None if choices is None else repr([(str(value), str(label)) for value, label in choices]),
     )
     html = _FRAGMENTS.get(key)
     if html is None:
