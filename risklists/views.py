@@ -41,7 +41,19 @@ class RiskListView(ObjectListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.risk_list(self.request.user)
+        # The table's columns, not the records' every field (two assessments' JSON a row).
+        return selectors.risk_list(self.request.user).only(
+            "name",
+            "registration_status",
+            "township__name",
+            "township__path",
+            "rating__list_level",
+            "rating__current__level",
+            "rating__current__hits",
+            "rating__proposal__level",
+            "rating__proposal__hits",
+            "rating__proposal__state",
+        )
 
 
 def _next_url(request, default):
