@@ -29,7 +29,7 @@ from risklists.engine import Thresholds
 from risklists.figures import derived_figures
 from risklists.levels import Level
 from risklists.selectors import approved_q, rating_findings
-from screening.selectors.four_looks import registration_status_at, submitted_visits
+from screening.selectors.four_looks import TownshipAt, registration_status_at, submitted_visits
 
 from .common import CHUNK_SIZE, Window, in_window
 
@@ -103,19 +103,20 @@ def survey_table(
             for level in (Level.RED, Level.ORANGE, Level.YELLOW)
         },
     }
+    # Each institution in the township it belonged to at the cut-off.
+    institutions, key = TownshipAt(cutoff).group(
+        Institution.objects.visible_to(user).as_of(cutoff), rows, chosen=True
+    )
     for figures in (
-        Institution.objects.visible_to(user)
-        .as_of(cutoff)
-        .filter(township_id__in=rows)
-        .alias(
+        institutions.alias(
             registration_then=registration_status_at(cutoff),
             ownership_then=value_as_of(Institution, "ownership", cutoff),
         )
-        .values("township_id")
+        .values(key)
         .annotate(**counts)
         .order_by()
     ):
-        row = rows[figures["township_id"]]
+        row = rows[figures[key]]
         for name in counts:
             setattr(row, name, figures[name])
     total = SurveyFigures(None)
