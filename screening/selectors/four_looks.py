@@ -22,7 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -117,6 +126,32 @@ class TownshipAt:
         return of_townships(queryset.annotate(township_then=then), rows, chosen, "township_then"), (
             "township_then"
         )
+
+    def named(self, queryset, outer: str = "pk"):
+        """``(queryset, path)`` for a list that shows each row's township and is ordered by
+        it: ``path`` is the name to order by. When an institution moved since the cut-off,
+        ``queryset`` has the township then, its name and its path annotated, which the list
+        asks ``values`` for (``names``) and ``rename`` puts in each row as ``township_id``
+        and ``township__name``."""
+        base = "" if outer == "pk" else f"{outer.removesuffix('_id')}__"
+        if not self.moved:
+            return queryset, f"{base}township__path"
+        unit = OrgUnit.objects.filter(pk=OuterRef("township_then"))
+        return queryset.annotate(
+            township_then=value_then(Institution, "township_id", self.cutoff, outer),
+            township_name_then=Subquery(unit.values("name")[:1]),
+            township_path_then=Subquery(unit.values("path")[:1]),
+        ), "township_path_then"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return ("township_then", "township_name_then") if self.moved else ()
+
+    def rename(self, row: dict) -> dict:
+        if self.moved:
+            row["township_id"] = row.pop("township_then")
+            row["township__name"] = row.pop("township_name_then")
+        return row
 
 
 # --- the per-township figures --------------------------------------------------------------

@@ -611,3 +611,24 @@ def test_an_institution_moved_to_another_township_after_the_deadline_stays_in_it
     assert per_township(table, user, townships, WEEK.deadline) == then
     # A table built now has them in their new township's row.
     assert per_township(table, user, townships, None) != now
+
+
+@pytest.mark.parametrize("report_set", [ReportSet.DISTRICT_WEEKLY, ReportSet.BASELINE])
+def test_a_past_weeks_pack_rebuilt_after_institutions_moved_township_has_the_same_cells(
+    campaign, county, township, other_township, frozen_clock, tmp_path, report_set
+):
+    """The per-township tables and the lists (their township column, their order, the
+    per-township tallies the pack checks against the tables) alike."""
+    frozen_clock(shanghai(2026, 11, 25, 9))
+    first, checks = build(report_set, county, WEEK, tmp_path / "first")
+    assert checks.failures == []
+
+    for name in ("venue", "orange", "yellow"):
+        moved = type(campaign[name]).objects.get(pk=campaign[name].pk)
+        moved.township = other_township
+        moved.save()
+    frozen_clock(MONTH_LATER)
+    again, checks = build(report_set, county, WEEK, tmp_path / "again")
+
+    assert checks.failures == []
+    assert again == first
