@@ -56,9 +56,16 @@ def value_as_of(model, name: str, cutoff: datetime | None, outer: str = "pk"):
     """The field ``name`` (an attname: ``status``, ``township_id``) of a ``model`` row as it
     stood at ``cutoff``; ``outer`` names the row's id in the query (``pk`` on ``model``
     itself, ``institution_id`` on a table that points at it)."""
-    live = F(name) if outer == "pk" else F(_related(outer, name))
     if cutoff is None or not changed_since(model, cutoff):
-        return live
+        return F(name) if outer == "pk" else F(_related(outer, name))
+    return value_then(model, name, cutoff, outer)
+
+
+def value_then(model, name: str, cutoff: datetime, outer: str = "pk"):
+    """``value_as_of`` for a caller that has asked ``changed_since`` itself, once for several
+    queries, and had yes: the value from the history for the records changed since the
+    cut-off, the live column for the others."""
+    live = F(name) if outer == "pk" else F(_related(outer, name))
     field = model._meta.get_field(name)
     if field.is_relation:
         field = field.target_field

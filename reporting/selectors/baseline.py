@@ -29,7 +29,7 @@ from risklists.engine import Thresholds
 from risklists.figures import derived_figures
 from risklists.levels import Level
 from risklists.selectors import approved_q, rating_findings
-from screening.selectors.four_looks import registration_status_at, submitted_visits
+from screening.selectors.four_looks import TownshipAt, registration_status_at, submitted_visits
 
 from .common import CHUNK_SIZE, Window, in_window
 
@@ -103,19 +103,20 @@ def survey_table(
             for level in (Level.RED, Level.ORANGE, Level.YELLOW)
         },
     }
+    # Each institution in the township it belonged to at the cut-off.
+    institutions, key = TownshipAt(cutoff).group(
+        Institution.objects.visible_to(user).as_of(cutoff), rows, chosen=True
+    )
     for figures in (
-        Institution.objects.visible_to(user)
-        .as_of(cutoff)
-        .filter(township_id__in=rows)
-        .alias(
+        institutions.alias(
             registration_then=registration_status_at(cutoff),
             ownership_then=value_as_of(Institution, "ownership", cutoff),
         )
-        .values("township_id")
+        .values(key)
         .annotate(**counts)
         .order_by()
     ):
-        row = rows[figures["township_id"]]
+        row = rows[figures[key]]
         for name in counts:
             setattr(row, name, figures[name])
     total = SurveyFigures(None)
@@ -191,7 +192,9 @@ def venue_rows(
         f"entry_{name}": value_as_of(ZeroingEntry, name, cutoff, outer="zeroing__id")
         for name in ("status", "target_outcome", "outcome", "stable")
     }
-    rows = ledger.order_by("township__path", "name", "pk").values(
+    at = TownshipAt(cutoff)  # each venue in the township it belonged to then
+    ledger, path = at.named(ledger)
+    rows = ledger.order_by(path, "name", "pk").values(
         "pk",
         "name",
         "actual_address",
@@ -201,9 +204,11 @@ def venue_rows(
         "residents",
         "township__name",
         "zeroing__created_at",
+        *at.names,
         **entry,
     )
     for row in rows.iterator(chunk_size=chunk_size):
+        at.rename(row)
         entered = row.pop("zeroing__created_at")
         if cutoff is not None and entered is not None and entered > cutoff:
             row.update(dict.fromkeys(entry))
@@ -248,10 +253,10 @@ def established_rows(
     forms = _labels(LegalForm.choices)
     ownerships = _labels(Ownership.choices)
     statuses = _labels(RegistrationStatus.choices)
+    at = TownshipAt(cutoff)  # each institution in the township it belonged to then
+    registry, path = at.named(Institution.objects.visible_to(user).as_of(cutoff))
     rows = (
-        Institution.objects.visible_to(user)
-        .as_of(cutoff)
-        .alias(
+        registry.alias(
             registration_then=registration_status_at(cutoff),
             filed_then=value_as_of(Institution, "filed_on", cutoff),
         )
@@ -260,7 +265,7 @@ def established_rows(
             filed_then__gte=date(first_year, 1, 1),
             filed_then__lte=date(last_year, 12, 31),
         )
-        .order_by("township__path", "filed_then", "name", "pk")
+        .order_by(path, "filed_then", "name", "pk")
         .values(
             "pk",
             "name",
@@ -275,6 +280,7 @@ def established_rows(
             "principal",
             "established_on",
             "township__name",
+            *at.names,
             filed_date=F("filed_then"),
             # As it stood at the cut-off, like the filter: a filing revoked since still
             # shows as filed in the pack of that week.
@@ -282,6 +288,7 @@ def established_rows(
         )
     )
     for row in rows.iterator(chunk_size=chunk_size):
+        at.rename(row)
         row["registration_status"] = row.pop("registration")
         row.update(
             filed_on=row.pop("filed_date"),

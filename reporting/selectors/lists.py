@@ -23,7 +23,7 @@ from disposal.selectors.records import RefundTotals, refund_totals
 from institutions.models import Institution, RegistrationStatus
 from risklists.levels import LIST_LEVELS, rank_expression
 from risklists.selectors import levels_in_force
-from screening.selectors.four_looks import registration_status_at
+from screening.selectors.four_looks import TownshipAt, registration_status_at
 
 from .common import (
     CHUNK_SIZE,
@@ -142,17 +142,21 @@ def risk_list_rows(
             "residents",
         )
     }
+    # Each institution in the township it belonged to at the cut-off.
+    at = TownshipAt(cutoff)
+    in_force, path = at.named(in_force, "institution_id")
     rows = (
         in_force.annotate(
             **prepayment_annotations(cutoff, outer="institution_id"),
             rank=rank_expression("level"),
         )
-        .order_by("-rank", "institution__township__path", "institution__name", "institution_id")
+        .order_by("-rank", path, "institution__name", "institution_id")
         .values(
             "level",
             "reason",
             "prepayment_total",
             "prepayment_payers",
+            *at.names,
             pk=F("institution_id"),
             township__name=F("institution__township__name"),
             township_id=F("institution__township_id"),
@@ -163,6 +167,7 @@ def risk_list_rows(
         )
     )
     for row in rows.iterator(chunk_size=chunk_size):
+        at.rename(row)
         level = row["level"]
         summary = summaries.get(row["pk"])
         if summary is not None:
@@ -239,6 +244,8 @@ def disposal_progress_rows(
         .values("text")[:1]
     )
     level = value_as_of(DisposalCase, "level", cutoff, outer="disposal_case__id")
+    at = TownshipAt(cutoff)  # each institution in the township it belonged to then
+    under, path = at.named(under)
     rows = (
         under.annotate(
             plan=Subquery(latest_plan),
@@ -249,12 +256,13 @@ def disposal_progress_rows(
             closed=_flag(closed_q(viewer=user, cutoff=cutoff)),
             rectified=_flag(rectified_q(viewer=user, cutoff=cutoff)),
         )
-        .order_by("-level_rank", "township__path", "name", "pk")
+        .order_by("-level_rank", path, "name", "pk")
         .values(
             "pk",
             "name",
             "township_id",
             "township__name",
+            *at.names,
             "case_level",
             "plan",
             "case_filed",
@@ -266,6 +274,7 @@ def disposal_progress_rows(
     results = {key: str(label) for key, label in DisposalResult.LABELS.items()}
     nothing = RefundTotals()
     for row in rows.iterator(chunk_size=chunk_size):
+        at.rename(row)
         summary = summaries.get(row["pk"])
         refund = refunds.get(row["pk"], nothing)
         row["level"] = levels[row["case_level"]]

@@ -31,7 +31,7 @@ from institutions.models import Institution
 from risklists.levels import LIST_LEVELS
 from risklists.selectors import approved_q
 from screening.models import ScreeningRound
-from screening.selectors.four_looks import of_townships, submitted_visits, township_review
+from screening.selectors.four_looks import TownshipAt, submitted_visits, township_review
 from screening.selectors.rounds import windows_at
 
 from ..models import WorkingGroupMember
@@ -97,7 +97,8 @@ def progress_table(
     """附件2 figures per township at ``cutoff`` (None: now): the "四看" review's figures, the
     newly found and the risks found."""
     chosen = townships is not None
-    review = township_review(user, since, townships=townships, cutoff=cutoff)
+    at = TownshipAt(cutoff)
+    review = township_review(user, since, townships=townships, cutoff=cutoff, at=at)
     rows = {}
     for r in review.rows:
         rows[r.township.pk] = ProgressRow(
@@ -112,19 +113,19 @@ def progress_table(
             candidates_to_verify=r.candidates_to_verify,
             new_not_screened=r.not_screened_new,
         )
+    institutions, key = at.group(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
     with_risks = (
-        of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
-        .filter(approved_q(LIST_LEVELS, cutoff))
-        .values("township_id")
+        institutions.filter(approved_q(LIST_LEVELS, cutoff))
+        .values(key)
         .annotate(risks_found=Count("pk"))
         .order_by()
     )
     for figures in with_risks:
-        row = rows.get(figures["township_id"])
+        row = rows.get(figures[key])
         if row is not None:
             row.risks_found = figures["risks_found"]
 
-    look_back(user, rows, chosen, since, cutoff)
+    look_back(user, rows, chosen, since, cutoff, at)
 
     as_of = clock.localdate(cutoff)  # today when None
     # The total's civil-affairs count and difference are left to the sheet, which sums the
@@ -143,9 +144,12 @@ def shared_deadline(rows) -> date | None:
     return deadlines.pop() if len(deadlines) == 1 else None
 
 
-def look_back(user, rows: dict, chosen: bool, since: date, cutoff: datetime | None) -> None:
+def look_back(
+    user, rows: dict, chosen: bool, since: date, cutoff: datetime | None, at: TownshipAt
+) -> None:
     """Fill each row's 回头看 figures: the window in force at the cut-off (one query) and the
-    institutions re-checked since each window's start (one grouped query)."""
+    institutions re-checked since each window's start (one grouped query), each in the
+    township it belonged to at the cut-off."""
     as_of = clock.localdate(cutoff)  # today when None
     windows = windows_at(user, [row.township.path for row in rows.values()], cutoff)
     starts = {}
@@ -159,9 +163,9 @@ def look_back(user, rows: dict, chosen: bool, since: date, cutoff: datetime | No
     distinct = sorted(set(starts.values()))
     names = {start: f"look_back_{index}" for index, start in enumerate(distinct)}
     visits = submitted_visits(cutoff).visible_to(user).filter(round=ScreeningRound.LOOK_BACK)
+    institutions, key = at.group(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
     groups = (
-        of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
-        .values("township_id")
+        institutions.values(key)
         .annotate(
             **{
                 name: Count(
@@ -178,7 +182,7 @@ def look_back(user, rows: dict, chosen: bool, since: date, cutoff: datetime | No
         .order_by()
     )
     for figures in groups:
-        pk = figures["township_id"]
+        pk = figures[key]
         if pk in rows:
             rows[pk].look_back_done = figures[names[starts[pk]]]
 

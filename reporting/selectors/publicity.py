@@ -19,7 +19,7 @@ from accounts.selectors import visible_townships
 from core import clock
 from core.asof import recorded_by, value_as_of
 from institutions.models import Institution
-from screening.selectors.four_looks import of_townships, submitted_visits
+from screening.selectors.four_looks import TownshipAt, of_townships, submitted_visits
 
 from ..choices import PlaceType
 from ..models import PublicityActivity
@@ -175,9 +175,12 @@ def publicity_table(
         for name, value in figures.items():
             setattr(row, name, value or 0)
 
+    # The institutions, and their visits' 告知书 counts, each in the township it belonged to
+    # at the cut-off (the activities are the township's own).
+    at = TownshipAt(cutoff)
+    institutions, key = at.group(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
     institutions = (
-        of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
-        .values("township_id")
+        institutions.values(key)
         .annotate(
             institutions=Count("pk"),
             three_musts_complete=Count(
@@ -199,7 +202,7 @@ def publicity_table(
         .order_by()
     )
     for figures in institutions:
-        row = rows.get(figures["township_id"])
+        row = rows.get(figures[key])
         if row is None:
             continue
         for name in ("institutions", "three_musts_complete", *PublicityFigures.ITEMS):
@@ -210,24 +213,21 @@ def publicity_table(
     # checked against the elders (ScreeningVisit.clean), so receipts ≤ notices ≤ elders
     # holds for every row (reconcile: NOTICES_BOUNDED).
     on_registry = Institution.objects.visible_to(user).as_of(cutoff).values("pk")
+    visits, key = at.group(
+        latest_visits(date_to, cutoff).visible_to(user), rows, chosen, "institution_id"
+    )
     notices = (
-        of_townships(
-            latest_visits(date_to, cutoff).visible_to(user),
-            rows,
-            chosen,
-            "institution__township_id",
-        )
-        .filter(
+        visits.filter(
             institution_id__in=on_registry,
             residents_housed__isnull=False,
             notices_handed_out__isnull=False,
         )
-        .values("institution__township_id")
+        .values(key)
         .annotate(**{name: Sum(name) for name in PublicityFigures.NOTICE_COUNTS})
         .order_by()
     )
     for figures in notices:
-        row = rows.get(figures["institution__township_id"])
+        row = rows.get(figures[key])
         if row is None:
             continue
         for name in PublicityFigures.NOTICE_COUNTS:

@@ -52,7 +52,12 @@ from institutions.models import Institution, RegistrationStatus
 from risklists.levels import Level
 from risklists.selectors import approved_q
 from screening.models import Lead, LeadStatus
-from screening.selectors.four_looks import of_townships, registered_as, submitted_visits
+from screening.selectors.four_looks import (
+    TownshipAt,
+    of_townships,
+    registered_as,
+    submitted_visits,
+)
 
 from ..choices import WeeklyStatus
 from ..models import WeeklyReport
@@ -170,16 +175,17 @@ def crossed_off_by(until: date, cutoff: datetime | None = None):
     return entries.filter(as_of_q(ZeroingEntry, q, cutoff)).values("institution_id")
 
 
-def _zeroing_progress(rows: dict, registry, chosen, until: date, cutoff) -> None:
-    """清零行动 progress per township: on the ledger, crossed off, still open (one query)."""
+def _zeroing_progress(rows: dict, registry, chosen, until: date, cutoff, at: TownshipAt) -> None:
+    """清零行动 progress per township (the township then: ``at``): on the ledger, crossed
+    off, still open (one query)."""
     crossed = Q(pk__in=crossed_off_by(until, cutoff))
+    on_ledger, key = at.group(registry.filter(on_ledger_at(cutoff)), rows, chosen)
     for figures in (
-        of_townships(registry.filter(on_ledger_at(cutoff)), rows, chosen)
-        .values("township_id")
+        on_ledger.values(key)
         .annotate(on_ledger=Count("pk"), crossed_off=Count("pk", filter=crossed))
         .order_by()
     ):
-        row = rows.get(figures["township_id"])
+        row = rows.get(figures[key])
         if row is None:
             continue
         row.on_ledger, row.crossed_off = figures["on_ledger"], figures["crossed_off"]
@@ -230,14 +236,16 @@ def results_table(
         "closed_or_banned": Count("pk", filter=closed_q(window, viewer=user, cutoff=cutoff)),
     }
     summed = (Level.RED, Level.ORANGE, Level.YELLOW, "rectified", "closed_or_banned")
+    # Each institution, and each record of one, in the township it belonged to then.
+    at = TownshipAt(cutoff)
+    institutions, key = at.group(registry, rows, chosen)
     for figures in (
-        of_townships(registry, rows, chosen)
-        .annotate(screened=screened)
-        .values("township_id", "screened")
+        institutions.annotate(screened=screened)
+        .values(key, "screened")
         .annotate(**per_institution)
         .order_by()
     ):
-        row = rows.get(figures["township_id"])
+        row = rows.get(figures[key])
         if row is None:
             continue
         for name in summed:
@@ -245,9 +253,8 @@ def results_table(
         if figures["screened"]:
             row.screened, row.screened_venues = figures["n"], figures["venues"]
 
-    _zeroing_progress(rows, registry, chosen, until, cutoff)
+    _zeroing_progress(rows, registry, chosen, until, cutoff, at)
 
-    by_township = "institution__township_id"
     for records, date_field, name, aggregate in (
         (transfers_at(cutoff), "transferred_on", "transferred", Count("pk")),
         (
@@ -263,9 +270,9 @@ def results_table(
             Count("pk"),
         ),
     ):
+        records, by_township = at.group(records.visible_to(user), rows, chosen, "institution_id")
         for figures in (
-            of_townships(records.visible_to(user), rows, chosen, by_township)
-            .filter(in_window(date_field, window))
+            records.filter(in_window(date_field, window))
             .values(by_township)
             .annotate(**{name: aggregate})
             .order_by()
@@ -277,15 +284,14 @@ def results_table(
     # refund recorded at screening for an institution never listed is not a disposal result.
     if refunds is None:
         refunds = refund_totals(
-            of_townships(registry.filter(under_disposal_q(cutoff)), rows, chosen),
+            at.group(registry.filter(under_disposal_q(cutoff)), rows, chosen)[0],
             as_of=cutoff or until,
             since=since,
         )
     paid = {pk: totals.refunded for pk, totals in refunds.items() if totals.refunded}
     if paid:
-        for pk, township_id in Institution.objects.filter(pk__in=list(paid)).values_list(
-            "pk", "township_id"
-        ):
+        paying, key = at.group(Institution.objects.filter(pk__in=list(paid)), rows, False)
+        for pk, township_id in paying.values_list("pk", key):
             row = rows.get(township_id)
             if row is not None:
                 row.funds_refunded += paid[pk]

@@ -22,14 +22,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import OrgUnit
 from accounts.selectors import visible_townships
 from core import clock
-from core.asof import as_of_q, recorded_by, value_as_of
+from core.asof import as_of_q, changed_since, recorded_by, value_as_of, value_then
 from institutions.models import Institution, RegistrationStatus
 from institutions.selectors import COMPLETENESS_FIELDS, incomplete_q, large_q
 
@@ -88,6 +97,61 @@ def of_townships(queryset, rows, chosen: bool, field: str = "township_id"):
     if not chosen:
         return queryset
     return queryset.filter(**{f"{field}__in": list(rows)})
+
+
+class TownshipAt:
+    """The township an institution belonged to at ``cutoff`` (None: now), for a table that
+    groups institutions, or records of theirs, by township.
+
+    ``Institution.township_id`` is its township now: one moved to another township after a
+    pack's cut-off belongs, in that pack, to the township it had then, as its history says
+    (``core.asof``). Whether any institution changed since is asked once, for all the queries
+    of a table: when none did (a pack at its own deadline) or there is no cut-off (a page
+    built now), the queries group by the live column, as they always did.
+    """
+
+    def __init__(self, cutoff: datetime | None):
+        self.cutoff = cutoff
+        self.moved = cutoff is not None and changed_since(Institution, cutoff)
+
+    def group(self, queryset, rows, chosen: bool, outer: str = "pk"):
+        """``(queryset, key)``: ``queryset`` with ``key``, the name of the township then of
+        each row's institution (``outer``: its id, ``pk`` on ``Institution`` itself), to
+        group by and read the rows with; limited to the townships ``rows`` has when the
+        caller chose them (``of_townships``)."""
+        live = "township_id" if outer == "pk" else f"{outer.removesuffix('_id')}__township_id"
+        if not self.moved:
+            return of_townships(queryset, rows, chosen, live), live
+        then = value_then(Institution, "township_id", self.cutoff, outer)
+        return of_townships(queryset.annotate(township_then=then), rows, chosen, "township_then"), (
+            "township_then"
+        )
+
+    def named(self, queryset, outer: str = "pk"):
+        """``(queryset, path)`` for a list that shows each row's township and is ordered by
+        it: ``path`` is the name to order by. When an institution moved since the cut-off,
+        ``queryset`` has the township then, its name and its path annotated, which the list
+        asks ``values`` for (``names``) and ``rename`` puts in each row as ``township_id``
+        and ``township__name``."""
+        base = "" if outer == "pk" else f"{outer.removesuffix('_id')}__"
+        if not self.moved:
+            return queryset, f"{base}township__path"
+        unit = OrgUnit.objects.filter(pk=OuterRef("township_then"))
+        return queryset.annotate(
+            township_then=value_then(Institution, "township_id", self.cutoff, outer),
+            township_name_then=Subquery(unit.values("name")[:1]),
+            township_path_then=Subquery(unit.values("path")[:1]),
+        ), "township_path_then"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return ("township_then", "township_name_then") if self.moved else ()
+
+    def rename(self, row: dict) -> dict:
+        if self.moved:
+            row["township_id"] = row.pop("township_then")
+            row["township__name"] = row.pop("township_name_then")
+        return row
 
 
 # --- the per-township figures --------------------------------------------------------------
@@ -175,9 +239,13 @@ def registered_as(statuses, cutoff: datetime | None, outer: str = "pk") -> Q:
     return as_of_q(Institution, Q(registration_status__in=statuses), cutoff, outer)
 
 
-def township_review(user, since: date, townships=None, cutoff: datetime | None = None) -> Review:
+def township_review(
+    user, since: date, townships=None, cutoff: datetime | None = None, at: TownshipAt | None = None
+) -> Review:
     """One row per visible township with the four looks' figures, as they stood at ``cutoff``
-    (None: now); constant queries."""
+    (None: now), each institution in the township it belonged to then (``at``: the caller's
+    ``TownshipAt(cutoff)``, when it has one); constant queries."""
+    at = at or TownshipAt(cutoff)
     chosen = townships is not None
     if not chosen:
         townships = visible_townships(user)
@@ -193,10 +261,10 @@ def township_review(user, since: date, townships=None, cutoff: datetime | None =
     screened = ExpressionWrapper(
         Q(pk__in=visits.order_by().values("institution_id")), output_field=BooleanField()
     )
+    institutions, key = at.group(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
     groups = (
-        of_townships(Institution.objects.visible_to(user).as_of(cutoff), rows, chosen)
-        .annotate(screened=screened)
-        .values("township_id", "screened")
+        institutions.annotate(screened=screened)
+        .values(key, "screened")
         .annotate(
             n=Count("pk"),
             venues=Count("pk", filter=registered_as(RegistrationStatus.UNREGISTERED, cutoff)),
@@ -207,7 +275,7 @@ def township_review(user, since: date, townships=None, cutoff: datetime | None =
         .order_by()
     )
     for figures in groups:
-        row = rows.get(figures["township_id"])
+        row = rows.get(figures[key])
         if row is None:
             continue
         row.institutions += figures["n"]

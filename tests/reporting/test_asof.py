@@ -31,11 +31,17 @@ from reporting.models import PublicityActivity, WeeklyReport
 from reporting.packs import checks_of, context_for, write_pack
 from reporting.periods import ReportingWeek
 from reporting.reconcile import Identity, PackFigures, reconcile
-from reporting.selectors import risk_list_rows
+from reporting.selectors import (
+    progress_table,
+    publicity_table,
+    results_table,
+    risk_list_rows,
+    survey_table,
+)
 from reporting.services import return_weekly_report, save_weekly_report
 from reporting.xlsx.attachments import render_attachment
 from reporting.xlsx.district import DISTRICT_ATTACHMENTS
-from screening.selectors.four_looks import campaign_start
+from screening.selectors.four_looks import campaign_start, township_review
 from screening.services.refunds import record_refund
 from tests.disposal.factories import TransferFactory
 from tests.factories import InstitutionFactory
@@ -556,3 +562,73 @@ def test_the_synthetic_provinces_packs_keep_their_identities():
             context = context_for(province, week, now=now)
             write_pack(report_set, province, week, _tmp(), context=context)
             assert checks_of(context).failures == [], report_set
+
+
+# --- an institution moved to another township after the deadline -----------------------------
+
+
+def per_township(table, user, townships, cutoff):
+    """One per-township table of a pack at ``cutoff``: its rows' figures by township name."""
+    since = campaign_start(WEEK.last_day)
+    if table == "附件1":
+        rows, _total = survey_table(user, (since, WEEK.last_day), townships, cutoff=cutoff)
+    elif table == "附件2":
+        rows, _total = progress_table(user, since, townships, cutoff=cutoff)
+    elif table == "附件5":
+        rows = publicity_table(user, WEEK.first_day, WEEK.last_day, townships, cutoff).rows
+    elif table == "附件6":
+        rows = results_table(user, since, WEEK, townships, cutoff=cutoff).rows
+    else:
+        rows = township_review(user, since, townships, cutoff=cutoff).rows
+    return {
+        row.township.name: {k: v for k, v in vars(row).items() if k != "township"} for row in rows
+    }
+
+
+@pytest.mark.parametrize("chosen", [False, True], ids=["visible", "chosen"])
+@pytest.mark.parametrize("table", ["附件1", "附件2", "附件5", "附件6", "四看"])
+def test_an_institution_moved_to_another_township_after_the_deadline_stays_in_its_row(
+    campaign, county, township, other_township, frozen_clock, table, chosen
+):
+    """The per-township tables of last week group the institutions by the township they
+    belonged to at the deadline: one moved since stays in its old township's row (its
+    visit, level, refund, 告知书 and ledger figures with it), whether the tables are asked
+    for every visible township or for chosen ones."""
+    ZeroingEntry.objects.create(institution=campaign["venue"])
+    TransferFactory(institution=campaign["venue"], transferred_on=date(2026, 11, 19))
+    entered_before(BEFORE_DEADLINE)
+    frozen_clock(MONTH_LATER)
+    user = campaign["county_user"]
+    townships = [township, other_township] if chosen else None
+    then = per_township(table, user, townships, WEEK.deadline)
+    now = per_township(table, user, townships, None)
+
+    for name in ("venue", "orange"):
+        moved = type(campaign[name]).objects.get(pk=campaign[name].pk)
+        moved.township = other_township
+        moved.save()
+
+    assert per_township(table, user, townships, WEEK.deadline) == then
+    # A table built now has them in their new township's row.
+    assert per_township(table, user, townships, None) != now
+
+
+@pytest.mark.parametrize("report_set", [ReportSet.DISTRICT_WEEKLY, ReportSet.BASELINE])
+def test_a_past_weeks_pack_rebuilt_after_institutions_moved_township_has_the_same_cells(
+    campaign, county, township, other_township, frozen_clock, tmp_path, report_set
+):
+    """The per-township tables and the lists (their township column, their order, the
+    per-township tallies the pack checks against the tables) alike."""
+    frozen_clock(shanghai(2026, 11, 25, 9))
+    first, checks = build(report_set, county, WEEK, tmp_path / "first")
+    assert checks.failures == []
+
+    for name in ("venue", "orange", "yellow"):
+        moved = type(campaign[name]).objects.get(pk=campaign[name].pk)
+        moved.township = other_township
+        moved.save()
+    frozen_clock(MONTH_LATER)
+    again, checks = build(report_set, county, WEEK, tmp_path / "again")
+
+    assert checks.failures == []
+    assert again == first
